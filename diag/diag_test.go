@@ -1,0 +1,69 @@
+package diag
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestWriteText_CaretUnderColumn(t *testing.T) {
+	src := Sources{"a.evc": []byte("namespace x;\nrecord R {\n  user: string? = 3;\n}\n")}
+	var l List
+	l.Errorf(Span{Start: Pos{File: "a.evc", Line: 3, Col: 19}, End: Pos{File: "a.evc", Line: 3, Col: 20}}, "field %q has default 3, but its type is string?", "user").Help = "use null"
+	l.Errorf(At(Pos{File: "a.evc", Line: 1, Col: 11}), "first")
+	l.Sort()
+	var b bytes.Buffer
+	if err := WriteText(&b, l.Items(), src); err != nil {
+		t.Fatal(err)
+	}
+	want := `a.evc:1:11: first
+   |
+ 1 | namespace x;
+   |           ^
+a.evc:3:19: field "user" has default 3, but its type is string?
+   |
+ 3 |   user: string? = 3;
+   |                   ^
+  help: use null
+`
+	if got := b.String(); got != want {
+		t.Errorf("-want +got:\n%s\n%s", want, got)
+	}
+}
+
+func TestList_ErrAndDedup(t *testing.T) {
+	var l List
+	if l.Err() != nil {
+		t.Fatal("empty list has an error")
+	}
+	l.Warnf(Span{}, "just a warning")
+	if l.Err() != nil {
+		t.Fatal("warnings alone must not fail")
+	}
+	p := At(Pos{File: "f", Line: 2, Col: 1})
+	l.Errorf(p, "dup")
+	l.Errorf(p, "dup")
+	l.Sort()
+	if l.Len() != 2 {
+		t.Fatalf("got %d diagnostics, want 2 after dedup", l.Len())
+	}
+	ds, ok := AsList(l.Err())
+	if !ok || len(ds) != 2 {
+		t.Fatalf("AsList = %v, %v", ds, ok)
+	}
+}
+
+func TestWriteGitHub_Escapes(t *testing.T) {
+	var b bytes.Buffer
+	d := Diagnostic{Span: Span{Start: Pos{File: "a,b.evc", Line: 4, Col: 2}}, Rule: "FIELD_NO_DEFAULT", Message: "100% bad\nreally"}
+	if err := WriteGitHub(&b, []Diagnostic{d}); err != nil {
+		t.Fatal(err)
+	}
+	want := "::error file=a%2Cb.evc,line=4,col=2,title=FIELD_NO_DEFAULT::100%25 bad%0Areally\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	if !strings.HasPrefix(b.String(), "::error ") {
+		t.Error("not an error annotation")
+	}
+}

@@ -1,0 +1,63 @@
+package runtime
+
+// Version is the runtime's contract version. Generated code refers to
+// SupportsVersion1 (or a later constant), so code generated for a newer
+// contract fails to build against an older runtime instead of misbehaving.
+const Version = 1
+
+// SupportsVersion1 exists while the runtime supports code generated for
+// contract version 1. Generated files contain
+//
+//	const _ = runtime.SupportsVersion1
+const SupportsVersion1 = true
+
+// Message is implemented by the pointer type of every generated record, so
+// that the runtime can register, serialize and deserialize it without
+// reflection.
+type Message interface {
+	// AvroType returns the type's descriptor; it does not read the receiver,
+	// so it may be called on a nil pointer.
+	AvroType() *Type
+	// AppendAvro appends the Avro binary encoding of the message to dst.
+	AppendAvro(dst []byte) ([]byte, error)
+	// UnmarshalAvro replaces the message with the decoding of data, which
+	// must be exactly one message written with the type's own schema.
+	UnmarshalAvro(data []byte) error
+}
+
+// Type describes a generated record type. Generated code declares one as a
+// package variable per record; it must not be modified.
+type Type struct {
+	// Name is the Avro full name, such as "squarebot.message".
+	Name string
+	// Aliases are the type's former full names.
+	Aliases []string
+	// Schema is the type's self-contained Avro schema as compact JSON, with
+	// docs, defaults and custom properties: what is registered.
+	Schema string
+	// Canonical is the schema's Parsing Canonical Form.
+	Canonical string
+	// Fingerprint is the 64-bit Rabin fingerprint (CRC-64-AVRO) of Canonical.
+	Fingerprint uint64
+	// New returns a new, zero message of this type.
+	New func() Message
+	// Topics are the Kafka topics the IDL declares this type on.
+	Topics []TopicRole
+	// Event is the type's CloudEvents metadata, or nil.
+	Event *Event
+}
+
+// TopicRole says that a type is the key or a value of a topic.
+type TopicRole struct {
+	Topic string
+	// Key is true when the type is the topic's key, false for a value.
+	Key bool
+}
+
+// Event is the CloudEvents metadata the IDL declares for an event type.
+type Event struct {
+	// Type is the CloudEvents "type" attribute.
+	Type string
+	// Source is the CloudEvents "source" attribute, or "".
+	Source string
+}
