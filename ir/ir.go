@@ -423,6 +423,9 @@ type File struct {
 	Imports []string
 	// Avsc is true when the file was read from Avro JSON.
 	Avsc bool
+	// Root is an .avsc file's top-level schema, which need not be named
+	// (a union or a primitive is a valid schema); nil for .evc files.
+	Root *Type
 	// Imported is true when the file was reached only through an import,
 	// not named as an input.
 	Imported bool
