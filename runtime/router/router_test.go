@@ -1,0 +1,431 @@
+package router_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/router"
+)
+
+func newRouter(t *testing.T, opts router.Options) *router.Router {
+	t.Helper()
+	r, err := router.New(newFake(msgType, reactionType, userKeyType, chanKeyType), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// log collects what handlers saw, in order.
+type log struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (l *log) add(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.got = append(l.got, fmt.Sprintf(format, args...))
+}
+
+func (l *log) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g := l.got
+	l.got = nil
+	return g
+}
+
+func TestRouter_Matching(t *testing.T) {
+	r := newRouter(t, router.Options{Unmatched: router.Stop})
+	var l log
+	must(t, router.Handle(r, []string{"chat", "archive"}, func(ctx context.Context, topic string, k *UserKey, v *Msg) error {
+		l.add("A %s %s %s", topic, k.ID, v.Text)
+		return nil
+	}))
+	must(t, router.HandleValue(r, []string{"chat"}, func(ctx context.Context, topic string, v *Reaction) error {
+		l.add("B %s %s", topic, v.Emoji)
+		return nil
+	}))
+	must(t, router.Handle(r, []string{"chat"}, func(ctx context.Context, topic string, k []byte, v *Msg) error {
+		l.add("C %s %q %s", topic, k, v.Text)
+		return nil
+	}))
+	must(t, router.Handle(r, []string{"chat"}, func(ctx context.Context, topic string, k *ChannelKey, v Event) error {
+		l.add("D %s %s %s", topic, k.ID, v.Describe())
+		return nil
+	}, router.ValueTypes(msgType, reactionType)))
+	must(t, router.Handle(r, []string{"chat"}, func(ctx context.Context, topic string, k runtime.Message, v runtime.Message) error {
+		l.add("E %s %s %s", topic, k.AvroType().Name, v.AvroType().Name)
+		return nil
+	}, router.KeyTypes(userKeyType, chanKeyType)))
+	must(t, router.Handle(r, []string{"raw"}, func(ctx context.Context, topic string, k string, v *Msg) error {
+		l.add("F %s %q %s", topic, k, v.Text)
+		return nil
+	}))
+
+	cases := []struct {
+		name       string
+		rec        router.Record
+		want       []string
+		unmatched  bool
+		wantKeyTyp string
+	}{
+		{
+			name: "user key and message: A, C, E in registration order",
+			rec:  router.Record{Topic: "chat", Key: enc(&UserKey{"u1"}), Value: enc(&Msg{"hi"})},
+			want: []string{"A chat u1 hi", `C chat "test.user_key|u1" hi`, "E chat test.user_key test.message"},
+		},
+		{
+			name: "other topic of route A only",
+			rec:  router.Record{Topic: "archive", Key: enc(&UserKey{"u2"}), Value: enc(&Msg{"old"})},
+			want: []string{"A archive u2 old"},
+		},
+		{
+			name: "channel key and message: C, D, E",
+			rec:  router.Record{Topic: "chat", Key: enc(&ChannelKey{"c1"}), Value: enc(&Msg{"yo"})},
+			want: []string{`C chat "test.channel_key|c1" yo`, "D chat c1 msg yo", "E chat test.channel_key test.message"},
+		},
+		{
+			name: "channel key and reaction: B, D, E",
+			rec:  router.Record{Topic: "chat", Key: enc(&ChannelKey{"c1"}), Value: enc(&Reaction{"+1"})},
+			want: []string{"B chat +1", "D chat c1 reaction +1", "E chat test.channel_key test.reaction"},
+		},
+		{
+			name: "no key: raw and value-only routes",
+			rec:  router.Record{Topic: "chat", Value: enc(&Msg{"anon"})},
+			want: []string{`C chat "" anon`},
+		},
+		{
+			name: "no key, reaction",
+			rec:  router.Record{Topic: "chat", Value: enc(&Reaction{"x"})},
+			want: []string{"B chat x"},
+		},
+		{
+			name: "string key",
+			rec:  router.Record{Topic: "raw", Key: []byte("plain"), Value: enc(&Msg{"m"})},
+			want: []string{`F raw "plain" m`},
+		},
+		{
+			name:      "unknown topic",
+			rec:       router.Record{Topic: "nope", Value: enc(&Msg{"m"})},
+			unmatched: true,
+		},
+		{
+			name:      "archive without the user key",
+			rec:       router.Record{Topic: "archive", Key: enc(&ChannelKey{"c"}), Value: enc(&Msg{"m"})},
+			unmatched: true, wantKeyTyp: "test.channel_key",
+		},
+		{
+			name:      "archive reaction",
+			rec:       router.Record{Topic: "archive", Key: enc(&UserKey{"u"}), Value: enc(&Reaction{"m"})},
+			unmatched: true, wantKeyTyp: "test.user_key",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := r.Dispatch(context.Background(), &c.rec)
+			got := l.take()
+			if c.unmatched {
+				var ue *router.UnmatchedError
+				if !errors.As(err, &ue) {
+					t.Fatalf("Dispatch = %v, want *UnmatchedError", err)
+				}
+				if ue.KeyType != c.wantKeyTyp {
+					t.Errorf("KeyType = %q, want %q", ue.KeyType, c.wantKeyTyp)
+				}
+				if len(got) != 0 {
+					t.Errorf("handlers ran: %q", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("handlers saw\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+	if got, want := r.Topics(), []string{"archive", "chat", "raw"}; !slices.Equal(got, want) {
+		t.Errorf("Topics() = %q, want %q", got, want)
+	}
+}
+
+func TestRouter_RecordInContext(t *testing.T) {
+	r := newRouter(t, router.Options{})
+	var got *router.Record
+	must(t, router.HandleValue(r, []string{"t"}, func(ctx context.Context, topic string, v *Msg) error {
+		got, _ = router.FromContext(ctx)
+		return nil
+	}))
+	rec := &router.Record{Topic: "t", Partition: 3, Offset: 42, Value: enc(&Msg{"x"}),
+		Headers: []router.Header{{Key: "a", Value: []byte("1")}, {Key: "a", Value: []byte("2")}}}
+	must(t, r.Dispatch(context.Background(), rec))
+	if got != rec {
+		t.Fatalf("FromContext = %v, want the dispatched record", got)
+	}
+	if v, ok := got.Header("a"); !ok || string(v) != "2" {
+		t.Errorf("Header(a) = %q, %v; want the last one, 2", v, ok)
+	}
+	if _, ok := got.Header("b"); ok {
+		t.Error("Header(b) found")
+	}
+	if _, ok := router.FromContext(context.Background()); ok {
+		t.Error("FromContext on a bare context found a record")
+	}
+}
+
+func TestRouter_Policies(t *testing.T) {
+	poison := router.Record{Topic: "t", Offset: 7, Value: []byte("garbage")}
+	badKey := router.Record{Topic: "k", Offset: 8, Key: []byte("garbage"), Value: enc(&Msg{"x"})}
+	unmatched := router.Record{Topic: "t", Offset: 9, Value: enc(&Reaction{"x"})}
+	tomb := router.Record{Topic: "t", Offset: 10}
+	type outcome struct {
+		err      string // substring of the error, "" for none
+		reported []string
+		dead     []string
+	}
+	cases := []struct {
+		name string
+		opts router.Options
+		rec  router.Record
+		want outcome
+	}{
+		{"decode stop", router.Options{}, poison, outcome{err: `evc: cannot decode value of record at topic "t" partition 0 offset 7: not a framed message`}},
+		{"decode skip", router.Options{DecodeFailure: router.Skip}, poison, outcome{reported: []string{"*router.DecodeError 7"}}},
+		{"decode dead-letter", router.Options{DecodeFailure: router.DeadLetter}, poison, outcome{dead: []string{"*router.DecodeError 7"}}},
+		{"key decode stop", router.Options{}, badKey, outcome{err: "cannot decode key of record"}},
+		{"key decode skip", router.Options{DecodeFailure: router.Skip}, badKey, outcome{reported: []string{"*router.DecodeError 8"}}},
+		{"unmatched stop", router.Options{}, unmatched, outcome{err: `evc: no route for value type "test.reaction" at topic "t" partition 0 offset 9`}},
+		{"unmatched skip", router.Options{Unmatched: router.Skip}, unmatched, outcome{reported: []string{"*router.UnmatchedError 9"}}},
+		{"unmatched dead-letter", router.Options{Unmatched: router.DeadLetter}, unmatched, outcome{dead: []string{"*router.UnmatchedError 9"}}},
+		{"tombstone", router.Options{}, tomb, outcome{err: "evc: no route for tombstone"}},
+		{"unknown topic", router.Options{}, router.Record{Topic: "zz", Value: enc(&Msg{})}, outcome{err: `evc: no route for topic "zz" partition 0 offset 0`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got outcome
+			c.opts.Report = func(ctx context.Context, rec *router.Record, cause error) {
+				if r, ok := router.FromContext(ctx); !ok || r != rec {
+					t.Error("Report context does not carry the record")
+				}
+				got.reported = append(got.reported, fmt.Sprintf("%T %d", cause, rec.Offset))
+			}
+			if c.opts.Unmatched == router.DeadLetter || c.opts.DecodeFailure == router.DeadLetter {
+				c.opts.DeadLetter = func(ctx context.Context, rec *router.Record, cause error) error {
+					got.dead = append(got.dead, fmt.Sprintf("%T %d", cause, rec.Offset))
+					return nil
+				}
+			}
+			r := newRouter(t, c.opts)
+			called := 0
+			must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { called++; return nil }))
+			must(t, router.Handle(r, []string{"k"}, func(context.Context, string, *UserKey, *Msg) error { called++; return nil }))
+			err := r.Dispatch(context.Background(), &c.rec)
+			if c.want.err == "" && err != nil {
+				t.Fatalf("Dispatch = %v", err)
+			}
+			if c.want.err != "" && (err == nil || !strings.Contains(err.Error(), c.want.err)) {
+				t.Fatalf("Dispatch = %v, want an error containing %q", err, c.want.err)
+			}
+			if called != 0 {
+				t.Errorf("%d handlers called", called)
+			}
+			if !slices.Equal(got.reported, c.want.reported) || !slices.Equal(got.dead, c.want.dead) {
+				t.Errorf("reported %q dead %q, want %q %q", got.reported, got.dead, c.want.reported, c.want.dead)
+			}
+		})
+	}
+}
+
+func TestRouter_DeadLetterFails(t *testing.T) {
+	boom := errors.New("dlq down")
+	r := newRouter(t, router.Options{DecodeFailure: router.DeadLetter,
+		DeadLetter: func(context.Context, *router.Record, error) error { return boom }})
+	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return nil }))
+	err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: []byte("bad")})
+	var de *router.DeadLetterError
+	if !errors.As(err, &de) || !errors.Is(err, boom) {
+		t.Fatalf("Dispatch = %v, want a *DeadLetterError wrapping the dead-letter error", err)
+	}
+	var dec *router.DecodeError
+	if !errors.As(de.Cause, &dec) {
+		t.Errorf("Cause = %v, want the *DecodeError", de.Cause)
+	}
+}
+
+func TestRouter_Retry(t *testing.T) {
+	fast := router.Retry{Attempts: 3, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}
+	t.Run("fails then recovers", func(t *testing.T) {
+		r := newRouter(t, router.Options{Retry: fast})
+		var l log
+		fails := 2
+		must(t, router.HandleValue(r, []string{"t"}, func(_ context.Context, _ string, v *Msg) error {
+			l.add("first %s", v.Text)
+			return nil
+		}))
+		must(t, router.HandleValue(r, []string{"t"}, func(_ context.Context, _ string, v *Msg) error {
+			l.add("flaky %s", v.Text)
+			if fails > 0 {
+				fails--
+				return errors.New("transient")
+			}
+			return nil
+		}))
+		must(t, r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})}))
+		// Only the failing handler is retried.
+		want := []string{"first a", "flaky a", "flaky a", "flaky a"}
+		if got := l.take(); !slices.Equal(got, want) {
+			t.Errorf("calls %q, want %q", got, want)
+		}
+	})
+	t.Run("exhausted, stop", func(t *testing.T) {
+		r := newRouter(t, router.Options{Retry: fast})
+		calls, after := 0, 0
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { calls++; return errors.New("down") }, router.Name("db")))
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { after++; return nil }))
+		err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Offset: 5, Value: enc(&Msg{"a"})})
+		want := `evc: handler db failed on record at topic "t" partition 0 offset 5 after 3 attempt(s): down`
+		if err == nil || err.Error() != want {
+			t.Fatalf("Dispatch = %v, want %s", err, want)
+		}
+		if calls != 3 || after != 0 {
+			t.Errorf("calls %d, later handler %d; want 3, 0", calls, after)
+		}
+	})
+	t.Run("exhausted, dead-letter, then the next handler", func(t *testing.T) {
+		var dead []error
+		r := newRouter(t, router.Options{Retry: fast, HandlerFailure: router.DeadLetter,
+			DeadLetter: func(_ context.Context, _ *router.Record, cause error) error { dead = append(dead, cause); return nil }})
+		after := 0
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return errors.New("down") }))
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { after++; return nil }))
+		must(t, r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})}))
+		var he *router.HandlerError
+		if len(dead) != 1 || !errors.As(dead[0], &he) || he.Attempts != 3 {
+			t.Fatalf("dead-lettered %v, want one *HandlerError after 3 attempts", dead)
+		}
+		if after != 1 {
+			t.Errorf("next handler called %d times, want 1", after)
+		}
+	})
+	t.Run("permanent error is not retried", func(t *testing.T) {
+		r := newRouter(t, router.Options{Retry: fast, HandlerFailure: router.Skip, Report: func(context.Context, *router.Record, error) {}})
+		calls := 0
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error {
+			calls++
+			return router.Permanent(errors.New("invalid"))
+		}))
+		must(t, r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})}))
+		if calls != 1 {
+			t.Errorf("calls = %d, want 1", calls)
+		}
+	})
+	t.Run("panic becomes a handler error", func(t *testing.T) {
+		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 1}})
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { panic("kaboom") }))
+		err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})})
+		var he *router.HandlerError
+		if !errors.As(err, &he) || !strings.Contains(err.Error(), "handler panicked: kaboom") {
+			t.Fatalf("Dispatch = %v, want a *HandlerError for the panic", err)
+		}
+	})
+	t.Run("cancel during backoff", func(t *testing.T) {
+		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 10, Backoff: time.Hour}})
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return errors.New("down") }))
+		start := time.Now()
+		err := r.Dispatch(ctx, &router.Record{Topic: "t", Value: enc(&Msg{"a"})})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Dispatch = %v, want context.DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Dispatch took %v after cancel", d)
+		}
+	})
+}
+
+func TestRouter_RegistrationErrors(t *testing.T) {
+	r := newRouter(t, router.Options{})
+	nop := func(context.Context, string, runtime.Message, *Msg) error { return nil }
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"no topics", router.HandleValue(r, nil, func(context.Context, string, *Msg) error { return nil }), "no topics"},
+		{"empty topic", router.HandleValue(r, []string{""}, func(context.Context, string, *Msg) error { return nil }), "empty topic name"},
+		{"interface key without types", router.Handle(r, []string{"t"}, nop), "interface Key type *runtime.Message needs KeyTypes"},
+		{"key type not implementing", router.Handle(r, []string{"t"}, func(context.Context, string, Event, *Msg) error { return nil }, router.KeyTypes(userKeyType)),
+			`Key type "test.user_key" (*router_test.UserKey) does not implement *router_test.Event`},
+		{"value types on concrete", router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return nil }, router.ValueTypes(msgType)),
+			"ValueTypes with the concrete Value type *router_test.Msg"},
+		{"int key", router.Handle(r, []string{"t"}, func(context.Context, string, int, *Msg) error { return nil }), "unsupported Key type int"},
+		{"key types on raw", router.Handle(r, []string{"t"}, func(context.Context, string, []byte, *Msg) error { return nil }, router.KeyTypes(userKeyType)), "KeyTypes with a []byte key"},
+		{"nil handler", router.HandleValue[*Msg](r, []string{"t"}, nil), "nil handler"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.err == nil || !strings.Contains(c.err.Error(), c.want) || !strings.HasPrefix(c.err.Error(), "evc: ") {
+				t.Errorf("error %v, want one containing %q", c.err, c.want)
+			}
+		})
+	}
+	if got := r.Topics(); len(got) != 0 {
+		t.Errorf("failed registrations left topics %q", got)
+	}
+	if _, err := router.New(nil, router.Options{}); err == nil {
+		t.Error("New(nil) succeeded")
+	}
+	if _, err := router.New(newFake(), router.Options{Unmatched: router.DeadLetter}); err == nil {
+		t.Error("New with DeadLetter policy and no function succeeded")
+	}
+}
+
+// TestRouter_ConcurrentDispatch dispatches from many goroutines while routes
+// are added; run it with -race.
+func TestRouter_ConcurrentDispatch(t *testing.T) {
+	r := newRouter(t, router.Options{Unmatched: router.Skip, Report: func(context.Context, *router.Record, error) {}})
+	var mu sync.Mutex
+	count := 0
+	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error {
+		mu.Lock()
+		count++
+		mu.Unlock()
+		return nil
+	}))
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				if err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Offset: int64(i), Value: enc(&Msg{"x"})}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		must(t, router.HandleValue(r, []string{fmt.Sprintf("other%d", g)}, func(context.Context, string, *Reaction) error { return nil }))
+	}
+	wg.Wait()
+	if count != 1600 {
+		t.Errorf("handled %d records, want 1600", count)
+	}
+}
