@@ -1,0 +1,292 @@
+package serde
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/evc-dev/evc/runtime"
+	"github.com/twmb/avro"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+var errNilMessage = errors.New("evc: serde: nil message")
+
+// writer is a schema fetched by id: the schema some producer wrote with.
+type writer struct {
+	id      uint32
+	schema  string
+	name    string   // full name, or the type of an unnamed schema
+	aliases []string // full names
+	fp      uint64   // CRC-64-AVRO of the Parsing Canonical Form
+}
+
+// Deserialize decodes data in the Confluent wire format into a new message
+// of the type registered for the writer schema's full name (or an alias of
+// it). The writer schema is fetched once per id and cached. Data written
+// with the type's own schema is decoded by its generated decoder; data
+// written with another version of it goes through runtime.DecodeFrom.
+//
+// Errors are typed: *ShortDataError, *MagicByteError, *UnknownIDError,
+// *UnknownNameError, *SchemaError, *DecodeError, *RegistryError.
+func (m *Manager) Deserialize(ctx context.Context, data []byte) (runtime.Message, error) {
+	id, payload, err := splitHeader(data)
+	if err != nil {
+		return nil, err
+	}
+	b, ok := m.bindings.get(id)
+	if !ok {
+		if b, err = m.bind(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	msg := b.typ.New()
+	if err := b.decode(msg, payload); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// DeserializeInto decodes data in the Confluent wire format into msg, which
+// must be of the type the data was written with (by full name or alias), or
+// the error is a *TypeMismatchError. It lets a consumer reuse one message.
+func (m *Manager) DeserializeInto(ctx context.Context, data []byte, msg runtime.Message) error {
+	if msg == nil {
+		return errNilMessage
+	}
+	id, payload, err := splitHeader(data)
+	if err != nil {
+		return err
+	}
+	t := msg.AvroType()
+	if b, ok := m.bindings.get(id); ok && b.typ == t {
+		return b.decode(msg, payload)
+	}
+	if t, err = typeOf(msg); err != nil {
+		return err
+	}
+	w, err := m.writer(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !nameMatches(w, t) {
+		return &TypeMismatchError{ID: int(id), Writer: w.name, Want: t.Name}
+	}
+	b := &binding{typ: t, fast: w.fp == t.Fingerprint, w: w}
+	m.mu.Lock()
+	if _, ok := m.bindings.get(id); !ok {
+		m.bindings.put(id, b)
+	}
+	m.mu.Unlock()
+	return b.decode(msg, payload)
+}
+
+// DeserializeAs decodes data into a new message of type T, such as
+// *squarebot.Message, as DeserializeInto does. T may also be an interface
+// (runtime.Message itself, or one that some generated types implement):
+// then it decodes as Deserialize does and checks that the result is a T.
+func DeserializeAs[T runtime.Message](ctx context.Context, m *Manager, data []byte) (T, error) {
+	var zero T
+	if any(zero) == nil {
+		msg, err := m.Deserialize(ctx, data)
+		if err != nil {
+			return zero, err
+		}
+		v, ok := msg.(T)
+		if !ok {
+			id, _, _ := splitHeader(data)
+			return zero, &TypeMismatchError{ID: int(id), Writer: msg.AvroType().Name, Want: typeName[T]()}
+		}
+		return v, nil
+	}
+	t := zero.AvroType()
+	if t == nil || t.New == nil {
+		return zero, errors.New("evc: serde: DeserializeAs: type has no descriptor")
+	}
+	v, ok := t.New().(T)
+	if !ok {
+		return zero, errors.New("evc: serde: DeserializeAs: the type descriptor's New returns another Go type")
+	}
+	if err := m.DeserializeInto(ctx, data, v); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+func typeName[T any]() string { return reflect.TypeFor[T]().String() }
+
+// splitHeader reads the wire format's header.
+func splitHeader(data []byte) (uint32, []byte, error) {
+	if len(data) < 5 {
+		return 0, nil, &ShortDataError{Len: len(data)}
+	}
+	if data[0] != 0 {
+		return 0, nil, &MagicByteError{Got: data[0]}
+	}
+	return binary.BigEndian.Uint32(data[1:5]), data[5:], nil
+}
+
+func (b *binding) decode(msg runtime.Message, payload []byte) error {
+	var err error
+	if b.fast {
+		err = msg.UnmarshalAvro(payload)
+	} else {
+		err = runtime.DecodeFrom(b.w.schema, msg, payload)
+	}
+	if err != nil {
+		return &DecodeError{ID: int(b.w.id), Type: b.typ.Name, Resolved: !b.fast, Err: err}
+	}
+	return nil
+}
+
+// bind finds the type that data written with schema id decodes into.
+func (m *Manager) bind(ctx context.Context, id uint32) (*binding, error) {
+	w, err := m.writer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t := m.typeFor(w)
+	if t == nil {
+		return nil, &UnknownNameError{ID: int(id), Name: w.name}
+	}
+	b := &binding{typ: t, fast: w.fp == t.Fingerprint, w: w}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.bindings.get(id); ok {
+		return old, nil
+	}
+	m.bindings.put(id, b)
+	return b, nil
+}
+
+// typeFor returns the known type for w's name: a type of that name, else a
+// type with that alias (w is a former version), else a type named as one of
+// w's aliases (w is a renamed later version).
+func (m *Manager) typeFor(w *writer) *runtime.Type {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if t := m.byName[w.name]; t != nil {
+		return t
+	}
+	if t := m.byAlias[w.name]; t != nil {
+		return t
+	}
+	for _, a := range w.aliases {
+		if t := m.byName[a]; t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+func nameMatches(w *writer, t *runtime.Type) bool {
+	return w.name == t.Name || slices.Contains(t.Aliases, w.name) || slices.Contains(w.aliases, t.Name)
+}
+
+// writer returns the schema with id, fetching it once.
+func (m *Manager) writer(ctx context.Context, id uint32) (*writer, error) {
+	m.mu.RLock()
+	w := m.writers[id]
+	m.mu.RUnlock()
+	if w != nil {
+		return w, nil
+	}
+	return m.fetches.do(ctx, id, func() (*writer, error) {
+		m.mu.RLock()
+		w := m.writers[id]
+		m.mu.RUnlock()
+		if w != nil {
+			return w, nil
+		}
+		s, err := m.cl.SchemaByID(ctx, int(id))
+		if err != nil {
+			re := registryError("fetch schema", "", int(id), err)
+			if re.Code == sr.ErrSchemaNotFound.Code || (re.StatusCode == 404 && re.Code == 0) {
+				return nil, &UnknownIDError{ID: int(id), Err: re}
+			}
+			return nil, re
+		}
+		if s.Type != sr.TypeAvro {
+			return nil, &SchemaError{ID: int(id), Reason: "is a " + s.Type.String() + " schema, not Avro"}
+		}
+		if len(s.References) > 0 {
+			return nil, &SchemaError{ID: int(id), Reason: "uses schema references, which evc does not resolve"}
+		}
+		if w, err = parseWriter(id, s.Schema); err != nil {
+			return nil, err
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if old := m.writers[id]; old != nil {
+			return old, nil
+		}
+		m.writers[id] = w
+		return w, nil
+	})
+}
+
+// parseWriter parses a writer schema and computes its fingerprint and
+// names.
+func parseWriter(id uint32, text string) (*writer, error) {
+	s, err := avro.Parse(text)
+	if err != nil {
+		return nil, &SchemaError{ID: int(id), Reason: "does not parse", Err: err}
+	}
+	h := avro.NewRabin()
+	h.Write(s.Canonical())
+	w := &writer{id: id, schema: text, fp: h.Sum64()}
+	w.name, w.aliases = schemaNames(text)
+	return w, nil
+}
+
+// schemaNames returns the full name and full aliases of a schema's top
+// level; for an unnamed schema, its type ("string", "array", "union").
+func schemaNames(text string) (string, []string) {
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		return "", nil
+	}
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case []any:
+		return "union", nil
+	case map[string]any:
+		typ, _ := v["type"].(string)
+		switch typ {
+		case "record", "error", "enum", "fixed":
+		default:
+			if typ == "" {
+				return "?", nil
+			}
+			return typ, nil
+		}
+		name, _ := v["name"].(string)
+		ns, _ := v["namespace"].(string)
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			ns = name[:i]
+		}
+		full := qualify(name, ns)
+		var aliases []string
+		if as, ok := v["aliases"].([]any); ok {
+			for _, a := range as {
+				if s, ok := a.(string); ok {
+					aliases = append(aliases, qualify(s, ns))
+				}
+			}
+		}
+		return full, aliases
+	}
+	return "?", nil
+}
+
+func qualify(name, ns string) string {
+	if strings.Contains(name, ".") || ns == "" {
+		return name
+	}
+	return ns + "." + name
+}

@@ -1,0 +1,238 @@
+package serde
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// RegistryError is a Schema Registry call that failed: either the registry
+// answered with an error (StatusCode, and its own Code and Message), or no
+// answer came (StatusCode is 0 and Err says why, after the retries).
+type RegistryError struct {
+	// Op is what the Manager was doing, such as "register" or "fetch schema".
+	Op string
+	// Subject is the subject involved, or "".
+	Subject string
+	// ID is the schema id involved, or 0.
+	ID int
+	// StatusCode is the HTTP status of the registry's answer, or 0.
+	StatusCode int
+	// Code is the registry's error_code, or 0.
+	Code int
+	// Message is the registry's message, or "".
+	Message string
+	// Err is the underlying error.
+	Err error
+}
+
+func (e *RegistryError) Error() string {
+	var b strings.Builder
+	b.WriteString("evc: serde: ")
+	b.WriteString(e.Op)
+	if e.Subject != "" {
+		fmt.Fprintf(&b, " subject %q", e.Subject)
+	}
+	if e.ID != 0 {
+		fmt.Fprintf(&b, " schema id %d", e.ID)
+	}
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": registry answered %d", e.StatusCode)
+		if e.Code != 0 {
+			fmt.Fprintf(&b, " (error code %d)", e.Code)
+		}
+		if e.Message != "" {
+			fmt.Fprintf(&b, ": %s", e.Message)
+		}
+		return b.String()
+	}
+	var ex *exhaustedError
+	if errors.As(e.Err, &ex) {
+		fmt.Fprintf(&b, ": %v", ex)
+		return b.String()
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
+}
+
+func (e *RegistryError) Unwrap() error { return e.Err }
+
+// IncompatibleError says that the registry rejected a type's schema as
+// incompatible with the schemas already under a subject.
+type IncompatibleError struct {
+	// Subject is the subject the schema was tested against.
+	Subject string
+	// Type is the full name of the type.
+	Type string
+	// Reasons are the registry's explanations, possibly none.
+	Reasons []string
+	// Err is the registry's error answer, or nil when an explicit
+	// compatibility test said no.
+	Err error
+}
+
+func (e *IncompatibleError) Error() string {
+	msg := fmt.Sprintf("evc: serde: schema of %q is incompatible with subject %q", e.Type, e.Subject)
+	if len(e.Reasons) > 0 {
+		msg += ": " + strings.Join(e.Reasons, "; ")
+	}
+	return msg
+}
+
+func (e *IncompatibleError) Unwrap() error { return e.Err }
+
+// NotRegisteredError says that a type's schema is not registered under a
+// subject, and the Manager does not register schemas on first use.
+type NotRegisteredError struct {
+	Subject string
+	Type    string
+	Err     error
+}
+
+func (e *NotRegisteredError) Error() string {
+	return fmt.Sprintf("evc: serde: schema of %q is not registered under subject %q, and auto-registration is off", e.Type, e.Subject)
+}
+
+func (e *NotRegisteredError) Unwrap() error { return e.Err }
+
+// UnknownIDError says that the registry does not know the schema id found
+// in the data.
+type UnknownIDError struct {
+	ID  int
+	Err error
+}
+
+func (e *UnknownIDError) Error() string {
+	return fmt.Sprintf("evc: serde: schema id %d is unknown to the registry", e.ID)
+}
+
+func (e *UnknownIDError) Unwrap() error { return e.Err }
+
+// UnknownNameError says that the data was written with a schema whose full
+// name (and aliases) match no type the Manager knows.
+type UnknownNameError struct {
+	// ID is the writer's schema id.
+	ID int
+	// Name is the writer schema's full name (or its type, for a schema that
+	// is not named).
+	Name string
+}
+
+func (e *UnknownNameError) Error() string {
+	return fmt.Sprintf("evc: serde: schema id %d is for %q, which is not a registered type", e.ID, e.Name)
+}
+
+// TypeMismatchError says that data was written with a type other than the
+// one asked for.
+type TypeMismatchError struct {
+	// ID is the writer's schema id.
+	ID int
+	// Writer is the writer schema's full name.
+	Writer string
+	// Want is the full name of the type asked for.
+	Want string
+}
+
+func (e *TypeMismatchError) Error() string {
+	return fmt.Sprintf("evc: serde: schema id %d is for %q, not %q", e.ID, e.Writer, e.Want)
+}
+
+// MagicByteError says that data does not start with the wire format's magic
+// byte 0.
+type MagicByteError struct {
+	Got byte
+}
+
+func (e *MagicByteError) Error() string {
+	return fmt.Sprintf("evc: serde: data starts with byte 0x%02x, not the wire format's magic byte 0", e.Got)
+}
+
+// ShortDataError says that data is shorter than the wire format's five-byte
+// header.
+type ShortDataError struct {
+	Len int
+}
+
+func (e *ShortDataError) Error() string {
+	return fmt.Sprintf("evc: serde: data is %d bytes, shorter than the 5-byte wire format header", e.Len)
+}
+
+// SchemaError says that a writer schema fetched from the registry cannot be
+// used: it is not Avro, uses references, or does not parse.
+type SchemaError struct {
+	ID     int
+	Reason string
+	Err    error
+}
+
+func (e *SchemaError) Error() string {
+	msg := fmt.Sprintf("evc: serde: schema id %d: %s", e.ID, e.Reason)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *SchemaError) Unwrap() error { return e.Err }
+
+// DecodeError says that the Avro payload could not be decoded: it is
+// truncated or corrupt, or does not match its writer schema.
+type DecodeError struct {
+	// ID is the writer's schema id.
+	ID int
+	// Type is the full name of the type decoded into.
+	Type string
+	// Resolved is true when the payload was decoded through schema
+	// resolution (the writer's schema differs from the type's).
+	Resolved bool
+	Err      error
+}
+
+func (e *DecodeError) Error() string {
+	how := ""
+	if e.Resolved {
+		how = " with schema resolution"
+	}
+	return fmt.Sprintf("evc: serde: decoding %q (schema id %d)%s: %v", e.Type, e.ID, how, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// EncodeError says that a message could not be encoded.
+type EncodeError struct {
+	Type string
+	Err  error
+}
+
+func (e *EncodeError) Error() string {
+	return fmt.Sprintf("evc: serde: encoding %q: %v", e.Type, e.Err)
+}
+
+func (e *EncodeError) Unwrap() error { return e.Err }
+
+// registryError turns an error from the sr client into a *RegistryError.
+func registryError(op, subject string, id int, err error) *RegistryError {
+	re := &RegistryError{Op: op, Subject: subject, ID: id, Err: err}
+	var resp *sr.ResponseError
+	if errors.As(err, &resp) {
+		re.StatusCode = resp.StatusCode
+		re.Code = resp.ErrorCode
+		re.Message = resp.Message
+		if re.Message == "" {
+			re.Message = string(resp.Raw)
+		}
+	}
+	return re
+}
+
+// responseCode returns the registry's error code (or, without one, the HTTP
+// status) of err, or 0 when err is not a registry answer.
+func responseCode(err error) (status, code int) {
+	var resp *sr.ResponseError
+	if errors.As(err, &resp) {
+		return resp.StatusCode, resp.ErrorCode
+	}
+	return 0, 0
+}
