@@ -26,8 +26,20 @@ type Result struct {
 	Sources diag.Sources
 }
 
+// Err returns the diagnostics as an error when any of them is an error.
+func (r *Result) Err() error { return r.Diags.Err() }
+
 // Compile loads the .evc and .avsc files named by paths (directories are
-// searched recursively for both), with their imports, and compiles them.
+// searched recursively for both), with their imports, and compiles them:
+// load, then declare every named type, then resolve every type reference,
+// then check defaults and the rest. Each phase reports what it finds and goes
+// on, so one run reports every error it can.
 func Compile(paths []string, opts Options) *Result {
-	panic("compiler.Compile: not yet implemented")
+	c := newCompilation(opts)
+	c.load(paths)
+	c.declare()
+	c.resolve()
+	c.build()
+	c.res.Diags.Sort()
+	return c.res
 }

@@ -15,8 +15,8 @@ type File struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Namespace *Namespace `@@?`
-	Decls     []*Decl    `@@*`
+	Namespace *Namespace `parser:"@@?"`
+	Decls     []*Decl    `parser:"@@*"`
 
 	// Path is the file's name as given to Parse.
 	Path string `parser:""`
@@ -37,88 +37,88 @@ type Comment struct {
 	Doc bool
 }
 
-// Namespace is `namespace a.b.c;`.
+// Namespace is `parser:"namespace a.b.c;"`.
 type Namespace struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   *QualifiedName `"namespace" @@ ";"`
+	Name   *QualifiedName `parser:"\"namespace\" @@ \";\""`
 }
 
 // Decl is a top-level declaration with its annotations.
 type Decl struct {
 	Pos         lexer.Position
 	EndPos      lexer.Position
-	Annotations []*Annotation `@@*`
-	Import      *Import       `( @@`
-	Option      *Option       `| @@`
-	Record      *Record       `| @@`
-	Enum        *Enum         `| @@`
-	Fixed       *Fixed        `| @@`
-	TypeDef     *TypeDef      `| @@`
-	Topic       *Topic        `| @@ )`
+	Annotations []*Annotation `parser:"@@*"`
+	Import      *Import       `parser:"( @@"`
+	Option      *Option       `parser:"| @@"`
+	Record      *Record       `parser:"| @@"`
+	Enum        *Enum         `parser:"| @@"`
+	Fixed       *Fixed        `parser:"| @@"`
+	TypeDef     *TypeDef      `parser:"| @@"`
+	Topic       *Topic        `parser:"| @@ )"`
 
 	// Doc is the doc comment above the declaration, one entry a line,
 	// without the leading "///" and one following space.
 	Doc []string `parser:""`
 }
 
-// Import is `import "path";`.
+// Import is `parser:"import \"path\";"`.
 type Import struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Path   string `"import" @String ";"`
+	Path   string `parser:"\"import\" @String \";\""`
 }
 
-// Option is `option name = value;`.
+// Option is `parser:"option name = value;"`.
 type Option struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   Ident    `"option" @Ident "="`
-	Value  *Literal `@@ ";"`
+	Name   Ident    `parser:"\"option\" @Ident \"=\""`
+	Value  *Literal `parser:"@@ \";\""`
 }
 
-// Record is `record Name { fields }`. Keyword is "record" or "error".
+// Record is `parser:"record Name { fields }"`. Keyword is "record" or "error".
 type Record struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Keyword string    `@("record" | "error")`
-	Name    Ident     `@Ident "{"`
-	Members []*Member `@@* "}"`
+	Keyword string    `parser:"@(\"record\" | \"error\")"`
+	Name    Ident     `parser:"@Ident \"{\""`
+	Members []*Member `parser:"@@* \"}\""`
 }
 
 // Member is a record field or a reserved clause, with its annotations.
 type Member struct {
 	Pos         lexer.Position
 	EndPos      lexer.Position
-	Annotations []*Annotation `@@*`
-	Field       *Field        `( @@`
-	Reserved    *Reserved     `| @@ )`
+	Annotations []*Annotation `parser:"@@*"`
+	Field       *Field        `parser:"( @@"`
+	Reserved    *Reserved     `parser:"| @@ )"`
 
 	Doc []string `parser:""`
 }
 
-// Field is `name: Type = default;`.
+// Field is `parser:"name: Type = default;"`.
 type Field struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Name    Ident     `@Ident ":"`
-	Type    *TypeExpr `@@`
-	Default *Literal  `( "=" @@ )? ";"`
+	Name    Ident     `parser:"@Ident \":\""`
+	Type    *TypeExpr `parser:"@@"`
+	Default *Literal  `parser:"( \"=\" @@ )? \";\""`
 }
 
-// Reserved is `reserved "a", "b";`: names that earlier versions used.
+// Reserved is `parser:"reserved \"a\", \"b\";"`: names that earlier versions used.
 type Reserved struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Names  []*ReservedName `"reserved" @@ ( "," @@ )* ";"`
+	Names  []*ReservedName `parser:"\"reserved\" @@ ( \",\" @@ )* \";\""`
 }
 
 // ReservedName is one reserved name, written as a string or an identifier.
 type ReservedName struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	String *string `  @String`
-	Ident  *Ident  `| @Ident`
+	String *string `parser:"  @String"`
+	Ident  *Ident  `parser:"| @Ident"`
 }
 
 // Name returns the reserved name, unquoted.
@@ -133,68 +133,68 @@ func (r *ReservedName) Name() string {
 	return ""
 }
 
-// Enum is `enum Name { a, b, c; reserved "d"; } default a;`.
+// Enum is `parser:"enum Name { a, b, c; reserved \"d\"; } default a;"`.
 type Enum struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
-	Name     Ident       `"enum" @Ident "{"`
-	Symbols  []*Symbol   `( @@ ( "," @@ )* ","? )?`
-	Reserved []*Reserved `( ";" @@* )? "}"`
-	Default  *Ident      `( "default" @Ident ";" )?`
+	Name     Ident       `parser:"\"enum\" @Ident \"{\""`
+	Symbols  []*Symbol   `parser:"( @@ ( \",\" @@ )* \",\"? )?"`
+	Reserved []*Reserved `parser:"( \";\" @@* )? \"}\""`
+	Default  *Ident      `parser:"( \"default\" @Ident \";\" )?"`
 }
 
 // Symbol is an enum symbol with its annotations.
 type Symbol struct {
 	Pos         lexer.Position
 	EndPos      lexer.Position
-	Annotations []*Annotation `@@*`
-	Name        Ident         `@Ident`
+	Annotations []*Annotation `parser:"@@*"`
+	Name        Ident         `parser:"@Ident"`
 
 	Doc []string `parser:""`
 }
 
-// Fixed is `fixed Name(16);`, optionally with a logical type:
-// `fixed Money(8) decimal(10, 2);`, `fixed Span(12) duration;`.
+// Fixed is `parser:"fixed Name(16);"`, optionally with a logical type:
+// `parser:"fixed Money(8) decimal(10, 2);"`, `parser:"fixed Span(12) duration;"`.
 type Fixed struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Name    Ident        `"fixed" @Ident`
-	Size    string       `"(" @Number ")"`
-	Logical *FixedLogical `@@? ";"`
+	Name    Ident         `parser:"\"fixed\" @Ident"`
+	Size    string        `parser:"\"(\" @Number \")\""`
+	Logical *FixedLogical `parser:"@@? \";\""`
 }
 
 // FixedLogical is the logical type on a fixed.
 type FixedLogical struct {
 	Pos       lexer.Position
 	EndPos    lexer.Position
-	Name      Ident   `@Ident`
-	Precision *string `( "(" @Number`
-	Scale     *string `  ( "," @Number )? ")" )?`
+	Name      Ident   `parser:"@Ident"`
+	Precision *string `parser:"( \"(\" @Number"`
+	Scale     *string `parser:"  ( \",\" @Number )? \")\" )?"`
 }
 
-// TypeDef is `type Name = Type;`: a custom domain type carried on the wire
+// TypeDef is `parser:"type Name = Type;"`: a custom domain type carried on the wire
 // as Type.
 type TypeDef struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   Ident     `"type" @Ident "="`
-	Type   *TypeExpr `@@ ";"`
+	Name   Ident     `parser:"\"type\" @Ident \"=\""`
+	Type   *TypeExpr `parser:"@@ \";\""`
 }
 
-// Topic is `topic "name" { key: K; value: V; }`.
+// Topic is `parser:"topic \"name\" { key: K; value: V; }"`.
 type Topic struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Name    string         `"topic" @String "{"`
-	Entries []*TopicEntry  `@@* "}"`
+	Name    string        `parser:"\"topic\" @String \"{\""`
+	Entries []*TopicEntry `parser:"@@* \"}\""`
 }
 
-// TopicEntry is one `key: T;` or `value: T;` line of a topic.
+// TopicEntry is one `parser:"key: T;"` or `parser:"value: T;"` line of a topic.
 type TopicEntry struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Role   Ident     `@("key" | "value") ":"`
-	Type   *TypeExpr `@@ ";"`
+	Role   Ident     `parser:"@(\"key\" | \"value\") \":\""`
+	Type   *TypeExpr `parser:"@@ \";\""`
 
 	Doc []string `parser:""`
 }
@@ -205,35 +205,35 @@ type TopicEntry struct {
 type TypeExpr struct {
 	Pos         lexer.Position
 	EndPos      lexer.Position
-	Annotations []*Annotation `@@*`
-	Array       *TypeExpr      `( "array" "<" @@ ">"`
-	Map         *TypeExpr      `| "map" "<" @@ ">"`
-	Union       *UnionExpr     `| @@`
-	Decimal     *DecimalExpr   `| @@`
-	Name        *QualifiedName `| @@ )`
-	Optional    bool           `@"?"?`
+	Annotations []*Annotation  `parser:"@@*"`
+	Array       *TypeExpr      `parser:"( \"array\" \"<\" @@ \">\""`
+	Map         *TypeExpr      `parser:"| \"map\" \"<\" @@ \">\""`
+	Union       *UnionExpr     `parser:"| @@"`
+	Decimal     *DecimalExpr   `parser:"| @@"`
+	Name        *QualifiedName `parser:"| @@ )"`
+	Optional    bool           `parser:"@\"?\"?"`
 }
 
 // UnionExpr is union<A, B, ...>.
 type UnionExpr struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
-	Branches []*TypeExpr `"union" "<" @@ ( "," @@ )* ","? ">"`
+	Branches []*TypeExpr `parser:"\"union\" \"<\" @@ ( \",\" @@ )* \",\"? \">\""`
 }
 
 // DecimalExpr is decimal(precision, scale) on bytes.
 type DecimalExpr struct {
 	Pos       lexer.Position
 	EndPos    lexer.Position
-	Precision string  `"decimal" "(" @Number`
-	Scale     *string `( "," @Number )? ")"`
+	Precision string  `parser:"\"decimal\" \"(\" @Number"`
+	Scale     *string `parser:"( \",\" @Number )? \")\""`
 }
 
 // QualifiedName is a dotted name: a, a.b.C.
 type QualifiedName struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Parts  []Ident `@Ident ( "." @Ident )*`
+	Parts  []Ident `parser:"@Ident ( \".\" @Ident )*"`
 }
 
 // String joins the parts with dots.
@@ -253,8 +253,8 @@ func (q *QualifiedName) String() string {
 type Annotation struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   *QualifiedName `"@" @@`
-	Args   []*Arg         `( "(" ( @@ ( "," @@ )* ","? )? ")" )?`
+	Name   *QualifiedName `parser:"\"@\" @@"`
+	Args   []*Arg         `parser:"( \"(\" ( @@ ( \",\" @@ )* \",\"? )? \")\" )?"`
 	// Parens records whether the argument list was written, so that
 	// @x() and @x differ.
 	Parens bool `parser:""`
@@ -264,8 +264,8 @@ type Annotation struct {
 type Arg struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   *Ident   `( @Ident "=" )?`
-	Value  *Literal `@@`
+	Name   *Ident   `parser:"( @Ident \"=\" )?"`
+	Value  *Literal `parser:"@@"`
 }
 
 // Literal is a JSON-like value: null, true, false, a number, a string, a
@@ -273,41 +273,41 @@ type Arg struct {
 type Literal struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Number *string     `  @Number`
-	String *string     `| @String`
-	List   *ListLit    `| @@`
-	Object *ObjectLit  `| @@`
-	Ident  *Ident      `| @Ident`
+	Number *string    `parser:"  @Number"`
+	String *string    `parser:"| @String"`
+	List   *ListLit   `parser:"| @@"`
+	Object *ObjectLit `parser:"| @@"`
+	Ident  *Ident     `parser:"| @Ident"`
 }
 
 // ListLit is [a, b, c].
 type ListLit struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Items  []*Literal `"[" ( @@ ( "," @@ )* ","? )? "]"`
+	Items  []*Literal `parser:"\"[\" ( @@ ( \",\" @@ )* \",\"? )? \"]\""`
 }
 
 // ObjectLit is {"key": value, ...}. Keys are strings or identifiers.
 type ObjectLit struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Members []*ObjectMember `"{" ( @@ ( "," @@ )* ","? )? "}"`
+	Members []*ObjectMember `parser:"\"{\" ( @@ ( \",\" @@ )* \",\"? )? \"}\""`
 }
 
 // ObjectMember is one key: value of an object literal.
 type ObjectMember struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Key    *ObjectKey `@@ ":"`
-	Value  *Literal   `@@`
+	Key    *ObjectKey `parser:"@@ \":\""`
+	Value  *Literal   `parser:"@@"`
 }
 
 // ObjectKey is an object literal's key.
 type ObjectKey struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	String *string `  @String`
-	Ident  *Ident  `| @Ident`
+	String *string `parser:"  @String"`
+	Ident  *Ident  `parser:"| @Ident"`
 }
 
 // Text returns the key, unquoted.

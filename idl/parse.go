@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -94,10 +95,17 @@ func syntaxError(path string, err error) diag.Diagnostic {
 		pos = toPos(path, perr.Position())
 		msg = perr.Message()
 	}
+	if m := expectedRE.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("unexpected %s, expected %s", m[1], m[2])
+	}
 	msg = strings.ReplaceAll(msg, `"<EOF>"`, "end of file")
 	msg = strings.ReplaceAll(msg, "<EOF>", "end of file")
 	return diag.Diagnostic{Span: diag.At(pos), Message: "syntax error: " + msg}
 }
+
+// expectedRE shortens participle's "unexpected token X (expected <grammar>)"
+// to the first thing it expected.
+var expectedRE = regexp.MustCompile(`^unexpected token ("(?:[^"\\]|\\.)*") \(expected ("[^"]*"|<?\w+>?)`)
 
 // toPos converts a participle position to a diag position.
 func toPos(path string, p lexer.Position) diag.Pos {

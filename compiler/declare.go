@@ -1,0 +1,335 @@
+package compiler
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/evc-dev/evc/compiler/names"
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/ir"
+)
+
+// decl is a declared name: a named type or a custom domain type.
+type decl struct {
+	unit   *unit
+	named  *ir.Named
+	custom *ir.Custom
+	ast    *idl.Decl // nil for types read from .avsc
+	// resolving and resolved guard the lazy resolution of custom types.
+	resolving, resolved bool
+}
+
+func (d *decl) fullName() string {
+	if d.named != nil {
+		return d.named.FullName()
+	}
+	return d.custom.FullName()
+}
+
+func (d *decl) span() diag.Span {
+	if d.named != nil {
+		return d.named.NameSpan
+	}
+	return d.custom.Span
+}
+
+// scope holds the declarations of the whole compilation.
+type scope struct {
+	// byName maps Avro full names, and IDL full names (namespace plus the
+	// declared identifier, when @name renames the type), to declarations.
+	byName map[string][]*decl
+}
+
+// declare creates the IR file of every .evc unit and registers every named
+// type and custom type, reporting names that break Avro's rules and
+// duplicates.
+func (c *compilation) declare() {
+	c.scope = &scope{byName: map[string][]*decl{}}
+	seen := map[string]*decl{}
+	add := func(key string, d *decl, primary bool) {
+		if prev, ok := seen[key]; ok && prev != d {
+			if primary {
+				c.res.Diags.Add(diag.Diagnostic{
+					Span:    d.span(),
+					Message: "type " + strconv.Quote(key) + " is already defined",
+					Related: []diag.Related{{Span: prev.span(), Message: "first defined here"}},
+				})
+			}
+			return
+		}
+		seen[key] = d
+		c.scope.byName[key] = append(c.scope.byName[key], d)
+	}
+	for _, u := range c.order {
+		switch {
+		case u.avsc && u.file != nil:
+			for _, n := range u.file.Types {
+				d := &decl{unit: u, named: n, resolved: true}
+				c.decls = append(c.decls, d)
+				add(n.FullName(), d, true)
+			}
+		case u.ast != nil:
+			c.declareFile(u, add)
+		}
+	}
+}
+
+func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
+	f := &ir.File{Path: u.path, Imported: u.imported, Doc: docText(u.ast.Doc)}
+	u.file = f
+	if ns := u.ast.Namespace; ns != nil {
+		f.Namespace = ns.Name.String()
+		if p := names.NamespaceProblem(f.Namespace, false); p != "" {
+			c.res.Diags.Errorf(idl.Span(u.path, ns.Name.Pos, ns.Name.EndPos), "namespace %q is not a valid Avro name: %s", f.Namespace, p)
+		}
+	}
+	for _, d := range u.ast.Decls {
+		var kind ir.Kind
+		var ident idl.Ident
+		var pos, end = d.Pos, d.EndPos
+		switch {
+		case d.Record != nil:
+			kind, ident = ir.Record, d.Record.Name
+		case d.Enum != nil:
+			kind, ident = ir.Enum, d.Enum.Name
+		case d.Fixed != nil:
+			kind, ident = ir.Fixed, d.Fixed.Name
+		case d.TypeDef != nil:
+			ident = d.TypeDef.Name
+		case d.Option != nil:
+			c.option(u, d)
+			continue
+		default:
+			continue // imports were loaded; topics are resolved later
+		}
+		nameSpan := c.identSpan(u, d, ident)
+		if d.TypeDef != nil {
+			an := c.annotations(u, d.Annotations, onTypeDef)
+			cu := &ir.Custom{
+				Name: string(ident), Namespace: f.Namespace, Doc: docText(d.Doc),
+				GoType: an.goType, File: f, Span: nameSpan,
+			}
+			c.checkName(string(ident), nameSpan, "type")
+			if an.goType != "" && !validGoType(an.goType) {
+				c.res.Diags.Errorf(an.spans["go"], "@go needs a Go type as \"import/path.Name\", not %q", an.goType)
+			}
+			f.Customs = append(f.Customs, cu)
+			dd := &decl{unit: u, custom: cu, ast: d}
+			c.decls = append(c.decls, dd)
+			add(cu.FullName(), dd, true)
+			continue
+		}
+		an := c.annotations(u, d.Annotations, onNamed)
+		n := &ir.Named{
+			Kind: kind, Name: string(ident), Namespace: f.Namespace, Doc: docText(d.Doc),
+			Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason,
+			Props: an.props, Compat: an.compat, Event: an.event, GoName: an.goName,
+			File: f, Span: idl.Span(u.path, pos, end), NameSpan: nameSpan,
+		}
+		if d.Record != nil && d.Record.Keyword == "error" {
+			c.res.Diags.Errorf(nameSpan, "Avro's error type exists only in protocols; declare a record")
+		}
+		if an.event != nil && kind != ir.Record {
+			c.res.Diags.Errorf(an.event.Span, "@event applies to records only")
+		}
+		if an.name != nil {
+			n.Name = an.name.val
+			nameSpan = an.name.span
+			if n.GoName == "" && n.Name != string(ident) {
+				n.GoName = string(ident)
+			}
+		}
+		if an.namespace != nil {
+			n.Namespace = an.namespace.val
+			if p := names.NamespaceProblem(n.Namespace, false); p != "" {
+				c.res.Diags.Errorf(an.namespace.span, "namespace %q is not a valid Avro name: %s", n.Namespace, p)
+			}
+		}
+		c.checkName(n.Name, nameSpan, kind.String())
+		for _, al := range an.aliases {
+			full := al.val
+			if p := names.NamespaceProblem(full, true); p != "" {
+				c.res.Diags.Errorf(al.span, "alias %q is not a valid Avro name: %s", al.val, p)
+				continue
+			}
+			if ns, _ := ir.SplitName(full); ns == "" {
+				full = ir.JoinName(n.Namespace, full)
+			}
+			n.Aliases = append(n.Aliases, full)
+		}
+		f.Types = append(f.Types, n)
+		dd := &decl{unit: u, named: n, ast: d}
+		c.decls = append(c.decls, dd)
+		add(n.FullName(), dd, true)
+		if idlName := ir.JoinName(f.Namespace, string(ident)); idlName != n.FullName() {
+			add(idlName, dd, false)
+		}
+	}
+}
+
+// identSpan is the span of a declaration's name: the first identifier after
+// its keyword.
+func (c *compilation) identSpan(u *unit, d *idl.Decl, ident idl.Ident) diag.Span {
+	var p lexer.Position
+	var kw string
+	switch {
+	case d.Record != nil:
+		p, kw = d.Record.Pos, d.Record.Keyword
+	case d.Enum != nil:
+		p, kw = d.Enum.Pos, "enum"
+	case d.Fixed != nil:
+		p, kw = d.Fixed.Pos, "fixed"
+	case d.TypeDef != nil:
+		p, kw = d.TypeDef.Pos, "type"
+	default:
+		return idl.Span(u.path, d.Pos, d.Pos)
+	}
+	return nameAfter(u, p, kw, string(ident))
+}
+
+// nameAfter finds the name that follows a keyword at p, skipping white space
+// and comments, and returns its span.
+func nameAfter(u *unit, p lexer.Position, kw, name string) diag.Span {
+	src := u.src
+	if p.Offset+len(kw) > len(src) || string(src[p.Offset:p.Offset+len(kw)]) != kw {
+		return idl.Span(u.path, p, p)
+	}
+	q := p
+	q.Advance(kw)
+	i := q.Offset
+	for i < len(src) {
+		switch {
+		case src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\n':
+			q.Advance(string(src[i]))
+			i++
+		case i+1 < len(src) && src[i] == '/' && src[i+1] == '/':
+			j := i
+			for j < len(src) && src[j] != '\n' {
+				j++
+			}
+			q.Advance(string(src[i:j]))
+			i = j
+		case i+1 < len(src) && src[i] == '/' && src[i+1] == '*':
+			j := strings.Index(string(src[i+2:]), "*/")
+			if j < 0 {
+				return idl.Span(u.path, p, p)
+			}
+			q.Advance(string(src[i : i+j+4]))
+			i += j + 4
+		default:
+			end := q
+			w := len(name)
+			if i < len(src) && src[i] == '`' {
+				w += 2
+			}
+			if i+w <= len(src) {
+				end.Advance(string(src[i : i+w]))
+			}
+			return idl.Span(u.path, q, end)
+		}
+	}
+	return idl.Span(u.path, p, p)
+}
+
+func (c *compilation) checkName(name string, sp diag.Span, what string) {
+	if p := names.Problem(name); p != "" {
+		c.res.Diags.Errorf(sp, "%s name %q is not a valid Avro name: it %s", what, name, p)
+		return
+	}
+	if names.IsPrimitiveName(name) {
+		c.res.Diags.Errorf(sp, "%s name %q is an Avro primitive type", what, name)
+	}
+}
+
+func (c *compilation) option(u *unit, d *idl.Decl) {
+	o := d.Option
+	sp := idl.Span(u.path, o.Pos, o.EndPos)
+	if len(d.Annotations) > 0 {
+		c.res.Diags.Errorf(sp, "options take no annotations")
+	}
+	switch o.Name {
+	case "go_package":
+		if s, ok := c.stringLit(u, o.Value); ok {
+			if !validImportPath(s) {
+				c.res.Diags.Errorf(sp, "go_package %q is not a Go import path", s)
+				return
+			}
+			u.file.GoPackage = s
+		}
+	case "compat":
+		var s string
+		if o.Value.Ident != nil {
+			s = string(*o.Value.Ident)
+		} else if v, ok := c.stringLit(u, o.Value); ok {
+			s = v
+		} else {
+			return
+		}
+		mode := toUpper(s)
+		if !validMode(mode) {
+			c.res.Diags.Errorf(sp, "unknown compatibility mode %q", s).Help = "use one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"
+			return
+		}
+		u.file.Compat = mode
+	default:
+		c.res.Diags.Errorf(sp, "unknown option %q", string(o.Name)).Help = "the options are go_package and compat"
+	}
+}
+
+func toUpper(s string) string {
+	b := []byte(s)
+	for i, ch := range b {
+		if ch >= 'a' && ch <= 'z' {
+			b[i] = ch - 32
+		}
+	}
+	return string(b)
+}
+
+// docText joins doc comment lines.
+func docText(lines []string) string {
+	out := ""
+	for i, l := range lines {
+		if i > 0 {
+			out += "\n"
+		}
+		out += l
+	}
+	return out
+}
+
+func validImportPath(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r == '"' || r == '\\' || r == '`' {
+			return false
+		}
+	}
+	return s[0] != '/' && s[len(s)-1] != '/'
+}
+
+// validGoType accepts "import/path.Name".
+func validGoType(s string) bool {
+	i := lastDot(s)
+	if i <= 0 || i == len(s)-1 || !validImportPath(s[:i]) {
+		return false
+	}
+	return names.ValidName(s[i+1:])
+}
+
+func lastDot(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '.' {
+			return i
+		}
+		if s[i] == '/' {
+			return -1
+		}
+	}
+	return -1
+}

@@ -1,0 +1,709 @@
+package compiler
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/evc-dev/evc/compiler/defaults"
+	"github.com/evc-dev/evc/compiler/names"
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/ir"
+)
+
+// pendingDefault is a field default to check once every type is resolved.
+type pendingDefault struct {
+	field *ir.Field
+	lit   *defaults.Literal
+}
+
+// resolve builds the body of every declaration: field types, enum symbols,
+// fixed sizes, custom types' wire types and topics.
+func (c *compilation) resolve() {
+	for _, d := range c.decls {
+		if d.custom != nil {
+			c.resolveCustom(d)
+		}
+	}
+	for _, d := range c.decls {
+		if d.ast == nil || d.named == nil {
+			continue
+		}
+		switch {
+		case d.ast.Record != nil:
+			c.resolveRecord(d)
+		case d.ast.Enum != nil:
+			c.resolveEnum(d)
+		case d.ast.Fixed != nil:
+			c.resolveFixed(d)
+		}
+	}
+	for _, u := range c.order {
+		if u.ast == nil {
+			continue
+		}
+		for _, d := range u.ast.Decls {
+			if d.Topic != nil {
+				c.resolveTopic(u, d)
+			}
+		}
+	}
+	// Defaults last: a record default needs the defaults of the record's
+	// own fields to be known.
+	for _, p := range c.pending {
+		if v := defaults.Check(fmt.Sprintf("field %q", p.field.Name), p.field.Type, p.lit, &c.res.Diags); v != nil {
+			p.field.Default = v
+		}
+	}
+}
+
+func (c *compilation) resolveCustom(d *decl) {
+	if d.resolved {
+		return
+	}
+	if d.resolving {
+		c.res.Diags.Errorf(d.custom.Span, "type %q is defined in terms of itself", d.custom.Name)
+		d.custom.Wire = &ir.Type{Kind: ir.String, Span: d.custom.Span}
+		return
+	}
+	d.resolving = true
+	t := c.resolveType(d.unit, d.ast.TypeDef.Type)
+	d.resolving, d.resolved = false, true
+	if t == nil {
+		return
+	}
+	if !t.Kind.IsPrimitive() || t.Kind == ir.Null {
+		c.res.Diags.Errorf(t.Span, "custom type %q must be carried as an Avro primitive or logical type, not %s", d.custom.Name, t.Name())
+		return
+	}
+	wire := *t
+	wire.Custom = nil
+	d.custom.Wire = &wire
+}
+
+func (c *compilation) resolveRecord(d *decl) {
+	u, rec, n := d.unit, d.ast.Record, d.named
+	fieldAt := map[string]*ir.Field{}
+	var reserved []*idl.ReservedName
+	for _, m := range rec.Members {
+		if m.Reserved != nil {
+			if len(m.Annotations) > 0 {
+				c.res.Diags.Errorf(idl.Span(u.path, m.Pos, m.EndPos), "reserved takes no annotations")
+			}
+			reserved = append(reserved, m.Reserved.Names...)
+			continue
+		}
+		fa := m.Field
+		an := c.annotations(u, m.Annotations, onField)
+		nameSpan := nameAt(u, fa.Pos, string(fa.Name))
+		f := &ir.Field{
+			Name: string(fa.Name), Doc: docText(m.Doc), Order: an.order,
+			Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Props: an.props,
+			Span: idl.Span(u.path, m.Pos, m.EndPos), NameSpan: nameSpan,
+		}
+		for _, al := range an.aliases {
+			if p := names.Problem(al.val); p != "" {
+				c.res.Diags.Errorf(al.span, "field alias %q is not a valid Avro name: it %s", al.val, p)
+				continue
+			}
+			f.Aliases = append(f.Aliases, al.val)
+		}
+		if p := names.Problem(f.Name); p != "" {
+			c.res.Diags.Errorf(nameSpan, "field name %q is not a valid Avro name: it %s", f.Name, p)
+		}
+		if prev := fieldAt[f.Name]; prev != nil {
+			c.res.Diags.Add(diag.Diagnostic{Span: nameSpan, Message: fmt.Sprintf("field %q is already defined in record %q", f.Name, n.Name),
+				Related: []diag.Related{{Span: prev.NameSpan, Message: "first defined here"}}})
+		}
+		fieldAt[f.Name] = f
+		f.Type = c.resolveType(u, fa.Type)
+		if f.Type == nil {
+			f.Type = &ir.Type{Kind: ir.Invalid}
+		}
+		if fa.Default != nil {
+			if lit, ok := c.literal(u, fa.Default); ok && f.Type.Kind != ir.Invalid {
+				// A placeholder, so that record defaults that omit this
+				// field see that it has one; replaced once checked.
+				f.Default = &ir.Value{Kind: ir.Invalid}
+				c.pending = append(c.pending, pendingDefault{field: f, lit: lit})
+			}
+		} else if f.Type.Optional {
+			f.Default = &ir.Value{Kind: ir.Null, Span: f.Type.Span}
+		}
+		n.Fields = append(n.Fields, f)
+	}
+	n.Reserved = c.reserved(u, reserved, "field", func(name string) diag.Span {
+		if f := fieldAt[name]; f != nil {
+			return f.NameSpan
+		}
+		return diag.Span{}
+	})
+}
+
+// reserved records reserved names and reports uses of them.
+func (c *compilation) reserved(u *unit, list []*idl.ReservedName, what string, used func(string) diag.Span) []ir.Reserved {
+	var out []ir.Reserved
+	seen := map[string]bool{}
+	for _, r := range list {
+		name := r.Name()
+		sp := idl.Span(u.path, r.Pos, r.EndPos)
+		if seen[name] {
+			c.res.Diags.Errorf(sp, "%q is reserved twice", name)
+			continue
+		}
+		seen[name] = true
+		if p := names.Problem(name); p != "" {
+			c.res.Diags.Errorf(sp, "reserved name %q is not a valid Avro name: it %s", name, p)
+		}
+		if at := used(name); at.IsValid() {
+			c.res.Diags.Add(diag.Diagnostic{Span: at, Message: fmt.Sprintf("%s %q is reserved: an earlier version used it", what, name),
+				Related: []diag.Related{{Span: sp, Message: "reserved here"}},
+				Help:    "choose another name, or remove it from reserved if reusing it is really safe"})
+		}
+		out = append(out, ir.Reserved{Name: name, Span: sp})
+	}
+	return out
+}
+
+func (c *compilation) resolveEnum(d *decl) {
+	u, en, n := d.unit, d.ast.Enum, d.named
+	at := map[string]*ir.Symbol{}
+	if len(en.Symbols) == 0 {
+		c.res.Diags.Errorf(n.NameSpan, "enum %q has no symbols", n.Name)
+	}
+	for _, s := range en.Symbols {
+		an := c.annotations(u, s.Annotations, onSymbol)
+		sp := nameAt(u, s.Pos, string(s.Name))
+		if len(s.Annotations) > 0 {
+			// The symbol's own span starts after its annotations.
+			sp = nameAfterAnnotations(u, s)
+		}
+		sym := &ir.Symbol{Name: string(s.Name), Doc: docText(s.Doc), Span: sp}
+		_ = an
+		if p := names.Problem(sym.Name); p != "" {
+			c.res.Diags.Errorf(sp, "enum symbol %q is not a valid Avro name: it %s", sym.Name, p)
+		}
+		if prev := at[sym.Name]; prev != nil {
+			c.res.Diags.Add(diag.Diagnostic{Span: sp, Message: fmt.Sprintf("symbol %q appears twice in enum %q", sym.Name, n.Name),
+				Related: []diag.Related{{Span: prev.Span, Message: "first here"}}})
+			continue
+		}
+		at[sym.Name] = sym
+		n.Symbols = append(n.Symbols, sym)
+	}
+	var reserved []*idl.ReservedName
+	for _, r := range en.Reserved {
+		reserved = append(reserved, r.Names...)
+	}
+	n.Reserved = c.reserved(u, reserved, "symbol", func(name string) diag.Span {
+		if s := at[name]; s != nil {
+			return s.Span
+		}
+		return diag.Span{}
+	})
+	if en.Default != nil {
+		def := string(*en.Default)
+		sp := c.enumDefaultSpan(u, en)
+		if at[def] == nil {
+			c.res.Diags.Errorf(sp, "enum default %q is not a symbol of %q", def, n.Name).Help = "the default must be one of the symbols: " + symbolList(n)
+		} else {
+			n.Default, n.HasDefault = def, true
+		}
+	}
+}
+
+// nameAt is the span of a name written at p (in backquotes or not).
+func nameAt(u *unit, p lexer.Position, name string) diag.Span {
+	end := p
+	w := len(name)
+	if p.Offset < len(u.src) && u.src[p.Offset] == '`' {
+		w += 2
+	}
+	if p.Offset+w <= len(u.src) {
+		end.Advance(string(u.src[p.Offset : p.Offset+w]))
+	}
+	return idl.Span(u.path, p, end)
+}
+
+func nameAfterAnnotations(u *unit, s *idl.Symbol) diag.Span {
+	last := s.Annotations[len(s.Annotations)-1]
+	p := last.EndPos
+	return nameAfter(u, p, "", string(s.Name))
+}
+
+// enumDefaultSpan finds the symbol after the "default" keyword.
+func (c *compilation) enumDefaultSpan(u *unit, en *idl.Enum) diag.Span {
+	src := string(u.src)
+	end := en.EndPos.Offset
+	if end > len(src) {
+		end = len(src)
+	}
+	i := strings.LastIndex(src[en.Pos.Offset:end], "default")
+	if i < 0 {
+		return idl.Span(u.path, en.Pos, en.EndPos)
+	}
+	p := en.Pos
+	p.Advance(src[en.Pos.Offset : en.Pos.Offset+i])
+	return nameAfter(u, p, "default", string(*en.Default))
+}
+
+func symbolList(n *ir.Named) string {
+	var s []string
+	for _, sym := range n.Symbols {
+		s = append(s, sym.Name)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (c *compilation) resolveFixed(d *decl) {
+	u, fx, n := d.unit, d.ast.Fixed, d.named
+	size, err := strconv.Atoi(fx.Size)
+	if err != nil || size < 1 || size > 1<<24 {
+		c.res.Diags.Errorf(n.NameSpan, "fixed %q has size %s; the size must be a whole number from 1 to %d", n.Name, fx.Size, 1<<24)
+		size = 1
+	}
+	n.Size = size
+	lg := fx.Logical
+	if lg == nil {
+		return
+	}
+	lsp := idl.Span(u.path, lg.Pos, lg.EndPos)
+	switch string(lg.Name) {
+	case "decimal":
+		if lg.Precision == nil {
+			c.res.Diags.Errorf(lsp, "decimal needs a precision, as in decimal(10, 2)")
+			return
+		}
+		p, s, ok := c.decimalParams(lsp, *lg.Precision, lg.Scale)
+		if !ok {
+			return
+		}
+		if max := maxDecimalDigits(size); p > max {
+			c.res.Diags.Errorf(lsp, "decimal precision %d does not fit in fixed %q of %d bytes (at most %d digits)", p, n.Name, size, max)
+			return
+		}
+		n.Logical, n.Precision, n.Scale = ir.Decimal, p, s
+	case "duration":
+		if lg.Precision != nil {
+			c.res.Diags.Errorf(lsp, "duration takes no parameters")
+		}
+		if size != 12 {
+			c.res.Diags.Errorf(lsp, "a duration is a fixed of 12 bytes, but %q has %d", n.Name, size)
+			return
+		}
+		n.Logical = ir.Duration
+	case "uuid":
+		if lg.Precision != nil {
+			c.res.Diags.Errorf(lsp, "uuid takes no parameters")
+		}
+		if size != 16 {
+			c.res.Diags.Errorf(lsp, "a uuid on a fixed needs 16 bytes, but %q has %d", n.Name, size)
+			return
+		}
+		n.Logical = ir.UUID
+	default:
+		c.res.Diags.Errorf(lsp, "unknown logical type %q for a fixed", string(lg.Name)).Help = "a fixed may be a decimal(p, s), a duration or a uuid"
+	}
+}
+
+// maxDecimalDigits is the largest precision a fixed of size bytes holds:
+// floor(log10(2^(8*size-1) - 1)).
+func maxDecimalDigits(size int) int {
+	if size > 1<<10 {
+		return math.MaxInt32
+	}
+	v := new(big.Int).Lsh(big.NewInt(1), uint(8*size-1))
+	v.Sub(v, big.NewInt(1))
+	return len(v.String()) - 1
+}
+
+func (c *compilation) decimalParams(sp diag.Span, prec string, scale *string) (p, s int, ok bool) {
+	p, err := strconv.Atoi(prec)
+	if err != nil || p < 1 {
+		c.res.Diags.Errorf(sp, "decimal precision must be a whole number of at least 1, not %s", prec)
+		return 0, 0, false
+	}
+	if scale != nil {
+		s, err = strconv.Atoi(*scale)
+		if err != nil || s < 0 {
+			c.res.Diags.Errorf(sp, "decimal scale must be a whole number of at least 0, not %s", *scale)
+			return 0, 0, false
+		}
+	}
+	if s > p {
+		c.res.Diags.Errorf(sp, "decimal scale %d is greater than its precision %d", s, p)
+		return 0, 0, false
+	}
+	return p, s, true
+}
+
+// logicalNames maps the names of logical types to what they annotate.
+var logicalNames = map[string]ir.Logical{
+	"date": ir.Date, "time-millis": ir.TimeMillis, "time-micros": ir.TimeMicros,
+	"timestamp-millis": ir.TimestampMillis, "timestamp-micros": ir.TimestampMicros,
+	"local-timestamp-millis": ir.LocalTimestampMillis, "local-timestamp-micros": ir.LocalTimestampMicros,
+	"uuid": ir.UUID,
+}
+
+// resolveType turns a type expression into an IR type, or reports why it
+// cannot and returns nil.
+func (c *compilation) resolveType(u *unit, e *idl.TypeExpr) *ir.Type {
+	t := c.resolveBase(u, e)
+	if t == nil {
+		return nil
+	}
+	an := c.annotations(u, e.Annotations, onType)
+	if len(an.props) > 0 {
+		if t.Kind.IsNamed() {
+			c.res.Diags.Errorf(an.props[0].Span, "a reference to %s cannot carry custom properties; put them on its declaration", t.Name())
+		} else {
+			t.Props = an.props
+		}
+	}
+	if !e.Optional {
+		return t
+	}
+	sp := idl.Span(u.path, e.Pos, e.EndPos)
+	switch t.Kind {
+	case ir.Union:
+		c.res.Diags.Errorf(sp, "%s? is a union inside a union; add null to the union instead", t.Name())
+		return nil
+	case ir.Null:
+		c.res.Diags.Errorf(sp, "null? is just null")
+		return nil
+	}
+	return &ir.Type{Kind: ir.Union, Optional: true, Branches: []*ir.Type{{Kind: ir.Null, Span: sp}, t}, Span: sp}
+}
+
+func (c *compilation) resolveBase(u *unit, e *idl.TypeExpr) *ir.Type {
+	sp := idl.Span(u.path, e.Pos, e.EndPos)
+	switch {
+	case e.Array != nil:
+		items := c.resolveType(u, e.Array)
+		if items == nil {
+			return nil
+		}
+		return &ir.Type{Kind: ir.Array, Items: items, Span: sp}
+	case e.Map != nil:
+		vals := c.resolveType(u, e.Map)
+		if vals == nil {
+			return nil
+		}
+		return &ir.Type{Kind: ir.Map, Values: vals, Span: sp}
+	case e.Union != nil:
+		return c.resolveUnion(u, e.Union, sp)
+	case e.Decimal != nil:
+		p, s, ok := c.decimalParams(sp, e.Decimal.Precision, e.Decimal.Scale)
+		if !ok {
+			return nil
+		}
+		return &ir.Type{Kind: ir.Bytes, Logical: ir.Decimal, Precision: p, Scale: s, Span: sp}
+	case e.Name != nil:
+		return c.resolveName(u, e.Name)
+	}
+	return nil
+}
+
+func (c *compilation) resolveUnion(u *unit, ue *idl.UnionExpr, sp diag.Span) *ir.Type {
+	t := &ir.Type{Kind: ir.Union, Span: sp}
+	seen := map[string]*ir.Type{}
+	ok := true
+	for _, be := range ue.Branches {
+		b := c.resolveType(u, be)
+		if b == nil {
+			ok = false
+			continue
+		}
+		if b.Kind == ir.Union {
+			c.res.Diags.Errorf(b.Span, "a union may not contain a union directly")
+			ok = false
+			continue
+		}
+		key := b.Kind.String()
+		if b.Kind.IsNamed() {
+			key = b.Named.FullName()
+		}
+		if prev := seen[key]; prev != nil {
+			what := "type " + key
+			if !b.Kind.IsNamed() && prev.Name() != b.Name() {
+				what = fmt.Sprintf("%s and %s are both %s", prev.Name(), b.Name(), key)
+				c.res.Diags.Errorf(b.Span, "a union may hold one branch of each unnamed type: %s", what)
+			} else {
+				c.res.Diags.Errorf(b.Span, "union branch %s appears twice", key)
+			}
+			ok = false
+			continue
+		}
+		seen[key] = b
+		t.Branches = append(t.Branches, b)
+	}
+	if !ok {
+		return nil
+	}
+	return t
+}
+
+// resolveName looks up a type name: a primitive or logical type, or a
+// declared type visible from u (declared in u or in a file it imports).
+func (c *compilation) resolveName(u *unit, q *idl.QualifiedName) *ir.Type {
+	sp := idl.Span(u.path, q.Pos, q.EndPos)
+	name := q.String()
+	if len(q.Parts) == 1 {
+		if k, ok := ir.PrimitiveKind(name); ok {
+			return &ir.Type{Kind: k, Span: sp}
+		}
+		if l, ok := logicalNames[name]; ok {
+			return &ir.Type{Kind: l.Underlying(), Logical: l, Span: sp}
+		}
+		if name == "decimal" {
+			c.res.Diags.Errorf(sp, "decimal needs a precision and a scale, as in decimal(10, 2)")
+			return nil
+		}
+	}
+	d := c.lookup(u, name, sp)
+	if d == nil {
+		return nil
+	}
+	if d.custom != nil {
+		c.resolveCustom(d)
+		if d.custom.Wire == nil {
+			return nil
+		}
+		t := *d.custom.Wire
+		t.Custom = d.custom
+		t.Span = sp
+		return &t
+	}
+	return &ir.Type{Kind: d.named.Kind, Named: d.named, Span: sp}
+}
+
+// lookup finds the declaration a name refers to from u.
+func (c *compilation) lookup(u *unit, name string, sp diag.Span) *decl {
+	visible := func(d *decl) bool {
+		if d.unit == u {
+			return true
+		}
+		for _, e := range u.imports {
+			if e.target == d.unit {
+				return true
+			}
+		}
+		return false
+	}
+	pick := func(cands []*decl) (*decl, []*decl) {
+		var vis []*decl
+		for _, d := range cands {
+			if visible(d) {
+				vis = append(vis, d)
+			}
+		}
+		if len(vis) == 1 {
+			return vis[0], nil
+		}
+		return nil, vis
+	}
+	ns := ""
+	if u.file != nil {
+		ns = u.file.Namespace
+	}
+	var tried []string
+	if !strings.Contains(name, ".") {
+		tried = append(tried, ir.JoinName(ns, name))
+		if d, _ := pick(c.scope.byName[ir.JoinName(ns, name)]); d != nil {
+			return d
+		}
+		// A unique visible type of that short name in another namespace.
+		var cands []*decl
+		for _, d := range c.decls {
+			if d.named != nil && d.named.Name == name || d.custom != nil && d.custom.Name == name {
+				if visible(d) {
+					cands = append(cands, d)
+				}
+			}
+		}
+		if len(cands) == 1 {
+			return cands[0]
+		}
+		if len(cands) > 1 {
+			var full []string
+			for _, d := range cands {
+				full = append(full, strconv.Quote(d.fullName()))
+			}
+			sort.Strings(full)
+			c.res.Diags.Errorf(sp, "type name %q is ambiguous: it could be %s", name, strings.Join(full, " or ")).Help = "write the fully-qualified name"
+			return nil
+		}
+	} else {
+		tried = append(tried, name)
+		if d, _ := pick(c.scope.byName[name]); d != nil {
+			return d
+		}
+	}
+	// Not visible: say where it is, if it exists.
+	var hidden *decl
+	for _, key := range tried {
+		if ds := c.scope.byName[key]; len(ds) > 0 {
+			hidden = ds[0]
+		}
+	}
+	if hidden == nil && !strings.Contains(name, ".") {
+		for _, d := range c.decls {
+			if d.named != nil && d.named.Name == name || d.custom != nil && d.custom.Name == name {
+				hidden = d
+				break
+			}
+		}
+	}
+	if hidden != nil {
+		what := fmt.Sprintf("%q", name)
+		if hidden.fullName() != name {
+			what = fmt.Sprintf("%q (%s)", name, hidden.fullName())
+		}
+		d := c.res.Diags.Errorf(sp, "type %s is defined in %s, which this file does not import", what, hidden.unit.path)
+		d.Help = fmt.Sprintf("add: import %q;", relImport(u.path, hidden.unit.path))
+		return nil
+	}
+	d := c.res.Diags.Errorf(sp, "unknown type %q", name)
+	if s := c.suggest(name); s != "" {
+		d.Help = fmt.Sprintf("did you mean %q?", s)
+	}
+	return nil
+}
+
+// suggest returns a known name close to name, for "did you mean".
+func (c *compilation) suggest(name string) string {
+	best, bestD := "", 3
+	try := func(cand string) {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(cand)); d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	for k := ir.Null; k <= ir.String; k++ {
+		try(k.String())
+	}
+	for n := range logicalNames {
+		try(n)
+	}
+	for _, d := range c.decls {
+		if d.named != nil {
+			try(d.named.Name)
+		} else {
+			try(d.custom.Name)
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// relImport is the import path from one file to another.
+func relImport(from, to string) string {
+	fromDir := strings.Split(from, "/")
+	fromDir = fromDir[:len(fromDir)-1]
+	toParts := strings.Split(to, "/")
+	i := 0
+	for i < len(fromDir) && i < len(toParts)-1 && fromDir[i] == toParts[i] {
+		i++
+	}
+	var parts []string
+	for range fromDir[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, toParts[i:]...)
+	return strings.Join(parts, "/")
+}
+
+var topicName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,249}$`)
+
+func (c *compilation) resolveTopic(u *unit, d *idl.Decl) {
+	tp := d.Topic
+	sp := idl.Span(u.path, tp.Pos, tp.EndPos)
+	name, err := idl.Unquote(tp.Name)
+	if err != nil {
+		c.res.Diags.Errorf(sp, "%v", err)
+		return
+	}
+	if !topicName.MatchString(name) || name == "." || name == ".." {
+		c.res.Diags.Errorf(sp, "%q is not a valid Kafka topic name", name).Help = "a topic name has 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'"
+	}
+	if len(d.Annotations) > 0 {
+		c.annotations(u, d.Annotations, onTopic)
+	}
+	if prev := c.topics[name]; prev != nil {
+		c.res.Diags.Add(diag.Diagnostic{Span: sp, Message: fmt.Sprintf("topic %q is already declared", name),
+			Related: []diag.Related{{Span: prev.Span, Message: "first declared here"}}})
+		return
+	}
+	t := &ir.Topic{Name: name, Doc: docText(d.Doc), File: u.file, Span: sp}
+	c.topics[name] = t
+	for _, e := range tp.Entries {
+		esp := idl.Span(u.path, e.Pos, e.EndPos)
+		typ := c.resolveType(u, e.Type)
+		if typ == nil {
+			continue
+		}
+		switch e.Role {
+		case "key":
+			if t.Key != nil {
+				c.res.Diags.Errorf(esp, "topic %q has more than one key type", name)
+				continue
+			}
+			t.Key = typ
+		case "value":
+			for _, v := range t.Values {
+				if v.Name() == typ.Name() {
+					c.res.Diags.Errorf(esp, "topic %q lists value type %s twice", name, typ.Name())
+				}
+			}
+			t.Values = append(t.Values, typ)
+		}
+	}
+	if len(t.Values) == 0 {
+		c.res.Diags.Errorf(sp, "topic %q declares no value type", name).Help = "add a line such as: value: MyEvent;"
+	}
+	u.file.Topics = append(u.file.Topics, t)
+}
+
+// build assembles the schema from the files in order.
+func (c *compilation) build() {
+	s := c.res.Schema
+	for _, u := range c.order {
+		if u.file == nil {
+			continue
+		}
+		for _, e := range u.imports {
+			u.file.Imports = append(u.file.Imports, e.target.path)
+		}
+		s.Files = append(s.Files, u.file)
+		s.Types = append(s.Types, u.file.Types...)
+		s.Customs = append(s.Customs, u.file.Customs...)
+		s.Topics = append(s.Topics, u.file.Topics...)
+	}
+	s.Index()
+}
