@@ -1,0 +1,347 @@
+package avro
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	tavro "github.com/twmb/avro"
+
+	"github.com/evc-dev/evc/backend"
+	"github.com/evc-dev/evc/ir"
+)
+
+// The evc extension attributes, as the .avsc reader reads them back.
+const (
+	keySymbolDocs = "x-evc-symbol-docs"
+	keyReserved   = "x-evc-reserved"
+	keyEvent      = "x-evc-event"
+	keyDeprecated = "deprecated"
+)
+
+// Generate writes one self-contained, pretty-printed .avsc per named type
+// declared in the schema's non-imported files (ir.File.Imported false),
+// named "<full name>.avsc".
+func Generate(s *ir.Schema) ([]backend.File, error) {
+	var out []backend.File
+	seen := map[string]bool{}
+	for _, f := range s.Files {
+		if f.Imported {
+			continue
+		}
+		for _, n := range f.Types {
+			path := n.FullName() + ".avsc"
+			if seen[path] {
+				return nil, fmt.Errorf("evc: avro backend: two types named %q", n.FullName())
+			}
+			seen[path] = true
+			data := SchemaJSON(n, true)
+			out = append(out, backend.File{Path: path, Data: append(data, '\n')})
+		}
+	}
+	return out, nil
+}
+
+// SchemaJSON returns a named type's self-contained schema: every named type
+// it uses is defined inline at its first use and referenced by full name
+// after that. indent=false gives compact JSON (what generated code embeds
+// and the runtime registers).
+func SchemaJSON(n *ir.Named, indent bool) []byte {
+	return TypeJSON(&ir.Type{Kind: n.Kind, Named: n}, indent)
+}
+
+// TypeJSON does the same as SchemaJSON for any type (an .avsc file's Root
+// may be a union or primitive).
+func TypeJSON(t *ir.Type, indent bool) []byte {
+	w := &writer{defined: map[*ir.Named]bool{}, names: map[string]bool{}}
+	w.typ(t, "")
+	if !indent {
+		return w.buf.Bytes()
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, w.buf.Bytes(), "", "  "); err != nil {
+		// The writer emits valid JSON; should it not, the compact form
+		// is still the right schema.
+		return w.buf.Bytes()
+	}
+	return b.Bytes()
+}
+
+// Canonical returns the Parsing Canonical Form and its 64-bit Rabin
+// fingerprint, as twmb/avro computes them.
+func Canonical(n *ir.Named) (pcf []byte, fingerprint uint64, err error) {
+	s, err := tavro.Parse(string(SchemaJSON(n, false)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("evc: canonical form of %s: %w", n.FullName(), err)
+	}
+	pcf = s.Canonical()
+	h := tavro.NewRabin()
+	h.Write(pcf)
+	return pcf, h.Sum64(), nil
+}
+
+// writer writes compact JSON.
+type writer struct {
+	buf     bytes.Buffer
+	defined map[*ir.Named]bool
+	// names holds the full names already defined, so that a second
+	// definition object with the same name is written as a reference.
+	names map[string]bool
+}
+
+// obj writes an object's keys in order; it skips a key already written.
+type obj struct {
+	w     *writer
+	n     int
+	names map[string]bool
+}
+
+func (w *writer) open() *obj {
+	w.buf.WriteByte('{')
+	return &obj{w: w, names: map[string]bool{}}
+}
+
+// key starts a member; it returns false when the key was already written.
+func (o *obj) key(k string) bool {
+	if o.names[k] {
+		return false
+	}
+	o.names[k] = true
+	if o.n > 0 {
+		o.w.buf.WriteByte(',')
+	}
+	o.n++
+	o.w.buf.WriteString(ir.QuoteJSON(k))
+	o.w.buf.WriteByte(':')
+	return true
+}
+
+func (o *obj) str(k, v string) {
+	if o.key(k) {
+		o.w.buf.WriteString(ir.QuoteJSON(v))
+	}
+}
+
+func (o *obj) int(k string, v int) {
+	if o.key(k) {
+		o.w.buf.WriteString(strconv.Itoa(v))
+	}
+}
+
+func (o *obj) strs(k string, vs []string) {
+	if o.key(k) {
+		o.w.strs(vs)
+	}
+}
+
+// raw writes a member whose value is JSON text, compacted.
+func (o *obj) raw(k, v string) {
+	if o.key(k) {
+		o.w.raw(v)
+	}
+}
+
+func (o *obj) props(ps []ir.Prop) {
+	for _, p := range ps {
+		o.raw(p.Name, p.Value)
+	}
+}
+
+func (o *obj) deprecated(dep bool, reason string) {
+	switch {
+	case reason != "":
+		o.str(keyDeprecated, reason)
+	case dep:
+		o.raw(keyDeprecated, "true")
+	}
+}
+
+func (o *obj) close() { o.w.buf.WriteByte('}') }
+
+func (w *writer) strs(vs []string) {
+	w.buf.WriteByte('[')
+	for i, v := range vs {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.buf.WriteString(ir.QuoteJSON(v))
+	}
+	w.buf.WriteByte(']')
+}
+
+func (w *writer) raw(v string) {
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(v)); err != nil {
+		// Not JSON: keep the text as a string rather than write an
+		// invalid schema.
+		w.buf.WriteString(ir.QuoteJSON(v))
+		return
+	}
+	w.buf.Write(b.Bytes())
+}
+
+// typ writes t as used inside namespace ns.
+func (w *writer) typ(t *ir.Type, ns string) {
+	if t == nil {
+		w.buf.WriteString(`"null"`)
+		return
+	}
+	switch t.Kind {
+	case ir.Record, ir.Enum, ir.Fixed:
+		if t.Named == nil {
+			w.buf.WriteString(ir.QuoteJSON(t.Kind.String()))
+			return
+		}
+		w.named(t.Named, ns)
+	case ir.Array:
+		o := w.open()
+		o.str("type", "array")
+		o.key("items")
+		w.typ(t.Items, ns)
+		o.props(t.Props)
+		o.close()
+	case ir.Map:
+		o := w.open()
+		o.str("type", "map")
+		o.key("values")
+		w.typ(t.Values, ns)
+		o.props(t.Props)
+		o.close()
+	case ir.Union:
+		w.buf.WriteByte('[')
+		for i, b := range t.Branches {
+			if i > 0 {
+				w.buf.WriteByte(',')
+			}
+			w.typ(b, ns)
+		}
+		w.buf.WriteByte(']')
+	default:
+		kind := t.Kind
+		if !kind.IsPrimitive() {
+			kind = ir.Null
+		}
+		if t.Logical == ir.NoLogical && len(t.Props) == 0 {
+			w.buf.WriteString(ir.QuoteJSON(kind.String()))
+			return
+		}
+		o := w.open()
+		o.str("type", kind.String())
+		if t.Logical != ir.NoLogical {
+			o.str("logicalType", t.Logical.String())
+			if t.Logical == ir.Decimal {
+				o.int("precision", t.Precision)
+				o.int("scale", t.Scale)
+			}
+		}
+		o.props(t.Props)
+		o.close()
+	}
+}
+
+// named writes a named type's definition at its first use, and its full
+// name after that.
+func (w *writer) named(n *ir.Named, ns string) {
+	full := n.FullName()
+	if w.defined[n] || w.names[full] {
+		w.buf.WriteString(ir.QuoteJSON(full))
+		return
+	}
+	w.defined[n] = true
+	w.names[full] = true
+
+	o := w.open()
+	o.str("type", n.Kind.String())
+	o.str("name", n.Name)
+	if n.Namespace != ns {
+		o.str("namespace", n.Namespace)
+	}
+	if n.Doc != "" {
+		o.str("doc", n.Doc)
+	}
+	if len(n.Aliases) > 0 {
+		o.strs("aliases", n.Aliases)
+	}
+	switch n.Kind {
+	case ir.Record:
+		o.key("fields")
+		w.buf.WriteByte('[')
+		for i, f := range n.Fields {
+			if i > 0 {
+				w.buf.WriteByte(',')
+			}
+			w.field(f, n.Namespace)
+		}
+		w.buf.WriteByte(']')
+	case ir.Enum:
+		syms := make([]string, len(n.Symbols))
+		docs := false
+		for i, s := range n.Symbols {
+			syms[i] = s.Name
+			docs = docs || s.Doc != ""
+		}
+		o.strs("symbols", syms)
+		if n.HasDefault {
+			o.str("default", n.Default)
+		}
+		if docs && o.key(keySymbolDocs) {
+			d := w.open()
+			for _, s := range n.Symbols {
+				if s.Doc != "" {
+					d.str(s.Name, s.Doc)
+				}
+			}
+			d.close()
+		}
+	case ir.Fixed:
+		o.int("size", n.Size)
+		if n.Logical != ir.NoLogical {
+			o.str("logicalType", n.Logical.String())
+			if n.Logical == ir.Decimal {
+				o.int("precision", n.Precision)
+				o.int("scale", n.Scale)
+			}
+		}
+	}
+	o.deprecated(n.Deprecated, n.DeprecatedReason)
+	if len(n.Reserved) > 0 {
+		rs := make([]string, len(n.Reserved))
+		for i, r := range n.Reserved {
+			rs[i] = r.Name
+		}
+		o.strs(keyReserved, rs)
+	}
+	if n.Event != nil && o.key(keyEvent) {
+		e := w.open()
+		e.str("type", n.Event.Type)
+		if n.Event.Source != "" {
+			e.str("source", n.Event.Source)
+		}
+		e.close()
+	}
+	o.props(n.Props)
+	o.close()
+}
+
+func (w *writer) field(f *ir.Field, ns string) {
+	o := w.open()
+	o.str("name", f.Name)
+	o.key("type")
+	w.typ(f.Type, ns)
+	if f.Doc != "" {
+		o.str("doc", f.Doc)
+	}
+	if f.Default != nil {
+		o.raw("default", f.Default.JSON())
+	}
+	if f.Order != ir.OrderUnset {
+		o.str("order", string(f.Order))
+	}
+	if len(f.Aliases) > 0 {
+		o.strs("aliases", f.Aliases)
+	}
+	o.deprecated(f.Deprecated, f.DeprecatedReason)
+	o.props(f.Props)
+	o.close()
+}
