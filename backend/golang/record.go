@@ -1,0 +1,311 @@
+package golang
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/evc-dev/evc/ir"
+)
+
+// doc writes text as a Go comment.
+func doc(f *GeneratedFile, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if line == "" {
+			f.P("//")
+		} else {
+			f.P("// ", line)
+		}
+	}
+}
+
+// typeDoc writes the doc comment of a generated type: a first sentence that
+// names it, then the IDL's doc.
+func typeDoc(f *GeneratedFile, goName, first, text string, deprecated bool, reason string) {
+	doc(f, goName+" "+first)
+	if strings.TrimSpace(text) != "" {
+		f.P("//")
+		doc(f, text)
+	}
+	deprecatedDoc(f, deprecated, reason)
+}
+
+func deprecatedDoc(f *GeneratedFile, deprecated bool, reason string) {
+	if !deprecated {
+		return
+	}
+	f.P("//")
+	if reason == "" {
+		reason = "do not use in new code."
+	}
+	f.P("// Deprecated: ", strings.ReplaceAll(strings.TrimSpace(reason), "\n", " "))
+}
+
+func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
+	n := ni.n
+	name := ni.ident.Name
+	typeDoc(f, name, fmt.Sprintf("is the Avro record %s.", n.FullName()), n.Doc, n.Deprecated, n.DeprecatedReason)
+	f.P("type ", name, " struct {")
+	for i, fl := range n.Fields {
+		doc(f, fl.Doc)
+		deprecatedDoc(f, fl.Deprecated, fl.DeprecatedReason)
+		typ := g.goType(f, fl.Type)
+		if g.fieldIsPointer(n, fl.Type) {
+			typ = "*" + typ
+		}
+		f.P(ni.fields[i], " ", typ, " `avro:", strconv.Quote(fl.Name), "`")
+	}
+	f.P("}")
+	f.P()
+	for _, u := range ni.unions {
+		g.genUnion(f, u)
+	}
+
+	// Constructor.
+	f.P("// ", ni.ctor, " returns a ", name, " holding the defaults of its schema.")
+	f.P("func ", ni.ctor, "() *", name, " {")
+	f.P("return &", g.recordLiteral(f, n, nil))
+	f.P("}")
+	f.P()
+
+	// Descriptor.
+	schema, canonical, fp, err := schemaInfo(n)
+	if err != nil {
+		return err
+	}
+	f.P("var ", ni.typeVar, " = &", GoIdent{runtimePath, "Type"}, "{")
+	f.P("Name: ", strconv.Quote(n.FullName()), ",")
+	if len(n.Aliases) > 0 {
+		f.P("Aliases: []string{", quoteAll(n.Aliases), "},")
+	}
+	f.P("Schema: ", goString(schema), ",")
+	f.P("Canonical: ", goString(canonical), ",")
+	f.P("Fingerprint: ", fmt.Sprintf("0x%016x", fp), ",")
+	f.P("New: func() ", GoIdent{runtimePath, "Message"}, " { return new(", name, ") },")
+	if len(ni.topics) > 0 {
+		f.P("Topics: []", GoIdent{runtimePath, "TopicRole"}, "{")
+		for _, t := range ni.topics {
+			f.P("{Topic: ", strconv.Quote(t.topic), ", Key: ", t.key, "},")
+		}
+		f.P("},")
+	}
+	if n.Event != nil {
+		f.P("Event: &", GoIdent{runtimePath, "Event"}, "{Type: ", strconv.Quote(n.Event.Type), ", Source: ", strconv.Quote(n.Event.Source), "},")
+	}
+	f.P("}")
+	f.P()
+	f.P("var _ ", GoIdent{runtimePath, "Message"}, " = (*", name, ")(nil)")
+	f.P()
+	f.P("// AvroType returns the descriptor of ", n.FullName(), "; it does not read its receiver.")
+	f.P("func (*", name, ") AvroType() *", GoIdent{runtimePath, "Type"}, " { return ", ni.typeVar, " }")
+	f.P()
+
+	// Encoding.
+	f.P("// MarshalAvro returns the Avro binary encoding of m.")
+	f.P("func (m *", name, ") MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }")
+	f.P()
+	f.P("// AppendAvro appends the Avro binary encoding of m to dst; on error it")
+	f.P("// returns dst as it was.")
+	f.P("func (m *", name, ") AppendAvro(dst []byte) ([]byte, error) {")
+	f.P("n := len(dst)")
+	f.P("out, err := m.appendAvro(dst)")
+	f.P("if err != nil {")
+	f.P("return out[:n], ", av("InType"), "(err, ", strconv.Quote(n.FullName()), ")")
+	f.P("}")
+	f.P("return out, nil")
+	f.P("}")
+	f.P()
+	c := &codec{g: g, f: f, ni: ni}
+	f.P("func (m *", name, ") appendAvro(dst []byte) (_ []byte, err error) {")
+	for i, fl := range n.Fields {
+		x := "m." + ni.fields[i]
+		wrap := c.wrapField(fl.Name, identity)
+		if g.fieldIsPointer(n, fl.Type) {
+			f.P("if ", x, " == nil {")
+			f.P("return dst, ", wrap(fmt.Sprintf("%s(%q)", f.Qualify(av("Invalidf")), "missing required record "+fl.Type.Named.FullName())))
+			f.P("}")
+		}
+		c.enc(fl.Type, x, wrap)
+	}
+	f.P("return dst, err")
+	f.P("}")
+	f.P()
+
+	// Decoding.
+	f.P("// UnmarshalAvro replaces m with the decoding of data, one message written")
+	f.P("// with m's own schema. Strings and bytes are sliced from one copy of data.")
+	f.P("// On error, m is partly overwritten.")
+	f.P("func (m *", name, ") UnmarshalAvro(data []byte) error {")
+	f.P("r := ", av("NewReader"), "(data)")
+	f.P("return m.finishAvro(&r)")
+	f.P("}")
+	f.P()
+	f.P("// UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and")
+	f.P("// bytes alias data, which must not be modified while m is in use.")
+	f.P("func (m *", name, ") UnmarshalAvroAlias(data []byte) error {")
+	f.P("r := ", av("NewAliasReader"), "(data)")
+	f.P("return m.finishAvro(&r)")
+	f.P("}")
+	f.P()
+	f.P("func (m *", name, ") finishAvro(r *", av("Reader"), ") error {")
+	f.P("err := m.DecodeAvro(r)")
+	f.P("if err == nil {")
+	f.P("err = r.Finish()")
+	f.P("}")
+	f.P("if err != nil {")
+	f.P("return ", av("InType"), "(err, ", strconv.Quote(n.FullName()), ")")
+	f.P("}")
+	f.P("return nil")
+	f.P("}")
+	f.P()
+	f.P("// DecodeAvro decodes m from r. It is what generated code calls for a")
+	f.P("// nested record; use UnmarshalAvro.")
+	f.P("func (m *", name, ") DecodeAvro(r *", av("Reader"), ") (err error) {")
+	if recursive(n) {
+		f.P("if err = r.Enter(); err != nil {")
+		f.P("return err")
+		f.P("}")
+		f.P("defer r.Leave()")
+	}
+	for i, fl := range n.Fields {
+		lv := "m." + ni.fields[i]
+		if g.fieldIsPointer(n, fl.Type) {
+			f.P(lv, " = new(", g.goType(f, fl.Type), ")")
+			lv = "(*" + lv + ")"
+		}
+		c.dec(fl.Type, lv, c.wrapField(fl.Name, identity))
+	}
+	f.P("return nil")
+	f.P("}")
+	f.P()
+	return nil
+}
+
+func (g *generator) genUnion(f *GeneratedFile, u *unionInfo) {
+	var names []string
+	hasNull := false
+	for _, b := range u.branches {
+		if b.Name == "" {
+			hasNull = true
+		} else {
+			names = append(names, b.Name)
+		}
+	}
+	list := strings.Join(names, ", ")
+	if hasNull {
+		list += ", or nil for null"
+	}
+	f.P("// ", u.ident.Name, " is the union type of ", u.where, " of ", u.owner.n.FullName(), ": one of")
+	f.P("// ", list, ".")
+	f.P("type ", u.ident.Name, " interface {")
+	f.P(u.marker, "()")
+	f.P("}")
+	f.P()
+	for i, b := range u.branches {
+		if b.Name == "" {
+			continue
+		}
+		t := u.t.Branches[i]
+		f.P("// ", b.Name, " is the ", t.Name(), " branch of ", u.ident.Name, ".")
+		f.P("type ", b.Name, " struct {")
+		f.P("Value ", g.goType(f, t))
+		f.P("}")
+		f.P()
+		f.P("func (", b.Name, ") ", u.marker, "() {}")
+		f.P()
+	}
+}
+
+func (g *generator) genEnum(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	name := ni.ident.Name
+	typeDoc(f, name, fmt.Sprintf("is the Avro enum %s.", n.FullName()), n.Doc, n.Deprecated, n.DeprecatedReason)
+	f.P("type ", name, " int32")
+	f.P()
+	f.P("// The symbols of ", n.FullName(), ".")
+	f.P("const (")
+	for i, s := range n.Symbols {
+		if s.Doc != "" {
+			doc(f, s.Doc)
+		} else {
+			f.P("// ", ni.symbols[i], " is the symbol ", strconv.Quote(s.Name), ".")
+		}
+		f.P(ni.symbols[i], " ", name, " = ", i)
+	}
+	f.P(")")
+	f.P()
+	f.P("var ", ni.names, " = [...]string{", quoteAll(symbolNames(n)), "}")
+	f.P()
+	f.P("// String returns the symbol of e, or ", name, "(n) for a value that is none.")
+	f.P("func (e ", name, ") String() string {")
+	f.P("if uint32(e) < uint32(len(", ni.names, ")) {")
+	f.P("return ", ni.names, "[e]")
+	f.P("}")
+	f.P("return ", strconv.Quote(name+"("), " + ", GoIdent{"strconv", "Itoa"}, "(int(e)) + \")\"")
+	f.P("}")
+	f.P()
+	f.P("// MarshalText returns the symbol of e.")
+	f.P("func (e ", name, ") MarshalText() ([]byte, error) {")
+	f.P("if uint32(e) < uint32(len(", ni.names, ")) {")
+	f.P("return []byte(", ni.names, "[e]), nil")
+	f.P("}")
+	f.P("return nil, ", av("Invalidf"), "(", strconv.Quote("enum value %d is not a symbol of "+n.FullName()), ", int32(e))")
+	f.P("}")
+	f.P()
+	f.P("// UnmarshalText sets e to the symbol in b.")
+	f.P("func (e *", name, ") UnmarshalText(b []byte) error {")
+	f.P("for i, s := range ", ni.names, " {")
+	f.P("if s == string(b) {")
+	f.P("*e = ", name, "(i)")
+	f.P("return nil")
+	f.P("}")
+	f.P("}")
+	f.P("return ", GoIdent{"fmt", "Errorf"}, "(", strconv.Quote("evc: %q is not a symbol of "+n.FullName()), ", b)")
+	f.P("}")
+	f.P()
+}
+
+func symbolNames(n *ir.Named) []string {
+	var out []string
+	for _, s := range n.Symbols {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func (g *generator) genFixed(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	name := ni.ident.Name
+	what := fmt.Sprintf("is the Avro fixed %s, of %d bytes", n.FullName(), n.Size)
+	if n.Logical != ir.NoLogical {
+		what += fmt.Sprintf(" (logical type %s", n.Logical)
+		if n.Logical == ir.Decimal {
+			what += fmt.Sprintf("; fields of this type are *big.Rat values with scale %d", n.Scale)
+		}
+		what += ")"
+	}
+	typeDoc(f, name, what+".", n.Doc, n.Deprecated, n.DeprecatedReason)
+	f.P("type ", name, " [", n.Size, "]byte")
+	f.P()
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// goString writes s as a Go string literal, raw when it can be.
+func goString(s string) string {
+	if !strings.ContainsAny(s, "`\r") && strconv.CanBackquote(s) {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,220 @@
+package golang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/evc-dev/evc/ir"
+)
+
+var (
+	timeTime     = GoIdent{"time", "Time"}
+	timeDuration = GoIdent{"time", "Duration"}
+	bigRat       = GoIdent{"math/big", "Rat"}
+	uuidIdent    = GoIdent{avrobinPath, "UUID"}
+)
+
+func av(name string) GoIdent { return GoIdent{avrobinPath, name} }
+
+// customIdent returns the Go type a custom domain type binds to, or false
+// when it binds to none.
+func customIdent(t *ir.Type) (GoIdent, bool) {
+	if t.Custom == nil || t.Custom.GoType == "" {
+		return GoIdent{}, false
+	}
+	gt := t.Custom.GoType
+	i := strings.LastIndexByte(gt, '.')
+	if i < 0 {
+		return GoIdent{Name: gt}, true
+	}
+	return GoIdent{ImportPath: gt[:i], Name: gt[i+1:]}, true
+}
+
+// goType returns the Go type of t as written in f.
+func (g *generator) goType(f *GeneratedFile, t *ir.Type) string {
+	if id, ok := customIdent(t); ok {
+		return f.Qualify(id)
+	}
+	return g.wireGoType(f, t)
+}
+
+// wireGoType is goType without custom domain types.
+func (g *generator) wireGoType(f *GeneratedFile, t *ir.Type) string {
+	switch t.Kind {
+	case ir.Null:
+		return "struct{}"
+	case ir.Boolean:
+		return "bool"
+	case ir.Int:
+		switch t.Logical {
+		case ir.Date:
+			return f.Qualify(timeTime)
+		case ir.TimeMillis:
+			return f.Qualify(timeDuration)
+		}
+		return "int32"
+	case ir.Long:
+		switch t.Logical {
+		case ir.TimestampMillis, ir.TimestampMicros, ir.LocalTimestampMillis, ir.LocalTimestampMicros:
+			return f.Qualify(timeTime)
+		case ir.TimeMicros:
+			return f.Qualify(timeDuration)
+		}
+		return "int64"
+	case ir.Float:
+		return "float32"
+	case ir.Double:
+		return "float64"
+	case ir.Bytes:
+		if t.Logical == ir.Decimal {
+			return "*" + f.Qualify(bigRat)
+		}
+		return "[]byte"
+	case ir.String:
+		if t.Logical == ir.UUID {
+			return f.Qualify(uuidIdent)
+		}
+		return "string"
+	case ir.Fixed:
+		if t.Named.Logical == ir.Decimal {
+			return "*" + f.Qualify(bigRat)
+		}
+		return f.Qualify(g.named[t.Named].ident)
+	case ir.Record, ir.Enum:
+		return f.Qualify(g.named[t.Named].ident)
+	case ir.Array:
+		return "[]" + g.goType(f, t.Items)
+	case ir.Map:
+		return "map[string]" + g.goType(f, t.Values)
+	case ir.Union:
+		if v, _, ok := isNullable(t); ok {
+			if nilIsNull(v) {
+				return g.goType(f, v)
+			}
+			return "*" + g.goType(f, v)
+		}
+		return f.Qualify(g.unions[t].ident)
+	}
+	return "any"
+}
+
+// nilIsNull reports whether the Go type of t, as the value of T?, stands for
+// null with its own nil value instead of a pointer.
+func nilIsNull(t *ir.Type) bool {
+	if _, ok := customIdent(t); ok {
+		return false
+	}
+	switch t.Kind {
+	case ir.Array, ir.Map:
+		return true
+	case ir.Bytes:
+		return t.Logical == ir.Decimal
+	case ir.Fixed:
+		return t.Named.Logical == ir.Decimal
+	}
+	return false
+}
+
+// fieldIsPointer reports whether a record-typed field of rec is a pointer:
+// when the field's record contains rec by value, directly or through other
+// records, which Go cannot hold by value.
+func (g *generator) fieldIsPointer(rec *ir.Named, t *ir.Type) bool {
+	if t.Kind != ir.Record || t.Custom != nil {
+		return false
+	}
+	return containsByValue(t.Named, rec, map[*ir.Named]bool{})
+}
+
+func containsByValue(n, target *ir.Named, seen map[*ir.Named]bool) bool {
+	if n == target {
+		return true
+	}
+	if seen[n] {
+		return false
+	}
+	seen[n] = true
+	for _, f := range n.Fields {
+		if f.Type.Kind == ir.Record && f.Type.Custom == nil && containsByValue(f.Type.Named, target, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// recursive reports whether a record can contain itself, through any path.
+func recursive(n *ir.Named) bool {
+	var reach func(t *ir.Type, seen map[*ir.Named]bool) bool
+	reach = func(t *ir.Type, seen map[*ir.Named]bool) bool {
+		switch t.Kind {
+		case ir.Record:
+			if t.Named == n {
+				return true
+			}
+			if seen[t.Named] {
+				return false
+			}
+			seen[t.Named] = true
+			for _, f := range t.Named.Fields {
+				if reach(f.Type, seen) {
+					return true
+				}
+			}
+		case ir.Array:
+			return reach(t.Items, seen)
+		case ir.Map:
+			return reach(t.Values, seen)
+		case ir.Union:
+			for _, b := range t.Branches {
+				if reach(b, seen) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := map[*ir.Named]bool{}
+	for _, f := range n.Fields {
+		if reach(f.Type, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// minBytes returns the least number of bytes a value of t takes on the wire.
+func minBytes(t *ir.Type, seen map[*ir.Named]bool) int {
+	switch t.Kind {
+	case ir.Null:
+		return 0
+	case ir.Float:
+		return 4
+	case ir.Double:
+		return 8
+	case ir.Fixed:
+		return t.Named.Size
+	case ir.Record:
+		if seen[t.Named] {
+			return 0
+		}
+		seen[t.Named] = true
+		defer delete(seen, t.Named)
+		n := 0
+		for _, f := range t.Named.Fields {
+			n += minBytes(f.Type, seen)
+		}
+		return n
+	}
+	return 1
+}
+
+// varint returns the Go byte list of the zig-zag varint of v.
+func varint(v int64) string {
+	u := uint64(v<<1) ^ uint64(v>>63)
+	var parts []string
+	for u >= 0x80 {
+		parts = append(parts, fmt.Sprintf("0x%02x", byte(u)|0x80))
+		u >>= 7
+	}
+	parts = append(parts, fmt.Sprintf("0x%02x", byte(u)))
+	return strings.Join(parts, ", ")
+}

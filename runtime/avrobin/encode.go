@@ -1,0 +1,124 @@
+package avrobin
+
+import (
+	"encoding"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// AppendBool appends an Avro boolean: one byte, 0 or 1.
+func AppendBool(dst []byte, v bool) []byte {
+	if v {
+		return append(dst, 1)
+	}
+	return append(dst, 0)
+}
+
+// AppendInt appends an Avro int: a zig-zag varint.
+func AppendInt(dst []byte, v int32) []byte {
+	u := uint32(v<<1) ^ uint32(v>>31)
+	for u >= 0x80 {
+		dst = append(dst, byte(u)|0x80)
+		u >>= 7
+	}
+	return append(dst, byte(u))
+}
+
+// AppendLong appends an Avro long: a zig-zag varint.
+func AppendLong(dst []byte, v int64) []byte {
+	u := uint64(v<<1) ^ uint64(v>>63)
+	for u >= 0x80 {
+		dst = append(dst, byte(u)|0x80)
+		u >>= 7
+	}
+	return append(dst, byte(u))
+}
+
+// AppendFloat appends an Avro float: four bytes, little-endian IEEE 754.
+func AppendFloat(dst []byte, v float32) []byte {
+	return binary.LittleEndian.AppendUint32(dst, math.Float32bits(v))
+}
+
+// AppendDouble appends an Avro double: eight bytes, little-endian IEEE 754.
+func AppendDouble(dst []byte, v float64) []byte {
+	return binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
+}
+
+// AppendString appends an Avro string: its length as a long, then its bytes.
+func AppendString(dst []byte, s string) []byte {
+	if len(s) < 64 {
+		dst = append(dst, byte(len(s)<<1))
+	} else {
+		dst = AppendLong(dst, int64(len(s)))
+	}
+	return append(dst, s...)
+}
+
+// AppendBytes appends Avro bytes: the length as a long, then the bytes.
+func AppendBytes(dst []byte, b []byte) []byte {
+	if len(b) < 64 {
+		dst = append(dst, byte(len(b)<<1))
+	} else {
+		dst = AppendLong(dst, int64(len(b)))
+	}
+	return append(dst, b...)
+}
+
+// AppendCount appends the item count that opens an array or map block.
+// Generated code writes a non-empty array or map as one block, its count,
+// its items, then AppendCount(dst, 0) to end it.
+func AppendCount(dst []byte, n int) []byte {
+	return AppendLong(dst, int64(n))
+}
+
+// SortedKeys returns the keys of m in increasing order: generated code
+// encodes maps in that order, so that equal values have equal encodings.
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Ptr returns a pointer to a copy of v; generated constructors use it for
+// the defaults of optional fields.
+func Ptr[T any](v T) *T { return &v }
+
+// MustParseUUID is ParseUUID for the UUID defaults of generated code, which
+// the compiler has checked; it panics on a malformed UUID.
+func MustParseUUID(s string) UUID {
+	u, err := ParseUUID(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// MustText returns the T that s unmarshals to, for the defaults of custom
+// domain types in generated code; it panics when T rejects s.
+func MustText[T any, P interface {
+	*T
+	encoding.TextUnmarshaler
+}](s string) T {
+	var v T
+	if err := P(&v).UnmarshalText([]byte(s)); err != nil {
+		panic(fmt.Sprintf("evc: default %q: %v", s, err))
+	}
+	return v
+}
+
+// MustBinary is MustText for a custom type carried as bytes.
+func MustBinary[T any, P interface {
+	*T
+	encoding.BinaryUnmarshaler
+}](b []byte) T {
+	var v T
+	if err := P(&v).UnmarshalBinary(b); err != nil {
+		panic(fmt.Sprintf("evc: default %q: %v", b, err))
+	}
+	return v
+}

@@ -1,0 +1,281 @@
+package avrobin
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+	"math/big"
+	"time"
+)
+
+const secondsPerDay = 86400
+
+// DateFromDays returns the UTC midnight that an Avro date (days since the
+// Unix epoch) stands for.
+func DateFromDays(days int32) time.Time {
+	return time.Unix(int64(days)*secondsPerDay, 0).UTC()
+}
+
+// AppendDate appends t as an Avro date: the days since the Unix epoch of t's
+// calendar day in UTC. A day out of the int range is an error.
+func AppendDate(dst []byte, t time.Time) ([]byte, error) {
+	s := t.Unix()
+	d := s / secondsPerDay
+	if s%secondsPerDay < 0 {
+		d--
+	}
+	if d < math.MinInt32 || d > math.MaxInt32 {
+		return dst, Invalidf("date %s is out of range", t.Format(time.DateOnly))
+	}
+	return AppendInt(dst, int32(d)), nil
+}
+
+// ReadDate reads an Avro date.
+func (r *Reader) ReadDate() (time.Time, error) {
+	d, err := r.ReadInt()
+	return DateFromDays(d), err
+}
+
+// AppendTimestampMillis appends t as milliseconds since the Unix epoch.
+func AppendTimestampMillis(dst []byte, t time.Time) []byte { return AppendLong(dst, t.UnixMilli()) }
+
+// AppendTimestampMicros appends t as microseconds since the Unix epoch.
+func AppendTimestampMicros(dst []byte, t time.Time) []byte { return AppendLong(dst, t.UnixMicro()) }
+
+// ReadTimestampMillis reads a timestamp-millis (or local-timestamp-millis) as
+// a UTC time.
+func (r *Reader) ReadTimestampMillis() (time.Time, error) {
+	v, err := r.ReadLong()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.UnixMilli(v).UTC(), nil
+}
+
+// ReadTimestampMicros reads a timestamp-micros (or local-timestamp-micros)
+// as a UTC time.
+func (r *Reader) ReadTimestampMicros() (time.Time, error) {
+	v, err := r.ReadLong()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.UnixMicro(v).UTC(), nil
+}
+
+// AppendTimeMillis appends d as an Avro time-millis: whole milliseconds, as
+// an int; a d out of the int range is an error.
+func AppendTimeMillis(dst []byte, d time.Duration) ([]byte, error) {
+	ms := d / time.Millisecond
+	if ms < math.MinInt32 || ms > math.MaxInt32 {
+		return dst, Invalidf("time-millis %s is out of range", d)
+	}
+	return AppendInt(dst, int32(ms)), nil
+}
+
+// ReadTimeMillis reads an Avro time-millis.
+func (r *Reader) ReadTimeMillis() (time.Duration, error) {
+	v, err := r.ReadInt()
+	return time.Duration(v) * time.Millisecond, err
+}
+
+// AppendTimeMicros appends d as an Avro time-micros: whole microseconds.
+func AppendTimeMicros(dst []byte, d time.Duration) []byte {
+	return AppendLong(dst, int64(d/time.Microsecond))
+}
+
+// ReadTimeMicros reads an Avro time-micros; a value too large for a
+// time.Duration is an error.
+func (r *Reader) ReadTimeMicros() (time.Duration, error) {
+	start := r.off
+	v, err := r.ReadLong()
+	if err != nil {
+		return 0, err
+	}
+	if v > math.MaxInt64/1000 || v < math.MinInt64/1000 {
+		return 0, decodeErr(start, fmt.Errorf("%w: time-micros %d overflows a time.Duration", ErrOverflow, v))
+	}
+	return time.Duration(v) * time.Microsecond, nil
+}
+
+// UUID is a universally unique identifier, the Go type of the Avro uuid
+// logical type on a string. It is carried as its 36-character text form.
+type UUID [16]byte
+
+// String returns u in the canonical lower-case form,
+// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.
+func (u UUID) String() string { return string(u.appendText(make([]byte, 0, 36))) }
+
+func (u UUID) appendText(dst []byte) []byte {
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], u[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], u[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], u[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:], u[10:])
+	return append(dst, b[:]...)
+}
+
+// MarshalText returns u's canonical text form.
+func (u UUID) MarshalText() ([]byte, error) { return u.appendText(nil), nil }
+
+// UnmarshalText parses a UUID in the 36-character form, in either case.
+func (u *UUID) UnmarshalText(b []byte) error {
+	v, err := parseUUID(b)
+	if err != nil {
+		return err
+	}
+	*u = v
+	return nil
+}
+
+// ParseUUID parses a UUID in the 36-character form, in either case.
+func ParseUUID(s string) (UUID, error) { return parseUUID([]byte(s)) }
+
+func parseUUID(b []byte) (UUID, error) {
+	var u UUID
+	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
+		return u, fmt.Errorf("%w: uuid %q is not of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", ErrInvalid, b)
+	}
+	j := 0
+	for i := 0; i < 36; i += 2 {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			i--
+			continue
+		}
+		hi, ok1 := unhex(b[i])
+		lo, ok2 := unhex(b[i+1])
+		if !ok1 || !ok2 {
+			return UUID{}, fmt.Errorf("%w: uuid %q has a character that is not hexadecimal", ErrInvalid, b)
+		}
+		u[j] = hi<<4 | lo
+		j++
+	}
+	return u, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// AppendUUID appends u as an Avro uuid string.
+func AppendUUID(dst []byte, u UUID) []byte {
+	return u.appendText(append(dst, 36<<1))
+}
+
+// ReadUUID reads an Avro uuid string.
+func (r *Reader) ReadUUID() (UUID, error) {
+	start := r.off
+	b, err := r.ReadRaw()
+	if err != nil {
+		return UUID{}, err
+	}
+	u, err := parseUUID(b)
+	if err != nil {
+		return UUID{}, decodeErr(start, err)
+	}
+	return u, nil
+}
+
+var bigTen = big.NewInt(10)
+
+// unscaled returns v * 10^scale, which must be an integer.
+func unscaled(v *big.Rat, scale int) (*big.Int, error) {
+	if v == nil {
+		return new(big.Int), nil
+	}
+	n := new(big.Int).Exp(bigTen, big.NewInt(int64(scale)), nil)
+	n.Mul(n, v.Num())
+	q, m := new(big.Int).QuoRem(n, v.Denom(), new(big.Int))
+	if m.Sign() != 0 {
+		return nil, Invalidf("decimal %s has more than %d decimal places", v.RatString(), scale)
+	}
+	return q, nil
+}
+
+// twos returns x in big-endian two's complement in size bytes, or in
+// bitlen(|x|)/8+1 bytes when size is 0 (the length python3-avro writes; it
+// is minimal except for some negative powers of two, -128 taking ff80).
+func twos(x *big.Int, size int) ([]byte, bool) {
+	n := x.BitLen()/8 + 1
+	if size == 0 {
+		size = n
+	}
+	if x.Sign() >= 0 {
+		if x.BitLen() > size*8-1 {
+			return nil, false
+		}
+		return x.FillBytes(make([]byte, size)), true
+	}
+	// -x must fit in size*8-1 bits, or be exactly 2^(size*8-1).
+	m := new(big.Int).Lsh(big.NewInt(1), uint(size*8))
+	m.Add(m, x)
+	if m.Sign() < 0 || m.BitLen() != size*8 {
+		return nil, false
+	}
+	return m.FillBytes(make([]byte, size)), true
+}
+
+// AppendDecimal appends v as an Avro decimal on bytes with the given scale;
+// v must have at most scale decimal places. A nil v is zero.
+func AppendDecimal(dst []byte, v *big.Rat, scale int) ([]byte, error) {
+	x, err := unscaled(v, scale)
+	if err != nil {
+		return dst, err
+	}
+	b, _ := twos(x, 0)
+	return AppendBytes(dst, b), nil
+}
+
+// AppendDecimalFixed appends v as an Avro decimal on a fixed of size bytes.
+func AppendDecimalFixed(dst []byte, v *big.Rat, scale, size int) ([]byte, error) {
+	x, err := unscaled(v, scale)
+	if err != nil {
+		return dst, err
+	}
+	b, ok := twos(x, size)
+	if !ok {
+		return dst, Invalidf("decimal %s does not fit in %d bytes", v.RatString(), size)
+	}
+	return append(dst, b...), nil
+}
+
+// DecimalFromBytes returns the decimal whose unscaled value is b, big-endian
+// two's complement.
+func DecimalFromBytes(b []byte, scale int) *big.Rat {
+	x := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		x.Sub(x, new(big.Int).Lsh(big.NewInt(1), uint(len(b)*8)))
+	}
+	d := new(big.Int).Exp(bigTen, big.NewInt(int64(scale)), nil)
+	return new(big.Rat).SetFrac(x, d)
+}
+
+// ReadDecimal reads an Avro decimal on bytes.
+func (r *Reader) ReadDecimal(scale int) (*big.Rat, error) {
+	b, err := r.ReadRaw()
+	if err != nil {
+		return nil, err
+	}
+	return DecimalFromBytes(b, scale), nil
+}
+
+// ReadDecimalFixed reads an Avro decimal on a fixed of size bytes.
+func (r *Reader) ReadDecimalFixed(scale, size int) (*big.Rat, error) {
+	b, err := r.ReadFixed(size)
+	if err != nil {
+		return nil, err
+	}
+	return DecimalFromBytes(b, scale), nil
+}

@@ -1,0 +1,317 @@
+package avrobin
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"unsafe"
+)
+
+// MaxDepth bounds the nesting of recursive records a Reader decodes, so that
+// input cannot drive the decoder's recursion without limit.
+const MaxDepth = 1000
+
+// maxZeroSizeItems bounds how many items of a type that takes no bytes on the
+// wire (null, an empty record) a Reader accepts in total: such items are not
+// bounded by the input's length.
+const maxZeroSizeItems = 1 << 20
+
+// Reader decodes Avro binary from one input. The zero Reader has no input;
+// make one with NewReader or NewAliasReader. A Reader is not safe for
+// concurrent use.
+type Reader struct {
+	src []byte
+	off int
+	// own is a copy of src[base:], made at the first string or bytes value
+	// that is not aliased, from which every later one is sliced.
+	own   []byte
+	base  int
+	alias bool
+	depth int
+	zero  int
+}
+
+// NewReader returns a Reader of src that copies src once, at the first
+// string or bytes value, so that decoded values do not alias src.
+func NewReader(src []byte) Reader { return Reader{src: src} }
+
+// NewAliasReader returns a Reader of src whose strings and bytes values alias
+// src: decoding allocates nothing for them, and src must not be modified
+// while any value decoded from it is in use.
+func NewAliasReader(src []byte) Reader { return Reader{src: src, alias: true} }
+
+// Offset returns how many bytes of the input have been read.
+func (r *Reader) Offset() int { return r.off }
+
+// Remaining returns how many bytes of the input are left.
+func (r *Reader) Remaining() int { return len(r.src) - r.off }
+
+// Finish returns an error when input remains after the message.
+func (r *Reader) Finish() error {
+	if r.off != len(r.src) {
+		return decodeErr(r.off, fmt.Errorf("%w: %d", ErrTrailing, len(r.src)-r.off))
+	}
+	return nil
+}
+
+// ReadBool reads an Avro boolean. Like Apache Avro's Java decoder, it reads
+// any byte other than 1 as false.
+func (r *Reader) ReadBool() (bool, error) {
+	if r.off < len(r.src) {
+		b := r.src[r.off]
+		r.off++
+		return b == 1, nil
+	}
+	return false, decodeErr(r.off, ErrShortBuffer)
+}
+
+// ReadLong reads an Avro long.
+func (r *Reader) ReadLong() (int64, error) {
+	if r.off < len(r.src) {
+		if b := r.src[r.off]; b < 0x80 {
+			r.off++
+			return int64(b>>1) ^ -int64(b&1), nil
+		}
+	}
+	return r.readLongSlow()
+}
+
+func (r *Reader) readLongSlow() (int64, error) {
+	var u uint64
+	for i, s := 0, uint(0); ; i, s = i+1, s+7 {
+		if r.off+i >= len(r.src) {
+			return 0, decodeErr(r.off, ErrShortBuffer)
+		}
+		b := r.src[r.off+i]
+		if i == 9 && b > 1 {
+			return 0, decodeErr(r.off, ErrOverflow)
+		}
+		u |= uint64(b&0x7f) << s
+		if b < 0x80 {
+			r.off += i + 1
+			return int64(u>>1) ^ -int64(u&1), nil
+		}
+	}
+}
+
+// ReadInt reads an Avro int; a value out of the int range is an error.
+func (r *Reader) ReadInt() (int32, error) {
+	if r.off < len(r.src) {
+		if b := r.src[r.off]; b < 0x80 {
+			r.off++
+			return int32(b>>1) ^ -int32(b&1), nil
+		}
+	}
+	return r.readIntSlow()
+}
+
+func (r *Reader) readIntSlow() (int32, error) {
+	var u uint64
+	for i, s := 0, uint(0); ; i, s = i+1, s+7 {
+		if r.off+i >= len(r.src) {
+			return 0, decodeErr(r.off, ErrShortBuffer)
+		}
+		b := r.src[r.off+i]
+		if i == 4 && b > 0x0f {
+			return 0, decodeErr(r.off, ErrOverflow)
+		}
+		u |= uint64(b&0x7f) << s
+		if b < 0x80 {
+			r.off += i + 1
+			v := uint32(u)
+			return int32(v>>1) ^ -int32(v&1), nil
+		}
+	}
+}
+
+// ReadFloat reads an Avro float.
+func (r *Reader) ReadFloat() (float32, error) {
+	if len(r.src)-r.off < 4 {
+		return 0, decodeErr(r.off, ErrShortBuffer)
+	}
+	v := math.Float32frombits(binary.LittleEndian.Uint32(r.src[r.off:]))
+	r.off += 4
+	return v, nil
+}
+
+// ReadDouble reads an Avro double.
+func (r *Reader) ReadDouble() (float64, error) {
+	if len(r.src)-r.off < 8 {
+		return 0, decodeErr(r.off, ErrShortBuffer)
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(r.src[r.off:]))
+	r.off += 8
+	return v, nil
+}
+
+// readLen reads a length prefix and checks it against the remaining input.
+func (r *Reader) readLen() (int, error) {
+	if r.off < len(r.src) {
+		if b := r.src[r.off]; b < 0x80 && b&1 == 0 {
+			n := int(b >> 1)
+			if n <= len(r.src)-r.off-1 {
+				r.off++
+				return n, nil
+			}
+		}
+	}
+	start := r.off
+	n, err := r.ReadLong()
+	if err != nil {
+		return 0, err
+	}
+	if left := len(r.src) - r.off; n < 0 || n > int64(left) {
+		r.off = start
+		return 0, decodeErr(start, fmt.Errorf("%w: %d with %d bytes left", ErrLength, n, left))
+	}
+	return int(n), nil
+}
+
+// span returns the n bytes at the offset, from the copy or the input.
+func (r *Reader) span(n int) []byte {
+	start := r.off
+	r.off += n
+	if r.alias {
+		return r.src[start:r.off:r.off]
+	}
+	if r.own == nil {
+		r.own = append([]byte(nil), r.src[start:]...)
+		r.base = start
+	}
+	return r.own[start-r.base : r.off-r.base : r.off-r.base]
+}
+
+// ReadString reads an Avro string. The string is sliced from the Reader's
+// copy of the input, or from the input itself for an alias Reader.
+func (r *Reader) ReadString() (string, error) {
+	n, err := r.readLen()
+	if err != nil || n == 0 {
+		return "", err
+	}
+	b := r.span(n)
+	return unsafe.String(&b[0], n), nil
+}
+
+// ReadBytes reads Avro bytes, sliced like ReadString's strings. An empty
+// value is a non-nil empty slice.
+func (r *Reader) ReadBytes() ([]byte, error) {
+	n, err := r.readLen()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return []byte{}, nil
+	}
+	return r.span(n), nil
+}
+
+// ReadRaw reads a length-prefixed value and returns it aliasing the input
+// whatever the Reader's mode: for values that are parsed, not kept (UUIDs,
+// decimals, a custom type's text).
+func (r *Reader) ReadRaw() ([]byte, error) {
+	n, err := r.readLen()
+	if err != nil {
+		return nil, err
+	}
+	start := r.off
+	r.off += n
+	return r.src[start:r.off:r.off], nil
+}
+
+// ReadFixed reads n bytes; the result aliases the input, to be copied into
+// the fixed's array.
+func (r *Reader) ReadFixed(n int) ([]byte, error) {
+	if len(r.src)-r.off < n {
+		return nil, decodeErr(r.off, ErrShortBuffer)
+	}
+	start := r.off
+	r.off += n
+	return r.src[start:r.off:r.off], nil
+}
+
+// ReadEnum reads an enum index and checks that it is below n, the number of
+// symbols.
+func (r *Reader) ReadEnum(n int) (int, error) {
+	start := r.off
+	v, err := r.ReadInt()
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 || int(v) >= n {
+		return 0, decodeErr(start, fmt.Errorf("%w: %d of %d symbols", ErrEnumIndex, v, n))
+	}
+	return int(v), nil
+}
+
+// ReadUnion reads a union branch index and checks that it is below n, the
+// number of branches.
+func (r *Reader) ReadUnion(n int) (int, error) {
+	if r.off < len(r.src) {
+		if b := r.src[r.off]; b < 0x80 && b&1 == 0 && int(b>>1) < n {
+			r.off++
+			return int(b >> 1), nil
+		}
+	}
+	start := r.off
+	v, err := r.ReadLong()
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 || v >= int64(n) {
+		return 0, decodeErr(start, fmt.Errorf("%w: %d of %d branches", ErrUnionIndex, v, n))
+	}
+	return int(v), nil
+}
+
+// ReadBlockCount reads the header of an array or map block and returns the
+// number of items in the block, 0 for the end of the array or map. A negative
+// count, which is followed by the block's size in bytes, is returned as its
+// absolute value. minItemBytes is the least number of bytes one item takes on
+// the wire (for a map, its key's one byte included); the count is checked
+// against the input that remains, so that callers may allocate count items.
+func (r *Reader) ReadBlockCount(minItemBytes int) (int, error) {
+	start := r.off
+	n, err := r.ReadLong()
+	if err != nil {
+		return 0, err
+	}
+	if n < 0 {
+		if n == math.MinInt64 {
+			return 0, decodeErr(start, fmt.Errorf("%w: %d", ErrCount, n))
+		}
+		n = -n
+		sizeAt := r.off
+		size, err := r.ReadLong()
+		if err != nil {
+			return 0, err
+		}
+		if size < 0 || size > int64(len(r.src)-r.off) {
+			return 0, decodeErr(sizeAt, fmt.Errorf("%w: block size %d with %d bytes left", ErrLength, size, len(r.src)-r.off))
+		}
+	}
+	left := int64(len(r.src) - r.off)
+	if minItemBytes > 0 {
+		if n > left/int64(minItemBytes) {
+			return 0, decodeErr(start, fmt.Errorf("%w: %d items with %d bytes left", ErrCount, n, left))
+		}
+	} else if n > int64(maxZeroSizeItems-r.zero) {
+		return 0, decodeErr(start, fmt.Errorf("%w: more than %d items of a type that takes no bytes", ErrCount, maxZeroSizeItems))
+	} else {
+		r.zero += int(n)
+	}
+	return int(n), nil
+}
+
+// Enter is called by a recursive record's decoder as it starts; it fails
+// when the nesting exceeds MaxDepth. Leave must follow a successful Enter.
+func (r *Reader) Enter() error {
+	r.depth++
+	if r.depth > MaxDepth {
+		r.depth--
+		return decodeErr(r.off, fmt.Errorf("%w: more than %d nested records", ErrDepth, MaxDepth))
+	}
+	return nil
+}
+
+// Leave undoes Enter.
+func (r *Reader) Leave() { r.depth-- }
