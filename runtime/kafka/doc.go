@@ -1,0 +1,20 @@
+// Package kafka connects evc's routing consumer and schema manager to Kafka
+// through franz-go's kgo client.
+//
+// A Consumer polls a consumer group, hands each record to a router.Router,
+// and commits a record's offset only once Dispatch returned nil for it and
+// for every earlier record of its partition: at least once. A failing
+// handler is retried and then goes to the router's handler-failure policy
+// (see router.Options); a record the policies do not set aside stops the
+// consumer before its offset is committed, so a restarted consumer sees it
+// again. Cancelling Run's context stops polling, commits what was handled,
+// leaves the group and returns nil.
+//
+// A Producer serializes a generated message (and its key) through the schema
+// manager, adds the CloudEvents headers of the binary content mode when the
+// IDL declares event metadata for the type, and produces to the topic the
+// IDL declares for the type, or to an explicit one.
+//
+// DeadLetterTopic returns a router dead-letter function that copies
+// set-aside records to a topic, with headers saying why.
+package kafka

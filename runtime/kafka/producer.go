@@ -1,0 +1,237 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/cloudevents"
+	"github.com/evc-dev/evc/runtime/router"
+)
+
+// Serializer encodes a message in the Schema Registry wire format. The
+// schema manager in runtime/serde implements it.
+type Serializer interface {
+	Serialize(ctx context.Context, msg runtime.Message) ([]byte, error)
+}
+
+// Producer produces generated messages through a franz-go client.
+type Producer struct {
+	cl     *kgo.Client
+	ser    Serializer
+	source string
+}
+
+// ProducerOption configures a Producer.
+type ProducerOption func(*Producer)
+
+// DefaultSource sets the CloudEvents source of events whose type declares
+// none in the IDL, such as "/openedx/lms/web".
+func DefaultSource(source string) ProducerOption {
+	return func(p *Producer) { p.source = source }
+}
+
+// NewProducer returns a producer that serializes with ser and produces with
+// cl. The caller keeps ownership of cl.
+func NewProducer(cl *kgo.Client, ser Serializer, opts ...ProducerOption) (*Producer, error) {
+	if cl == nil || ser == nil {
+		return nil, errors.New("evc: kafka: NewProducer needs a client and a serializer")
+	}
+	p := &Producer{cl: cl, ser: ser}
+	for _, o := range opts {
+		o(p)
+	}
+	return p, nil
+}
+
+// A ProduceOption adjusts one record.
+type ProduceOption func(*produceConfig)
+
+type produceConfig struct {
+	topic      string
+	key        runtime.Message
+	rawKey     []byte
+	hasRawKey  bool
+	id         string
+	time       time.Time
+	subject    string
+	headers    []kgo.RecordHeader
+	noCE       bool
+	extensions map[string]string
+}
+
+// Topic sets the topic, overriding the one the IDL declares for the value's
+// type.
+func Topic(topic string) ProduceOption { return func(c *produceConfig) { c.topic = topic } }
+
+// Key sets a generated message as the key; it is serialized like the value.
+func Key(key runtime.Message) ProduceOption { return func(c *produceConfig) { c.key = key } }
+
+// RawKey sets the key bytes as they are.
+func RawKey(key []byte) ProduceOption {
+	return func(c *produceConfig) { c.rawKey, c.hasRawKey = key, true }
+}
+
+// EventID sets the CloudEvents id instead of a random UUID.
+func EventID(id string) ProduceOption { return func(c *produceConfig) { c.id = id } }
+
+// EventTime sets the CloudEvents time instead of now.
+func EventTime(t time.Time) ProduceOption { return func(c *produceConfig) { c.time = t } }
+
+// EventSubject sets the CloudEvents subject.
+func EventSubject(s string) ProduceOption { return func(c *produceConfig) { c.subject = s } }
+
+// EventExtension sets a CloudEvents extension attribute, such as the Open
+// edX "sourcehost".
+func EventExtension(name, value string) ProduceOption {
+	return func(c *produceConfig) {
+		if c.extensions == nil {
+			c.extensions = map[string]string{}
+		}
+		c.extensions[name] = value
+	}
+}
+
+// NoCloudEvents leaves out the CloudEvents headers.
+func NoCloudEvents() ProduceOption { return func(c *produceConfig) { c.noCE = true } }
+
+// Headers adds headers, before the CloudEvents ones.
+func Headers(hs ...kgo.RecordHeader) ProduceOption {
+	return func(c *produceConfig) { c.headers = append(c.headers, hs...) }
+}
+
+// TopicOf returns the topic the IDL declares t's messages as values on. It
+// is an error if it declares none or several.
+func TopicOf(t *runtime.Type) (string, error) {
+	var found []string
+	for _, r := range t.Topics {
+		if !r.Key {
+			found = append(found, r.Topic)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("evc: kafka: type %q declares no topic; pass kafka.Topic", t.Name)
+	}
+	return "", fmt.Errorf("evc: kafka: type %q is declared on several topics %q; pass kafka.Topic", t.Name, found)
+}
+
+// Record builds the record for value without producing it: the serialized
+// key and value, the topic, and the headers. The CloudEvents headers are
+// set when value's type declares event metadata (and NoCloudEvents is not
+// given).
+func (p *Producer) Record(ctx context.Context, value runtime.Message, opts ...ProduceOption) (*kgo.Record, error) {
+	if value == nil {
+		return nil, errors.New("evc: kafka: nil value")
+	}
+	var c produceConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	t := value.AvroType()
+	if t == nil {
+		return nil, fmt.Errorf("evc: kafka: value %T has no Avro type", value)
+	}
+	rec := &kgo.Record{Topic: c.topic}
+	if rec.Topic == "" {
+		topic, err := TopicOf(t)
+		if err != nil {
+			return nil, err
+		}
+		rec.Topic = topic
+	}
+	switch {
+	case c.key != nil && c.hasRawKey:
+		return nil, errors.New("evc: kafka: both Key and RawKey given")
+	case c.key != nil:
+		k, err := p.ser.Serialize(ctx, c.key)
+		if err != nil {
+			return nil, fmt.Errorf("evc: kafka: key for topic %q: %w", rec.Topic, err)
+		}
+		rec.Key = k
+	case c.hasRawKey:
+		rec.Key = c.rawKey
+	}
+	v, err := p.ser.Serialize(ctx, value)
+	if err != nil {
+		return nil, fmt.Errorf("evc: kafka: value for topic %q: %w", rec.Topic, err)
+	}
+	rec.Value = v
+	rec.Headers = c.headers
+	if t.Event != nil && !c.noCE {
+		ev, err := cloudevents.New(t)
+		if err != nil {
+			return nil, err
+		}
+		if ev.Source == "" {
+			ev.Source = p.source
+		}
+		if c.id != "" {
+			ev.ID = c.id
+		}
+		if !c.time.IsZero() {
+			ev.Time = c.time
+		}
+		ev.Subject = c.subject
+		ev.Extensions = c.extensions
+		hs, err := ev.AppendHeaders(nil)
+		if err != nil {
+			return nil, fmt.Errorf("evc: kafka: type %q: %w", t.Name, err)
+		}
+		for _, h := range hs {
+			rec.Headers = append(rec.Headers, kgo.RecordHeader(h))
+		}
+	}
+	return rec, nil
+}
+
+// Produce builds the record for value (see Record), produces it and waits
+// for the broker's acknowledgement. It returns the produced record, with its
+// partition and offset.
+func (p *Producer) Produce(ctx context.Context, value runtime.Message, opts ...ProduceOption) (*kgo.Record, error) {
+	rec, err := p.Record(ctx, value, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+		return nil, fmt.Errorf("evc: kafka: produce to %q: %w", rec.Topic, err)
+	}
+	return rec, nil
+}
+
+// Dead-letter headers added by DeadLetterTopic.
+const (
+	HeaderDLQTopic     = "evc_dlq_topic"
+	HeaderDLQPartition = "evc_dlq_partition"
+	HeaderDLQOffset    = "evc_dlq_offset"
+	HeaderDLQCause     = "evc_dlq_cause"
+)
+
+// DeadLetterTopic returns a router dead-letter function that produces each
+// set-aside record to topic unchanged (key, value, headers, timestamp), with
+// headers naming where it came from and why it was set aside, and waits for
+// the acknowledgement.
+func DeadLetterTopic(cl *kgo.Client, topic string) func(ctx context.Context, rec *router.Record, cause error) error {
+	return func(ctx context.Context, rec *router.Record, cause error) error {
+		out := &kgo.Record{Topic: topic, Key: rec.Key, Value: rec.Value, Timestamp: rec.Timestamp}
+		for _, h := range rec.Headers {
+			out.Headers = append(out.Headers, kgo.RecordHeader(h))
+		}
+		out.Headers = append(out.Headers,
+			kgo.RecordHeader{Key: HeaderDLQTopic, Value: []byte(rec.Topic)},
+			kgo.RecordHeader{Key: HeaderDLQPartition, Value: fmt.Appendf(nil, "%d", rec.Partition)},
+			kgo.RecordHeader{Key: HeaderDLQOffset, Value: fmt.Appendf(nil, "%d", rec.Offset)},
+			kgo.RecordHeader{Key: HeaderDLQCause, Value: []byte(cause.Error())},
+		)
+		if err := cl.ProduceSync(ctx, out).FirstErr(); err != nil {
+			return fmt.Errorf("evc: kafka: dead-letter to %q: %w", topic, err)
+		}
+		return nil
+	}
+}
