@@ -70,7 +70,7 @@ func (d *fakeDeserializer) Deserialize(_ context.Context, data []byte) (runtime.
 	}
 	t, ok := d.types[string(name)]
 	if !ok {
-		return nil, fmt.Errorf("unknown type %q", name)
+		return nil, fmt.Errorf("fake: %w", &unknownTypeError{string(name)})
 	}
 	m := t.New()
 	if err := m.UnmarshalAvro(payload); err != nil {
@@ -83,3 +83,10 @@ func enc(m runtime.Message) []byte {
 	b, _ := m.AppendAvro([]byte(m.AvroType().Name + "|"))
 	return b
 }
+
+// unknownTypeError has the method the router's default Options.UnknownType
+// looks for.
+type unknownTypeError struct{ name string }
+
+func (e *unknownTypeError) Error() string           { return fmt.Sprintf("unknown type %q", e.name) }
+func (e *unknownTypeError) UnknownTypeName() string { return e.name }

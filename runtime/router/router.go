@@ -47,6 +47,26 @@ type Options struct {
 	DeadLetter func(ctx context.Context, rec *Record, cause error) error
 	// Retry says how a failing handler is retried.
 	Retry Retry
+	// UnknownType tells apart, among the Deserializer's errors, those that
+	// mean the data is of a type the application has no Go type for (such
+	// as serde's *UnknownNameError) from corrupt data, and returns the
+	// type's name. Such a record is unmatched, not undecodable: it goes to
+	// the Unmatched policy with a *UnmatchedError naming the type. If nil,
+	// an error in the chain with a method UnknownTypeName() string is such
+	// an error.
+	UnknownType func(err error) (name string, ok bool)
+}
+
+// unknownTyper is the marker interface Options.UnknownType looks for by
+// default.
+type unknownTyper interface{ UnknownTypeName() string }
+
+func defaultUnknownType(err error) (string, bool) {
+	var u unknownTyper
+	if errors.As(err, &u) {
+		return u.UnknownTypeName(), true
+	}
+	return "", false
 }
 
 // Retry says how a failing handler is retried before its record goes to the
@@ -88,6 +108,9 @@ func New(de Deserializer, opts Options) (*Router, error) {
 	}
 	if opts.Retry.Attempts < 0 || opts.Retry.Backoff < 0 || opts.Retry.MaxBackoff < 0 {
 		return nil, errors.New("evc: router: negative Retry setting")
+	}
+	if opts.UnknownType == nil {
+		opts.UnknownType = defaultUnknownType
 	}
 	if opts.Retry.Attempts == 0 {
 		opts.Retry.Attempts = 3
@@ -467,14 +490,20 @@ func (r *Router) Dispatch(ctx context.Context, rec *Record) error {
 	if ti.decodeKey && len(rec.Key) > 0 {
 		k, err := r.de.Deserialize(ctx, rec.Key)
 		if err != nil {
-			return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: err})
-		}
-		if k == nil {
+			if name, ok := r.opts.UnknownType(err); ok {
+				// No route can want a key of a type unknown to the
+				// deserializer, but raw-key routes match any key.
+				keyName = name
+			} else {
+				return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: err})
+			}
+		} else if k == nil {
 			return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: errNilMessage})
-		}
-		key, keyName = k, k.AvroType().Name
-		if e := ti.keys[keyName]; e != nil {
-			ki = e
+		} else {
+			key, keyName = k, k.AvroType().Name
+			if e := ti.keys[keyName]; e != nil {
+				ki = e
+			}
 		}
 	}
 	if ki.empty {
@@ -485,6 +514,9 @@ func (r *Router) Dispatch(ctx context.Context, rec *Record) error {
 	}
 	value, err := r.de.Deserialize(ctx, rec.Value)
 	if err != nil {
+		if name, ok := r.opts.UnknownType(err); ok {
+			return r.apply(ctx, rec, r.opts.Unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, ValueType: name})
+		}
 		return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "value", Err: err})
 	}
 	if value == nil {

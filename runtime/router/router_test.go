@@ -195,6 +195,9 @@ func TestRouter_Policies(t *testing.T) {
 	badKey := router.Record{Topic: "k", Offset: 8, Key: []byte("garbage"), Value: enc(&Msg{"x"})}
 	unmatched := router.Record{Topic: "t", Offset: 9, Value: enc(&Reaction{"x"})}
 	tomb := router.Record{Topic: "t", Offset: 10}
+	unknown := router.Record{Topic: "t", Offset: 11, Value: []byte("test.other|x")}
+	unknownKey := router.Record{Topic: "k", Offset: 12, Key: []byte("test.other|x"), Value: enc(&Msg{"x"})}
+	never := func(error) (string, bool) { return "", false }
 	type outcome struct {
 		err      string // substring of the error, "" for none
 		reported []string
@@ -214,6 +217,10 @@ func TestRouter_Policies(t *testing.T) {
 		{"unmatched stop", router.Options{}, unmatched, outcome{err: `evc: no route for value type "test.reaction" at topic "t" partition 0 offset 9`}},
 		{"unmatched skip", router.Options{Unmatched: router.Skip}, unmatched, outcome{reported: []string{"*router.UnmatchedError 9"}}},
 		{"unmatched dead-letter", router.Options{Unmatched: router.DeadLetter}, unmatched, outcome{dead: []string{"*router.UnmatchedError 9"}}},
+		{"unknown value type is unmatched", router.Options{}, unknown, outcome{err: `evc: no route for value type "test.other" at topic "t" partition 0 offset 11`}},
+		{"unknown value type skip", router.Options{Unmatched: router.Skip}, unknown, outcome{reported: []string{"*router.UnmatchedError 11"}}},
+		{"unknown key type is unmatched", router.Options{}, unknownKey, outcome{err: `evc: no route for key type "test.other" at topic "k" partition 0 offset 12`}},
+		{"custom UnknownType", router.Options{UnknownType: never}, unknown, outcome{err: `evc: cannot decode value of record at topic "t" partition 0 offset 11: fake: unknown type "test.other"`}},
 		{"tombstone", router.Options{}, tomb, outcome{err: "evc: no route for tombstone"}},
 		{"unknown topic", router.Options{}, router.Record{Topic: "zz", Value: enc(&Msg{})}, outcome{err: `evc: no route for topic "zz" partition 0 offset 0`}},
 	}
