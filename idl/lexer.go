@@ -24,5 +24,9 @@ var Lexer = lexer.MustSimple([]lexer.SimpleRule{
 var (
 	tokDoc        = Lexer.Symbols()["DocComment"]
 	tokComment    = Lexer.Symbols()["Comment"]
+	tokString     = Lexer.Symbols()["String"]
+	tokNumber     = Lexer.Symbols()["Number"]
+	tokIdentifier = Lexer.Symbols()["Ident"]
+	tokPunct      = Lexer.Symbols()["Punct"]
 	tokWhitespace = Lexer.Symbols()["Whitespace"]
 )

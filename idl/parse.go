@@ -29,7 +29,7 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 			errs = []diag.Diagnostic{{Span: diag.At(diag.Pos{File: path}), Message: fmt.Sprintf("internal error parsing file: %v", r)}}
 		}
 	}()
-	toks, err := lexAll(path, src)
+	toks, err := scan(path, src)
 	if err != nil {
 		return nil, []diag.Diagnostic{syntaxError(path, err)}
 	}
