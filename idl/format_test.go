@@ -10,11 +10,9 @@ import (
 	"testing"
 
 	"github.com/alecthomas/participle/v2/lexer"
-)
 
-// fmtUpdating reports whether golden files are to be rewritten
-// (EVC_UPDATE=1).
-func fmtUpdating() bool { return os.Getenv("EVC_UPDATE") == "1" }
+	"github.com/evc-dev/evc/internal/golden"
+)
 
 // formatInputs returns the golden inputs: testdata/format/*.evc.
 func formatInputs(t testing.TB) []string {
@@ -37,20 +35,7 @@ func TestFormat_Golden(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatalf("Format: %v", errs)
 			}
-			golden := path + ".golden"
-			if fmtUpdating() {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden (run with EVC_UPDATE=1): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs (-want +got):\n%s", golden, fmtDiff(string(want), string(got)))
-			}
+			golden.Check(t, path+".golden", got)
 		})
 	}
 }
@@ -88,14 +73,14 @@ func fmtCheck(t testing.TB, path string, src []byte) {
 		t.Fatalf("formatted output does not parse: %v\n%s", errs, out)
 	}
 	if a, b := fmtDumpAST(f1), fmtDumpAST(f2); a != b {
-		t.Fatalf("formatting changed the AST (-input +output):\n%s\noutput:\n%s", fmtDiff(a, b), out)
+		t.Fatalf("formatting changed the AST (-input +output):\n%s\noutput:\n%s", golden.Diff(a, b), out)
 	}
 	again, errs := Format(path, out)
 	if len(errs) > 0 {
 		t.Fatalf("Format of output: %v", errs)
 	}
 	if !bytes.Equal(again, out) {
-		t.Fatalf("not idempotent (-first +second):\n%s", fmtDiff(string(out), string(again)))
+		t.Fatalf("not idempotent (-first +second):\n%s", golden.Diff(string(out), string(again)))
 	}
 }
 
@@ -160,44 +145,6 @@ func fmtIsEmpty(v reflect.Value) bool {
 	default:
 		return v.IsZero()
 	}
-}
-
-// fmtDiff is a small line diff for failure messages: lines only in want
-// are marked -, lines only in got +.
-func fmtDiff(want, got string) string {
-	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
-	// Longest common subsequence, fine for test-sized inputs.
-	n, m := len(a), len(b)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var out strings.Builder
-	i, j := 0, 0
-	for i < n || j < m {
-		switch {
-		case i < n && j < m && a[i] == b[j]:
-			out.WriteString("  " + a[i] + "\n")
-			i++
-			j++
-		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
-			out.WriteString("+ " + b[j] + "\n")
-			j++
-		default:
-			out.WriteString("- " + a[i] + "\n")
-			i++
-		}
-	}
-	return out.String()
 }
 
 func TestFormat_SyntaxError(t *testing.T) {
