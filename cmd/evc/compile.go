@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/build"
+)
+
+func init() { register(newCompileCmd) }
+
+func newCompileCmd(a *app) *cobra.Command {
+	var (
+		opts     build.Options
+		packages []string
+		check    bool
+		format   string
+	)
+	cmd := &cobra.Command{
+		Use:   "compile [flags] PATH...",
+		Short: "Check schemas and generate .avsc files and Go bindings",
+		Long: `compile checks .evc and .avsc files (directories are searched recursively)
+with everything they import, reports every error at once, and when there is
+none writes one self-contained .avsc per named type (--avro-out) and Go
+bindings with generated encoders and decoders (--go-out).
+
+Exit status: 0 on success, 1 on schema errors (or stale files with --check),
+2 on usage errors.`,
+		Example: `  evc compile --avro-out gen/avro --go-out gen/go events/
+  evc compile --check --avro-out gen/avro events/   # in CI: fail if gen/avro is stale`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.AvroOut == "" && opts.GoOut == "" && check {
+				return fmt.Errorf("--check needs --avro-out or --go-out")
+			}
+			if err := validFormat(format); err != nil {
+				return err
+			}
+			if opts.GoOut == "" && (opts.GoModule != "" || len(packages) > 0) {
+				return fmt.Errorf("--go-module and --go-package need --go-out")
+			}
+			for _, p := range packages {
+				ns, path, ok := strings.Cut(p, "=")
+				if !ok || path == "" {
+					return fmt.Errorf("--go-package takes namespace=import/path, not %q", p)
+				}
+				if opts.GoPackages == nil {
+					opts.GoPackages = map[string]string{}
+				}
+				opts.GoPackages[ns] = path
+			}
+			res, outs, err := build.Run(args, opts)
+			if res.Diags.Len() > 0 {
+				if werr := writeDiags(a, format, res.Diags.Items(), res.Sources); werr != nil {
+					return werr
+				}
+			}
+			if res.Diags.HasErrors() {
+				return fail(exitSchema)
+			}
+			if err != nil {
+				fmt.Fprintln(a.stderr, err)
+				return fail(exitSchema)
+			}
+			if check {
+				stale := build.Stale(outs)
+				for _, p := range stale {
+					fmt.Fprintf(a.stderr, "%s: out of date; run evc compile to regenerate it\n", p)
+				}
+				if len(stale) > 0 {
+					return fail(exitSchema)
+				}
+				return nil
+			}
+			if err := build.Write(outs); err != nil {
+				fmt.Fprintln(a.stderr, err)
+				return fail(exitSchema)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.AvroOut, "avro-out", "", "write one .avsc per named type to `DIR`")
+	f.StringVar(&opts.GoOut, "go-out", "", "write Go bindings under `DIR`")
+	f.StringVar(&opts.GoModule, "go-module", "", "the Go import `PATH` of --go-out (default: from the go.mod above it)")
+	f.StringArrayVar(&packages, "go-package", nil, "put `NAMESPACE=IMPORT/PATH` in that Go package (repeatable; wins over the IDL's go_package)")
+	f.BoolVar(&check, "check", false, "write nothing; fail if any generated file would change")
+	f.StringVar(&format, "format", "text", "diagnostics format: text, json or github")
+	return cmd
+}
+
+func validFormat(format string) error {
+	switch format {
+	case "text", "json", "github":
+		return nil
+	}
+	return fmt.Errorf("--format must be text, json or github, not %q", format)
+}
+
+// writeDiags writes diagnostics to stderr in the chosen format.
+func writeDiags(a *app, format string, ds []diag.Diagnostic, src diag.Sources) error {
+	switch format {
+	case "json":
+		return diag.WriteJSON(a.stderr, ds)
+	case "github":
+		return diag.WriteGitHub(a.stderr, ds)
+	default:
+		return diag.WriteText(a.stderr, ds, src)
+	}
+}

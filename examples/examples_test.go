@@ -1,0 +1,91 @@
+// Package examples_test keeps the examples' checked-in output honest: it
+// regenerates the .avsc files and Go bindings of every example and fails when
+// anything on disk differs (EVC_UPDATE=1 rewrites them).
+package examples_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/build"
+	"github.com/evc-dev/evc/internal/golden"
+)
+
+// examples mirrors the Makefile's examples target.
+var examples = []struct {
+	dir    string
+	module string
+}{
+	{"squarebot", "github.com/evc-dev/evc/examples/squarebot/gen"},
+	{"openedx", "github.com/evc-dev/evc/examples/openedx/gen"},
+}
+
+func TestExamples_GeneratedFilesAreFresh(t *testing.T) {
+	for _, ex := range examples {
+		t.Run(ex.dir, func(t *testing.T) {
+			res, outs, err := build.Run([]string{ex.dir}, build.Options{
+				AvroOut: ex.dir + "/avro", GoOut: ex.dir + "/gen", GoModule: ex.module,
+			})
+			if res.Diags.Len() > 0 {
+				var b strings.Builder
+				_ = diag.WriteText(&b, res.Diags.Items(), res.Sources)
+				t.Fatalf("the example has diagnostics:\n%s", b.String())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, o := range outs {
+				for _, f := range o.Files {
+					n++
+					golden.Check(t, o.Dir+"/"+f.Path, f.Data)
+				}
+			}
+			if n == 0 {
+				t.Fatal("the example generated no files")
+			}
+			for _, o := range outs {
+				// Every checked-in generated file must still be generated.
+				checkNoOrphans(t, o)
+			}
+		})
+	}
+}
+
+// checkNoOrphans fails on files in an output directory that the backend no
+// longer writes.
+func checkNoOrphans(t *testing.T, o build.Output) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, f := range o.Files {
+		want[o.Dir+"/"+f.Path] = true
+	}
+	err := walk(o.Dir, func(p string) {
+		if !want[p] && (strings.HasSuffix(p, ".avsc") || strings.HasSuffix(p, ".evc.go")) {
+			t.Errorf("%s is no longer generated; delete it", p)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func walk(dir string, f func(string)) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		p := dir + "/" + e.Name()
+		if e.IsDir() {
+			if err := walk(p, f); err != nil {
+				return err
+			}
+			continue
+		}
+		f(p)
+	}
+	return nil
+}

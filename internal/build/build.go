@@ -1,0 +1,135 @@
+// Package build is the compile pipeline shared by `evc compile` and the tests
+// that keep checked-in generated files fresh: compile the sources, then run
+// the Avro and Go backends, returning the files each would write.
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/evc-dev/evc/backend"
+	"github.com/evc-dev/evc/backend/avro"
+	"github.com/evc-dev/evc/backend/golang"
+	"github.com/evc-dev/evc/compiler"
+)
+
+// Options say which backends run and where their files go.
+type Options struct {
+	// AvroOut is the directory for .avsc files, or "" for none.
+	AvroOut string
+	// GoOut is the directory for Go files, or "" for none.
+	GoOut string
+	// GoModule is the import path of GoOut; "" means: work it out from the
+	// go.mod file above GoOut.
+	GoModule string
+	// GoPackages maps namespaces to Go import paths.
+	GoPackages map[string]string
+}
+
+// Output is a directory and the files a backend writes in it.
+type Output struct {
+	Dir   string
+	Files []backend.File
+}
+
+// Run compiles paths and, when there are no errors, runs the backends. The
+// returned error is about the backends or the options (a schema error is in
+// the result's diagnostics instead).
+func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
+	res := compiler.Compile(paths, compiler.Options{})
+	if res.Diags.HasErrors() {
+		return res, nil, nil
+	}
+	var outs []Output
+	if opts.AvroOut != "" {
+		files, err := avro.Generate(res.Schema)
+		if err != nil {
+			return res, nil, err
+		}
+		outs = append(outs, Output{Dir: opts.AvroOut, Files: files})
+	}
+	if opts.GoOut != "" {
+		mod := opts.GoModule
+		if mod == "" {
+			m, err := ModulePath(opts.GoOut)
+			if err != nil {
+				return res, nil, err
+			}
+			mod = m
+		}
+		files, err := golang.Generate(res.Schema, golang.Options{Module: mod, Packages: opts.GoPackages})
+		if err != nil {
+			return res, nil, err
+		}
+		outs = append(outs, Output{Dir: opts.GoOut, Files: files})
+	}
+	return res, outs, nil
+}
+
+// Write writes every output.
+func Write(outs []Output) error {
+	for _, o := range outs {
+		if err := backend.Write(o.Dir, o.Files); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stale returns the paths of the files that writing outs would create or
+// change, so that a check can fail when checked-in output is out of date.
+func Stale(outs []Output) []string {
+	var stale []string
+	for _, o := range outs {
+		for _, f := range o.Files {
+			p := filepath.Join(o.Dir, filepath.FromSlash(f.Path))
+			old, err := os.ReadFile(p)
+			if err != nil || !bytes.Equal(old, f.Data) {
+				stale = append(stale, filepath.ToSlash(p))
+			}
+		}
+	}
+	return stale
+}
+
+// ModulePath works out the Go import path of dir from the go.mod file in dir
+// or the nearest directory above it.
+func ModulePath(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("evc: %w", err)
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			mod := modulePathOf(data)
+			if mod == "" {
+				return "", fmt.Errorf("evc: %s has no module line", filepath.Join(d, "go.mod"))
+			}
+			rel, err := filepath.Rel(d, abs)
+			if err != nil {
+				return "", fmt.Errorf("evc: %w", err)
+			}
+			if rel == "." {
+				return mod, nil
+			}
+			return mod + "/" + filepath.ToSlash(rel), nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("evc: no go.mod found above %s; give the Go import path of the output with --go-module", dir)
+		}
+	}
+}
+
+func modulePathOf(gomod []byte) string {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "module"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			return strings.Trim(strings.TrimSpace(rest), `"`)
+		}
+	}
+	return ""
+}
