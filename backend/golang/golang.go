@@ -33,8 +33,13 @@ const (
 // namespace (or per import path given), one file per source file and
 // package. Files are sorted by path, and the same input gives the same bytes.
 func Generate(s *ir.Schema, opts Options) ([]backend.File, error) {
+	files, _, err := generate(s, opts)
+	return files, err
+}
+
+func generate(s *ir.Schema, opts Options) ([]backend.File, *generator, error) {
 	if opts.Module == "" {
-		return nil, errors.New("evc: go backend: Options.Module is empty")
+		return nil, nil, errors.New("evc: go backend: Options.Module is empty")
 	}
 	g := &generator{
 		opts:   opts,
@@ -44,7 +49,7 @@ func Generate(s *ir.Schema, opts Options) ([]backend.File, error) {
 		unions: map[*ir.Type]*unionInfo{},
 	}
 	if err := g.plan(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var files []backend.File
 	var errs []error
@@ -59,10 +64,10 @@ func Generate(s *ir.Schema, opts Options) ([]backend.File, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, nil
+	return files, g, nil
 }
 
 type generator struct {
