@@ -99,8 +99,12 @@ func CheckPair(reader, writer *ir.Type) []*Incompatibility {
 	return c.pair(reader, writer)
 }
 
-// Compatible reports whether reader can read everything writer writes.
-func Compatible(reader, writer *ir.Type) bool { return len(CheckPair(reader, writer)) == 0 }
+// Compatible reports whether reader can read everything writer writes. It
+// gives CheckPair's verdict without collecting the reasons.
+func Compatible(reader, writer *ir.Type) bool {
+	var v verdict
+	return v.ok(reader, writer)
+}
 
 type pairKey struct{ r, w *ir.Named }
 
@@ -141,30 +145,42 @@ func dedup(list []*Incompatibility) []*Incompatibility {
 	return out
 }
 
-// loc is where the walk is: Java's location tokens, the human path, and the
-// innermost records and fields on each side.
+// loc is where the walk is, as a chain from the root: Java's location
+// tokens and the path suffix added at each step, and the innermost records
+// and fields on each side. Pointers and paths are built only for an
+// incompatibility.
 type loc struct {
-	ptr            []string
-	path           string
+	parent         *loc
+	tok1, tok2     string
+	suffix         string
 	rRec, wRec     *ir.Named
 	rField, wField *ir.Field
+	field          bool // this step enters a reader field
 }
 
 func (l *loc) with(token, pathSuffix string) *loc {
 	n := *l
-	n.ptr = append(append([]string(nil), l.ptr...), token)
-	n.path = l.path + pathSuffix
+	n.parent, n.tok1, n.tok2, n.suffix, n.field = l, token, "", pathSuffix, false
 	return &n
 }
 
 func (l *loc) pointer(extra ...string) string {
-	if len(l.ptr)+len(extra) == 0 {
+	var toks []string
+	for x := l; x != nil; x = x.parent {
+		if x.tok2 != "" {
+			toks = append(toks, x.tok2)
+		}
+		if x.tok1 != "" {
+			toks = append(toks, x.tok1)
+		}
+	}
+	if len(toks)+len(extra) == 0 {
 		return "/"
 	}
 	var b strings.Builder
-	for _, t := range l.ptr {
+	for i := len(toks) - 1; i >= 0; i-- {
 		b.WriteByte('/')
-		b.WriteString(t)
+		b.WriteString(toks[i])
 	}
 	for _, t := range extra {
 		b.WriteByte('/')
@@ -173,9 +189,29 @@ func (l *loc) pointer(extra ...string) string {
 	return b.String()
 }
 
+// path is the innermost reader record's full name and field, then the
+// suffixes of the steps below the field.
+func (l *loc) path() string {
+	var suffixes []string
+	base := ""
+	for x := l; x != nil; x = x.parent {
+		if x.field {
+			base = x.rRec.FullName() + "." + x.rField.Name
+			break
+		}
+		if x.suffix != "" {
+			suffixes = append(suffixes, x.suffix)
+		}
+	}
+	for i := len(suffixes) - 1; i >= 0; i-- {
+		base += suffixes[i]
+	}
+	return base
+}
+
 func (c *checker) newIncompat(k Kind, r, w *ir.Type, at *loc, extra ...string) *Incompatibility {
 	in := &Incompatibility{
-		Kind: k, Location: at.pointer(extra...), Path: at.path,
+		Kind: k, Location: at.pointer(extra...), Path: at.path(),
 		Reader: r, Writer: w,
 		ReaderRecord: at.rRec, WriterRecord: at.wRec,
 		ReaderField: at.rField, WriterField: at.wField,
@@ -380,14 +416,9 @@ func missingSymbols(r, w *ir.Named) []string {
 func (c *checker) fields(r, w *ir.Type, at *loc) []*Incompatibility {
 	rn, wn := r.Named, w.Named
 	var out []*Incompatibility
-	base := rn.FullName()
 	for i, rf := range rn.Fields {
 		matches := lookupWriterFields(wn, rf)
-		fl := *at
-		fl.ptr = append(append([]string(nil), at.ptr...), "fields", strconv.Itoa(i))
-		fl.path = base + "." + rf.Name
-		fl.rRec, fl.wRec = rn, wn
-		fl.rField, fl.wField = rf, nil
+		fl := &loc{parent: at, tok1: "fields", tok2: strconv.Itoa(i), rRec: rn, wRec: wn, rField: rf, field: true}
 		switch len(matches) {
 		case 0:
 			// Java also reaches here for an enum field whose enum has a
@@ -395,13 +426,13 @@ func (c *checker) fields(r, w *ir.Type, at *loc) []*Incompatibility {
 			// record, which always fails. Either way the field needs a
 			// default of its own.
 			if rf.Default == nil {
-				out = append(out, c.newIncompat(FieldNoDefault, rf.Type, w, &fl))
+				out = append(out, c.newIncompat(FieldNoDefault, rf.Type, w, fl))
 			}
 		case 1:
 			fl.wField = matches[0]
 			out = append(out, c.check(rf.Type, matches[0].Type, fl.with("type", ""))...)
 		default:
-			in := c.newIncompat(AmbiguousField, rf.Type, w, &fl)
+			in := c.newIncompat(AmbiguousField, rf.Type, w, fl)
 			for _, m := range matches {
 				in.Symbols = append(in.Symbols, m.Name)
 			}
@@ -449,4 +480,128 @@ func quoteList(ss []string) string {
 		q[i] = quote(s)
 	}
 	return strings.Join(q, ", ")
+}
+
+// verdict is CheckPair without the reasons: the same walk, the same memo
+// semantics, no allocation per element. Check runs it first and asks
+// CheckPair for the reasons only when it says no.
+type verdict struct {
+	memo map[pairKey]uint8 // 1: in progress, 2: compatible, 3: incompatible
+}
+
+// ok reports whether r reads w, with a fresh memo as Java's checker has.
+func (v *verdict) ok(r, w *ir.Type) bool {
+	if v.memo == nil {
+		v.memo = map[pairKey]uint8{}
+	} else {
+		clear(v.memo)
+	}
+	return v.check(r, w)
+}
+
+func (v *verdict) check(r, w *ir.Type) bool {
+	if r == nil || w == nil {
+		return true
+	}
+	if r.Kind == w.Kind {
+		switch r.Kind {
+		case ir.Record, ir.Enum, ir.Fixed:
+			k := pairKey{r.Named, w.Named}
+			switch v.memo[k] {
+			case 1, 2:
+				return true
+			case 3:
+				return false
+			}
+			v.memo[k] = 1
+			ok := v.named(r.Named, w.Named)
+			if ok {
+				v.memo[k] = 2
+			} else {
+				v.memo[k] = 3
+			}
+			return ok
+		case ir.Array:
+			return v.check(r.Items, w.Items)
+		case ir.Map:
+			return v.check(r.Values, w.Values)
+		case ir.Union:
+			for _, wb := range w.Branches {
+				if !v.readerUnion(r, wb) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if w.Kind == ir.Union {
+		for _, wb := range w.Branches {
+			if !v.check(r, wb) {
+				return false
+			}
+		}
+		return true
+	}
+	if r.Kind == ir.Union {
+		return v.readerUnion(r, w)
+	}
+	return promotes(w.Kind, r.Kind)
+}
+
+func (v *verdict) readerUnion(r, w *ir.Type) bool {
+	for _, rb := range r.Branches {
+		if v.check(rb, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *verdict) named(rn, wn *ir.Named) bool {
+	if rn == nil || wn == nil {
+		return true
+	}
+	if !nameEquals(rn, wn) {
+		return false
+	}
+	switch rn.Kind {
+	case ir.Fixed:
+		return rn.Size == wn.Size
+	case ir.Enum:
+		return missingSymbols(rn, wn) == nil
+	case ir.Record:
+		ok := true
+		for _, rf := range rn.Fields {
+			var match *ir.Field
+			n := 0
+			if f := wn.Field(rf.Name); f != nil {
+				match, n = f, 1
+			}
+			for _, a := range rf.Aliases {
+				if f := wn.Field(a); f != nil {
+					match, n = f, n+1
+				}
+			}
+			switch {
+			case n == 0:
+				if rf.Default == nil {
+					return false
+				}
+			case n > 1:
+				return false
+			default:
+				// Java checks every field even after a failure; the verdict
+				// is the same, so stop at the first, but keep walking for
+				// the memo's sake only when still compatible.
+				if !v.check(rf.Type, match.Type) {
+					ok = false
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		return ok
+	}
+	return true
 }

@@ -88,12 +88,12 @@ func TestCheckPair_AgreesWithJavaOnCorpus(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			r := parseSchema(t, "reader.avsc", c.Reader)
 			w := parseSchema(t, "writer.avsc", c.Writer)
-			if got, want := Compatible(r, w), c.java(); got != want {
+			if got, want := compatible(t, r, w), c.java(); got != want {
 				t.Errorf("reader reads writer: compatible = %v, Java says %v; incompatibilities: %s", got, want, describeAll(CheckPair(r, w)))
 			}
 			// The reverse direction: Java's verdict is reverse_compatible
 			// (python3-avro's) unless reverse_java_disagrees.
-			if got, want := Compatible(w, r), c.javaReverse(); got != want {
+			if got, want := compatible(t, w, r), c.javaReverse(); got != want {
 				t.Errorf("writer reads reader: compatible = %v, Java says %v; incompatibilities: %s", got, want, describeAll(CheckPair(w, r)))
 			}
 		})
@@ -144,6 +144,9 @@ func TestCheckPair_FollowsJavaOnDivergences(t *testing.T) {
 				t.Fatalf("cannot read schemas: %v", l.Err())
 			}
 			got := CheckPair(rf.Root, wf.Root)
+			if ok := compatible(t, rf.Root, wf.Root); ok != (len(got) == 0) {
+				t.Fatal("verdicts differ")
+			}
 			switch d.Java {
 			case true, false:
 				if (len(got) == 0) != d.Java.(bool) {
@@ -158,6 +161,18 @@ func TestCheckPair_FollowsJavaOnDivergences(t *testing.T) {
 			}
 		})
 	}
+}
+
+// compatible returns the verdict of Compatible, after checking that
+// CheckPair agrees with it.
+func compatible(t testing.TB, r, w *ir.Type) bool {
+	t.Helper()
+	ok := Compatible(r, w)
+	ins := CheckPair(r, w)
+	if ok != (len(ins) == 0) {
+		t.Errorf("Compatible says %v, CheckPair finds %s", ok, describeAll(ins))
+	}
+	return ok
 }
 
 func describeAll(ins []*Incompatibility) string {

@@ -123,10 +123,10 @@ func TestCheckPair_AgreesWithPythonOnCorpus(t *testing.T) {
 			diverged++
 			continue
 		}
-		if got := Compatible(r, w); got != fwd.OK {
+		if got := compatible(t, r, w); got != fwd.OK {
 			t.Errorf("%s: reader reads writer: evc says %v, python3-avro %v; %s", c.Name, got, fwd.OK, describeAll(CheckPair(r, w)))
 		}
-		if got := Compatible(w, r); got != rev.OK {
+		if got := compatible(t, w, r); got != rev.OK {
 			t.Errorf("%s: writer reads reader: evc says %v, python3-avro %v; %s", c.Name, got, rev.OK, describeAll(CheckPair(w, r)))
 		}
 	}
@@ -158,7 +158,7 @@ func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
 		pairs = append(pairs, oraclePair{json.RawMessage(p.new), json.RawMessage(p.old)}, oraclePair{json.RawMessage(p.old), json.RawMessage(p.new)})
 	}
 	answers := askOracle(t, pairs)
-	var compatible, incompatible int
+	var nCompatible, nIncompatible int
 	for i, p := range ps {
 		oldT := parseSchema(t, "old.avsc", []byte(p.old))
 		newT := parseSchema(t, "new.avsc", []byte(p.new))
@@ -176,20 +176,20 @@ func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
 				r, w = oldT, newT
 			}
 			got := CheckPair(r, w)
-			if (len(got) == 0) != a.OK {
+			if ok := compatible(t, r, w); ok != (len(got) == 0) || ok != a.OK {
 				t.Errorf("pair %d %s: evc says compatible=%v, python3-avro %v; %s\nreader: %s\nwriter: %s", i, dir.name, len(got) == 0, a.OK, describeAll(got), dir.r, dir.w)
 			}
 			if a.OK {
-				compatible++
+				nCompatible++
 			} else {
-				incompatible++
+				nIncompatible++
 			}
 		}
 	}
 	// The generator must exercise both verdicts substantially, or the test
 	// proves little.
-	if compatible < 100 || incompatible < 100 {
-		t.Errorf("generator gave %d compatible and %d incompatible directions; want at least 100 of each", compatible, incompatible)
+	if nCompatible < 100 || nIncompatible < 100 {
+		t.Errorf("generator gave %d compatible and %d incompatible directions; want at least 100 of each", nCompatible, nIncompatible)
 	}
-	t.Logf("%d evolved pairs, %d compatible and %d incompatible directions", len(ps), compatible, incompatible)
+	t.Logf("%d evolved pairs, %d compatible and %d incompatible directions", len(ps), nCompatible, nIncompatible)
 }

@@ -107,6 +107,7 @@ type finding struct {
 // changes and the acknowledged breaks.
 func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 	rep := &Report{BackwardOK: true, ForwardOK: true}
+	var fast verdict
 	var fs []*finding
 	index := map[string]*finding{}
 	add := func(f *finding, label string) {
@@ -133,7 +134,8 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		fallback := subjectSpan(s)
 		for _, v := range vs {
 			// BACKWARD: the new schema reads old data.
-			if ins := CheckPair(s.New, v.Type); len(ins) > 0 {
+			if !fast.ok(s.New, v.Type) {
+				ins := CheckPair(s.New, v.Type)
 				rep.BackwardOK = false
 				if s.Mode.Backward() {
 					for _, in := range ins {
@@ -142,7 +144,8 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 				}
 			}
 			// FORWARD: old schemas read new data.
-			if ins := CheckPair(v.Type, s.New); len(ins) > 0 {
+			if !fast.ok(v.Type, s.New) {
+				ins := CheckPair(v.Type, s.New)
 				rep.ForwardOK = false
 				if s.Mode.Forward() {
 					for _, in := range ins {
