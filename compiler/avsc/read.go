@@ -268,7 +268,10 @@ func (r *reader) complex(t *ir.Type, lit *defaults.Literal, ns string, depth int
 	}
 	// {"type": "com.example.Name"}: a reference to a named type.
 	r.typeName(t, typ, tv, ns)
-	t.Props = r.props(o, "type")
+	if ps := r.props(o, "type"); len(ps) > 0 {
+		d := r.l.Warnf(ps[0].Span, "%q on a reference to %q is ignored", ps[0].Name, typ)
+		d.Help = "a named type's attributes belong to its definition; Avro drops them on a reference"
+	}
 }
 
 // props returns the members of o not in reserved, in written order.
