@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/ir"
@@ -37,7 +38,7 @@ func Check(subject string, t *ir.Type, lit *Literal, l *diag.List) *ir.Value {
 	if p.path == "" && p.mismatch {
 		d = l.Errorf(p.span, "%s has default %s, but its type is %s", subject, short(lit), t.Name())
 	} else {
-		d = l.Errorf(p.span, "%s has an invalid default: %s%s", subject, p.path, p.reason)
+		d = l.Errorf(p.span, "%s has an invalid default: %s%s", subject, shortPath(p.path), p.reason)
 	}
 	d.Help = p.help
 	return nil
@@ -49,6 +50,19 @@ func mismatch(t *ir.Type, lit *Literal) *problem {
 
 func invalid(span diag.Span, format string, args ...any) *problem {
 	return &problem{reason: fmt.Sprintf(format, args...), span: span}
+}
+
+// maxPath is the longest path to a nested problem a message shows.
+const maxPath = 120
+
+// shortPath cuts the middle out of a very long path ("item 1: item 1: ...").
+func shortPath(path string) string {
+	if len(path) <= maxPath {
+		return path
+	}
+	head := strings.LastIndex(path[:maxPath/2], ": ") + 2
+	tail := strings.Index(path[len(path)-maxPath/2:], ": ") + len(path) - maxPath/2 + 2
+	return path[:head] + "...: " + path[tail:]
 }
 
 // within prefixes p's path with one step.

@@ -247,8 +247,9 @@ func TestCheck_DeepNesting(t *testing.T) {
 	if v := Check("f", typ, l, &dl); v != nil || dl.Len() != 1 {
 		t.Fatalf("want one error, got %v %v", v, dl.Items())
 	}
-	if !strings.Contains(dl.Items()[0].Message, "nests more than 1000 levels deep") {
-		t.Errorf("message: %s", dl.Items()[0].Message)
+	want := "f has an invalid default: item 1: item 1: item 1: item 1: item 1: item 1: item 1: ...: item 1: item 1: item 1: item 1: item 1: item 1: item 1: it nests more than 1000 levels deep"
+	if got := dl.Items()[0].Message; got != want {
+		t.Errorf("message:\n got %s\nwant %s", got, want)
 	}
 }
 
