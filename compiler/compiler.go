@@ -13,6 +13,10 @@ type Options struct {
 	// file system, with paths used as given. compat reads an earlier git
 	// revision through an FS.
 	FS fs.FS
+	// SkipDirs are directories not to search when a directory is given as
+	// input: typically the output directories, whose generated .avsc files
+	// would otherwise be read back as sources.
+	SkipDirs []string
 }
 
 // Result is what Compile built and found.
@@ -36,6 +40,9 @@ func (r *Result) Err() error { return r.Diags.Err() }
 // on, so one run reports every error it can.
 func Compile(paths []string, opts Options) *Result {
 	c := newCompilation(opts)
+	for _, d := range opts.SkipDirs {
+		c.skip[cleanPath(d)] = true
+	}
 	c.load(paths)
 	c.declare()
 	c.resolve()

@@ -51,10 +51,19 @@ func (c *compilation) declare() {
 	seen := map[string]*decl{}
 	add := func(key string, d *decl, primary bool) {
 		if prev, ok := seen[key]; ok && prev != d {
+			if d.ast == nil && prev.ast == nil && d.named != nil && prev.named != nil && sameNamed(prev.named, d.named) {
+				// The same type again in another self-contained .avsc.
+				c.repeats[d.named] = true
+				return
+			}
 			if primary {
+				msg := "type " + strconv.Quote(key) + " is already defined"
+				if d.ast == nil && prev.ast == nil {
+					msg += ", differently"
+				}
 				c.res.Diags.Add(diag.Diagnostic{
 					Span:    d.span(),
-					Message: "type " + strconv.Quote(key) + " is already defined",
+					Message: msg,
 					Related: []diag.Related{{Span: prev.span(), Message: "first defined here"}},
 				})
 			}

@@ -46,6 +46,10 @@ type compilation struct {
 	decls   []*decl
 	pending []pendingDefault
 	topics  map[string]*ir.Topic
+	skip    map[string]bool
+	// repeats are .avsc definitions identical to an earlier one; the schema
+	// lists only the first.
+	repeats map[*ir.Named]bool
 }
 
 func newCompilation(opts Options) *compilation {
@@ -54,10 +58,12 @@ func newCompilation(opts Options) *compilation {
 		fsys = osFS{}
 	}
 	return &compilation{
-		fsys:   fsys,
-		res:    &Result{Schema: &ir.Schema{}, Sources: diag.Sources{}},
-		units:  map[string]*unit{},
-		topics: map[string]*ir.Topic{},
+		fsys:    fsys,
+		res:     &Result{Schema: &ir.Schema{}, Sources: diag.Sources{}},
+		units:   map[string]*unit{},
+		topics:  map[string]*ir.Topic{},
+		skip:    map[string]bool{},
+		repeats: map[*ir.Named]bool{},
 	}
 }
 
@@ -94,7 +100,7 @@ func (c *compilation) load(paths []string) {
 			if err != nil {
 				return err
 			}
-			if d.IsDir() && q != p && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() && q != p && (strings.HasPrefix(d.Name(), ".") || c.skip[cleanPath(q)]) {
 				return fs.SkipDir
 			}
 			if !d.IsDir() && isSource(d.Name()) {

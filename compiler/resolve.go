@@ -701,7 +701,11 @@ func (c *compilation) build() {
 			u.file.Imports = append(u.file.Imports, e.target.path)
 		}
 		s.Files = append(s.Files, u.file)
-		s.Types = append(s.Types, u.file.Types...)
+		for _, n := range u.file.Types {
+			if !c.repeats[n] {
+				s.Types = append(s.Types, n)
+			}
+		}
 		s.Customs = append(s.Customs, u.file.Customs...)
 		s.Topics = append(s.Topics, u.file.Topics...)
 	}

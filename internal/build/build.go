@@ -39,7 +39,13 @@ type Output struct {
 // returned error is about the backends or the options (a schema error is in
 // the result's diagnostics instead).
 func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
-	res := compiler.Compile(paths, compiler.Options{})
+	var skip []string
+	for _, d := range []string{opts.AvroOut, opts.GoOut} {
+		if d != "" {
+			skip = append(skip, d)
+		}
+	}
+	res := compiler.Compile(paths, compiler.Options{SkipDirs: skip})
 	if res.Diags.HasErrors() {
 		return res, nil, nil
 	}
