@@ -74,7 +74,7 @@ func TestFullTransitive_GeneratedHistoryIsCompatible(t *testing.T) {
 	if rep.Errors != 1 || rep.BackwardOK || !rep.ForwardOK {
 		t.Fatalf("want 1 backward error, got %d errors (backward ok %v, forward ok %v): %v", rep.Errors, rep.BackwardOK, rep.ForwardOK, rep.Diags)
 	}
-	want := `BACKWARD: new consumers cannot read data written with v1, v2, v3, v4, v5, v6, v7, v8 and v9: field "extra" of "` + nn.FullName() + `" was added without a default, and data written with v1, v2, v3, v4, v5, v6, v7, v8 and v9 does not have it [FIELD_NO_DEFAULT]`
+	want := `BACKWARD: new consumers cannot read data written with v1, v2, v3, v4, v5, v6, v7, v8 and v9: field "extra" of "` + nn.FullName() + `" was added without a default [FIELD_NO_DEFAULT]`
 	if got := rep.Diags[0].Message; got != want {
 		t.Errorf("message:\n got %s\nwant %s", got, want)
 	}

@@ -60,6 +60,10 @@ type Incompatibility struct {
 	// either side, when it belongs to a field (for FieldNoDefault only
 	// ReaderField is set).
 	ReaderField, WriterField *ir.Field
+	// WriterBranch is set when Writer is a branch of a writer union that the
+	// reader's type, not a union, was checked against (a field that was
+	// optional and is not any more, read the BACKWARD way).
+	WriterBranch bool
 	// Symbols are the writer symbols the reader lacks (MissingEnumSymbols),
 	// sorted, or the writer fields a reader field matches (AmbiguousField).
 	Symbols []string
@@ -156,11 +160,12 @@ type loc struct {
 	rRec, wRec     *ir.Named
 	rField, wField *ir.Field
 	field          bool // this step enters a reader field
+	wBranch        bool // this step enters a branch of a writer union
 }
 
 func (l *loc) with(token, pathSuffix string) *loc {
 	n := *l
-	n.parent, n.tok1, n.tok2, n.suffix, n.field = l, token, "", pathSuffix, false
+	n.parent, n.tok1, n.tok2, n.suffix, n.field, n.wBranch = l, token, "", pathSuffix, false, false
 	return &n
 }
 
@@ -216,8 +221,16 @@ func (c *checker) newIncompat(k Kind, r, w *ir.Type, at *loc, extra ...string) *
 		ReaderRecord: at.rRec, WriterRecord: at.wRec,
 		ReaderField: at.rField, WriterField: at.wField,
 	}
+	in.WriterBranch = at.wBranch
 	in.ReaderSpan = spanOf(r, at.rField, at.rRec)
 	in.WriterSpan = spanOf(w, at.wField, at.wRec)
+	if k == FieldNoDefault || k == AmbiguousField {
+		// The field itself, not its type.
+		in.ReaderSpan = spanOf(nil, at.rField, at.rRec)
+		if f := at.rField; f != nil && f.NameSpan.IsValid() {
+			in.ReaderSpan = f.NameSpan
+		}
+	}
 	if in.Path == "" {
 		in.Path = r.Name()
 	}
@@ -292,8 +305,10 @@ func (c *checker) check(r, w *ir.Type, at *loc) []*Incompatibility {
 	if w.Kind == ir.Union {
 		// The reader must read every branch the writer may write.
 		var out []*Incompatibility
+		bl := *at
+		bl.parent, bl.tok1, bl.tok2, bl.suffix, bl.field, bl.wBranch = at, "", "", "", false, true
 		for _, wb := range w.Branches {
-			out = append(out, c.check(r, wb, at)...)
+			out = append(out, c.check(r, wb, &bl)...)
 		}
 		return out
 	}

@@ -347,7 +347,7 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		field := quote(in.ReaderField.Name)
 		rec := quote(recName(in.ReaderRecord))
 		if newIsReader {
-			f.msg = fmt.Sprintf("field %s of %s was added without a default, and data written with {v} does not have it", field, rec)
+			f.msg = fmt.Sprintf("field %s of %s was added without a default", field, rec)
 			f.help = fmt.Sprintf("give %s a default value", field)
 		} else {
 			f.msg = fmt.Sprintf("field %s of %s was removed, and it has no default in {v}", field, rec)
@@ -358,7 +358,7 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		enum := quote(fullName(in.Reader))
 		if newIsReader {
 			f.rule = RuleEnumSymbolRemoved
-			f.msg = fmt.Sprintf("enum %s no longer has %s %s, which data written with {v} may hold", enum, symbolWord(in.Symbols), syms)
+			f.msg = fmt.Sprintf("enum %s no longer has %s %s, which old data may hold", enum, symbolWord(in.Symbols), syms)
 			f.help = "keep the symbols (deprecate them in their doc), or give the enum a default symbol"
 		} else {
 			f.rule = RuleEnumSymbolAdded
@@ -371,10 +371,15 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		}
 	case TypeMismatch:
 		r, w := in.Reader.Name(), in.Writer.Name()
-		if newIsReader {
-			f.msg = fmt.Sprintf("%s is read as %s now, which cannot read the %s written with {v}", where, r, w)
-		} else {
-			f.msg = fmt.Sprintf("%s is written as %s now, which {v} reads as %s and cannot", where, w, r)
+		switch {
+		case in.WriterBranch && newIsReader:
+			f.msg = fmt.Sprintf("%s is %s now and no longer accepts the %s that old data may hold", where, r, w)
+		case in.WriterBranch:
+			f.msg = fmt.Sprintf("%s may now hold %s, which {v} reads as %s and cannot", where, w, r)
+		case newIsReader:
+			f.msg = fmt.Sprintf("%s changed from %s to %s, which cannot read the old %s", where, w, r, w)
+		default:
+			f.msg = fmt.Sprintf("%s changed from %s to %s, which {v} cannot read as %s", where, r, w, r)
 		}
 		f.help = promotionHelp(in.Reader.Kind, in.Writer.Kind, newIsReader)
 	case NameMismatch:
@@ -396,7 +401,7 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 	case MissingUnionBranch:
 		w := in.Writer.Name()
 		if newIsReader {
-			f.msg = fmt.Sprintf("%s no longer accepts %s, which data written with {v} may hold", where, w)
+			f.msg = fmt.Sprintf("%s no longer accepts %s, which old data may hold", where, w)
 			f.help = fmt.Sprintf("keep %s among the union's branches", w)
 		} else {
 			f.msg = fmt.Sprintf("%s may now hold %s, which the union of {v} does not accept", where, w)
@@ -406,9 +411,6 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		side := "{v}"
 		if !newIsReader {
 			side = "the new schema"
-		}
-		if newIsReader {
-			f.span = in.ReaderField.Span
 		}
 		f.msg = fmt.Sprintf("field %q of %q matches several fields of %s (%s) by name and alias", in.ReaderField.Name, recName(in.ReaderRecord), side, quoteList(in.Symbols))
 		f.help = "remove the alias that names another field; Avro Java rejects such a pair"
