@@ -73,9 +73,9 @@ type Report struct {
 	// Diags are the findings sorted by position, then the closing notes
 	// (stale acks, summary, upgrade order).
 	Diags []diag.Diagnostic
-	// Errors counts the failing findings; Acknowledged the incompatibilities
-	// an ack let pass.
-	Errors, Acknowledged int
+	// Errors counts the failing findings, of which Strict are --strict
+	// findings; Acknowledged counts the incompatibilities an ack let pass.
+	Errors, Strict, Acknowledged int
 	// BackwardOK and ForwardOK say whether the new schemas read every
 	// checked old version, and every checked old version reads the new
 	// schemas, whatever the modes ask.
@@ -207,6 +207,9 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 	for _, f := range fs {
 		if f.sev == diag.Error {
 			rep.Errors++
+			if f.dir == "" && f.rule != RuleTypeRemoved {
+				rep.Strict++
+			}
 		}
 		msg := strings.ReplaceAll(f.msg, "{v}", joinLabels(f.labels))
 		if f.dir != "" {
@@ -235,7 +238,14 @@ func (rep *Report) closingNotes() []diag.Diagnostic {
 	case rep.Errors == 0:
 		sum = fmt.Sprintf("%s compatible, with %s", plural(rep.Checked, "type", "types"), plural(rep.Acknowledged, "acknowledged break", "acknowledged breaks"))
 	default:
-		sum = fmt.Sprintf("%s in %s", plural(rep.Errors, "incompatibility", "incompatibilities"), plural(rep.Checked, "type checked", "types checked"))
+		var parts []string
+		if n := rep.Errors - rep.Strict; n > 0 {
+			parts = append(parts, plural(n, "incompatibility", "incompatibilities"))
+		}
+		if rep.Strict > 0 {
+			parts = append(parts, plural(rep.Strict, "change of meaning", "changes of meaning"))
+		}
+		sum = fmt.Sprintf("%s in %s", strings.Join(parts, " and "), plural(rep.Checked, "type checked", "types checked"))
 		if rep.Acknowledged > 0 {
 			sum += fmt.Sprintf(", and %s", plural(rep.Acknowledged, "acknowledged break", "acknowledged breaks"))
 		}
