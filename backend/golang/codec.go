@@ -14,6 +14,9 @@ type codec struct {
 	f   *GeneratedFile
 	ni  *namedInfo
 	tmp int
+	// done is set when the encoder returned unconditionally (a union with
+	// no branches, which has no value).
+	done bool
 }
 
 func (c *codec) p(v ...any) { c.f.P(v...) }
@@ -179,6 +182,11 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 			return
 		}
 		u := c.g.unions[t]
+		if len(t.Branches) == 0 {
+			c.p(ret(fmt.Sprintf("%s(%q)", c.q(av("Invalidf")), "union "+u.ident.Name+" has no branches")))
+			c.done = true
+			return
+		}
 		v := c.v("u")
 		c.p("switch ", v, " := ", x, ".(type) {")
 		c.p("case nil:")

@@ -76,7 +76,11 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Cleanup(func() {
+		if os.Getenv("EVC_KEEP") == "" {
+			os.RemoveAll(dir)
+		}
+	})
 	return &harness{t: t, dir: dir, module: "github.com/evc-dev/evc/backend/golang/" + filepath.ToSlash(dir)}
 }
 
@@ -151,9 +155,12 @@ func (h *harness) run() map[string]harnessResult {
 	if out, err := exec.Command("go", "build", "-o", bin, "./"+filepath.ToSlash(h.dir)).CombinedOutput(); err != nil {
 		t.Fatalf("go build of the harness: %v\n%s", err, out)
 	}
-	out, err := exec.Command("./" + bin).Output()
+	cmd := exec.Command("./" + bin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("harness: %v\n%s", err, out)
+		t.Fatalf("harness: %v\n%s", err, stderr.String())
 	}
 	results := map[string]harnessResult{}
 	sc := bufio.NewScanner(strings.NewReader(string(out)))

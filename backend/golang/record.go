@@ -131,8 +131,13 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 			f.P("}")
 		}
 		c.enc(fl.Type, x, wrap)
+		if c.done {
+			break
+		}
 	}
-	f.P("return dst, err")
+	if !c.done {
+		f.P("return dst, err")
+	}
 	f.P("}")
 	f.P()
 
