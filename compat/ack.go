@@ -117,8 +117,9 @@ func ParseAcks(path string, src []byte, l *diag.List) []*Ack {
 	if _, err := dec.Token(); err != nil {
 		return bad(dec.InputOffset(), "acknowledged breaks: %v", err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return bad(skipSpace(src, dec.InputOffset()), "acknowledged breaks: unexpected data after the object")
+		return bad(skipSpace(src, end), "acknowledged breaks: unexpected data after the object")
 	}
 	return acks
 }
