@@ -171,10 +171,17 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 			continue
 		}
 		rep.BackwardOK, rep.ForwardOK = false, false
+		// The earlier declaration is in the earlier text of the file, which
+		// may not exist any more: point at the file, and say where it was.
 		sp := subjectSpan(Subject{New: r.Version.Type})
+		where := ""
+		if sp.Start.IsValid() {
+			where = " (declared at " + sp.Start.String() + " in {v})"
+		}
+		sp = diag.Span{Start: diag.Pos{File: sp.Start.File}}
 		add(&finding{
 			rule: RuleTypeRemoved, subject: r.Name, path: r.Name, span: sp,
-			msg:  fmt.Sprintf("type %q of {v} is gone from the new schemas; its producers and consumers lose their schema", r.Name),
+			msg:  fmt.Sprintf("type %q of {v} is gone from the new schemas%s; its producers and consumers lose their schema", r.Name, where),
 			help: "to rename a type, keep the old full name in the new type's aliases; to retire it, acknowledge the removal",
 		}, r.Version.Label)
 	}
@@ -228,13 +235,15 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 }
 
 func (rep *Report) closingNotes() []diag.Diagnostic {
-	if rep.Checked == 0 {
+	if rep.Checked == 0 && rep.Errors == 0 && rep.Acknowledged == 0 {
 		return []diag.Diagnostic{{Severity: diag.Note, Rule: RuleSummary, Message: "no type of the new schemas has an earlier version to check against"}}
 	}
 	var sum string
 	switch {
 	case rep.Errors == 0 && rep.Acknowledged == 0:
 		sum = fmt.Sprintf("%s compatible", plural(rep.Checked, "type", "types"))
+	case rep.Errors == 0 && rep.Checked == 0:
+		sum = plural(rep.Acknowledged, "acknowledged break", "acknowledged breaks")
 	case rep.Errors == 0:
 		sum = fmt.Sprintf("%s compatible, with %s", plural(rep.Checked, "type", "types"), plural(rep.Acknowledged, "acknowledged break", "acknowledged breaks"))
 	default:
@@ -245,7 +254,10 @@ func (rep *Report) closingNotes() []diag.Diagnostic {
 		if rep.Strict > 0 {
 			parts = append(parts, plural(rep.Strict, "change of meaning", "changes of meaning"))
 		}
-		sum = fmt.Sprintf("%s in %s", strings.Join(parts, " and "), plural(rep.Checked, "type checked", "types checked"))
+		sum = strings.Join(parts, " and ")
+		if rep.Checked > 0 {
+			sum += " in " + plural(rep.Checked, "type checked", "types checked")
+		}
 		if rep.Acknowledged > 0 {
 			sum += fmt.Sprintf(", and %s", plural(rep.Acknowledged, "acknowledged break", "acknowledged breaks"))
 		}
