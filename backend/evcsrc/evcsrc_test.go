@@ -70,8 +70,8 @@ func TestPrint_Golden(t *testing.T) {
 
 func TestPrint_NotNamedRoot(t *testing.T) {
 	for src, want := range map[string]string{
-		`["null", "string"]`: `the top-level schema of x.avsc is a union, not a record, enum or fixed`,
-		`"long"`:             `the top-level schema of x.avsc is the primitive type long, not a record`,
+		`["null", "string"]`:                `the top-level schema of x.avsc is a union, not a record, enum or fixed`,
+		`"long"`:                            `the top-level schema of x.avsc is the primitive type long, not a record`,
 		`{"type": "array", "items": "int"}`: `the top-level schema of x.avsc is an array`,
 	} {
 		_, out, ds := printAvsc(t, "x.avsc", []byte(src))
