@@ -12,9 +12,10 @@ import (
 	"github.com/evc-dev/evc/ir"
 )
 
-// Print returns the evc source of f: its named types, custom types and
-// topics, in the namespace of its top-level type (for an .avsc file) or in
-// its own (for an .evc file). Problems go to l: an error when f cannot be
+// Print returns the evc source of f: its imports (f.Imports, as written),
+// named types, custom types and topics, in the namespace of its top-level
+// type (for an .avsc file) or in its own (for an .evc file). Types that f
+// uses but does not define are referenced by full name. Problems go to l: an error when f cannot be
 // written as evc (a top-level schema that is not a named type), and a
 // warning for what evc source cannot carry exactly. Print returns nil when
 // it reports an error.
@@ -182,10 +183,13 @@ func (p *printer) printFile() {
 		p.P("namespace ", dotted(p.ns), ";")
 		p.P()
 	}
+	for _, imp := range f.Imports {
+		p.P("import ", ir.QuoteJSON(imp), ";")
+	}
+	if len(f.Imports) > 0 {
+		p.P()
+	}
 	if !f.Avsc {
-		for _, imp := range f.Imports {
-			p.P("import ", ir.QuoteJSON(imp), ";")
-		}
 		if f.GoPackage != "" {
 			p.P("option go_package = ", ir.QuoteJSON(f.GoPackage), ";")
 		}

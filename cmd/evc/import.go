@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evc-dev/evc/backend"
+	"github.com/evc-dev/evc/backend/evcsrc"
+	"github.com/evc-dev/evc/compiler/avsc"
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/ir"
+)
+
+func init() { register(newImportCmd) }
+
+func newImportCmd(a *app) *cobra.Command {
+	var out, format string
+	cmd := &cobra.Command{
+		Use:   "import [-o DIR] FILE.avsc...",
+		Short: "Turn .avsc files into .evc source",
+		Long: `import reads Avro schema files (.avsc) and writes each as evc source that
+compiles back to the same schema: the same Parsing Canonical Form, docs,
+defaults, aliases, sort orders and custom properties.
+
+Each FILE.avsc becomes FILE.evc in DIR (-o), or is printed to standard output.
+The .evc file's namespace is that of the schema's top-level type, which must
+be a record, enum or fixed. A schema may use named types that an earlier FILE
+on the command line defines: its .evc file then imports that file's .evc.
+
+Exit status: 0 on success, 1 on schema errors, 2 on usage errors (bad flags,
+unreadable or unwritable files).`,
+		Example: `  evc import -o events/ schemas/*.avsc
+  evc import user.avsc > user.evc`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validFormat(format); err != nil {
+				return err
+			}
+			return fmtExit(a.importFiles(args, out, format))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&out, "out", "o", "", "write FILE.evc files to `DIR` instead of standard output")
+	f.StringVar(&format, "format", "text", "diagnostics format: text, json or github")
+	return cmd
+}
+
+// importFiles imports each .avsc and returns the exit code.
+func (a *app) importFiles(paths []string, outDir, format string) int {
+	code := exitOK
+	var diags diag.List
+	sources := diag.Sources{}
+	// defined maps the full names of types read so far to the .evc file of
+	// the .avsc that defines them, for the files after it.
+	defined := map[string]*ir.Named{}
+	evcOf := map[*ir.Named]string{}
+	written := map[string]string{} // .evc name -> the .avsc it comes from
+	var files []backend.File
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "evc: %v\n", err)
+			code = max(code, exitUsage)
+			continue
+		}
+		sources[path] = src
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".evc"
+		if prev, dup := written[name]; dup {
+			fmt.Fprintf(a.stderr, "evc: %s and %s would both be imported as %s\n", prev, path, name)
+			code = max(code, exitUsage)
+			continue
+		}
+		used := map[string]bool{}
+		lookup := func(full string) *ir.Named {
+			n := defined[full]
+			if n != nil {
+				used[evcOf[n]] = true
+			}
+			return n
+		}
+		var l diag.List
+		f := avsc.Read(path, src, &l, lookup)
+		var out []byte
+		if !l.HasErrors() {
+			for imp := range used {
+				f.Imports = append(f.Imports, imp)
+			}
+			sort.Strings(f.Imports)
+			out = evcsrc.Print(f, &l)
+		}
+		diags.Merge(&l)
+		if out == nil {
+			code = max(code, exitSchema)
+			continue
+		}
+		for _, n := range f.Types {
+			if _, ok := defined[n.FullName()]; !ok {
+				defined[n.FullName()] = n
+				evcOf[n] = name
+			}
+		}
+		written[name] = path
+		if outDir == "" {
+			if len(paths) > 1 {
+				fmt.Fprintf(a.stdout, "// %s\n", name)
+			}
+			a.stdout.Write(out)
+			continue
+		}
+		files = append(files, backend.File{Path: name, Data: out})
+	}
+	diags.Sort()
+	if diags.Len() > 0 {
+		if err := writeDiags(a, format, diags.Items(), sources); err != nil {
+			fmt.Fprintf(a.stderr, "evc: %v\n", err)
+		}
+	}
+	if outDir != "" && len(files) > 0 {
+		if err := backend.Write(outDir, files); err != nil {
+			fmt.Fprintln(a.stderr, err)
+			code = max(code, exitUsage)
+		}
+	}
+	return code
+}
