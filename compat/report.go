@@ -108,6 +108,7 @@ type finding struct {
 func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 	rep := &Report{BackwardOK: true, ForwardOK: true}
 	var fast verdict
+	var strict strictWalk
 	var fs []*finding
 	index := map[string]*finding{}
 	add := func(f *finding, label string) {
@@ -158,7 +159,7 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 				if opts.Strict {
 					sev = diag.Error
 				}
-				for _, c := range StrictChanges(v.Type, s.New) {
+				for _, c := range strict.changes(v.Type, s.New) {
 					f := describeChange(c, s, fallback)
 					f.sev = sev
 					add(f, v.Label)

@@ -46,9 +46,8 @@ type Change struct {
 // defaults changed. Fields are matched by name and by the new field's
 // aliases; union branches by kind and name.
 func StrictChanges(old, new *ir.Type) []*Change {
-	s := &strictWalk{seen: map[pairKey]bool{}}
-	s.walk(old, new, "", nil)
-	return s.out
+	var s strictWalk
+	return s.changes(old, new)
 }
 
 type strictWalk struct {
@@ -56,7 +55,39 @@ type strictWalk struct {
 	out  []*Change
 }
 
-func (s *strictWalk) add(rule, path, old, new string, f *ir.Field, t *ir.Type) {
+// changes runs one comparison, reusing the walk's memory.
+func (s *strictWalk) changes(old, new *ir.Type) []*Change {
+	if s.seen == nil {
+		s.seen = map[pairKey]bool{}
+	} else {
+		clear(s.seen)
+	}
+	s.out = nil
+	s.walk(old, new, spath{}, nil)
+	return s.out
+}
+
+// spath is an element path, built only when a change is found: the record
+// and field the element belongs to, and the suffixes below the field.
+type spath struct {
+	rec    *ir.Named
+	field  *ir.Field
+	suffix string
+	root   *ir.Type
+}
+
+func (p spath) String() string {
+	if p.rec != nil && p.field != nil {
+		return p.rec.FullName() + "." + p.field.Name + p.suffix
+	}
+	if p.root != nil {
+		return p.root.Name() + p.suffix
+	}
+	return p.suffix
+}
+
+func (s *strictWalk) add(rule string, p spath, old, new string, f *ir.Field, t *ir.Type) {
+	path := p.String()
 	sp := spanOf(t, f, nil)
 	if f != nil && f.Span.IsValid() && rule == RuleDefaultChanged {
 		sp = f.Span
@@ -81,12 +112,12 @@ func decimalOf(t *ir.Type) (p, sc int) {
 	return t.Precision, t.Scale
 }
 
-func (s *strictWalk) walk(o, n *ir.Type, path string, f *ir.Field) {
+func (s *strictWalk) walk(o, n *ir.Type, path spath, f *ir.Field) {
 	if o == nil || n == nil {
 		return
 	}
-	if path == "" {
-		path = n.Name()
+	if path.rec == nil && path.root == nil {
+		path.root = n
 	}
 	if o.Kind == ir.Union || n.Kind == ir.Union {
 		ob, nb := branches(o), branches(n)
@@ -116,9 +147,11 @@ func (s *strictWalk) walk(o, n *ir.Type, path string, f *ir.Field) {
 	}
 	switch n.Kind {
 	case ir.Array:
-		s.walk(o.Items, n.Items, path+"[]", f)
+		path.suffix += "[]"
+		s.walk(o.Items, n.Items, path, f)
 	case ir.Map:
-		s.walk(o.Values, n.Values, path+"{}", f)
+		path.suffix += "{}"
+		s.walk(o.Values, n.Values, path, f)
 	case ir.Record:
 		on, nn := o.Named, n.Named
 		if on == nil || nn == nil {
@@ -141,8 +174,8 @@ func (s *strictWalk) walk(o, n *ir.Type, path string, f *ir.Field) {
 			if of == nil {
 				continue
 			}
-			fp := nn.FullName() + "." + nf.Name
-			if of.Default != nil && nf.Default != nil {
+			fp := spath{rec: nn, field: nf}
+			if of.Default != nil && nf.Default != nil && !valueEqual(of.Default, nf.Default) {
 				if oj, nj := of.Default.JSON(), nf.Default.JSON(); oj != nj {
 					s.add(RuleDefaultChanged, fp, oj, nj, nf, nf.Type)
 				}
@@ -171,4 +204,50 @@ func sameBranch(a, b *ir.Type) bool {
 		return nameEquals(b.Named, a.Named) || nameEquals(a.Named, b.Named)
 	}
 	return true
+}
+
+// valueEqual reports whether two defaults are the same value, as their JSON
+// would say, without rendering them.
+func valueEqual(a, b *ir.Value) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind {
+		return false
+	}
+	switch a.Kind {
+	case ir.Null:
+		return true
+	case ir.Boolean:
+		return a.Bool == b.Bool
+	case ir.Int, ir.Long:
+		return a.Int == b.Int
+	case ir.Float, ir.Double:
+		return a.Float == b.Float || (a.Float != a.Float && b.Float != b.Float)
+	case ir.String, ir.Enum:
+		return a.Str == b.Str
+	case ir.Bytes, ir.Fixed:
+		return string(a.Bytes) == string(b.Bytes)
+	case ir.Array:
+		if len(a.Items) != len(b.Items) {
+			return false
+		}
+		for i := range a.Items {
+			if !valueEqual(a.Items[i], b.Items[i]) {
+				return false
+			}
+		}
+		return true
+	case ir.Map, ir.Record:
+		if len(a.Entries) != len(b.Entries) {
+			return false
+		}
+		for i := range a.Entries {
+			if a.Entries[i].Key != b.Entries[i].Key || !valueEqual(a.Entries[i].Value, b.Entries[i].Value) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.JSON() == b.JSON()
 }
