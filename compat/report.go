@@ -2,7 +2,6 @@ package compat
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/evc-dev/evc/diag"
@@ -509,14 +508,4 @@ func describeChange(c *Change, s Subject, fallback diag.Span) *finding {
 		f.help = "keep the default, unless every reader should see the new value"
 	}
 	return f
-}
-
-// sortedNames returns the keys of m, sorted.
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
