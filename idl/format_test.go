@@ -237,3 +237,50 @@ func FuzzFormat(f *testing.F) {
 		fmtCheck(t, "fuzz.evc", src)
 	})
 }
+
+// TestLanguageDoc_Grammar keeps the grammar in docs/language.md in step with
+// the parser (EVC_UPDATE=1 rewrites it).
+func TestLanguageDoc_Grammar(t *testing.T) {
+	const path = "../docs/language.md"
+	const begin, end = "<!-- grammar:begin -->\n", "<!-- grammar:end -->"
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s has no grammar markers", path)
+	}
+	want := "```ebnf\n" + parser.String() + "\n```\n"
+	got := s[i+len(begin) : j]
+	if got == want {
+		return
+	}
+	if golden.Updating() {
+		if err := os.WriteFile(path, []byte(s[:i+len(begin)]+want+s[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("the grammar in %s is stale (-doc +parser):\n%s", path, golden.Diff(got, want))
+}
+
+// TestLanguageDoc_ExamplesParse parses every evc example of
+// docs/language.md.
+func TestLanguageDoc_ExamplesParse(t *testing.T) {
+	doc, err := os.ReadFile("../docs/language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```evc\n")[1:]
+	if len(blocks) < 10 {
+		t.Fatalf("found %d evc examples", len(blocks))
+	}
+	for i, b := range blocks {
+		src, _, _ := strings.Cut(b, "```")
+		if _, errs := Parse(fmt.Sprintf("example%d.evc", i+1), []byte(src)); len(errs) > 0 {
+			t.Errorf("example %d does not parse: %v\n%s", i+1, errs, src)
+		}
+	}
+}
