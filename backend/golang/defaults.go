@@ -34,6 +34,9 @@ func (g *generator) recordLiteral(f *GeneratedFile, n *ir.Named, v *ir.Value) st
 			}
 		case fl.Type.Kind == ir.Record && fl.Type.Custom == nil && !g.fieldIsPointer(n, fl.Type) && hasDefaults(fl.Type.Named, map[*ir.Named]bool{}):
 			expr = g.recordLiteral(f, fl.Type.Named, nil)
+			if strings.HasSuffix(expr, "{}") {
+				continue // the zero value
+			}
 		default:
 			continue
 		}

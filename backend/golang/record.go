@@ -67,7 +67,7 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	}
 
 	// Constructor.
-	f.P("// ", ni.ctor, " returns a ", name, " holding the defaults of its schema.")
+	f.P("// ", ni.ctor, " returns a new ", name, " holding the defaults of its schema.")
 	f.P("func ", ni.ctor, "() *", name, " {")
 	f.P("return &", g.recordLiteral(f, n, nil))
 	f.P("}")
