@@ -165,20 +165,24 @@ func (m *Manager) bind(ctx context.Context, id uint32) (*binding, error) {
 
 // typeFor returns the known type for w's name: a type of that name, else a
 // type with that alias (w is a former version), else a type named as one of
-// w's aliases (w is a renamed later version).
+// w's aliases (w is a renamed later version). Among several, the one whose
+// schema w is wins, then the first known.
 func (m *Manager) typeFor(w *writer) *runtime.Type {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if t := m.byName[w.name]; t != nil {
-		return t
-	}
-	if t := m.byAlias[w.name]; t != nil {
-		return t
-	}
+	var cands []*runtime.Type
+	cands = append(cands, m.byName[w.name]...)
+	cands = append(cands, m.byAlias[w.name]...)
 	for _, a := range w.aliases {
-		if t := m.byName[a]; t != nil {
+		cands = append(cands, m.byName[a]...)
+	}
+	for _, t := range cands {
+		if t.Fingerprint == w.fp {
 			return t
 		}
+	}
+	if len(cands) > 0 {
+		return cands[0]
 	}
 	return nil
 }
@@ -204,7 +208,7 @@ func (m *Manager) writer(ctx context.Context, id uint32) (*writer, error) {
 		}
 		s, err := m.cl.SchemaByID(ctx, int(id))
 		if err != nil {
-			re := registryError("fetch schema", "", int(id), err)
+			re := registryError("fetch", "", int(id), err)
 			if re.Code == sr.ErrSchemaNotFound.Code || (re.StatusCode == 404 && re.Code == 0) {
 				return nil, &UnknownIDError{ID: int(id), Err: re}
 			}

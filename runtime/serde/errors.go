@@ -12,7 +12,7 @@ import (
 // answered with an error (StatusCode, and its own Code and Message), or no
 // answer came (StatusCode is 0 and Err says why, after the retries).
 type RegistryError struct {
-	// Op is what the Manager was doing, such as "register" or "fetch schema".
+	// Op is what the Manager was doing, such as "register" or "fetch".
 	Op string
 	// Subject is the subject involved, or "".
 	Subject string

@@ -29,11 +29,11 @@ type Manager struct {
 	bindings cowMap[uint32, *binding]      // how Deserialize decodes per id
 
 	mu        sync.RWMutex
-	byName    map[string]*runtime.Type // full name -> type
-	byAlias   map[string]*runtime.Type // a type's alias -> type
-	subjects  map[subjectKey]uint32    // (subject, schema) -> id
-	writers   map[uint32]*writer       // id -> writer schema
-	compatSet map[string]bool          // subjects whose level is set
+	byName    map[string][]*runtime.Type // full name -> types
+	byAlias   map[string][]*runtime.Type // a type's alias -> types
+	subjects  map[subjectKey]uint32      // (subject, schema) -> id
+	writers   map[uint32]*writer         // id -> writer schema
+	compatSet map[string]bool            // subjects whose level is set
 
 	firsts    flight[*runtime.Type, uint32]
 	registers flight[subjectKey, uint32]
@@ -120,8 +120,8 @@ func New(opts ...Option) (*Manager, error) {
 	return &Manager{
 		cl:        cl,
 		cfg:       cfg,
-		byName:    make(map[string]*runtime.Type),
-		byAlias:   make(map[string]*runtime.Type),
+		byName:    make(map[string][]*runtime.Type),
+		byAlias:   make(map[string][]*runtime.Type),
 		subjects:  make(map[subjectKey]uint32),
 		writers:   make(map[uint32]*writer),
 		compatSet: make(map[string]bool),
@@ -237,19 +237,18 @@ func (m *Manager) subjectsOf(t *runtime.Type) ([]string, error) {
 	return subjects, nil
 }
 
-// addType makes t known to Deserialize by its full name and aliases.
+// addType makes t known to Deserialize by its full name and aliases. Two
+// versions of one type may both be known: data decodes into the one whose
+// schema the writer used, else into the first added.
 func (m *Manager) addType(t *runtime.Type) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if old := m.byName[t.Name]; old != nil && old != t && old.Fingerprint != t.Fingerprint {
-		return fmt.Errorf("evc: serde: two types are named %q, with different schemas", t.Name)
-	}
-	if m.byName[t.Name] == nil {
-		m.byName[t.Name] = t
+	if !slices.Contains(m.byName[t.Name], t) {
+		m.byName[t.Name] = append(m.byName[t.Name], t)
 	}
 	for _, a := range t.Aliases {
-		if m.byAlias[a] == nil {
-			m.byAlias[a] = t
+		if !slices.Contains(m.byAlias[a], t) {
+			m.byAlias[a] = append(m.byAlias[a], t)
 		}
 	}
 	return nil

@@ -44,6 +44,13 @@ func (e *exhaustedError) Error() string {
 
 func (e *exhaustedError) Unwrap() error { return e.last }
 
+// Timeout reports whether the last attempt timed out, as net.Error's
+// method does.
+func (e *exhaustedError) Timeout() bool {
+	var te interface{ Timeout() bool }
+	return errors.As(e.last, &te) && te.Timeout()
+}
+
 // attemptTimeoutError is one attempt that took longer than the per-attempt
 // timeout.
 type attemptTimeoutError struct{ d time.Duration }
@@ -87,11 +94,12 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.log.Warn("evc: serde: registry answered an error; retrying",
 				"method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "attempt", attempt)
 		} else {
+			timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
 			cancel()
 			if parent.Err() != nil {
 				return nil, err // the caller gave up: never retry
 			}
-			if ctx.Err() != nil {
+			if timedOut {
 				err = &attemptTimeoutError{t.timeout}
 			}
 			if !retryableErr(err) || last {
