@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"unicode/utf8"
 
 	tavro "github.com/twmb/avro"
 
@@ -428,4 +430,74 @@ func TestLiteral(t *testing.T) {
 	if !reflect.DeepEqual(prop(ir.Prop{Name: "order", Value: `"x"`}), `@prop("order", "x")`) {
 		t.Errorf("prop order = %s", prop(ir.Prop{Name: "order", Value: `"x"`}))
 	}
+}
+
+// knownGapMessages are compiler errors on schemas that the .avsc reader
+// accepts: what evc source cannot say yet.
+var knownGapMessages = []string{
+	`"logicalType" is an Avro attribute`,     // an unknown logical type's attribute
+	`has no symbols`,                         // an enum without symbols
+	`the size must be a whole number from 1`, // a fixed of size 0
+	`appears twice`,                          // a duplicate key inside a property's JSON value
+}
+
+// FuzzPrint checks that every .avsc the reader accepts with a named
+// top-level type prints as evc that compiles back to the same schema.
+func FuzzPrint(f *testing.F) {
+	goldens, _ := filepath.Glob("testdata/golden/*.avsc")
+	for _, g := range goldens {
+		src, err := os.ReadFile(g)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if !utf8.Valid(src) {
+			return // JSON text is UTF-8 (RFC 8259); the reader keeps invalid bytes as they are
+		}
+		var l diag.List
+		in := avsc.Read("f.avsc", src, &l, nil)
+		if l.HasErrors() || in.Root == nil || !in.Root.Kind.IsNamed() {
+			return
+		}
+		before := l.Len()
+		out := Print(in, &l)
+		if l.HasErrors() {
+			t.Fatalf("Print: %v", l.Err())
+		}
+		if l.Len() > before {
+			return // Print warned that the source cannot carry something exactly
+		}
+		res := compiler.Compile([]string{"f.evc"}, compiler.Options{FS: fstest.MapFS{"f.evc": {Data: out}}})
+		if res.Diags.HasErrors() {
+			for _, gap := range knownGapMessages {
+				if strings.Contains(res.Diags.Err().Error(), gap) {
+					return
+				}
+			}
+			t.Fatalf("does not compile: %v\n%s", res.Diags.Err(), out)
+		}
+		n := res.Schema.Lookup(in.Root.Named.FullName())
+		if n == nil {
+			t.Fatalf("%s not compiled:\n%s", in.Root.Named.FullName(), out)
+		}
+		// Equal as JSON: a property's value may come back spelt otherwise
+		// ("\u0020" as " ").
+		if want, got := avro.SchemaJSON(in.Root.Named, false), avro.SchemaJSON(n, false); jsonText(t, want) != jsonText(t, got) {
+			t.Fatalf("schema changed:\n%s\n%s\nsource:\n%s", want, got, out)
+		}
+	})
+}
+
+// jsonText decodes JSON and renders it canonically (sorted keys, numbers by
+// value, strings re-quoted).
+func jsonText(t *testing.T, b []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return canonicalJSON(v)
 }
