@@ -1,0 +1,104 @@
+package golang_test
+
+import (
+	"bytes"
+	"runtime"
+	"testing"
+
+	"github.com/evc-dev/evc/examples/openedx/gen/learning"
+	"github.com/evc-dev/evc/examples/openedx/keys"
+	"github.com/evc-dev/evc/examples/squarebot/gen/squarebot"
+)
+
+type codec interface {
+	MarshalAvro() ([]byte, error)
+	UnmarshalAvro([]byte) error
+	UnmarshalAvroAlias([]byte) error
+}
+
+// fuzzDecode holds the generated decoder of a type to what it promises on
+// any input: no panic; allocation linear in the input's size; and when the
+// input decodes, the value encodes, and its encoding decodes to a value
+// that encodes to the same bytes again (the first encoding may differ from
+// the input, which may be non-canonical: overlong varints, booleans other
+// than 0 and 1, map entries out of order).
+func fuzzDecode[T any, P interface {
+	*T
+	codec
+}](f *testing.F, seeds ...P) {
+	for _, s := range seeds {
+		data, err := s.MarshalAvro()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var m, alias T
+		err := P(&m).UnmarshalAvro(data)
+		aliasErr := P(&alias).UnmarshalAvroAlias(data)
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > uint64(256*len(data))+256<<10 {
+			t.Fatalf("%d bytes allocated to decode %d bytes", n, len(data))
+		}
+		if (err == nil) != (aliasErr == nil) {
+			t.Fatalf("UnmarshalAvro: %v; UnmarshalAvroAlias: %v", err, aliasErr)
+		}
+		if err != nil {
+			return
+		}
+		enc, err := P(&m).MarshalAvro()
+		if err != nil {
+			t.Fatalf("decoded value does not encode: %v", err)
+		}
+		var again T
+		if err := P(&again).UnmarshalAvro(enc); err != nil {
+			t.Fatalf("own encoding %x does not decode: %v", enc, err)
+		}
+		enc2, err := P(&again).MarshalAvro()
+		if err != nil || !bytes.Equal(enc, enc2) {
+			t.Fatalf("encodings differ: %x, %x, %v", enc, enc2, err)
+		}
+		if aenc, err := P(&alias).MarshalAvro(); err != nil || !bytes.Equal(aenc, enc) {
+			t.Fatalf("alias decode encodes to %x, copy decode to %x (%v)", aenc, enc, err)
+		}
+	})
+}
+
+func FuzzUnmarshal_SquarebotMessage(f *testing.F) {
+	user := "U024BE7LH"
+	fuzzDecode(f,
+		&squarebot.SquarebotMessage{User: &user, ChannelID: "C1", MessageID: "1.2", Message: "hi", ChannelType: squarebot.ChannelTypeAppHome},
+		&squarebot.SquarebotMessage{},
+	)
+}
+
+func FuzzUnmarshal_SquarebotMessageKey(f *testing.F) {
+	fuzzDecode(f, &squarebot.SquarebotMessageKey{ChannelID: "C024BE91L"})
+}
+
+func FuzzUnmarshal_CourseEnrollmentChangedV1(f *testing.F) {
+	m := learning.NewCourseEnrollmentChangedV1()
+	m.Enrollment.Course.CourseKey = keys.CourseKey{Org: "edX", Course: "DemoX", Run: "T1"}
+	m.Enrollment.User.Pii.Email = "a@b"
+	m.Enrollment.CreatedBy = &m.Enrollment.User
+	fuzzDecode(f, m)
+}
+
+func FuzzUnmarshal_PersistentGradeSummaryChangedV1(f *testing.F) {
+	m := learning.NewPersistentGradeSummaryChangedV1()
+	m.Grade.Course.CourseKey = keys.CourseKey{Org: "edX", Course: "DemoX", Run: "T1"}
+	m.Grade.SubsectionScores = map[string]float32{"a": 1, "b": 0.5}
+	fuzzDecode(f, m)
+}
+
+func FuzzUnmarshal_StudentRegistrationCompletedV1(f *testing.F) {
+	fuzzDecode(f, learning.NewStudentRegistrationCompletedV1())
+}
+
+func FuzzUnmarshal_Everything(f *testing.F) {
+	fuzzDecode(f, everything())
+}

@@ -1,0 +1,222 @@
+package avrobin
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"math/big"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func TestLong_RoundTrip(t *testing.T) {
+	for _, v := range []int64{0, 1, -1, 63, -64, 64, -65, 8191, -8192, 1 << 31, math.MaxInt32, math.MinInt32, math.MaxInt64, math.MinInt64} {
+		b := AppendLong(nil, v)
+		r := NewReader(b)
+		got, err := r.ReadLong()
+		if err != nil || got != v || r.Finish() != nil {
+			t.Errorf("long %d: got %d, %v (encoded %x)", v, got, err, b)
+		}
+		if v >= math.MinInt32 && v <= math.MaxInt32 {
+			if ib := AppendInt(nil, int32(v)); !bytes.Equal(ib, b) {
+				t.Errorf("int %d encodes as %x, long as %x", v, ib, b)
+			}
+			r := NewReader(b)
+			if got, err := r.ReadInt(); err != nil || int64(got) != v {
+				t.Errorf("int %d: got %d, %v", v, got, err)
+			}
+		} else {
+			r := NewReader(b)
+			if _, err := r.ReadInt(); !errors.Is(err, ErrOverflow) {
+				t.Errorf("int read of long %d: %v, want ErrOverflow", v, err)
+			}
+		}
+	}
+}
+
+func TestReader_Errors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		read func(r *Reader) error
+		want error
+	}{
+		{"long empty", nil, func(r *Reader) error { _, err := r.ReadLong(); return err }, ErrShortBuffer},
+		{"long unterminated", []byte{0x80, 0x80}, func(r *Reader) error { _, err := r.ReadLong(); return err }, ErrShortBuffer},
+		{"long eleven bytes", bytes.Repeat([]byte{0xff}, 11), func(r *Reader) error { _, err := r.ReadLong(); return err }, ErrOverflow},
+		{"long tenth byte too big", append(bytes.Repeat([]byte{0xff}, 9), 0x02), func(r *Reader) error { _, err := r.ReadLong(); return err }, ErrOverflow},
+		{"float short", []byte{1, 2, 3}, func(r *Reader) error { _, err := r.ReadFloat(); return err }, ErrShortBuffer},
+		{"double short", []byte{1, 2, 3, 4, 5, 6, 7}, func(r *Reader) error { _, err := r.ReadDouble(); return err }, ErrShortBuffer},
+		{"string too long", []byte{0x08, 'a'}, func(r *Reader) error { _, err := r.ReadString(); return err }, ErrLength},
+		{"bytes negative", []byte{0x03}, func(r *Reader) error { _, err := r.ReadBytes(); return err }, ErrLength},
+		{"fixed short", []byte{1}, func(r *Reader) error { _, err := r.ReadFixed(2); return err }, ErrShortBuffer},
+		{"enum out of range", []byte{0x04}, func(r *Reader) error { _, err := r.ReadEnum(2); return err }, ErrEnumIndex},
+		{"enum negative", []byte{0x01}, func(r *Reader) error { _, err := r.ReadEnum(2); return err }, ErrEnumIndex},
+		{"union out of range", []byte{0x04}, func(r *Reader) error { _, err := r.ReadUnion(2); return err }, ErrUnionIndex},
+		{"union big", AppendLong(nil, 1<<40), func(r *Reader) error { _, err := r.ReadUnion(2); return err }, ErrUnionIndex},
+		{"count beyond input", []byte{0x0a, 0, 0}, func(r *Reader) error { _, err := r.ReadBlockCount(1); return err }, ErrCount},
+		{"count min int64", AppendLong(nil, math.MinInt64), func(r *Reader) error { _, err := r.ReadBlockCount(1); return err }, ErrCount},
+		{"count negative size beyond input", []byte{0x01, 0x08, 0}, func(r *Reader) error { _, err := r.ReadBlockCount(1); return err }, ErrLength},
+		{"count of zero-size items", AppendLong(nil, maxZeroSizeItems+1), func(r *Reader) error { _, err := r.ReadBlockCount(0); return err }, ErrCount},
+		{"uuid malformed", AppendString(nil, "123e4567-e89b-42d3-a456-42661417400g"), func(r *Reader) error { _, err := r.ReadUUID(); return err }, ErrInvalid},
+		{"uuid short", AppendString(nil, "123e4567"), func(r *Reader) error { _, err := r.ReadUUID(); return err }, ErrInvalid},
+		{"time-micros overflow", AppendLong(nil, math.MaxInt64), func(r *Reader) error { _, err := r.ReadTimeMicros(); return err }, ErrOverflow},
+		{"trailing", []byte{0, 0}, func(r *Reader) error { r.ReadLong(); return r.Finish() }, ErrTrailing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewReader(tc.in)
+			err := tc.read(&r)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Op != "decode" || e.Offset < 0 {
+				t.Errorf("error %#v is not a decode *Error with an offset", err)
+			}
+		})
+	}
+}
+
+// allocated returns how many bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestReader_NoAllocationFromLength checks that a length or count larger
+// than the input is refused before anything is allocated for it: only the
+// error is.
+func TestReader_NoAllocationFromLength(t *testing.T) {
+	in := AppendLong(nil, 1<<24) // 16 MiB, were it allocated
+	if n := allocated(func() {
+		r := NewReader(in)
+		r.ReadString()
+	}); n > 64<<10 {
+		t.Errorf("string with a huge length: %d bytes allocated", n)
+	}
+	if n := allocated(func() {
+		r := NewReader(in)
+		r.ReadBlockCount(1)
+	}); n > 64<<10 {
+		t.Errorf("block with a huge count: %d bytes allocated", n)
+	}
+}
+
+func TestReader_Strings(t *testing.T) {
+	in := AppendBytes(AppendString(AppendString(nil, "hello"), ""), []byte{})
+	in = AppendString(in, "world")
+	r := NewReader(in)
+	a, _ := r.ReadString()
+	empty, _ := r.ReadString()
+	b, err := r.ReadBytes()
+	if err != nil || b == nil || len(b) != 0 {
+		t.Errorf("empty bytes: %v, %v", b, err)
+	}
+	c, _ := r.ReadString()
+	if a != "hello" || empty != "" || c != "world" || r.Finish() != nil {
+		t.Errorf("read %q %q %q", a, empty, c)
+	}
+	in[1] = 'j'
+	if a != "hello" {
+		t.Errorf("copied string changed with the input: %q", a)
+	}
+	r = NewAliasReader(in)
+	a, _ = r.ReadString()
+	in[1] = 'y'
+	if a != "yello" {
+		t.Errorf("aliased string does not alias the input: %q", a)
+	}
+}
+
+func TestError_Rendering(t *testing.T) {
+	r := NewReader([]byte{0x02})
+	_, err := r.ReadString()
+	err = InType(AtField(AtIndex(AtField(err, "name"), 3), "items"), "shop.Order")
+	want := "evc: decode shop.Order: field items[3].name at offset 0: invalid length: 1 with 0 bytes left"
+	if err.Error() != want {
+		t.Errorf("got  %s\nwant %s", err, want)
+	}
+	err = InType(AtKey(Invalidf("enum value %d is not a symbol of %s", 9, "shop.Color"), "k"), "shop.Order")
+	want = `evc: encode shop.Order: field ["k"]: invalid value: enum value 9 is not a symbol of shop.Color`
+	if err.Error() != want {
+		t.Errorf("got  %s\nwant %s", err, want)
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		v     string
+		scale int
+		hex   []byte
+	}{
+		{"12.34", 2, []byte{0x04, 0xd2}},
+		{"-12.34", 2, []byte{0xfb, 0x2e}},
+		{"0", 2, []byte{0x00}},
+		{"1.27", 2, []byte{0x7f}},
+		{"1.28", 2, []byte{0x00, 0x80}},
+		{"-1.28", 2, []byte{0xff, 0x80}}, // python3-avro's length
+		{"-1.29", 2, []byte{0xff, 0x7f}},
+		{"-42", 0, []byte{0xd6}},
+	} {
+		v, _ := new(big.Rat).SetString(tc.v)
+		b, err := AppendDecimal(nil, v, tc.scale)
+		if err != nil || !bytes.Equal(b, AppendBytes(nil, tc.hex)) {
+			t.Errorf("decimal %s: %x, %v; want %x", tc.v, b, err, tc.hex)
+		}
+		r := NewReader(b)
+		got, err := r.ReadDecimal(tc.scale)
+		if err != nil || got.Cmp(v) != 0 {
+			t.Errorf("decimal %s reads back as %v, %v", tc.v, got, err)
+		}
+	}
+	if _, err := AppendDecimal(nil, big.NewRat(1, 3), 2); !errors.Is(err, ErrInvalid) {
+		t.Errorf("1/3 at scale 2: %v", err)
+	}
+	if _, err := AppendDecimalFixed(nil, big.NewRat(40000, 1), 0, 2); !errors.Is(err, ErrInvalid) {
+		t.Errorf("40000 in 2 bytes: %v", err)
+	}
+	b, err := AppendDecimalFixed(nil, big.NewRat(-1, 100), 2, 4)
+	if err != nil || !bytes.Equal(b, []byte{0xff, 0xff, 0xff, 0xff}) {
+		t.Errorf("-0.01 in 4 bytes: %x, %v", b, err)
+	}
+	b, err = AppendDecimalFixed(nil, big.NewRat(-128, 1), 0, 1)
+	if err != nil || !bytes.Equal(b, []byte{0x80}) {
+		t.Errorf("-128 in 1 byte: %x, %v", b, err)
+	}
+}
+
+func TestLogical(t *testing.T) {
+	d := time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC)
+	b, err := AppendDate(nil, d)
+	if err != nil || !bytes.Equal(b, []byte{0x01}) {
+		t.Errorf("date %s: %x, %v", d, b, err)
+	}
+	if got := DateFromDays(-1); !got.Equal(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("DateFromDays(-1) = %s", got)
+	}
+	if _, err := AppendDate(nil, time.Date(9999999, 1, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("far date: %v", err)
+	}
+	if _, err := AppendTimeMillis(nil, 1000*time.Hour*24*30); !errors.Is(err, ErrInvalid) {
+		t.Errorf("long time-millis: %v", err)
+	}
+	u, err := ParseUUID("123E4567-E89B-42D3-A456-426614174000")
+	if err != nil || u.String() != "123e4567-e89b-42d3-a456-426614174000" {
+		t.Errorf("uuid %s, %v", u, err)
+	}
+	r := NewReader(AppendUUID(nil, u))
+	if got, err := r.ReadUUID(); err != nil || got != u {
+		t.Errorf("uuid read back %s, %v", got, err)
+	}
+}
+
+func TestSortedKeys(t *testing.T) {
+	if got := SortedKeys(map[string]int{"b": 1, "a": 2, "": 3}); len(got) != 3 || got[0] != "" || got[1] != "a" || got[2] != "b" {
+		t.Errorf("SortedKeys = %q", got)
+	}
+}

@@ -1,0 +1,76 @@
+package avrobin
+
+import (
+	"runtime"
+	"testing"
+)
+
+// FuzzReader runs a program of reads, chosen by ops, over data, with a
+// copying and an aliasing Reader: no read may panic or move past the input,
+// and allocations stay within a bound linear in the input's size.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, AppendString(AppendLong(nil, 300), "héllo"))
+	f.Add([]byte{6, 6, 6}, []byte{0x01, 0x04, 0x02, 0x02, 0x00})
+	f.Add([]byte{9}, AppendString(nil, "123e4567-e89b-42d3-a456-426614174000"))
+	f.Add([]byte{3, 4}, []byte{0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, ops, data []byte) {
+		if len(ops) > 64 {
+			ops = ops[:64]
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for _, alias := range []bool{false, true} {
+			r := NewReader(data)
+			if alias {
+				r = NewAliasReader(data)
+			}
+			for _, op := range ops {
+				var err error
+				switch op % 16 {
+				case 0:
+					_, err = r.ReadLong()
+				case 1:
+					_, err = r.ReadInt()
+				case 2:
+					_, err = r.ReadString()
+				case 3:
+					_, err = r.ReadBytes()
+				case 4:
+					_, err = r.ReadFloat()
+				case 5:
+					_, err = r.ReadDouble()
+				case 6:
+					_, err = r.ReadBlockCount(int(op >> 4))
+				case 7:
+					_, err = r.ReadUnion(int(op>>4) + 1)
+				case 8:
+					_, err = r.ReadEnum(int(op>>4) + 1)
+				case 9:
+					_, err = r.ReadUUID()
+				case 10:
+					_, err = r.ReadDecimal(int(op >> 4))
+				case 11:
+					_, err = r.ReadFixed(int(op >> 4))
+				case 12:
+					_, err = r.ReadTimeMicros()
+				case 13:
+					_, err = r.ReadDate()
+				case 14:
+					_, err = r.ReadBool()
+				case 15:
+					_, err = r.ReadRaw()
+				}
+				if r.Offset() > len(data) {
+					t.Fatalf("offset %d beyond the input's %d bytes", r.Offset(), len(data))
+				}
+				if err != nil {
+					break
+				}
+			}
+		}
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > uint64(16*len(data))+256<<10 {
+			t.Fatalf("%d bytes allocated for %d bytes of input", n, len(data))
+		}
+	})
+}
