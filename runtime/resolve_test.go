@@ -1,0 +1,119 @@
+package runtime
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/twmb/avro"
+
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
+
+// point is a hand-written message for ns.Point {x: long, label: string}.
+type point struct {
+	X     int64
+	Label string
+}
+
+var pointType = &Type{
+	Name:      "ns.Point",
+	Schema:    `{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"long"},{"name":"label","type":"string","default":"none"}]}`,
+	Canonical: `{"name":"ns.Point","type":"record","fields":[{"name":"x","type":"long"},{"name":"label","type":"string"}]}`,
+}
+
+func (*point) AvroType() *Type { return pointType }
+
+func (p *point) AppendAvro(dst []byte) ([]byte, error) {
+	return avrobin.AppendString(avrobin.AppendLong(dst, p.X), p.Label), nil
+}
+
+func (p *point) UnmarshalAvro(data []byte) error {
+	r := avrobin.NewReader(data)
+	var err error
+	if p.X, err = r.ReadLong(); err != nil {
+		return err
+	}
+	if p.Label, err = r.ReadString(); err != nil {
+		return err
+	}
+	return r.Finish()
+}
+
+func TestDecodeFrom(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		writer string
+		datum  any
+		want   point
+	}{
+		{"same schema", pointType.Schema, map[string]any{"x": 7, "label": "a"}, point{7, "a"}},
+		{"int promoted, label defaulted, extra skipped",
+			`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"extra","type":{"type":"array","items":"string"}},{"name":"x","type":"int"}]}`,
+			map[string]any{"extra": []any{"p", "q"}, "x": -3}, point{-3, "none"}},
+		{"renamed without an alias: an error",
+			`{"type":"record","name":"OldPoint","fields":[{"name":"x","type":"long"},{"name":"label","type":"bytes"}]}`,
+			map[string]any{"x": 1, "label": []byte("b")}, point{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := avro.MustParse(tc.writer).Encode(tc.datum)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p point
+			err = DecodeFrom(tc.writer, &p, data)
+			if tc.want == (point{}) {
+				if err == nil {
+					t.Fatalf("no error, decoded %+v", p)
+				}
+				return
+			}
+			if err != nil || p != tc.want {
+				t.Errorf("decoded %+v, %v; want %+v", p, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeFrom_Errors(t *testing.T) {
+	var p point
+	for _, tc := range []struct{ writer, data string }{
+		{`not json`, "\x02"},
+		{`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"string"}]}`, "\x02a"},
+		{`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"int"}]}`, "\x02\x02"}, // trailing
+		{`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"int"}]}`, ""},         // short
+	} {
+		if err := DecodeFrom(tc.writer, &p, []byte(tc.data)); err == nil {
+			t.Errorf("writer %s, data %q: no error", tc.writer, tc.data)
+		}
+	}
+}
+
+// TestDecodeFrom_Concurrent resolves more writer schemas than the cache
+// holds from several goroutines at once; run it with -race.
+func TestDecodeFrom_Concurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range ResolveCacheSize/4 + 10 {
+				// Each writer has an extra field of its own name.
+				w := fmt.Sprintf(`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"f%d_%d","type":"int"},{"name":"x","type":"int"}]}`, g, i)
+				data := avrobin.AppendInt(avrobin.AppendInt(nil, 5), int32(i))
+				var p point
+				if err := DecodeFrom(w, &p, data); err != nil || p.X != int64(i) || p.Label != "none" {
+					t.Errorf("writer %d/%d: %+v, %v", g, i, p, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	resolvers.mu.RLock()
+	n := len(resolvers.m)
+	resolvers.mu.RUnlock()
+	if n > ResolveCacheSize {
+		t.Errorf("cache holds %d resolutions, more than %d", n, ResolveCacheSize)
+	}
+}
