@@ -195,9 +195,13 @@ func (c *compilation) annotations(u *unit, list []*idl.Annotation, where target)
 // reservedKeys are the attributes Avro gives a meaning to; a custom property
 // may not take their names.
 var reservedKeys = map[target][]string{
-	onNamed: {"type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default", "size", "logicalType", "precision", "scale"},
+	// logicalType, precision and scale are allowed as properties: Avro
+	// keeps a logical type it does not know (or whose parameters are
+	// invalid) as plain attributes of the underlying type, and evc keeps
+	// them too, without giving them a meaning.
+	onNamed: {"type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default", "size"},
 	onField: {"name", "type", "default", "doc", "aliases", "order"},
-	onType:  {"type", "items", "values", "logicalType", "precision", "scale"},
+	onType:  {"type", "items", "values"},
 }
 
 func (c *compilation) checkProps(props []ir.Prop, where target) {

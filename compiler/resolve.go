@@ -176,7 +176,8 @@ func (c *compilation) resolveEnum(d *decl) {
 	u, en, n := d.unit, d.ast.Enum, d.named
 	at := map[string]*ir.Symbol{}
 	if len(en.Symbols) == 0 {
-		c.res.Diags.Errorf(n.NameSpan, "enum %q has no symbols", n.Name)
+		// Avro accepts it, but no value can ever be written.
+		c.res.Diags.Warnf(n.NameSpan, "enum %q has no symbols, so no value of it can be written", n.Name)
 	}
 	for _, s := range en.Symbols {
 		an := c.annotations(u, s.Annotations, onSymbol)
@@ -265,8 +266,8 @@ func symbolList(n *ir.Named) string {
 func (c *compilation) resolveFixed(d *decl) {
 	u, fx, n := d.unit, d.ast.Fixed, d.named
 	size, err := strconv.Atoi(fx.Size)
-	if err != nil || size < 1 || size > 1<<24 {
-		c.res.Diags.Errorf(n.NameSpan, "fixed %q has size %s; the size must be a whole number from 1 to %d", n.Name, fx.Size, 1<<24)
+	if err != nil || size < 0 || size > 1<<24 {
+		c.res.Diags.Errorf(n.NameSpan, "fixed %q has size %s; the size must be a whole number from 0 to %d", n.Name, fx.Size, 1<<24)
 		size = 1
 	}
 	n.Size = size
