@@ -28,7 +28,7 @@ type UserPersonalData struct {
 	Name string `avro:"name"`
 }
 
-// NewUserPersonalData returns a UserPersonalData holding the defaults of its schema.
+// NewUserPersonalData returns a new UserPersonalData holding the defaults of its schema.
 func NewUserPersonalData() *UserPersonalData {
 	return &UserPersonalData{
 		Name: "",
@@ -122,7 +122,7 @@ type UserData struct {
 	Pii UserPersonalData `avro:"pii"`
 }
 
-// NewUserData returns a UserData holding the defaults of its schema.
+// NewUserData returns a new UserData holding the defaults of its schema.
 func NewUserData() *UserData {
 	return &UserData{
 		Pii: UserPersonalData{
@@ -222,7 +222,7 @@ type CourseData struct {
 	End *time.Time `avro:"end"`
 }
 
-// NewCourseData returns a CourseData holding the defaults of its schema.
+// NewCourseData returns a new CourseData holding the defaults of its schema.
 func NewCourseData() *CourseData {
 	return &CourseData{}
 }

@@ -22,7 +22,7 @@ type StudentRegistrationCompletedV1 struct {
 	Time time.Time `avro:"time"`
 }
 
-// NewStudentRegistrationCompletedV1 returns a StudentRegistrationCompletedV1 holding the defaults of its schema.
+// NewStudentRegistrationCompletedV1 returns a new StudentRegistrationCompletedV1 holding the defaults of its schema.
 func NewStudentRegistrationCompletedV1() *StudentRegistrationCompletedV1 {
 	return &StudentRegistrationCompletedV1{
 		User: UserData{
@@ -130,7 +130,7 @@ type CourseEnrollmentData struct {
 	CreatedBy *UserData `avro:"created_by"`
 }
 
-// NewCourseEnrollmentData returns a CourseEnrollmentData holding the defaults of its schema.
+// NewCourseEnrollmentData returns a new CourseEnrollmentData holding the defaults of its schema.
 func NewCourseEnrollmentData() *CourseEnrollmentData {
 	return &CourseEnrollmentData{
 		User: UserData{
@@ -138,7 +138,6 @@ func NewCourseEnrollmentData() *CourseEnrollmentData {
 				Name: "",
 			},
 		},
-		Course:   CourseData{},
 		Mode:     EnrollmentModeAudit,
 		IsActive: true,
 	}
@@ -263,7 +262,7 @@ type CourseEnrollmentCreatedV1 struct {
 	Enrollment CourseEnrollmentData `avro:"enrollment"`
 }
 
-// NewCourseEnrollmentCreatedV1 returns a CourseEnrollmentCreatedV1 holding the defaults of its schema.
+// NewCourseEnrollmentCreatedV1 returns a new CourseEnrollmentCreatedV1 holding the defaults of its schema.
 func NewCourseEnrollmentCreatedV1() *CourseEnrollmentCreatedV1 {
 	return &CourseEnrollmentCreatedV1{
 		Enrollment: CourseEnrollmentData{
@@ -272,7 +271,6 @@ func NewCourseEnrollmentCreatedV1() *CourseEnrollmentCreatedV1 {
 					Name: "",
 				},
 			},
-			Course:   CourseData{},
 			Mode:     EnrollmentModeAudit,
 			IsActive: true,
 		},
@@ -360,7 +358,7 @@ type CourseEnrollmentChangedV1 struct {
 	Enrollment CourseEnrollmentData `avro:"enrollment"`
 }
 
-// NewCourseEnrollmentChangedV1 returns a CourseEnrollmentChangedV1 holding the defaults of its schema.
+// NewCourseEnrollmentChangedV1 returns a new CourseEnrollmentChangedV1 holding the defaults of its schema.
 func NewCourseEnrollmentChangedV1() *CourseEnrollmentChangedV1 {
 	return &CourseEnrollmentChangedV1{
 		Enrollment: CourseEnrollmentData{
@@ -369,7 +367,6 @@ func NewCourseEnrollmentChangedV1() *CourseEnrollmentChangedV1 {
 					Name: "",
 				},
 			},
-			Course:   CourseData{},
 			Mode:     EnrollmentModeAudit,
 			IsActive: true,
 		},
@@ -473,10 +470,9 @@ type PersistentCourseGradeData struct {
 	SubsectionScores map[string]float32 `avro:"subsection_scores"`
 }
 
-// NewPersistentCourseGradeData returns a PersistentCourseGradeData holding the defaults of its schema.
+// NewPersistentCourseGradeData returns a new PersistentCourseGradeData holding the defaults of its schema.
 func NewPersistentCourseGradeData() *PersistentCourseGradeData {
 	return &PersistentCourseGradeData{
-		Course:            CourseData{},
 		CourseVersion:     "",
 		GradingPolicyHash: "",
 		LetterGrade:       "",
@@ -654,11 +650,10 @@ type PersistentGradeSummaryChangedV1 struct {
 	Grade PersistentCourseGradeData `avro:"grade"`
 }
 
-// NewPersistentGradeSummaryChangedV1 returns a PersistentGradeSummaryChangedV1 holding the defaults of its schema.
+// NewPersistentGradeSummaryChangedV1 returns a new PersistentGradeSummaryChangedV1 holding the defaults of its schema.
 func NewPersistentGradeSummaryChangedV1() *PersistentGradeSummaryChangedV1 {
 	return &PersistentGradeSummaryChangedV1{
 		Grade: PersistentCourseGradeData{
-			Course:            CourseData{},
 			CourseVersion:     "",
 			GradingPolicyHash: "",
 			LetterGrade:       "",
@@ -750,7 +745,7 @@ type LearnerKey struct {
 	UserID int64 `avro:"user_id"`
 }
 
-// NewLearnerKey returns a LearnerKey holding the defaults of its schema.
+// NewLearnerKey returns a new LearnerKey holding the defaults of its schema.
 func NewLearnerKey() *LearnerKey {
 	return &LearnerKey{}
 }

@@ -113,7 +113,7 @@ type SquarebotMessageKey struct {
 	ChannelID string `avro:"channel_id"`
 }
 
-// NewSquarebotMessageKey returns a SquarebotMessageKey holding the defaults of its schema.
+// NewSquarebotMessageKey returns a new SquarebotMessageKey holding the defaults of its schema.
 func NewSquarebotMessageKey() *SquarebotMessageKey {
 	return &SquarebotMessageKey{}
 }
@@ -207,7 +207,7 @@ type SquarebotMessage struct {
 	Message string `avro:"message"`
 }
 
-// NewSquarebotMessage returns a SquarebotMessage holding the defaults of its schema.
+// NewSquarebotMessage returns a new SquarebotMessage holding the defaults of its schema.
 func NewSquarebotMessage() *SquarebotMessage {
 	return &SquarebotMessage{}
 }
