@@ -434,30 +434,52 @@ func (m *Manager) idFor(ctx context.Context, t *runtime.Type) (uint32, error) {
 }
 
 // cowMap is a map that is read without locking and replaced whole on
-// every write; writers serialize among themselves (Manager.mu).
+// every write; writers serialize among themselves (Manager.mu). A service
+// uses a handful of types and schema ids: up to smallKeys of them are found
+// by comparing keys, which is cheaper than hashing.
 type cowMap[K comparable, V any] struct {
-	p atomic.Pointer[map[K]V]
+	p atomic.Pointer[cowTable[K, V]]
+}
+
+const smallKeys = 8
+
+type cowTable[K comparable, V any] struct {
+	small []cowEntry[K, V]
+	big   map[K]V // when there are more than smallKeys
+}
+
+type cowEntry[K comparable, V any] struct {
+	k K
+	v V
 }
 
 func (c *cowMap[K, V]) get(k K) (V, bool) {
-	if p := c.p.Load(); p != nil {
-		v, ok := (*p)[k]
-		return v, ok
+	if tab := c.p.Load(); tab != nil {
+		if tab.big != nil {
+			v, ok := tab.big[k]
+			return v, ok
+		}
+		for i := range tab.small {
+			if tab.small[i].k == k {
+				return tab.small[i].v, true
+			}
+		}
 	}
 	var zero V
 	return zero, false
 }
 
 func (c *cowMap[K, V]) put(k K, v V) {
-	var next map[K]V
-	if p := c.p.Load(); p != nil {
-		next = make(map[K]V, len(*p)+1)
-		for k, v := range *p {
-			next[k] = v
-		}
-	} else {
-		next = make(map[K]V, 1)
+	var next cowTable[K, V]
+	if tab := c.p.Load(); tab != nil {
+		next.small = slices.DeleteFunc(slices.Clone(tab.small), func(e cowEntry[K, V]) bool { return e.k == k })
 	}
-	next[k] = v
+	next.small = append(next.small, cowEntry[K, V]{k, v})
+	if len(next.small) > smallKeys {
+		next.big = make(map[K]V, len(next.small))
+		for _, e := range next.small {
+			next.big[e.k] = e.v
+		}
+	}
 	c.p.Store(&next)
 }
