@@ -362,9 +362,13 @@ func (c *compilation) resolveType(u *unit, e *idl.TypeExpr) *ir.Type {
 	}
 	an := c.annotations(u, e.Annotations, onType)
 	if len(an.props) > 0 {
-		if t.Kind.IsNamed() {
+		switch t.Kind {
+		case ir.Record, ir.Enum, ir.Fixed:
 			c.res.Diags.Errorf(an.props[0].Span, "a reference to %s cannot carry custom properties; put them on its declaration", t.Name())
-		} else {
+		case ir.Union:
+			// Avro writes a union as a JSON array, which has no attributes.
+			c.res.Diags.Errorf(an.props[0].Span, "a union cannot carry custom properties: Avro writes it as a JSON array").Help = "put the property on the field instead"
+		default:
 			t.Props = an.props
 		}
 	}
