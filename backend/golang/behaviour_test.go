@@ -13,6 +13,7 @@ import (
 
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen"
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen/domain"
+	"github.com/evc-dev/evc/backend/golang/internal/kitchen/other"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
@@ -324,5 +325,36 @@ func TestDecodeFrom_Evolution(t *testing.T) {
 	}
 	if err := runtime.DecodeFrom(`{`, &k2, []byte{2}); err == nil {
 		t.Error("bad writer schema: no error")
+	}
+}
+
+func TestWrapper_OtherPackage(t *testing.T) {
+	w := other.NewWrapper()
+	if w.Color != kitchen.ColorGreen {
+		t.Errorf("default color %v", w.Color)
+	}
+	w.Node = kitchen.Node{Value: 1, Next: &kitchen.Node{Value: 2}}
+	w.Maybe = &kitchen.Tree{Label: "t", Children: []kitchen.Tree{}}
+	w.Hashes = []kitchen.Hash{{1, 2, 3, 4}}
+	w.Choice = other.WrapperChoiceEmpty{}
+	w.Email = domain.Email{User: "a", Domain: "b"}
+	data, err := w.MarshalAvro()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got other.Wrapper
+	if err := got.UnmarshalAvro(data); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, w) {
+		t.Errorf("decoded %+v, want %+v", got, *w)
+	}
+	// A nested record's error names the outermost type.
+	w.Choice = other.WrapperChoiceNode{Value: kitchen.Node{Value: 1}}
+	data, _ = w.MarshalAvro()
+	err = got.UnmarshalAvro(data[:len(data)-12])
+	var e *avrobin.Error
+	if !errors.As(err, &e) || e.Type != "evc.kitchen.other.Wrapper" {
+		t.Errorf("error %v", err)
 	}
 }

@@ -26,8 +26,9 @@ func (g *generator) recordLiteral(f *GeneratedFile, n *ir.Named, v *ir.Value) st
 		switch {
 		case val != nil:
 			expr = g.goValue(f, fl.Type, val)
-			if expr == "nil" {
-				continue
+			switch expr {
+			case "nil", `""`, "0", "false":
+				continue // the zero value
 			}
 			if g.fieldIsPointer(n, fl.Type) {
 				expr = "&" + expr

@@ -202,6 +202,9 @@ func (g *generator) plan() error {
 			}
 		}
 	}
+	if err := g.checkImportCycles(); err != nil {
+		return err
+	}
 	for _, t := range g.schema.Topics {
 		if t.Key != nil && t.Key.Named != nil && g.named[t.Key.Named] != nil {
 			ni := g.named[t.Key.Named]
@@ -367,4 +370,86 @@ func describeNamespaces(p *goPackage) string {
 		}
 	}
 	return strings.Join(nss, ", ")
+}
+
+// checkImportCycles reports packages that would import each other, which Go
+// does not allow: Avro namespaces may refer to each other's types.
+func (g *generator) checkImportCycles() error {
+	deps := map[*goPackage]map[*goPackage]*ir.Named{}
+	var walk func(from *goPackage, by *ir.Named, t *ir.Type)
+	walk = func(from *goPackage, by *ir.Named, t *ir.Type) {
+		switch t.Kind {
+		case ir.Record, ir.Enum, ir.Fixed:
+			if to := g.named[t.Named]; to != nil && to.pkg != from {
+				if deps[from] == nil {
+					deps[from] = map[*goPackage]*ir.Named{}
+				}
+				if deps[from][to.pkg] == nil {
+					deps[from][to.pkg] = by
+				}
+			}
+		case ir.Array:
+			walk(from, by, t.Items)
+		case ir.Map:
+			walk(from, by, t.Values)
+		case ir.Union:
+			for _, b := range t.Branches {
+				walk(from, by, b)
+			}
+		}
+	}
+	for _, n := range g.schema.Types {
+		for _, f := range n.Fields {
+			walk(g.named[n].pkg, n, f.Type)
+		}
+	}
+	// Depth-first search for a cycle, in a deterministic order.
+	state := map[*goPackage]int{} // 1 visiting, 2 done
+	var stack []*goPackage
+	var visit func(p *goPackage) error
+	visit = func(p *goPackage) error {
+		state[p] = 1
+		stack = append(stack, p)
+		var next []*goPackage
+		for q := range deps[p] {
+			next = append(next, q)
+		}
+		sort.Slice(next, func(i, j int) bool { return next[i].importPath < next[j].importPath })
+		for _, q := range next {
+			switch state[q] {
+			case 1:
+				var cycle []string
+				for i := len(stack) - 1; i >= 0; i-- {
+					cycle = append([]string{fmt.Sprintf("%q (%s uses a type of the next)", stack[i].importPath, deps[stack[i]][nextOf(stack, i, q)].FullName())}, cycle...)
+					if stack[i] == q {
+						break
+					}
+				}
+				return fmt.Errorf("evc: go backend: Go packages would import each other: %s; put these namespaces in one package with go_package or Options.Packages", strings.Join(cycle, ", "))
+			case 0:
+				if err := visit(q); err != nil {
+					return err
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[p] = 2
+		return nil
+	}
+	for _, p := range g.pkgList {
+		if state[p] == 0 {
+			if err := visit(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nextOf returns the package after stack[i] on a cycle that closes at q.
+func nextOf(stack []*goPackage, i int, q *goPackage) *goPackage {
+	if i+1 < len(stack) {
+		return stack[i+1]
+	}
+	return q
 }

@@ -36,7 +36,7 @@ func TestGenerate_Kitchen(t *testing.T) {
 func TestGenerate_Deterministic(t *testing.T) {
 	gen := func() string {
 		res := compiler.Compile([]string{"testdata/kitchen"}, compiler.Options{})
-		files, err := Generate(res.Schema, Options{Module: "example.com/m", Packages: map[string]string{"evc.kitchen": "example.com/m/k"}})
+		files, err := Generate(res.Schema, Options{Module: "example.com/m", Packages: map[string]string{"evc.kitchen": "example.com/m/k", "evc.kitchen.other": "example.com/m/k/o"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -136,7 +136,7 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 		}
 	}
 	if !c.done {
-		f.P("return dst, err")
+		f.P("return dst, nil")
 	}
 	f.P("}")
 	f.P()
@@ -235,10 +235,10 @@ func (g *generator) genEnum(f *GeneratedFile, ni *namedInfo) {
 	f.P("// The symbols of ", n.FullName(), ".")
 	f.P("const (")
 	for i, s := range n.Symbols {
+		f.P("// ", ni.symbols[i], " is the symbol ", strconv.Quote(s.Name), ".")
 		if s.Doc != "" {
+			f.P("//")
 			doc(f, s.Doc)
-		} else {
-			f.P("// ", ni.symbols[i], " is the symbol ", strconv.Quote(s.Name), ".")
 		}
 		f.P(ni.symbols[i], " ", name, " = ", i)
 	}

@@ -149,11 +149,11 @@ func AtKey(err error, k string) error {
 }
 
 // InType records in err, an *Error (or a plain error, which it wraps), the
-// full name of the message type being decoded or encoded.
+// full name of the message type being decoded or encoded. A record's
+// AppendAvro calls it, so that as an error leaves nested records the
+// outermost type's name is what remains.
 func InType(err error, typeName string) error {
 	e := asError(err, "encode")
-	if e.Type == "" {
-		e.Type = typeName
-	}
+	e.Type = typeName
 	return e
 }

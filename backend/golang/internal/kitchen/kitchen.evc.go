@@ -25,6 +25,8 @@ type Color int32
 
 // The symbols of evc.kitchen.Color.
 const (
+	// ColorRed is the symbol "red".
+	//
 	// The color of fire.
 	ColorRed Color = 0
 	// ColorGreen is the symbol "green".
@@ -125,7 +127,7 @@ func (m *Node) appendAvro(dst []byte) (_ []byte, err error) {
 			return dst, avrobin.AtField(err, "next")
 		}
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -229,7 +231,7 @@ func (m *Tree) appendAvro(dst []byte) (_ []byte, err error) {
 		}
 	}
 	dst = append(dst, 0)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -333,7 +335,7 @@ func (m *Empty) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *Empty) appendAvro(dst []byte) (_ []byte, err error) {
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -702,7 +704,7 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	}
 	dst = avrobin.AppendString(dst, m.AppendAvro2)
 	dst = avrobin.AppendString(dst, m.AppendAvro3)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -1163,7 +1165,7 @@ func (m *EverythingKey) AppendAvro(dst []byte) ([]byte, error) {
 
 func (m *EverythingKey) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendUUID(dst, m.ID)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
