@@ -30,9 +30,7 @@ type UserPersonalData struct {
 
 // NewUserPersonalData returns a new UserPersonalData holding the defaults of its schema.
 func NewUserPersonalData() *UserPersonalData {
-	return &UserPersonalData{
-		Name: "",
-	}
+	return &UserPersonalData{}
 }
 
 var avroTypeUserPersonalData = &runtime.Type{
@@ -66,7 +64,7 @@ func (m *UserPersonalData) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendString(dst, m.Username)
 	dst = avrobin.AppendString(dst, m.Email)
 	dst = avrobin.AppendString(dst, m.Name)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -124,11 +122,7 @@ type UserData struct {
 
 // NewUserData returns a new UserData holding the defaults of its schema.
 func NewUserData() *UserData {
-	return &UserData{
-		Pii: UserPersonalData{
-			Name: "",
-		},
-	}
+	return &UserData{}
 }
 
 var avroTypeUserData = &runtime.Type{
@@ -164,7 +158,7 @@ func (m *UserData) appendAvro(dst []byte) (_ []byte, err error) {
 	if dst, err = m.Pii.appendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "pii")
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -273,7 +267,7 @@ func (m *CourseData) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x02)
 		dst = avrobin.AppendTimestampMicros(dst, (*m.End))
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written

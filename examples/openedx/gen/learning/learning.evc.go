@@ -24,13 +24,7 @@ type StudentRegistrationCompletedV1 struct {
 
 // NewStudentRegistrationCompletedV1 returns a new StudentRegistrationCompletedV1 holding the defaults of its schema.
 func NewStudentRegistrationCompletedV1() *StudentRegistrationCompletedV1 {
-	return &StudentRegistrationCompletedV1{
-		User: UserData{
-			Pii: UserPersonalData{
-				Name: "",
-			},
-		},
-	}
+	return &StudentRegistrationCompletedV1{}
 }
 
 var avroTypeStudentRegistrationCompletedV1 = &runtime.Type{
@@ -71,7 +65,7 @@ func (m *StudentRegistrationCompletedV1) appendAvro(dst []byte) (_ []byte, err e
 		return dst, avrobin.AtField(err, "user")
 	}
 	dst = avrobin.AppendTimestampMicros(dst, m.Time)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -133,11 +127,6 @@ type CourseEnrollmentData struct {
 // NewCourseEnrollmentData returns a new CourseEnrollmentData holding the defaults of its schema.
 func NewCourseEnrollmentData() *CourseEnrollmentData {
 	return &CourseEnrollmentData{
-		User: UserData{
-			Pii: UserPersonalData{
-				Name: "",
-			},
-		},
 		Mode:     EnrollmentModeAudit,
 		IsActive: true,
 	}
@@ -191,7 +180,7 @@ func (m *CourseEnrollmentData) appendAvro(dst []byte) (_ []byte, err error) {
 			return dst, avrobin.AtField(err, "created_by")
 		}
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -266,11 +255,6 @@ type CourseEnrollmentCreatedV1 struct {
 func NewCourseEnrollmentCreatedV1() *CourseEnrollmentCreatedV1 {
 	return &CourseEnrollmentCreatedV1{
 		Enrollment: CourseEnrollmentData{
-			User: UserData{
-				Pii: UserPersonalData{
-					Name: "",
-				},
-			},
 			Mode:     EnrollmentModeAudit,
 			IsActive: true,
 		},
@@ -312,7 +296,7 @@ func (m *CourseEnrollmentCreatedV1) appendAvro(dst []byte) (_ []byte, err error)
 	if dst, err = m.Enrollment.appendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "enrollment")
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -362,11 +346,6 @@ type CourseEnrollmentChangedV1 struct {
 func NewCourseEnrollmentChangedV1() *CourseEnrollmentChangedV1 {
 	return &CourseEnrollmentChangedV1{
 		Enrollment: CourseEnrollmentData{
-			User: UserData{
-				Pii: UserPersonalData{
-					Name: "",
-				},
-			},
 			Mode:     EnrollmentModeAudit,
 			IsActive: true,
 		},
@@ -408,7 +387,7 @@ func (m *CourseEnrollmentChangedV1) appendAvro(dst []byte) (_ []byte, err error)
 	if dst, err = m.Enrollment.appendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "enrollment")
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -473,10 +452,7 @@ type PersistentCourseGradeData struct {
 // NewPersistentCourseGradeData returns a new PersistentCourseGradeData holding the defaults of its schema.
 func NewPersistentCourseGradeData() *PersistentCourseGradeData {
 	return &PersistentCourseGradeData{
-		CourseVersion:     "",
-		GradingPolicyHash: "",
-		LetterGrade:       "",
-		SubsectionScores:  map[string]float32{},
+		SubsectionScores: map[string]float32{},
 	}
 }
 
@@ -537,7 +513,7 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 		}
 	}
 	dst = append(dst, 0)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -654,10 +630,7 @@ type PersistentGradeSummaryChangedV1 struct {
 func NewPersistentGradeSummaryChangedV1() *PersistentGradeSummaryChangedV1 {
 	return &PersistentGradeSummaryChangedV1{
 		Grade: PersistentCourseGradeData{
-			CourseVersion:     "",
-			GradingPolicyHash: "",
-			LetterGrade:       "",
-			SubsectionScores:  map[string]float32{},
+			SubsectionScores: map[string]float32{},
 		},
 	}
 }
@@ -699,7 +672,7 @@ func (m *PersistentGradeSummaryChangedV1) appendAvro(dst []byte) (_ []byte, err 
 	if dst, err = m.Grade.appendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "grade")
 	}
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -784,7 +757,7 @@ func (m *LearnerKey) AppendAvro(dst []byte) ([]byte, error) {
 
 func (m *LearnerKey) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendLong(dst, m.UserID)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written

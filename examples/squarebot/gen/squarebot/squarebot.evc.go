@@ -21,14 +21,24 @@ type ChannelType int32
 
 // The symbols of squarebot.ChannelType.
 const (
+	// ChannelTypeChannel is the symbol "channel".
+	//
 	// A public channel.
 	ChannelTypeChannel ChannelType = 0
+	// ChannelTypeGroup is the symbol "group".
+	//
 	// A private channel.
 	ChannelTypeGroup ChannelType = 1
+	// ChannelTypeIm is the symbol "im".
+	//
 	// A direct message between two people.
 	ChannelTypeIm ChannelType = 2
+	// ChannelTypeMpim is the symbol "mpim".
+	//
 	// A direct message between several people.
 	ChannelTypeMpim ChannelType = 3
+	// ChannelTypeAppHome is the symbol "app_home".
+	//
 	// The app's home tab.
 	ChannelTypeAppHome ChannelType = 4
 )
@@ -69,8 +79,12 @@ type MessageType int32
 
 // The symbols of squarebot.MessageType.
 const (
+	// MessageTypeMessage is the symbol "message".
+	//
 	// A message posted in a channel the bot is in.
 	MessageTypeMessage MessageType = 0
+	// MessageTypeAppMention is the symbol "app_mention".
+	//
 	// A message that mentions the bot.
 	MessageTypeAppMention MessageType = 1
 )
@@ -150,7 +164,7 @@ func (m *SquarebotMessageKey) AppendAvro(dst []byte) ([]byte, error) {
 
 func (m *SquarebotMessageKey) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendString(dst, m.ChannelID)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
@@ -261,7 +275,7 @@ func (m *SquarebotMessage) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendInt(dst, int32(m.MessageType))
 	dst = avrobin.AppendString(dst, m.MessageID)
 	dst = avrobin.AppendString(dst, m.Message)
-	return dst, err
+	return dst, nil
 }
 
 // UnmarshalAvro replaces m with the decoding of data, one message written
