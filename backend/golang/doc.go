@@ -20,7 +20,10 @@
 //     type per branch, <Union><Branch>{Value T}; the nil interface is null.
 //   - logical types: date, timestamp-millis/micros and their local- forms
 //     to time.Time (UTC), time-millis/micros to time.Duration, uuid on a
-//     string to avrobin.UUID, decimal to *big.Rat (nil encodes as zero).
+//     string to avrobin.UUID, decimal to *big.Rat (nil encodes as zero; on
+//     bytes, the unscaled value takes bitlen(|v|)/8+1 bytes, as
+//     python3-avro writes it). A uuid or duration on a fixed keeps the
+//     fixed's [N]byte type.
 //   - custom domain types bound to a Go type T ("import/path.T"): for a
 //     string on the wire, *T must implement encoding.TextUnmarshaler and T
 //     encoding.TextMarshaler; for bytes, encoding.BinaryUnmarshaler and
