@@ -29,33 +29,40 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 			errs = []diag.Diagnostic{{Span: diag.At(diag.Pos{File: path}), Message: fmt.Sprintf("internal error parsing file: %v", r)}}
 		}
 	}()
-	toks, err := scan(path, src)
-	if err != nil {
-		return nil, []diag.Diagnostic{syntaxError(path, err)}
-	}
 	var comments []Comment
-	kept := make([]lexer.Token, 0, len(toks))
-	for _, t := range toks {
-		switch t.Type {
-		case tokWhitespace:
-		case tokComment, tokDoc:
-			comments = append(comments, Comment{Pos: t.Pos, Text: t.Value, Doc: t.Type == tokDoc})
-		default:
-			kept = append(kept, t)
-		}
-	}
-	pl, err := lexer.Upgrade(&sliceLexer{toks: kept})
+	kept, err := scanInto(make([]lexer.Token, 0, len(src)/6), path, src, &comments)
 	if err != nil {
 		return nil, []diag.Diagnostic{syntaxError(path, err)}
 	}
-	f, err = parser.ParseFromLexer(pl)
-	if err != nil {
-		return nil, []diag.Diagnostic{syntaxError(path, err)}
+	f, perr := parseTokens(kept, eofPos(kept))
+	if perr != nil {
+		return nil, []diag.Diagnostic{{Span: diag.At(toPos(path, perr.pos)), Message: "syntax error: " + perr.msg}}
 	}
 	f.Path = path
 	f.Comments = comments
 	attachDocs(f, src)
 	return f, nil
+}
+
+// parseGrammar parses tokens with the participle grammar: the definition
+// the hand-written parser is held to in tests.
+func parseGrammar(toks []lexer.Token) (*File, error) {
+	pl, err := lexer.Upgrade(&sliceLexer{toks: toks})
+	if err != nil {
+		return nil, err
+	}
+	return parser.ParseFromLexer(pl)
+}
+
+// eofPos is where the end-of-file token of toks stands: at the end of the
+// last token.
+func eofPos(toks []lexer.Token) lexer.Position {
+	if n := len(toks); n > 0 {
+		pos := toks[n-1].Pos
+		pos.Advance(toks[n-1].Value)
+		return pos
+	}
+	return lexer.Position{}
 }
 
 // lexAll tokenizes src, including comments and whitespace.
@@ -75,12 +82,7 @@ type sliceLexer struct {
 
 func (s *sliceLexer) Next() (lexer.Token, error) {
 	if s.i >= len(s.toks) {
-		pos := lexer.Position{}
-		if n := len(s.toks); n > 0 {
-			pos = s.toks[n-1].Pos
-			pos.Advance(s.toks[n-1].Value)
-		}
-		return lexer.EOFToken(pos), nil
+		return lexer.EOFToken(eofPos(s.toks)), nil
 	}
 	t := s.toks[s.i]
 	s.i++

@@ -12,8 +12,15 @@ import (
 // a fuzz target compares them), several times faster: it is what
 // participle's lexer generator would write, without the generator.
 func scan(path string, src []byte) ([]lexer.Token, error) {
+	return scanInto(nil, path, src, nil)
+}
+
+// scanInto appends the tokens of src to toks, except white space, and
+// comments, which go to comments when it is not nil. Token values are
+// slices of one copy of src, so tokens cost no allocation of their own.
+func scanInto(toks []lexer.Token, path string, src []byte, comments *[]Comment) ([]lexer.Token, error) {
 	s := scanner{src: src, pos: lexer.Position{Filename: path, Line: 1, Column: 1}}
-	toks := make([]lexer.Token, 0, len(src)/4)
+	text := string(src)
 	for s.off < len(src) {
 		start := s.pos
 		typ, n := s.next()
@@ -21,9 +28,18 @@ func scan(path string, src []byte) ([]lexer.Token, error) {
 			r, _ := utf8.DecodeRune(src[s.off:])
 			return toks, &lexer.Error{Msg: fmt.Sprintf("invalid input text %q", string(r)), Pos: start}
 		}
-		text := string(src[s.off : s.off+n])
-		s.advance(text)
-		toks = append(toks, lexer.Token{Type: typ, Value: text, Pos: start})
+		val := text[s.off : s.off+n]
+		s.advance(val)
+		if comments != nil {
+			switch typ {
+			case tokWhitespace:
+				continue
+			case tokComment, tokDoc:
+				*comments = append(*comments, Comment{Pos: start, Text: val, Doc: typ == tokDoc})
+				continue
+			}
+		}
+		toks = append(toks, lexer.Token{Type: typ, Value: val, Pos: start})
 	}
 	return toks, nil
 }

@@ -1,0 +1,560 @@
+package idl
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// The hand-written parser. It builds exactly the AST that the participle
+// grammar in ast.go describes (TestParser_MatchesGrammar and FuzzParser hold
+// it to that, position for position), by recursive descent with one token of
+// lookahead and a keyword switch where the grammar has alternatives. It
+// exists because participle's reflection and backtracking allocate several
+// times per grammar node: on the compile benchmark's workspace it parses
+// several times faster with a small fraction of the allocations (see
+// BenchmarkParse). The grammar stays the language's definition: the EBNF in
+// docs/language.md is printed from it.
+//
+// EndPos differs on purpose: participle sets it to the start of the next
+// token, the hand parser to the end of the node's last token, which makes
+// diagnostic spans exact.
+
+// maxDepth bounds the nesting of types, literals and annotations, so that
+// hostile input cannot exhaust the stack.
+const maxDepth = 200
+
+type rdParser struct {
+	toks  []lexer.Token
+	i     int
+	eof   lexer.Token
+	depth int
+}
+
+// syntaxErr is a parse failure at a token.
+type syntaxErr struct {
+	pos lexer.Position
+	msg string
+}
+
+func (e *syntaxErr) Error() string { return e.msg }
+
+// bail aborts the parse; parseFile recovers it.
+type bail struct{ err *syntaxErr }
+
+func parseTokens(toks []lexer.Token, eof lexer.Position) (f *File, err *syntaxErr) {
+	p := &rdParser{toks: toks, eof: lexer.EOFToken(eof)}
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bail)
+			if !ok {
+				panic(r)
+			}
+			f, err = nil, b.err
+		}
+	}()
+	return p.file(), nil
+}
+
+func (p *rdParser) peek() *lexer.Token {
+	if p.i < len(p.toks) {
+		return &p.toks[p.i]
+	}
+	return &p.eof
+}
+
+func (p *rdParser) peekAt(n int) *lexer.Token {
+	if p.i+n < len(p.toks) {
+		return &p.toks[p.i+n]
+	}
+	return &p.eof
+}
+
+func (p *rdParser) next() *lexer.Token {
+	t := p.peek()
+	if p.i < len(p.toks) {
+		p.i++
+	}
+	return t
+}
+
+// end is the position just after the last token consumed.
+func (p *rdParser) end() lexer.Position {
+	if p.i == 0 {
+		return p.eof.Pos
+	}
+	t := p.toks[p.i-1]
+	pos := t.Pos
+	pos.Advance(t.Value)
+	return pos
+}
+
+func (p *rdParser) fail(t *lexer.Token, expected string) {
+	got := fmt.Sprintf("%q", t.Value)
+	if t.EOF() {
+		got = "end of file"
+	}
+	panic(bail{&syntaxErr{pos: t.Pos, msg: fmt.Sprintf("unexpected %s, expected %s", got, expected)}})
+}
+
+func (p *rdParser) is(typ lexer.TokenType, val string) bool {
+	t := p.peek()
+	return t.Type == typ && t.Value == val
+}
+
+func (p *rdParser) isPunct(val string) bool { return p.is(tokPunct, val) }
+
+// isKeyword reports whether the next token is the identifier kw, written
+// without backquotes.
+func (p *rdParser) isKeyword(kw string) bool { return p.is(tokIdentifier, kw) }
+
+func (p *rdParser) expectPunct(val string) {
+	if !p.isPunct(val) {
+		p.fail(p.peek(), fmt.Sprintf("%q", val))
+	}
+	p.next()
+}
+
+func (p *rdParser) expectKeyword(kw string) {
+	if !p.isKeyword(kw) {
+		p.fail(p.peek(), fmt.Sprintf("%q", kw))
+	}
+	p.next()
+}
+
+func (p *rdParser) expectType(typ lexer.TokenType, what string) *lexer.Token {
+	t := p.peek()
+	if t.Type != typ {
+		p.fail(t, what)
+	}
+	return p.next()
+}
+
+func (p *rdParser) ident() Ident {
+	t := p.expectType(tokIdentifier, "an identifier")
+	var id Ident
+	_ = id.Capture([]string{t.Value})
+	return id
+}
+
+func (p *rdParser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		panic(bail{&syntaxErr{pos: p.peek().Pos, msg: fmt.Sprintf("nesting deeper than %d levels", maxDepth)}})
+	}
+}
+
+func (p *rdParser) leave() { p.depth-- }
+
+func (p *rdParser) file() *File {
+	f := &File{Pos: p.peek().Pos}
+	if p.isKeyword("namespace") {
+		f.Namespace = p.namespace()
+	}
+	for !p.peek().EOF() {
+		f.Decls = append(f.Decls, p.decl())
+	}
+	f.EndPos = p.end()
+	return f
+}
+
+func (p *rdParser) namespace() *Namespace {
+	n := &Namespace{Pos: p.peek().Pos}
+	p.next()
+	n.Name = p.qualifiedName()
+	p.expectPunct(";")
+	n.EndPos = p.end()
+	return n
+}
+
+func (p *rdParser) decl() *Decl {
+	d := &Decl{Pos: p.peek().Pos}
+	d.Annotations = p.annotations()
+	t := p.peek()
+	if t.Type != tokIdentifier {
+		p.fail(t, "a declaration (import, option, record, enum, fixed, type or topic)")
+	}
+	switch t.Value {
+	case "import":
+		d.Import = p.importDecl()
+	case "option":
+		d.Option = p.option()
+	case "record", "error":
+		d.Record = p.record()
+	case "enum":
+		d.Enum = p.enum()
+	case "fixed":
+		d.Fixed = p.fixed()
+	case "type":
+		d.TypeDef = p.typeDef()
+	case "topic":
+		d.Topic = p.topic()
+	default:
+		p.fail(t, "a declaration (import, option, record, enum, fixed, type or topic)")
+	}
+	d.EndPos = p.end()
+	return d
+}
+
+func (p *rdParser) importDecl() *Import {
+	n := &Import{Pos: p.peek().Pos}
+	p.next()
+	n.Path = p.expectType(tokString, "a string").Value
+	p.expectPunct(";")
+	n.EndPos = p.end()
+	return n
+}
+
+func (p *rdParser) option() *Option {
+	n := &Option{Pos: p.peek().Pos}
+	p.next()
+	n.Name = p.ident()
+	p.expectPunct("=")
+	n.Value = p.literal()
+	p.expectPunct(";")
+	n.EndPos = p.end()
+	return n
+}
+
+func (p *rdParser) record() *Record {
+	n := &Record{Pos: p.peek().Pos, Keyword: p.next().Value}
+	n.Name = p.ident()
+	p.expectPunct("{")
+	for !p.isPunct("}") {
+		n.Members = append(n.Members, p.member())
+	}
+	p.next()
+	n.EndPos = p.end()
+	return n
+}
+
+func (p *rdParser) member() *Member {
+	m := &Member{Pos: p.peek().Pos}
+	m.Annotations = p.annotations()
+	// A field is a name and a colon; "reserved" followed by anything else
+	// starts a reserved clause.
+	if p.isKeyword("reserved") && !(p.peekAt(1).Type == tokPunct && p.peekAt(1).Value == ":") {
+		m.Reserved = p.reserved()
+	} else {
+		m.Field = p.field()
+	}
+	m.EndPos = p.end()
+	return m
+}
+
+func (p *rdParser) field() *Field {
+	f := &Field{Pos: p.peek().Pos}
+	if p.peek().Type != tokIdentifier {
+		p.fail(p.peek(), `a field name or "}"`)
+	}
+	f.Name = p.ident()
+	p.expectPunct(":")
+	f.Type = p.typeExpr()
+	if p.isPunct("=") {
+		p.next()
+		f.Default = p.literal()
+	}
+	p.expectPunct(";")
+	f.EndPos = p.end()
+	return f
+}
+
+func (p *rdParser) reserved() *Reserved {
+	r := &Reserved{Pos: p.peek().Pos}
+	p.next()
+	r.Names = append(r.Names, p.reservedName())
+	for p.isPunct(",") {
+		p.next()
+		r.Names = append(r.Names, p.reservedName())
+	}
+	p.expectPunct(";")
+	r.EndPos = p.end()
+	return r
+}
+
+func (p *rdParser) reservedName() *ReservedName {
+	n := &ReservedName{Pos: p.peek().Pos}
+	switch t := p.peek(); t.Type {
+	case tokString:
+		v := p.next().Value
+		n.String = &v
+	case tokIdentifier:
+		id := p.ident()
+		n.Ident = &id
+	default:
+		p.fail(t, "a name")
+	}
+	n.EndPos = p.end()
+	return n
+}
+
+func (p *rdParser) enum() *Enum {
+	e := &Enum{Pos: p.peek().Pos}
+	p.next()
+	e.Name = p.ident()
+	p.expectPunct("{")
+	if p.peek().Type == tokIdentifier || p.isPunct("@") {
+		e.Symbols = append(e.Symbols, p.symbol())
+		for p.isPunct(",") {
+			p.next()
+			if p.peek().Type != tokIdentifier && !p.isPunct("@") {
+				break // a trailing comma
+			}
+			e.Symbols = append(e.Symbols, p.symbol())
+		}
+	}
+	if p.isPunct(";") {
+		p.next()
+		for p.isKeyword("reserved") {
+			e.Reserved = append(e.Reserved, p.reserved())
+		}
+	}
+	p.expectPunct("}")
+	if p.isKeyword("default") {
+		p.next()
+		id := p.ident()
+		e.Default = &id
+		p.expectPunct(";")
+	}
+	e.EndPos = p.end()
+	return e
+}
+
+func (p *rdParser) symbol() *Symbol {
+	s := &Symbol{Pos: p.peek().Pos}
+	s.Annotations = p.annotations()
+	s.Name = p.ident()
+	s.EndPos = p.end()
+	return s
+}
+
+func (p *rdParser) fixed() *Fixed {
+	f := &Fixed{Pos: p.peek().Pos}
+	p.next()
+	f.Name = p.ident()
+	p.expectPunct("(")
+	f.Size = p.expectType(tokNumber, "a number").Value
+	p.expectPunct(")")
+	if p.peek().Type == tokIdentifier {
+		l := &FixedLogical{Pos: p.peek().Pos}
+		l.Name = p.ident()
+		if p.isPunct("(") {
+			p.next()
+			prec := p.expectType(tokNumber, "a number").Value
+			l.Precision = &prec
+			if p.isPunct(",") {
+				p.next()
+				scale := p.expectType(tokNumber, "a number").Value
+				l.Scale = &scale
+			}
+			p.expectPunct(")")
+		}
+		l.EndPos = p.end()
+		f.Logical = l
+	}
+	p.expectPunct(";")
+	f.EndPos = p.end()
+	return f
+}
+
+func (p *rdParser) typeDef() *TypeDef {
+	t := &TypeDef{Pos: p.peek().Pos}
+	p.next()
+	t.Name = p.ident()
+	p.expectPunct("=")
+	t.Type = p.typeExpr()
+	p.expectPunct(";")
+	t.EndPos = p.end()
+	return t
+}
+
+func (p *rdParser) topic() *Topic {
+	t := &Topic{Pos: p.peek().Pos}
+	p.next()
+	t.Name = p.expectType(tokString, "a string").Value
+	p.expectPunct("{")
+	for !p.isPunct("}") {
+		e := &TopicEntry{Pos: p.peek().Pos}
+		if !p.isKeyword("key") && !p.isKeyword("value") {
+			p.fail(p.peek(), `"key", "value" or "}"`)
+		}
+		e.Role = Ident(p.next().Value)
+		p.expectPunct(":")
+		e.Type = p.typeExpr()
+		p.expectPunct(";")
+		e.EndPos = p.end()
+		t.Entries = append(t.Entries, e)
+	}
+	p.next()
+	t.EndPos = p.end()
+	return t
+}
+
+func (p *rdParser) typeExpr() *TypeExpr {
+	p.enter()
+	defer p.leave()
+	t := &TypeExpr{Pos: p.peek().Pos}
+	t.Annotations = p.annotations()
+	next := p.peekAt(1)
+	opens := func(v string) bool { return next.Type == tokPunct && next.Value == v }
+	switch {
+	case p.isKeyword("array") && opens("<"):
+		p.next()
+		p.next()
+		t.Array = p.typeExpr()
+		p.expectPunct(">")
+	case p.isKeyword("map") && opens("<"):
+		p.next()
+		p.next()
+		t.Map = p.typeExpr()
+		p.expectPunct(">")
+	case p.isKeyword("union") && opens("<"):
+		u := &UnionExpr{Pos: p.peek().Pos}
+		p.next()
+		p.next()
+		u.Branches = append(u.Branches, p.typeExpr())
+		for p.isPunct(",") {
+			p.next()
+			if p.isPunct(">") {
+				break // a trailing comma
+			}
+			u.Branches = append(u.Branches, p.typeExpr())
+		}
+		p.expectPunct(">")
+		u.EndPos = p.end()
+		t.Union = u
+	case p.isKeyword("decimal") && opens("("):
+		d := &DecimalExpr{Pos: p.peek().Pos}
+		p.next()
+		p.next()
+		d.Precision = p.expectType(tokNumber, "a number").Value
+		if p.isPunct(",") {
+			p.next()
+			s := p.expectType(tokNumber, "a number").Value
+			d.Scale = &s
+		}
+		p.expectPunct(")")
+		d.EndPos = p.end()
+		t.Decimal = d
+	case p.peek().Type == tokIdentifier:
+		t.Name = p.qualifiedName()
+	default:
+		p.fail(p.peek(), "a type")
+	}
+	if p.isPunct("?") {
+		p.next()
+		t.Optional = true
+	}
+	t.EndPos = p.end()
+	return t
+}
+
+func (p *rdParser) qualifiedName() *QualifiedName {
+	q := &QualifiedName{Pos: p.peek().Pos}
+	q.Parts = append(q.Parts, p.ident())
+	for p.isPunct(".") {
+		p.next()
+		q.Parts = append(q.Parts, p.ident())
+	}
+	q.EndPos = p.end()
+	return q
+}
+
+func (p *rdParser) annotations() []*Annotation {
+	var out []*Annotation
+	for p.isPunct("@") {
+		a := &Annotation{Pos: p.peek().Pos}
+		p.next()
+		a.Name = p.qualifiedName()
+		if p.isPunct("(") {
+			p.next()
+			for !p.isPunct(")") {
+				a.Args = append(a.Args, p.arg())
+				if !p.isPunct(",") {
+					break
+				}
+				p.next()
+			}
+			p.expectPunct(")")
+		}
+		a.EndPos = p.end()
+		out = append(out, a)
+	}
+	return out
+}
+
+func (p *rdParser) arg() *Arg {
+	a := &Arg{Pos: p.peek().Pos}
+	if p.peek().Type == tokIdentifier && p.peekAt(1).Type == tokPunct && p.peekAt(1).Value == "=" {
+		id := p.ident()
+		a.Name = &id
+		p.next()
+	}
+	a.Value = p.literal()
+	a.EndPos = p.end()
+	return a
+}
+
+func (p *rdParser) literal() *Literal {
+	p.enter()
+	defer p.leave()
+	l := &Literal{Pos: p.peek().Pos}
+	switch t := p.peek(); {
+	case t.Type == tokNumber:
+		v := p.next().Value
+		l.Number = &v
+	case t.Type == tokString:
+		v := p.next().Value
+		l.String = &v
+	case t.Type == tokIdentifier:
+		id := p.ident()
+		l.Ident = &id
+	case p.isPunct("["):
+		list := &ListLit{Pos: t.Pos}
+		p.next()
+		for !p.isPunct("]") {
+			list.Items = append(list.Items, p.literal())
+			if !p.isPunct(",") {
+				break
+			}
+			p.next()
+		}
+		p.expectPunct("]")
+		list.EndPos = p.end()
+		l.List = list
+	case p.isPunct("{"):
+		obj := &ObjectLit{Pos: t.Pos}
+		p.next()
+		for !p.isPunct("}") {
+			m := &ObjectMember{Pos: p.peek().Pos}
+			k := &ObjectKey{Pos: p.peek().Pos}
+			switch kt := p.peek(); kt.Type {
+			case tokString:
+				v := p.next().Value
+				k.String = &v
+			case tokIdentifier:
+				id := p.ident()
+				k.Ident = &id
+			default:
+				p.fail(kt, `a key or "}"`)
+			}
+			k.EndPos = p.end()
+			m.Key = k
+			p.expectPunct(":")
+			m.Value = p.literal()
+			m.EndPos = p.end()
+			obj.Members = append(obj.Members, m)
+			if !p.isPunct(",") {
+				break
+			}
+			p.next()
+		}
+		p.expectPunct("}")
+		obj.EndPos = p.end()
+		l.Object = obj
+	default:
+		p.fail(t, "a value")
+	}
+	l.EndPos = p.end()
+	return l
+}
