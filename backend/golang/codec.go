@@ -100,10 +100,14 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 		}
 	case ir.Long:
 		switch t.Logical {
-		case ir.TimestampMillis, ir.LocalTimestampMillis:
+		case ir.TimestampMillis:
 			simple("AppendTimestampMillis")
-		case ir.TimestampMicros, ir.LocalTimestampMicros:
+		case ir.TimestampMicros:
 			simple("AppendTimestampMicros")
+		case ir.LocalTimestampMillis:
+			simple("AppendLocalTimestampMillis")
+		case ir.LocalTimestampMicros:
+			simple("AppendLocalTimestampMicros")
 		case ir.TimeMicros:
 			simple("AppendTimeMicros")
 		default:

@@ -19,7 +19,8 @@
 //   - other unions: a sealed interface named <Record><Field> with one struct
 //     type per branch, <Union><Branch>{Value T}; the nil interface is null.
 //   - logical types: date, timestamp-millis/micros and their local- forms
-//     to time.Time (UTC), time-millis/micros to time.Duration, uuid on a
+//     to time.Time (decoded in UTC; a date is encoded from the calendar day
+//     and a local timestamp from the wall clock of the time's own location), time-millis/micros to time.Duration, uuid on a
 //     string to avrobin.UUID, decimal to *big.Rat (nil encodes as zero; on
 //     bytes, the unscaled value takes bitlen(|v|)/8+1 bytes, as
 //     python3-avro writes it). A uuid or duration on a fixed keeps the

@@ -196,6 +196,17 @@ func TestLogical(t *testing.T) {
 	if err != nil || !bytes.Equal(b, []byte{0x01}) {
 		t.Errorf("date %s: %x, %v", d, b, err)
 	}
+	paris := time.FixedZone("CET", 3600)
+	if b, err := AppendDate(nil, time.Date(1970, 1, 2, 0, 30, 0, 0, paris)); err != nil || !bytes.Equal(b, []byte{0x02}) {
+		t.Errorf("date at 00:30 in +01:00: %x, %v; want day 1", b, err)
+	}
+	at := time.Date(2024, 1, 1, 12, 0, 0, 0, paris)
+	if got, want := AppendLocalTimestampMillis(nil, at), AppendLong(nil, time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC).UnixMilli()); !bytes.Equal(got, want) {
+		t.Errorf("local timestamp of 12:00 in +01:00: %x, want %x", got, want)
+	}
+	if got, want := AppendLocalTimestampMicros(nil, at), AppendLong(nil, time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC).UnixMicro()); !bytes.Equal(got, want) {
+		t.Errorf("local timestamp of 12:00 in +01:00: %x, want %x", got, want)
+	}
 	if got := DateFromDays(-1); !got.Equal(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("DateFromDays(-1) = %s", got)
 	}

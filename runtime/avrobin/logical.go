@@ -16,10 +16,12 @@ func DateFromDays(days int32) time.Time {
 	return time.Unix(int64(days)*secondsPerDay, 0).UTC()
 }
 
-// AppendDate appends t as an Avro date: the days since the Unix epoch of t's
-// calendar day in UTC. A day out of the int range is an error.
+// AppendDate appends t as an Avro date: the days since the Unix epoch of
+// t's calendar date in t's own location (so midnight in Paris is that day,
+// not the day before in UTC). A day out of the int range is an error.
 func AppendDate(dst []byte, t time.Time) ([]byte, error) {
-	s := t.Unix()
+	y, m, day := t.Date()
+	s := time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Unix()
 	d := s / secondsPerDay
 	if s%secondsPerDay < 0 {
 		d--
@@ -41,6 +43,29 @@ func AppendTimestampMillis(dst []byte, t time.Time) []byte { return AppendLong(d
 
 // AppendTimestampMicros appends t as microseconds since the Unix epoch.
 func AppendTimestampMicros(dst []byte, t time.Time) []byte { return AppendLong(dst, t.UnixMicro()) }
+
+// wallUTC returns the time whose UTC wall clock is t's wall clock in its
+// own location: what a local timestamp stores.
+func wallUTC(t time.Time) time.Time {
+	if t.Location() == time.UTC {
+		return t
+	}
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
+}
+
+// AppendLocalTimestampMillis appends t's wall clock, in its own location, as
+// milliseconds since the Unix epoch read as UTC (Avro's
+// local-timestamp-millis).
+func AppendLocalTimestampMillis(dst []byte, t time.Time) []byte {
+	return AppendLong(dst, wallUTC(t).UnixMilli())
+}
+
+// AppendLocalTimestampMicros is AppendLocalTimestampMillis in microseconds.
+func AppendLocalTimestampMicros(dst []byte, t time.Time) []byte {
+	return AppendLong(dst, wallUTC(t).UnixMicro())
+}
 
 // ReadTimestampMillis reads a timestamp-millis (or local-timestamp-millis) as
 // a UTC time.

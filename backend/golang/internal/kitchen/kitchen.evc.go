@@ -539,7 +539,7 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	}
 	dst = avrobin.AppendTimestampMillis(dst, m.AtMs)
 	dst = avrobin.AppendTimestampMicros(dst, m.AtUs)
-	dst = avrobin.AppendTimestampMillis(dst, m.LocalMs)
+	dst = avrobin.AppendLocalTimestampMillis(dst, m.LocalMs)
 	if dst, err = avrobin.AppendTimeMillis(dst, m.TodMs); err != nil {
 		return dst, avrobin.AtField(err, "tod_ms")
 	}
