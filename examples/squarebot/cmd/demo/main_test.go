@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evc-dev/evc/internal/golden"
+)
+
+var (
+	uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
+	timeRE = regexp.MustCompile(`time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
+)
+
+// TestRun runs the demo in-process and compares its output, with the random
+// event ids and the times replaced, with testdata/demo.golden.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	if err := run(ctx, nil, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	if n := len(uuidRE.FindAllString(got, -1)); n != 3 {
+		t.Errorf("%d event ids in the output, want 3", n)
+	}
+	got = uuidRE.ReplaceAllString(got, "<uuid>")
+	got = timeRE.ReplaceAllString(got, "time=<now>")
+	golden.Check(t, "testdata/demo.golden", []byte(got))
+}
+
+func TestRun_Flags(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"--registry", "http://127.0.0.1:1"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "give both --registry and --brokers") {
+		t.Errorf("run with --registry alone = %v", err)
+	}
+	if err := run(context.Background(), []string{"--nope"}, &out); err == nil {
+		t.Error("run with an unknown flag succeeded")
+	}
+}
