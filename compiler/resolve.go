@@ -62,6 +62,7 @@ func (c *compilation) resolve() {
 			p.field.Default = v
 		}
 	}
+	c.checkDefaultCycles()
 }
 
 func (c *compilation) resolveCustom(d *decl) {
