@@ -55,6 +55,9 @@ type annotations struct {
 	spans            map[string]diag.Span
 }
 
+// noAnnotations is the meaning of no annotations; it is never modified.
+var noAnnotations annotations
+
 type stringArg struct {
 	val  string
 	span diag.Span
@@ -62,6 +65,9 @@ type stringArg struct {
 
 // annotations interprets the annotations written on one element.
 func (c *compilation) annotations(u *unit, list []*idl.Annotation, where target) *annotations {
+	if len(list) == 0 {
+		return &noAnnotations
+	}
 	a := &annotations{spans: map[string]diag.Span{}}
 	for _, an := range list {
 		name := an.Name.String()

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/evc-dev/evc/diag"
 )
@@ -158,38 +159,55 @@ func JSONStringToBytes(s string) (p []byte, ok bool) {
 // (quote, backslash, control characters) so that non-ASCII text stays
 // readable.
 func QuoteJSON(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\u2028', '\u2029':
-			b.WriteString(`\u`)
-			b.WriteString(strconv.FormatInt(int64(r), 16))
-		default:
-			if r < 0x20 || r == 0x7f {
-				b.WriteString(`\u00`)
-				b.WriteByte("0123456789abcdef"[r>>4])
-				b.WriteByte("0123456789abcdef"[r&0xF])
+	return string(AppendQuoteJSON(make([]byte, 0, len(s)+2), s))
+}
+
+// AppendQuoteJSON appends s quoted as QuoteJSON does.
+func AppendQuoteJSON(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c < 0x80 {
+			i++
+			continue
+		}
+		r, w := rune(c), 1
+		if c >= 0x80 {
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if r != '\u2028' && r != '\u2029' && r != utf8.RuneError {
+				i += w
 				continue
 			}
-			b.WriteRune(r)
 		}
+		b = append(b, s[start:i]...)
+		switch r {
+		case '"':
+			b = append(b, `\"`...)
+		case '\\':
+			b = append(b, `\\`...)
+		case '\n':
+			b = append(b, `\n`...)
+		case '\r':
+			b = append(b, `\r`...)
+		case '\t':
+			b = append(b, `\t`...)
+		case '\b':
+			b = append(b, `\b`...)
+		case '\f':
+			b = append(b, `\f`...)
+		case '\u2028', '\u2029':
+			b = append(b, `\u`...)
+			b = strconv.AppendInt(b, int64(r), 16)
+		case utf8.RuneError:
+			b = append(b, "\uFFFD"...)
+		default:
+			b = append(b, `\u00`...)
+			b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xF])
+		}
+		i += w
+		start = i
 	}
-	b.WriteByte('"')
-	return b.String()
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

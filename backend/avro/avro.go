@@ -90,36 +90,44 @@ type writer struct {
 	names map[string]bool
 }
 
+// quote writes s as a JSON string.
+func (w *writer) quote(s string) {
+	w.buf.Write(ir.AppendQuoteJSON(w.buf.AvailableBuffer(), s))
+}
+
 // obj writes an object's keys in order; it skips a key already written.
 type obj struct {
 	w     *writer
 	n     int
-	names map[string]bool
+	// keys are the keys written so far: few, so a slice beats a map.
+	keys []string
 }
 
 func (w *writer) open() *obj {
 	w.buf.WriteByte('{')
-	return &obj{w: w, names: map[string]bool{}}
+	return &obj{w: w}
 }
 
 // key starts a member; it returns false when the key was already written.
 func (o *obj) key(k string) bool {
-	if o.names[k] {
-		return false
+	for _, seen := range o.keys {
+		if seen == k {
+			return false
+		}
 	}
-	o.names[k] = true
+	o.keys = append(o.keys, k)
 	if o.n > 0 {
 		o.w.buf.WriteByte(',')
 	}
 	o.n++
-	o.w.buf.WriteString(ir.QuoteJSON(k))
+	o.w.quote(k)
 	o.w.buf.WriteByte(':')
 	return true
 }
 
 func (o *obj) str(k, v string) {
 	if o.key(k) {
-		o.w.buf.WriteString(ir.QuoteJSON(v))
+		o.w.quote(v)
 	}
 }
 
@@ -165,7 +173,7 @@ func (w *writer) strs(vs []string) {
 		if i > 0 {
 			w.buf.WriteByte(',')
 		}
-		w.buf.WriteString(ir.QuoteJSON(v))
+		w.quote(v)
 	}
 	w.buf.WriteByte(']')
 }
@@ -175,7 +183,7 @@ func (w *writer) raw(v string) {
 	if err := json.Compact(&b, []byte(v)); err != nil {
 		// Not JSON: keep the text as a string rather than write an
 		// invalid schema.
-		w.buf.WriteString(ir.QuoteJSON(v))
+		w.quote(v)
 		return
 	}
 	w.buf.Write(b.Bytes())
@@ -190,7 +198,7 @@ func (w *writer) typ(t *ir.Type, ns string) {
 	switch t.Kind {
 	case ir.Record, ir.Enum, ir.Fixed:
 		if t.Named == nil {
-			w.buf.WriteString(ir.QuoteJSON(t.Kind.String()))
+			w.quote(t.Kind.String())
 			return
 		}
 		w.named(t.Named, ns)
@@ -223,7 +231,7 @@ func (w *writer) typ(t *ir.Type, ns string) {
 			kind = ir.Null
 		}
 		if t.Logical == ir.NoLogical && len(t.Props) == 0 {
-			w.buf.WriteString(ir.QuoteJSON(kind.String()))
+			w.quote(kind.String())
 			return
 		}
 		o := w.open()
@@ -245,7 +253,7 @@ func (w *writer) typ(t *ir.Type, ns string) {
 func (w *writer) named(n *ir.Named, ns string) {
 	full := n.FullName()
 	if w.defined[n] || w.names[full] {
-		w.buf.WriteString(ir.QuoteJSON(full))
+		w.quote(full)
 		return
 	}
 	w.defined[n] = true
