@@ -97,8 +97,8 @@ func (w *writer) quote(s string) {
 
 // obj writes an object's keys in order; it skips a key already written.
 type obj struct {
-	w     *writer
-	n     int
+	w *writer
+	n int
 	// keys are the keys written so far: few, so a slice beats a map.
 	keys []string
 }
