@@ -247,7 +247,7 @@ func Handle[K any, V runtime.Message](r *Router, topics []string, h Handler[K, V
 		rt.call = func(ctx context.Context, rec *Record, key, value runtime.Message) error {
 			k, ok := key.(K)
 			if !ok {
-				return mismatch[K](key)
+				return &mismatchError{part: "key", err: mismatch[K](key)}
 			}
 			v, ok := value.(V)
 			if !ok {
@@ -346,6 +346,15 @@ func valueNames[V runtime.Message](c *routeConfig) ([]string, error) {
 // errTypeMismatch says that a decoded message has a listed name but another
 // Go type: two generated packages for one schema.
 var errTypeMismatch = errors.New("decoded Go type differs from the handler's")
+
+// mismatchError marks a key's mismatch; a bare one is the value's.
+type mismatchError struct {
+	part string
+	err  error
+}
+
+func (e *mismatchError) Error() string { return e.err.Error() }
+func (e *mismatchError) Unwrap() error { return e.err }
 
 func mismatch[T any](got runtime.Message) error {
 	var want T
@@ -550,14 +559,21 @@ func (r *Router) call(ctx context.Context, rt *route, rec *Record, key, value ru
 		if err == nil {
 			return nil
 		}
+		if ctx.Err() != nil {
+			// Shutting down: the failure may be the cancellation's, so
+			// the record is not handled, and no policy applies.
+			return fmt.Errorf("evc: handler %s on record at %s: %w (last error: %v)", rt.name, positionOf(rec), ctx.Err(), err)
+		}
 		if errors.Is(err, errTypeMismatch) {
-			return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "value", Err: fmt.Errorf("route %s: %w", rt.name, err)})
+			part := "value"
+			var m *mismatchError
+			if errors.As(err, &m) {
+				part = m.part
+			}
+			return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: part, Err: fmt.Errorf("route %s: %w", rt.name, err)})
 		}
 		if attempt >= r.opts.Retry.Attempts || IsPermanent(err) {
 			return r.apply(ctx, rec, r.opts.HandlerFailure, &HandlerError{Position: positionOf(rec), Route: rt.name, Attempts: attempt, Err: err})
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("evc: handler %s on record at %s: %w (last error: %v)", rt.name, positionOf(rec), ctx.Err(), err)
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -352,6 +352,20 @@ func TestRouter_Retry(t *testing.T) {
 			t.Fatalf("Dispatch = %v, want a *HandlerError for the panic", err)
 		}
 	})
+	t.Run("failure after cancel is not dead-lettered", func(t *testing.T) {
+		dead := 0
+		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 1}, HandlerFailure: router.DeadLetter,
+			DeadLetter: func(context.Context, *router.Record, error) error { dead++; return nil }})
+		ctx, cancel := context.WithCancel(context.Background())
+		must(t, router.HandleValue(r, []string{"t"}, func(ctx context.Context, _ string, _ *Msg) error {
+			cancel()
+			return ctx.Err()
+		}))
+		err := r.Dispatch(ctx, &router.Record{Topic: "t", Value: enc(&Msg{"a"})})
+		if !errors.Is(err, context.Canceled) || dead != 0 {
+			t.Fatalf("Dispatch = %v with %d dead letters, want context.Canceled and none", err, dead)
+		}
+	})
 	t.Run("cancel during backoff", func(t *testing.T) {
 		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 10, Backoff: time.Hour}})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -434,5 +448,30 @@ func TestRouter_ConcurrentDispatch(t *testing.T) {
 	wg.Wait()
 	if count != 1600 {
 		t.Errorf("handled %d records, want 1600", count)
+	}
+}
+
+// OtherMsg is a second Go type for the Avro name "test.message", as two
+// generated packages of one schema would be.
+type OtherMsg struct{ Msg }
+
+var otherMsgType = &runtime.Type{Name: "test.message", New: func() runtime.Message { return new(OtherMsg) }}
+
+func (*OtherMsg) AvroType() *runtime.Type { return otherMsgType }
+
+func TestRouter_GoTypeMismatch(t *testing.T) {
+	// The deserializer decodes "test.message" into *Msg, but the handler
+	// wants *OtherMsg: a decode failure naming both types, not a panic.
+	r := newRouter(t, router.Options{})
+	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *OtherMsg) error { return nil }))
+	err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})})
+	var de *router.DecodeError
+	if !errors.As(err, &de) || de.Part != "value" || !strings.Contains(err.Error(), "got *router_test.Msg, want *router_test.OtherMsg") {
+		t.Fatalf("Dispatch = %v", err)
+	}
+	must(t, router.Handle(r, []string{"k"}, func(context.Context, string, *OtherMsg, *Msg) error { return nil }))
+	err = r.Dispatch(context.Background(), &router.Record{Topic: "k", Key: enc(&Msg{"k"}), Value: enc(&Msg{"a"})})
+	if !errors.As(err, &de) || de.Part != "key" {
+		t.Fatalf("Dispatch with a mismatched key = %v", err)
 	}
 }
