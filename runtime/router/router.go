@@ -481,10 +481,10 @@ func (rt *route) matches(key, value string) bool {
 // returns an error when the record is not handled and must not be
 // committed: a Stop policy applied (*UnmatchedError, *DecodeError,
 // *HandlerError), the dead-letter function failed (*DeadLetterError), or ctx
-// ended during a retry (the error wraps ctx.Err()). Handlers that succeeded
-// before the error are not called again by a later Dispatch of the same
-// record only if the caller does not retry it: at least once, not exactly
-// once.
+// ended (the error wraps ctx.Err()). A later Dispatch of the same record,
+// after a restart, calls every matching handler again, including those that
+// had succeeded: delivery is at least once, so handlers should be
+// idempotent.
 //
 // Handlers receive a context carrying rec (see FromContext); rec must not be
 // modified until Dispatch returns, nor afterwards if a handler keeps it.
