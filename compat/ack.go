@@ -44,7 +44,7 @@ func (a *Ack) Matches(rule, subject, path string) bool {
 	if a.Target == subject || a.Target == path {
 		return true
 	}
-	if strings.HasPrefix(path, a.Target) {
+	if len(path) > len(a.Target) && strings.HasPrefix(path, a.Target) {
 		switch path[len(a.Target)] {
 		case '.', '[', '{':
 			return true
@@ -147,6 +147,26 @@ func offsetPos(file string, src []byte, off int) diag.Pos {
 	line := 1 + bytes.Count(src[:off], []byte{'\n'})
 	ls := bytes.LastIndexByte(src[:off], '\n') + 1
 	return diag.Pos{File: file, Offset: off, Line: line, Col: utf8.RuneCount(src[ls:off]) + 1}
+}
+
+// covers reports whether the ack covers a finding with the given rule and
+// element path that concerns the given top-level types: the target is the
+// element or lies above it, or it names every one of the types (a change
+// in a nested type shared by several is acknowledged only by naming it, or
+// every type it breaks).
+func (a *Ack) covers(rule string, subjects []string, path string) bool {
+	if a.Rule != rule {
+		return false
+	}
+	if a.Matches(rule, "", path) {
+		return true
+	}
+	for _, s := range subjects {
+		if !a.Matches(rule, s, "") {
+			return false
+		}
+	}
+	return len(subjects) > 0
 }
 
 // staleAckMessage is the warning for an ack nothing matched.

@@ -195,7 +195,7 @@ func TestMatch_AliasesAndRemoved(t *testing.T) {
 
 	newA := read("a2.avsc", `{"type": "record", "name": "A2", "namespace": "x", "aliases": ["x.A"], "fields": []}`)
 	ns := &ir.Schema{Files: []*ir.File{newA}, Types: newA.Types}
-	subjects, removed := Match(Roots(ns), ns, e, "", nil)
+	subjects, removed := Match(Roots(ns), ns, e, ModeRules{}, nil)
 	if len(subjects) != 1 || subjects[0].Name != "x.A2" || len(subjects[0].Versions) != 1 || subjects[0].Mode != DefaultMode {
 		t.Fatalf("subjects = %+v", subjects)
 	}

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/evc-dev/evc/diag"
@@ -23,6 +24,8 @@ const (
 	RuleUpgradeOrder = "UPGRADE_ORDER"
 	// RuleSummary tags the closing note that counts the findings.
 	RuleSummary = "SUMMARY"
+	// RuleStaleAck: an acknowledged break that matches no finding.
+	RuleStaleAck = "STALE_ACK"
 )
 
 // Version is one earlier version of a type.
@@ -65,65 +68,134 @@ type Options struct {
 	// messages.
 	Acks    []*Ack
 	AckFile string
+	// EarlierSources are the texts of the earlier versions' files when they
+	// are files on disk (a folder or history source): a finding about an
+	// element the new schemas no longer have then points at its earlier
+	// declaration. Sources whose spans name no such file (git, registry)
+	// give file-level positions instead.
+	EarlierSources diag.Sources
+}
+
+// Finding is one result of Check, as the JSON report gives it.
+type Finding struct {
+	Severity diag.Severity
+	// Rule is the stable rule id, such as FIELD_NO_DEFAULT.
+	Rule string
+	// Direction is "BACKWARD" (the new schema reads old data) or "FORWARD"
+	// (old schemas read new data); "" for removed types, strict changes and
+	// stale acks.
+	Direction string
+	// Types are the top-level types the finding concerns: a change in a
+	// nested type shared by several is reported once for all of them.
+	Types []string
+	// Modes are the modes of Types, in the same order.
+	Modes []Mode
+	// Path is the element: a type's full name, then field names, "[]" for
+	// array items and "{}" for map values.
+	Path string
+	// Versions are the labels of the earlier versions it concerns.
+	Versions []string
+	// Span is where it is: in the new schemas, or in an earlier file for
+	// what the new schemas no longer have.
+	Span diag.Span
+	// Message is the full message, without the rule; Help the fix.
+	Message, Help string
+	// Acknowledged is set when an entry of the ack file covers the
+	// finding; Reason is that entry's reason.
+	Acknowledged bool
+	Reason       string
+	// Related are secondary positions, such as an earlier declaration.
+	Related []diag.Related
+}
+
+// TypeResult is one top-level type of the new schemas and what it was
+// checked against.
+type TypeResult struct {
+	Name string
+	Mode Mode
+	// File declares the new type.
+	File string
+	// Versions are the labels of the earlier versions it was checked
+	// against; none for a new type.
+	Versions []string
 }
 
 // Report is what Check found.
 type Report struct {
-	// Diags are the findings sorted by position, then the closing notes
-	// (stale acks, summary, upgrade order).
+	// Findings are the findings sorted by position, then the stale acks.
+	Findings []Finding
+	// Types are the new top-level types, in the order given.
+	Types []TypeResult
+	// Diags are the findings as diagnostics, messages ending with the rule
+	// id, then the closing notes (summary, upgrade order).
 	Diags []diag.Diagnostic
 	// Errors counts the failing findings, of which Strict are --strict
-	// findings; Acknowledged counts the incompatibilities an ack let pass.
-	Errors, Strict, Acknowledged int
+	// findings; Acknowledged counts the incompatibilities an ack let pass;
+	// Warnings counts the warnings.
+	Errors, Strict, Acknowledged, Warnings int
 	// BackwardOK and ForwardOK say whether the new schemas read every
 	// checked old version, and every checked old version reads the new
 	// schemas, whatever the modes ask.
 	BackwardOK, ForwardOK bool
 	// Checked counts the types compared with at least one earlier version.
 	Checked int
+	// Summary and Upgrade are the texts of the closing notes.
+	Summary, Upgrade string
 }
 
 // Failed reports whether the report holds an error.
 func (r *Report) Failed() bool { return r.Errors > 0 }
 
-// finding is one diagnostic before versions are merged: the message and
-// help may hold "{v}", replaced by the labels of every version it applies
-// to.
+// finding is one diagnostic before versions and types are merged: the
+// message and help may hold "{v}", replaced by the labels of every version
+// it applies to.
 type finding struct {
-	sev     diag.Severity
-	rule    string
-	dir     string
-	subject string
-	path    string
-	span    diag.Span
-	msg     string
-	help    string
-	labels  []string
+	sev      diag.Severity
+	rule     string
+	dir      string
+	subjects []string
+	modes    []Mode
+	path     string
+	span     diag.Span
+	msg      string
+	help     string
+	labels   []string
+	related  []diag.Related
+	acked    bool
+	reason   string
 }
 
 // Check checks every subject against its earlier versions in its mode, both
 // directions for the upgrade order, and reports removed types, the strict
-// changes and the acknowledged breaks.
+// changes and the acknowledged breaks. A finding in a nested type that
+// several subjects share is reported once.
 func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 	rep := &Report{BackwardOK: true, ForwardOK: true}
 	var fast verdict
 	var strict strictWalk
 	var fs []*finding
 	index := map[string]*finding{}
-	add := func(f *finding, label string) {
-		key := f.dir + "\x00" + f.rule + "\x00" + f.span.Start.String() + "\x00" + f.msg + "\x00" + f.subject
-		if g, ok := index[key]; ok {
-			if g.labels[len(g.labels)-1] != label {
-				g.labels = append(g.labels, label)
-			}
-			return
+	add := func(f *finding, subject string, mode Mode, label string) {
+		key := f.dir + "\x00" + f.rule + "\x00" + f.span.Start.String() + "\x00" + f.msg
+		g, ok := index[key]
+		if !ok {
+			g = f
+			index[key] = f
+			fs = append(fs, f)
 		}
-		f.labels = []string{label}
-		index[key] = f
-		fs = append(fs, f)
+		if !containsString(g.labels, label) {
+			g.labels = append(g.labels, label)
+		}
+		if !containsString(g.subjects, subject) {
+			g.subjects = append(g.subjects, subject)
+			g.modes = append(g.modes, mode)
+		}
 	}
+	where := &placer{sources: opts.EarlierSources}
 	for _, s := range subjects {
+		tr := TypeResult{Name: s.Name, Mode: s.Mode, File: s.File}
 		if s.New == nil || len(s.Versions) == 0 {
+			rep.Types = append(rep.Types, tr)
 			continue
 		}
 		rep.Checked++
@@ -131,6 +203,10 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		if !s.Mode.Transitive() {
 			vs = vs[len(vs)-1:]
 		}
+		for _, v := range vs {
+			tr.Versions = append(tr.Versions, v.Label)
+		}
+		rep.Types = append(rep.Types, tr)
 		fallback := subjectSpan(s)
 		for _, v := range vs {
 			// BACKWARD: the new schema reads old data.
@@ -139,7 +215,7 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 				rep.BackwardOK = false
 				if s.Mode.Backward() {
 					for _, in := range ins {
-						add(describe(in, BackwardDir, s, fallback), v.Label)
+						add(describe(in, BackwardDir, fallback, where), s.Name, s.Mode, v.Label)
 					}
 				}
 			}
@@ -149,7 +225,7 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 				rep.ForwardOK = false
 				if s.Mode.Forward() {
 					for _, in := range ins {
-						add(describe(in, ForwardDir, s, fallback), v.Label)
+						add(describe(in, ForwardDir, fallback, where), s.Name, s.Mode, v.Label)
 					}
 				}
 			}
@@ -159,9 +235,9 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 					sev = diag.Error
 				}
 				for _, c := range strict.changes(v.Type, s.New) {
-					f := describeChange(c, s, fallback)
+					f := describeChange(c, fallback)
 					f.sev = sev
-					add(f, v.Label)
+					add(f, s.Name, s.Mode, v.Label)
 				}
 			}
 		}
@@ -171,72 +247,93 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 			continue
 		}
 		rep.BackwardOK, rep.ForwardOK = false, false
-		// The earlier declaration is in the earlier text of the file, which
-		// may not exist any more: point at the file, and say where it was.
-		sp := subjectSpan(Subject{New: r.Version.Type})
-		where := ""
-		if sp.Start.IsValid() {
-			where = " (declared at " + sp.Start.String() + " in {v})"
-		}
-		sp = diag.Span{Start: diag.Pos{File: sp.Start.File}}
-		add(&finding{
-			rule: RuleTypeRemoved, subject: r.Name, path: r.Name, span: sp,
-			msg:  fmt.Sprintf("type %q of {v} is gone from the new schemas%s; its producers and consumers lose their schema", r.Name, where),
-			help: "to rename a type, keep the old full name in the new type's aliases; to retire it, acknowledge the removal",
-		}, r.Version.Label)
+		add(describeRemoved(r, subjects, where), r.Name, r.Mode, r.Version.Label)
 	}
 
 	// Acknowledged breaks.
-	var notes []diag.Diagnostic
 	for _, f := range fs {
 		if f.sev != diag.Error {
 			continue
 		}
 		for _, a := range opts.Acks {
-			if a.Matches(f.rule, f.subject, f.path) {
+			if a.covers(f.rule, f.subjects, f.path) {
 				a.used = true
 				f.sev = diag.Note
-				f.msg = "acknowledged: " + f.msg
-				f.help = "reason: " + a.Reason
+				f.acked, f.reason = true, a.Reason
 				rep.Acknowledged++
 				break
 			}
 		}
 	}
-	for _, a := range opts.Acks {
-		if !a.used {
-			msg, help := staleAckMessage(a, opts.AckFile)
-			notes = append(notes, diag.Diagnostic{Severity: diag.Warning, Span: a.Span, Rule: "STALE_ACK", Message: msg, Help: help})
-		}
-	}
 
-	var l diag.List
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].span.Start, fs[j].span.Start
+		if a != b {
+			return a.Before(b)
+		}
+		return fs[i].msg < fs[j].msg
+	})
 	for _, f := range fs {
-		if f.sev == diag.Error {
+		switch f.sev {
+		case diag.Error:
 			rep.Errors++
 			if f.dir == "" && f.rule != RuleTypeRemoved {
 				rep.Strict++
 			}
+		case diag.Warning:
+			rep.Warnings++
 		}
-		msg := strings.ReplaceAll(f.msg, "{v}", joinLabels(f.labels))
+		labels := joinLabels(f.labels)
+		msg := strings.ReplaceAll(f.msg, "{v}", labels)
 		if f.dir != "" {
-			msg = f.dir + ": " + strings.ReplaceAll(dirPrefix(f.dir), "{v}", joinLabels(f.labels)) + msg
+			msg = f.dir + ": " + strings.ReplaceAll(dirPrefix(f.dir), "{v}", labels) + msg
 		}
-		l.Add(diag.Diagnostic{
-			Severity: f.sev, Span: f.span, Rule: f.rule,
-			Message: msg + " [" + f.rule + "]",
-			Help:    strings.ReplaceAll(f.help, "{v}", joinLabels(f.labels)),
+		help := strings.ReplaceAll(f.help, "{v}", labels)
+		if f.acked {
+			msg = "acknowledged: " + msg
+			help = "reason: " + f.reason
+		}
+		var related []diag.Related
+		for _, r := range f.related {
+			r.Message = strings.ReplaceAll(r.Message, "{v}", labels)
+			related = append(related, r)
+		}
+		rep.Findings = append(rep.Findings, Finding{
+			Severity: f.sev, Rule: f.rule, Direction: f.dir, Types: f.subjects, Modes: f.modes,
+			Path: f.path, Versions: f.labels, Span: f.span, Message: msg, Help: help,
+			Acknowledged: f.acked, Reason: f.reason, Related: related,
 		})
 	}
-	l.Sort()
-	rep.Diags = append(l.Items(), notes...)
+	for _, a := range opts.Acks {
+		if !a.used {
+			msg, help := staleAckMessage(a, opts.AckFile)
+			rep.Warnings++
+			rep.Findings = append(rep.Findings, Finding{Severity: diag.Warning, Rule: RuleStaleAck, Types: []string{}, Path: a.Target, Versions: []string{}, Span: a.Span, Message: msg, Help: help})
+		}
+	}
+	for _, f := range rep.Findings {
+		rep.Diags = append(rep.Diags, diag.Diagnostic{
+			Severity: f.Severity, Span: f.Span, Rule: f.Rule,
+			Message: f.Message + " [" + f.Rule + "]", Help: f.Help, Related: f.Related,
+		})
+	}
 	rep.Diags = append(rep.Diags, rep.closingNotes()...)
 	return rep
 }
 
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func (rep *Report) closingNotes() []diag.Diagnostic {
 	if rep.Checked == 0 && rep.Errors == 0 && rep.Acknowledged == 0 {
-		return []diag.Diagnostic{{Severity: diag.Note, Rule: RuleSummary, Message: "no type of the new schemas has an earlier version to check against"}}
+		rep.Summary = "no type of the new schemas has an earlier version to check against"
+		return []diag.Diagnostic{{Severity: diag.Note, Rule: RuleSummary, Message: rep.Summary}}
 	}
 	var sum string
 	switch {
@@ -262,9 +359,10 @@ func (rep *Report) closingNotes() []diag.Diagnostic {
 			sum += fmt.Sprintf(", and %s", plural(rep.Acknowledged, "acknowledged break", "acknowledged breaks"))
 		}
 	}
+	rep.Summary, rep.Upgrade = sum, UpgradeOrder(rep.BackwardOK, rep.ForwardOK)
 	return []diag.Diagnostic{
 		{Severity: diag.Note, Rule: RuleSummary, Message: sum},
-		{Severity: diag.Note, Rule: RuleUpgradeOrder, Message: "upgrade order: " + UpgradeOrder(rep.BackwardOK, rep.ForwardOK)},
+		{Severity: diag.Note, Rule: RuleUpgradeOrder, Message: "upgrade order: " + rep.Upgrade},
 	}
 }
 
@@ -351,11 +449,34 @@ func element(in *Incompatibility, newIsReader bool) string {
 	return fmt.Sprintf("the %s of field %q of %q", what, f.Name, rec.FullName())
 }
 
+// placer decides where findings about elements of the earlier versions
+// point: at their declaration when it is in a file on disk whose text is
+// known, else at the file only.
+type placer struct{ sources diag.Sources }
+
+// onDisk reports whether sp is a line of an earlier file on disk.
+func (p *placer) onDisk(sp diag.Span) bool {
+	if !sp.Start.IsValid() || p == nil {
+		return false
+	}
+	_, ok := p.sources[sp.Start.File]
+	return ok
+}
+
+// declaredAt returns a related note that says where an earlier element was
+// declared, when that is a file on disk.
+func (p *placer) declaredAt(sp diag.Span, what string) []diag.Related {
+	if !p.onDisk(sp) {
+		return nil
+	}
+	return []diag.Related{{Span: sp, Message: what + " is declared here in {v}"}}
+}
+
 // describe turns an incompatibility into a finding, in the words of its
 // direction, at the new side's element.
-func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span) *finding {
+func describe(in *Incompatibility, dir Direction, fallback diag.Span, where *placer) *finding {
 	newIsReader := dir == BackwardDir
-	f := &finding{sev: diag.Error, rule: string(in.Kind), dir: dir.String(), subject: s.Name, path: in.Path}
+	f := &finding{sev: diag.Error, rule: string(in.Kind), dir: dir.String(), path: in.Path}
 	f.span = in.WriterSpan
 	if newIsReader {
 		f.span = in.ReaderSpan
@@ -363,7 +484,7 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 	if !f.span.IsValid() {
 		f.span = fallback
 	}
-	where := element(in, newIsReader)
+	elem := element(in, newIsReader)
 	switch in.Kind {
 	case FieldNoDefault:
 		field := quote(in.ReaderField.Name)
@@ -371,15 +492,32 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		if newIsReader {
 			f.msg = fmt.Sprintf("field %s of %s was added without a default", field, rec)
 			f.help = fmt.Sprintf("give %s a default value", field)
-		} else {
-			f.msg = fmt.Sprintf("field %s of %s was removed, and it has no default in {v}", field, rec)
-			f.help = "keep the field, or give it a default in a release first and remove it once every consumer has that release"
+			break
 		}
+		// The field is gone from the new record: point at the record, or
+		// at the field that took its name as an alias.
+		if sp := nameSpan(in.WriterRecord); sp.IsValid() {
+			f.span = sp
+		}
+		f.related = where.declaredAt(in.ReaderField.NameSpan, "field "+field)
+		if nf := renamedTo(in.WriterRecord, in.ReaderField.Name); nf != nil {
+			if nf.NameSpan.IsValid() {
+				f.span = nf.NameSpan
+			}
+			f.msg = fmt.Sprintf("field %s of %s was renamed to %q, a name {v} does not know, and {v} has no default for %s", field, rec, nf.Name, field)
+			f.help = "a rename with an alias is only BACKWARD compatible; in FORWARD or FULL mode keep the old field beside the new one until every consumer reads the new one"
+			break
+		}
+		f.msg = fmt.Sprintf("field %s of %s was removed, and it has no default in {v}", field, rec)
+		f.help = "keep the field, or give it a default in a release first and remove it once every consumer has that release"
 	case MissingEnumSymbols:
 		syms := quoteList(in.Symbols)
 		enum := quote(fullName(in.Reader))
 		if newIsReader {
 			f.rule = RuleEnumSymbolRemoved
+			if sp := nameSpan(in.Reader.Named); sp.IsValid() {
+				f.span = sp
+			}
 			f.msg = fmt.Sprintf("enum %s no longer has %s %s, which old data may hold", enum, symbolWord(in.Symbols), syms)
 			f.help = "keep the symbols (deprecate them in their doc), or give the enum a default symbol"
 		} else {
@@ -392,18 +530,24 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 			}
 		}
 	case TypeMismatch:
-		r, w := in.Reader.Name(), in.Writer.Name()
+		r, w := typeName(in.Reader), typeName(in.Writer)
+		f.help = promotionHelp(in.Reader.Kind, in.Writer.Kind, newIsReader)
 		switch {
 		case in.WriterBranch && newIsReader:
-			f.msg = fmt.Sprintf("%s is %s now and no longer accepts the %s that old data may hold", where, r, w)
+			f.msg = fmt.Sprintf("%s is %s now and no longer accepts the %s that old data may hold", elem, r, w)
+			if in.Writer.Kind == ir.Null {
+				f.help = "keep the field optional: old data holds nulls; to require a value, add a new field and deprecate this one"
+			}
 		case in.WriterBranch:
-			f.msg = fmt.Sprintf("%s may now hold %s, which {v} reads as %s and cannot", where, w, r)
+			f.msg = fmt.Sprintf("%s may now hold %s, which {v} reads as %s and cannot", elem, w, r)
+			if in.Writer.Kind == ir.Null {
+				f.help = "making a field optional is only BACKWARD compatible: deploy consumers first and check in BACKWARD mode, or add a new optional field"
+			}
 		case newIsReader:
-			f.msg = fmt.Sprintf("%s changed from %s to %s, which cannot read the old %s", where, w, r, w)
+			f.msg = fmt.Sprintf("%s changed from %s to %s, which cannot read the old %s", elem, w, r, w)
 		default:
-			f.msg = fmt.Sprintf("%s changed from %s to %s, which {v} cannot read as %s", where, r, w, r)
+			f.msg = fmt.Sprintf("%s changed from %s to %s, which {v} cannot read as %s", elem, r, w, r)
 		}
-		f.help = promotionHelp(in.Reader.Kind, in.Writer.Kind, newIsReader)
 	case NameMismatch:
 		kind := in.Reader.Kind.String()
 		if newIsReader {
@@ -421,12 +565,12 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		}
 		f.help = "a fixed's size cannot change; declare a new fixed type"
 	case MissingUnionBranch:
-		w := in.Writer.Name()
+		w := typeName(in.Writer)
 		if newIsReader {
-			f.msg = fmt.Sprintf("%s no longer accepts %s, which old data may hold", where, w)
+			f.msg = fmt.Sprintf("%s no longer accepts %s, which old data may hold", elem, w)
 			f.help = fmt.Sprintf("keep %s among the union's branches", w)
 		} else {
-			f.msg = fmt.Sprintf("%s may now hold %s, which the union of {v} does not accept", where, w)
+			f.msg = fmt.Sprintf("%s may now hold %s, which the union of {v} does not accept", elem, w)
 			f.help = "add the branch in a release that consumers get first, and write it only after that"
 		}
 	case AmbiguousField:
@@ -440,6 +584,80 @@ func describe(in *Incompatibility, dir Direction, s Subject, fallback diag.Span)
 		f.msg = in.Message()
 	}
 	return f
+}
+
+// describeRemoved is the finding for a top-level type the new schemas no
+// longer have. It points at the earlier declaration when that is a file on
+// disk, else at the earlier file (whose text at a git revision is not the
+// working tree's) and says where the type was.
+func describeRemoved(r Removed, subjects []Subject, where *placer) *finding {
+	sp := subjectSpan(Subject{New: r.Version.Type})
+	f := &finding{
+		sev: diag.Error, rule: RuleTypeRemoved, path: r.Name,
+		help: "to rename a type, keep the old full name in the new type's aliases; to retire it, acknowledge the removal",
+	}
+	if where.onDisk(sp) {
+		f.span = sp
+		f.msg = fmt.Sprintf("type %q of {v} is gone from the new schemas; its producers and consumers lose their schema", r.Name)
+	} else {
+		at := ""
+		if sp.Start.IsValid() {
+			at = " (declared at " + sp.Start.String() + " in {v})"
+		}
+		f.span = diag.Span{Start: diag.Pos{File: sp.Start.File}}
+		f.msg = fmt.Sprintf("type %q of {v} is gone from the new schemas%s; its producers and consumers lose their schema", r.Name, at)
+	}
+	// A new type of the same kind with no earlier version is likely its
+	// new name.
+	if t := r.Version.Type; t != nil && t.Named != nil {
+		var cands []string
+		for _, s := range subjects {
+			if len(s.Versions) == 0 && s.New != nil && s.New.Named != nil && s.New.Kind == t.Kind {
+				cands = append(cands, s.Name)
+			}
+		}
+		if len(cands) == 1 {
+			f.help = fmt.Sprintf("if %q is its new name, add %q to its aliases (@aliases(%q)); to retire the type, acknowledge the removal", cands[0], r.Name, r.Name)
+		}
+	}
+	return f
+}
+
+// renamedTo returns the field of rec that lists name among its aliases.
+func renamedTo(rec *ir.Named, name string) *ir.Field {
+	if rec == nil {
+		return nil
+	}
+	for _, f := range rec.Fields {
+		for _, a := range f.Aliases {
+			if a == name {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// nameSpan is where a named type's name is written, else its declaration.
+func nameSpan(n *ir.Named) diag.Span {
+	if n == nil {
+		return diag.Span{}
+	}
+	if n.NameSpan.IsValid() {
+		return n.NameSpan
+	}
+	return n.Span
+}
+
+// typeName names a type as messages show it: a custom domain type by its
+// wire type and its name, "string (acme.CourseKey)".
+func typeName(t *ir.Type) string {
+	if t != nil && t.Custom != nil {
+		wire := *t
+		wire.Custom = nil
+		return wire.Name() + " (" + t.Custom.FullName() + ")"
+	}
+	return t.Name()
 }
 
 func recName(n *ir.Named) string {
@@ -484,8 +702,8 @@ func promotionHelp(r, w ir.Kind, newIsReader bool) string {
 }
 
 // describeChange turns a strict change into a finding.
-func describeChange(c *Change, s Subject, fallback diag.Span) *finding {
-	f := &finding{rule: c.Rule, subject: s.Name, path: c.Path, span: c.Span}
+func describeChange(c *Change, fallback diag.Span) *finding {
+	f := &finding{rule: c.Rule, path: c.Path, span: c.Span}
 	if !f.span.IsValid() {
 		f.span = fallback
 	}

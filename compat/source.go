@@ -19,7 +19,6 @@ import (
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
-	"github.com/evc-dev/evc/ir"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
@@ -39,8 +38,14 @@ type SourceOptions struct {
 	Transitive bool
 	// Context bounds registry requests; nil means context.Background().
 	Context context.Context
-	// RegistryOpts are extra options for the registry client (auth, TLS).
+	// Registry holds the credentials and TLS files for registry:URL.
+	Registry RegistryAuth
+	// RegistryOpts are extra options for the registry client.
 	RegistryOpts []sr.ClientOpt
+	// Namespaces are the namespaces of the new top-level types. A registry
+	// source lists the subjects of these namespaces too, to report the
+	// types that are gone; nil reports none.
+	Namespaces []string
 }
 
 // ErrSource is wrapped by the errors LoadSource returns for a source it
@@ -163,7 +168,7 @@ func LoadHistory(dir string, l *diag.List) (*Earlier, error) {
 				continue
 			}
 			e.Add(name, Version{Label: "v" + strconv.Itoa(v.n), Type: f.Root})
-			e.Modes[name] = modeOfNamed(f.Root.Named, f)
+			e.Roots[name] = Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
 			if v == vs[len(vs)-1] {
 				for _, n := range f.Types {
 					e.All[n.FullName()] = n
@@ -172,10 +177,6 @@ func LoadHistory(dir string, l *diag.List) (*Earlier, error) {
 		}
 	}
 	return e, nil
-}
-
-func modeOfNamed(n *ir.Named, f *ir.File) Mode {
-	return ModeOf(Root{Named: n, File: f}, "", nil)
 }
 
 // NextHistoryVersion returns the path RecordHistory would write for the
@@ -307,101 +308,4 @@ func loadGit(ref string, opts SourceOptions, l *diag.List) (*Earlier, error) {
 		e.AddSchema(res.Schema, ref)
 	}
 	return e, nil
-}
-
-// loadRegistry reads the subjects of the new types from a Schema Registry.
-func loadRegistry(url string, opts SourceOptions, l *diag.List) (*Earlier, error) {
-	if url == "" {
-		return nil, fmt.Errorf("%w: registry: needs a URL, as in registry:http://localhost:8081", ErrSource)
-	}
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	cl, err := sr.NewClient(append([]sr.ClientOpt{sr.URLs(url)}, opts.RegistryOpts...)...)
-	if err != nil {
-		return nil, fmt.Errorf("%w: registry: %w", ErrSource, err)
-	}
-	e := NewEarlier(url)
-	seen := map[string]bool{}
-	for _, name := range opts.Names {
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
-		subject := name + opts.SubjectSuffix
-		versions, err := cl.SubjectVersions(ctx, subject)
-		if err != nil {
-			var re *sr.ResponseError
-			if errors.As(err, &re) && re.StatusCode == 404 {
-				continue // a new type: nothing registered yet
-			}
-			return nil, fmt.Errorf("%w: registry %s: subject %q: %w", ErrSource, url, subject, err)
-		}
-		sort.Ints(versions)
-		if !opts.Transitive && len(versions) > 1 {
-			versions = versions[len(versions)-1:]
-		}
-		for _, v := range versions {
-			ss, err := cl.SchemaByVersion(ctx, subject, v)
-			if err != nil {
-				return nil, fmt.Errorf("%w: registry %s: subject %q version %d: %w", ErrSource, url, subject, v, err)
-			}
-			if ss.Type != sr.TypeAvro {
-				return nil, fmt.Errorf("%w: registry %s: subject %q version %d is %s, not Avro", ErrSource, url, subject, v, ss.Type)
-			}
-			file := "registry:" + subject + "/versions/" + strconv.Itoa(v)
-			lookup, err := registryRefs(ctx, cl, ss.References, l, 0)
-			if err != nil {
-				return nil, fmt.Errorf("%w: registry %s: subject %q version %d: %w", ErrSource, url, subject, v, err)
-			}
-			f := avsc.Read(file, []byte(ss.Schema.Schema), l, lookup)
-			if f == nil || f.Root == nil {
-				continue
-			}
-			e.Add(name, Version{Label: "registry version " + strconv.Itoa(v), Type: f.Root})
-			for _, n := range f.Types {
-				e.All[n.FullName()] = n
-			}
-		}
-	}
-	return e, nil
-}
-
-// registryRefs reads the schemas a registered schema references and returns
-// a lookup over their named types.
-func registryRefs(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, l *diag.List, depth int) (func(string) *ir.Named, error) {
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	if depth > 32 {
-		return nil, errors.New("schema references nest too deep")
-	}
-	types := map[string]*ir.Named{}
-	for _, ref := range refs {
-		ss, err := cl.SchemaByVersion(ctx, ref.Subject, ref.Version)
-		if err != nil {
-			return nil, fmt.Errorf("reference %q: %w", ref.Name, err)
-		}
-		inner, err := registryRefs(ctx, cl, ss.References, l, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		lookup := func(n string) *ir.Named {
-			if t := types[n]; t != nil {
-				return t
-			}
-			if inner != nil {
-				return inner(n)
-			}
-			return nil
-		}
-		f := avsc.Read("registry:"+ref.Subject+"/versions/"+strconv.Itoa(ss.Version), []byte(ss.Schema.Schema), l, lookup)
-		if f != nil {
-			for _, n := range f.Types {
-				types[n.FullName()] = n
-			}
-		}
-	}
-	return func(n string) *ir.Named { return types[n] }, nil
 }

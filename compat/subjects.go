@@ -73,30 +73,57 @@ func Roots(s *ir.Schema) []Root {
 	return out
 }
 
+// ModeRules decide the mode of each top-level type. From the most to the
+// least specific: Override (the --mode flag), the type's @compat in the IDL,
+// Types (the config file's per-type modes), the file's option compat in the
+// IDL, Default (the config file's mode), and DefaultMode.
+type ModeRules struct {
+	Override Mode
+	Types    map[string]Mode
+	Default  Mode
+}
+
+// Of returns the mode that applies to r. A mode in the IDL that is not one
+// is reported to l (when l is not nil) and skipped.
+func (mr ModeRules) Of(r Root, l *diag.List) Mode {
+	if mr.Override != "" {
+		return mr.Override
+	}
+	if m := idlMode(compatOf(r.Named), namedSpan(r.Named), l); m != "" {
+		return m
+	}
+	if m := mr.Types[r.Name]; m != "" {
+		return m
+	}
+	if m := idlMode(fileCompat(r.File), diag.Span{Start: diag.Pos{File: filePath(r.File)}}, l); m != "" {
+		return m
+	}
+	if mr.Default != "" {
+		return mr.Default
+	}
+	return DefaultMode
+}
+
 // ModeOf returns the mode that applies to a root: override when it is set,
 // else the type's own @compat, else its file's, else DefaultMode. A mode in
 // the IDL that is not one is reported to l.
 func ModeOf(r Root, override Mode, l *diag.List) Mode {
-	if override != "" {
-		return override
+	return ModeRules{Override: override}.Of(r, l)
+}
+
+// idlMode parses a mode written in the IDL, "" when none is.
+func idlMode(s string, sp diag.Span, l *diag.List) Mode {
+	if s == "" {
+		return ""
 	}
-	for _, m := range []struct {
-		s  string
-		sp diag.Span
-	}{{compatOf(r.Named), namedSpan(r.Named)}, {fileCompat(r.File), diag.Span{Start: diag.Pos{File: filePath(r.File)}}}} {
-		if m.s == "" {
-			continue
+	mode, err := ParseMode(s)
+	if err != nil {
+		if l != nil {
+			l.Errorf(sp, "unknown compatibility mode %q", s).Help = modeHelp
 		}
-		mode, err := ParseMode(m.s)
-		if err != nil {
-			if l != nil {
-				l.Errorf(m.sp, "unknown compatibility mode %q", m.s).Help = "use one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"
-			}
-			continue
-		}
-		return mode
+		return ""
 	}
-	return DefaultMode
+	return mode
 }
 
 func compatOf(n *ir.Named) string {
@@ -135,9 +162,10 @@ type Earlier struct {
 	Versions map[string][]Version
 	// Order is the Root names in the order the source gave them.
 	Order []string
-	// Modes are the modes the earlier versions set for their types in the
-	// IDL, by name, used for removed types.
-	Modes map[string]Mode
+	// Roots are the latest earlier version of each top-level type, by name:
+	// the mode of a removed type is decided from them (its IDL's @compat and
+	// option compat).
+	Roots map[string]Root
 	// All indexes every named type of the latest earlier versions, top-level
 	// or not, by full name: a type that became top-level is compared with
 	// its earlier nested self.
@@ -148,7 +176,7 @@ type Earlier struct {
 
 // NewEarlier returns an empty Earlier labelled label.
 func NewEarlier(label string) *Earlier {
-	return &Earlier{Label: label, Versions: map[string][]Version{}, Modes: map[string]Mode{}, All: map[string]*ir.Named{}, Sources: diag.Sources{}}
+	return &Earlier{Label: label, Versions: map[string][]Version{}, Roots: map[string]Root{}, All: map[string]*ir.Named{}, Sources: diag.Sources{}}
 }
 
 // Add appends a version of the type called name.
@@ -164,7 +192,7 @@ func (e *Earlier) Add(name string, v Version) {
 func (e *Earlier) AddSchema(s *ir.Schema, label string) {
 	for _, r := range Roots(s) {
 		e.Add(r.Name, Version{Label: label, Type: r.Type})
-		e.Modes[r.Name] = ModeOf(r, "", nil)
+		e.Roots[r.Name] = r
 	}
 	for _, n := range s.Types {
 		e.All[n.FullName()] = n
@@ -173,12 +201,12 @@ func (e *Earlier) AddSchema(s *ir.Schema, label string) {
 
 // Match pairs the new top-level types with their earlier versions, by full
 // name and through the new types' aliases, and lists the earlier top-level
-// types that are gone. override, when set, is the mode for every type.
-// Invalid modes in the IDL are reported to l.
-func Match(roots []Root, newSchema *ir.Schema, old *Earlier, override Mode, l *diag.List) (subjects []Subject, removed []Removed) {
+// types that are gone. rules decide each type's mode (a removed type's from
+// its earlier IDL). Invalid modes in the IDL are reported to l.
+func Match(roots []Root, newSchema *ir.Schema, old *Earlier, rules ModeRules, l *diag.List) (subjects []Subject, removed []Removed) {
 	matched := map[string]bool{}
 	for _, r := range roots {
-		s := Subject{Name: r.Name, File: filePath(r.File), New: r.Type, Mode: ModeOf(r, override, l)}
+		s := Subject{Name: r.Name, File: filePath(r.File), New: r.Type, Mode: rules.Of(r, l)}
 		keys := []string{}
 		if r.Named != nil {
 			keys = append(keys, r.Named.Aliases...)
@@ -219,14 +247,11 @@ func Match(roots []Root, newSchema *ir.Schema, old *Earlier, override Mode, l *d
 			continue
 		}
 		vs := old.Versions[name]
-		mode := old.Modes[name]
-		if override != "" {
-			mode = override
+		r, ok := old.Roots[name]
+		if !ok {
+			r = Root{Name: name}
 		}
-		if mode == "" {
-			mode = DefaultMode
-		}
-		removed = append(removed, Removed{Name: name, Mode: mode, Version: vs[len(vs)-1]})
+		removed = append(removed, Removed{Name: name, Mode: rules.Of(r, nil), Version: vs[len(vs)-1]})
 	}
 	return subjects, removed
 }

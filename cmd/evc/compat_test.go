@@ -45,6 +45,9 @@ func TestCompat_Cases(t *testing.T) {
 				}
 			}
 			t.Chdir(abs)
+			// The cases live in evc's own repository: keep git from finding
+			// it, so that --format github paths stay relative to the case.
+			t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(abs))
 			var stdout, stderr bytes.Buffer
 			code := run(args, strings.NewReader(""), &stdout, &stderr)
 			golden.Check(t, filepath.Join(abs, "stdout.golden"), stdout.Bytes())
@@ -54,30 +57,130 @@ func TestCompat_Cases(t *testing.T) {
 	}
 }
 
-// TestCompat_JSONIsValid checks that --format json writes one JSON array
-// holding every finding and the closing notes.
-func TestCompat_JSONIsValid(t *testing.T) {
+// compatJSON is the JSON report's schema as docs/evolution.md documents it;
+// decoding with unknown fields disallowed holds the output to it.
+type compatJSON struct {
+	Version      int    `json:"version"`
+	Compatible   bool   `json:"compatible"`
+	Summary      string `json:"summary"`
+	UpgradeOrder string `json:"upgrade_order"`
+	Backward     bool   `json:"backward_compatible"`
+	Forward      bool   `json:"forward_compatible"`
+	Counts       struct {
+		Checked      int `json:"checked"`
+		Errors       int `json:"errors"`
+		Strict       int `json:"strict"`
+		Acknowledged int `json:"acknowledged"`
+		Warnings     int `json:"warnings"`
+	} `json:"counts"`
+	Types []struct {
+		Name     string   `json:"name"`
+		Mode     string   `json:"mode"`
+		File     string   `json:"file"`
+		Versions []string `json:"versions"`
+	} `json:"types"`
+	Findings []struct {
+		Severity     string   `json:"severity"`
+		Rule         string   `json:"rule"`
+		Direction    string   `json:"direction"`
+		Types        []string `json:"types"`
+		Modes        []string `json:"modes"`
+		Path         string   `json:"path"`
+		Versions     []string `json:"versions"`
+		File         string   `json:"file"`
+		Line         int      `json:"line"`
+		Column       int      `json:"column"`
+		EndLine      int      `json:"end_line"`
+		EndColumn    int      `json:"end_column"`
+		Message      string   `json:"message"`
+		Help         string   `json:"help"`
+		Acknowledged bool     `json:"acknowledged"`
+		Reason       string   `json:"reason"`
+		Related      []struct {
+			File      string `json:"file"`
+			Line      int    `json:"line"`
+			Column    int    `json:"column"`
+			EndLine   int    `json:"end_line"`
+			EndColumn int    `json:"end_column"`
+			Message   string `json:"message"`
+		} `json:"related"`
+	} `json:"findings"`
+}
+
+// decodeCompatJSON decodes a JSON report strictly: every key must be one
+// the schema documents, and every documented key must be there.
+func decodeCompatJSON(t *testing.T, data []byte) compatJSON {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r compatJSON
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("not the documented JSON report: %v\n%s", err, data)
+	}
+	// Every key is always present: lists are [] rather than null or absent.
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"version", "compatible", "summary", "upgrade_order", "backward_compatible", "forward_compatible", "counts", "types", "findings"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("key %q missing", k)
+		}
+	}
+	for _, f := range raw["findings"].([]any) {
+		for _, k := range []string{"severity", "rule", "direction", "types", "modes", "path", "versions", "file", "line", "column", "end_line", "end_column", "message", "help", "acknowledged", "reason", "related"} {
+			v, ok := f.(map[string]any)[k]
+			if !ok || v == nil {
+				t.Errorf("finding key %q missing or null: %v", k, f)
+			}
+		}
+	}
+	return r
+}
+
+// TestCompat_JSONSchema checks that --format json writes one object of the
+// documented schema, with every finding and the closing notes, and that
+// the example in docs/evolution.md is of the same schema.
+func TestCompat_JSONSchema(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/evolution.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir("testdata/compat/full_json")
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"compat", "--mode", "FULL", "--format", "json", "--against", "old", "new"}, nil, &stdout, &stderr); code != exitSchema {
 		t.Fatalf("exit %d, want %d; stderr: %s", code, exitSchema, stderr.String())
 	}
-	var ds []struct {
-		Severity, File, Rule, Message string
-		Line                          int
+	r := decodeCompatJSON(t, stdout.Bytes())
+	if r.Version != 1 || r.Compatible || r.Counts.Errors != len(r.Findings) || r.Counts.Checked != 1 {
+		t.Errorf("report: version %d, compatible %v, %d errors for %d findings, %d checked", r.Version, r.Compatible, r.Counts.Errors, len(r.Findings), r.Counts.Checked)
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &ds); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, stdout.String())
+	if !strings.HasPrefix(r.UpgradeOrder, "none is safe") || r.Backward || r.Forward {
+		t.Errorf("upgrade order %q, backward %v, forward %v", r.UpgradeOrder, r.Backward, r.Forward)
 	}
 	rules := map[string]int{}
-	for _, d := range ds {
-		rules[d.Rule]++
-	}
-	for _, r := range []string{"FIELD_NO_DEFAULT", "ENUM_SYMBOL_ADDED", "TYPE_MISMATCH", "UPGRADE_ORDER"} {
-		if rules[r] == 0 {
-			t.Errorf("no %s in the JSON report: %v", r, rules)
+	for _, f := range r.Findings {
+		rules[f.Rule]++
+		if f.File == "" || f.Line == 0 || f.Direction == "" || len(f.Types) != 1 || len(f.Modes) != 1 || f.Modes[0] != "FULL" {
+			t.Errorf("finding without place, direction, type or mode: %+v", f)
+		}
+		if strings.HasSuffix(f.Message, "]") {
+			t.Errorf("message ends with the rule id: %q", f.Message)
 		}
 	}
+	for _, want := range []string{"FIELD_NO_DEFAULT", "ENUM_SYMBOL_ADDED", "TYPE_MISMATCH"} {
+		if rules[want] == 0 {
+			t.Errorf("no %s in the JSON report: %v", want, rules)
+		}
+	}
+
+	// The documented example.
+	_, after, ok := strings.Cut(string(doc), "<!-- json-report-example -->\n```json\n")
+	if !ok {
+		t.Fatal("docs/evolution.md has no JSON report example (<!-- json-report-example --> then a json block)")
+	}
+	example, _, _ := strings.Cut(after, "```")
+	decodeCompatJSON(t, []byte(example))
 }
 
 // gitRun runs git in dir, failing the test on error.

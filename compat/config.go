@@ -1,0 +1,310 @@
+package compat
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/evc-dev/evc/diag"
+)
+
+// ConfigFile is the configuration file evc compat reads from the current
+// directory when no other is named.
+const ConfigFile = "evc.json"
+
+// Config is the "compat" section of an evc.json file:
+//
+//	{
+//	  "compat": {
+//	    "mode": "FORWARD",
+//	    "types": {"acme.AuditLog": "NONE", "acme.UserCreated": "FULL_TRANSITIVE"},
+//	    "against": "git:origin/main",
+//	    "ack_file": "schemas/evc-compat-ack.json",
+//	    "registry": {
+//	      "url": "https://registry.example.com",
+//	      "subject_suffix": "-value",
+//	      "namespaces": ["acme.billing"],
+//	      "ca_file": "certs/ca.pem",
+//	      "cert_file": "certs/client.pem",
+//	      "key_file": "certs/client-key.pem"
+//	    }
+//	  }
+//	}
+//
+// Every key is optional. Paths are relative to the file's folder. The file
+// holds no credentials: they come from flags or the environment.
+type Config struct {
+	// File is the path of the file, as given.
+	File string
+	// Mode is the default mode of the types the IDL sets none for.
+	Mode     Mode
+	ModeSpan diag.Span
+	// Types are modes for single top-level types, by full name; the IDL's
+	// @compat on the type overrides them.
+	Types     map[string]Mode
+	TypeSpans map[string]diag.Span
+	// Against is the default SOURCE, used when --against is not given.
+	Against     string
+	AgainstSpan diag.Span
+	// AckFile is the file of acknowledged breaks, relative to the current
+	// directory (resolved from the config file's folder).
+	AckFile string
+	// Registry configures registry:URL sources.
+	Registry RegistryConfig
+}
+
+// RegistryConfig is the "registry" object of the compat section.
+type RegistryConfig struct {
+	// URL is the registry's base URL, used by --against registry (with no
+	// URL). It must not hold credentials.
+	URL string
+	// SubjectSuffix is appended to a type's full name to make its subject.
+	SubjectSuffix string
+	// Namespaces are the namespaces whose subjects the checked PATHs own:
+	// a subject of one of them that no new type names is a removed type.
+	// NamespacesSet says the file set them (an empty list reports no
+	// removed types); by default they are the new top-level types'.
+	Namespaces    []string
+	NamespacesSet bool
+	// CAFile, CertFile and KeyFile are PEM files for TLS: the roots to
+	// trust, and a client certificate and its key. Relative to the current
+	// directory (resolved from the config file's folder).
+	CAFile, CertFile, KeyFile string
+}
+
+// ParseConfig reads an evc.json file. Problems are reported to l at their
+// position in the file; the result is nil when there were any.
+func ParseConfig(file string, src []byte, l *diag.List) *Config {
+	p := &configParser{file: file, src: src, l: l, dec: json.NewDecoder(bytes.NewReader(src))}
+	c := &Config{File: file, Types: map[string]Mode{}, TypeSpans: map[string]diag.Span{}}
+	base := path.Dir(strings.ReplaceAll(file, "\\", "/"))
+	rel := func(p string) string {
+		if p == "" || path.IsAbs(p) || base == "." {
+			return p
+		}
+		return path.Join(base, p)
+	}
+	ok := p.object("", func(key string, at diag.Span) bool {
+		if key != "compat" {
+			p.errorf(at, "unknown section %q", key).Help = `evc.json has one section, "compat"`
+			return false
+		}
+		return p.object("compat", func(key string, at diag.Span) bool {
+			switch key {
+			case "mode":
+				s, sp, ok := p.str(key)
+				if !ok {
+					return false
+				}
+				m, ok := p.mode(s, sp)
+				c.Mode, c.ModeSpan = m, sp
+				return ok
+			case "types":
+				return p.object(key, func(name string, at diag.Span) bool {
+					s, sp, ok := p.str(name)
+					if !ok {
+						return false
+					}
+					m, ok := p.mode(s, sp)
+					if _, dup := c.Types[name]; dup {
+						p.errorf(at, "type %q is listed twice", name)
+						return false
+					}
+					c.Types[name], c.TypeSpans[name] = m, sp
+					return ok
+				})
+			case "against":
+				s, sp, ok := p.str(key)
+				c.Against, c.AgainstSpan = s, sp
+				return ok
+			case "ack_file":
+				s, _, ok := p.str(key)
+				c.AckFile = rel(s)
+				return ok
+			case "registry":
+				return p.object(key, func(key string, at diag.Span) bool {
+					if key == "namespaces" {
+						list, ok := p.strs(key)
+						c.Registry.Namespaces, c.Registry.NamespacesSet = list, true
+						return ok
+					}
+					s, sp, ok := p.str(key)
+					if !ok {
+						return false
+					}
+					switch key {
+					case "url":
+						if strings.Contains(s, "@") {
+							p.errorf(sp, "the registry URL must not hold credentials").Help = "set EVC_REGISTRY_USER and EVC_REGISTRY_PASSWORD (or EVC_REGISTRY_TOKEN) in the environment instead"
+							return false
+						}
+						c.Registry.URL = s
+					case "subject_suffix":
+						c.Registry.SubjectSuffix = s
+					case "ca_file":
+						c.Registry.CAFile = rel(s)
+					case "cert_file":
+						c.Registry.CertFile = rel(s)
+					case "key_file":
+						c.Registry.KeyFile = rel(s)
+					default:
+						p.errorf(at, "unknown key %q in \"registry\"", key).Help = "the keys are url, subject_suffix, namespaces, ca_file, cert_file and key_file"
+						return false
+					}
+					return true
+				})
+			}
+			p.errorf(at, "unknown key %q in \"compat\"", key).Help = "the keys are mode, types, against, ack_file and registry"
+			return false
+		})
+	})
+	if !ok {
+		return nil
+	}
+	if _, err := p.dec.Token(); err != io.EOF {
+		p.errorf(p.at(skipSpace(src, p.dec.InputOffset())), "unexpected data after the object")
+		return nil
+	}
+	if c.Registry.CertFile != "" && c.Registry.KeyFile == "" || c.Registry.CertFile == "" && c.Registry.KeyFile != "" {
+		p.errorf(p.at(0), "registry: cert_file and key_file go together")
+		return nil
+	}
+	return c
+}
+
+// TypeNames returns the names of the per-type modes, sorted.
+func (c *Config) TypeNames() []string {
+	names := make([]string, 0, len(c.Types))
+	for n := range c.Types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// configParser walks an evc.json file token by token, so that every problem
+// has a position.
+type configParser struct {
+	file string
+	src  []byte
+	l    *diag.List
+	dec  *json.Decoder
+	bad  bool
+}
+
+func (p *configParser) at(off int64) diag.Span { return diag.At(offsetPos(p.file, p.src, int(off))) }
+
+func (p *configParser) errorf(sp diag.Span, format string, args ...any) *diag.Diagnostic {
+	p.bad = true
+	return p.l.Errorf(sp, format, args...)
+}
+
+// syntax reports a JSON syntax error where the decoder stopped.
+func (p *configParser) syntax(err error) bool {
+	off := p.dec.InputOffset()
+	if se, ok := err.(*json.SyntaxError); ok {
+		off = se.Offset
+	}
+	msg := err.Error()
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		msg = "unexpected end of file"
+		off = int64(len(p.src))
+	}
+	p.errorf(p.at(off), "%s", msg)
+	return false
+}
+
+// object reads a JSON object and calls each for every key, with the key's
+// position; the callback reads the value. It returns false after a problem.
+func (p *configParser) object(name string, each func(key string, at diag.Span) bool) bool {
+	start := skipSpace(p.src, p.dec.InputOffset())
+	tok, err := p.dec.Token()
+	if err != nil {
+		return p.syntax(err)
+	}
+	if tok != json.Delim('{') {
+		what := "the file"
+		if name != "" {
+			what = fmt.Sprintf("%q", name)
+		}
+		p.errorf(p.at(start), "%s must be a JSON object", what)
+		return false
+	}
+	for p.dec.More() {
+		off := skipSpace(p.src, p.dec.InputOffset())
+		tok, err := p.dec.Token()
+		if err != nil {
+			return p.syntax(err)
+		}
+		key, _ := tok.(string)
+		if !each(key, p.at(off)) {
+			return false
+		}
+	}
+	if _, err := p.dec.Token(); err != nil {
+		return p.syntax(err)
+	}
+	return true
+}
+
+// str reads a string value.
+func (p *configParser) str(key string) (string, diag.Span, bool) {
+	off := skipSpace(p.src, p.dec.InputOffset())
+	sp := p.at(off)
+	tok, err := p.dec.Token()
+	if err != nil {
+		return "", sp, p.syntax(err)
+	}
+	s, ok := tok.(string)
+	if !ok {
+		p.errorf(sp, "%q must be a string", key)
+		return "", sp, false
+	}
+	return s, sp, true
+}
+
+// strs reads an array of strings.
+func (p *configParser) strs(key string) ([]string, bool) {
+	off := skipSpace(p.src, p.dec.InputOffset())
+	tok, err := p.dec.Token()
+	if err != nil {
+		return nil, p.syntax(err)
+	}
+	if tok != json.Delim('[') {
+		p.errorf(p.at(off), "%q must be an array of strings", key)
+		return nil, false
+	}
+	list := []string{}
+	for p.dec.More() {
+		off := skipSpace(p.src, p.dec.InputOffset())
+		tok, err := p.dec.Token()
+		if err != nil {
+			return nil, p.syntax(err)
+		}
+		s, ok := tok.(string)
+		if !ok {
+			p.errorf(p.at(off), "%q must be an array of strings", key)
+			return nil, false
+		}
+		list = append(list, s)
+	}
+	if _, err := p.dec.Token(); err != nil {
+		return nil, p.syntax(err)
+	}
+	return list, true
+}
+
+func (p *configParser) mode(s string, sp diag.Span) (Mode, bool) {
+	m, err := ParseMode(s)
+	if err != nil {
+		p.errorf(sp, "unknown compatibility mode %q", s).Help = modeHelp
+		return "", false
+	}
+	return m, true
+}
+
+const modeHelp = "use one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"

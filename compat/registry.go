@@ -1,0 +1,289 @@
+package compat
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	neturl "net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/evc-dev/evc/compiler/avsc"
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/ir"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// RegistryAuth holds what a registry:URL source needs to authenticate and
+// to trust the registry: basic auth (User and Password) or a bearer Token,
+// and PEM files for TLS. Its String and GoString never show the secrets,
+// and no error LoadSource returns holds them.
+type RegistryAuth struct {
+	User, Password string
+	Token          string
+	// CAFile holds the certificates of the authorities to trust, instead of
+	// the system's; CertFile and KeyFile a client certificate and its key.
+	CAFile, CertFile, KeyFile string
+}
+
+// String describes the authentication without its secrets.
+func (a RegistryAuth) String() string {
+	var parts []string
+	switch {
+	case a.Token != "":
+		parts = append(parts, "bearer token")
+	case a.User != "" || a.Password != "":
+		parts = append(parts, "basic auth")
+	}
+	if a.CAFile != "" {
+		parts = append(parts, "CA "+a.CAFile)
+	}
+	if a.CertFile != "" {
+		parts = append(parts, "client certificate "+a.CertFile)
+	}
+	if len(parts) == 0 {
+		return "no authentication"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// GoString is String, so that %#v shows no secret either.
+func (a RegistryAuth) GoString() string { return "compat.RegistryAuth{" + a.String() + "}" }
+
+// clientOpts returns the registry client options that apply a.
+func (a RegistryAuth) clientOpts() ([]sr.ClientOpt, error) {
+	var opts []sr.ClientOpt
+	basic := a.User != "" || a.Password != ""
+	if basic && a.Token != "" {
+		return nil, errors.New("both basic auth and a bearer token are set; use one")
+	}
+	if basic {
+		opts = append(opts, sr.BasicAuth(a.User, a.Password))
+	}
+	if a.Token != "" {
+		opts = append(opts, sr.BearerToken(a.Token))
+	}
+	if a.CAFile == "" && a.CertFile == "" && a.KeyFile == "" {
+		return opts, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if a.CAFile != "" {
+		pem, err := os.ReadFile(a.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", a.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	if (a.CertFile == "") != (a.KeyFile == "") {
+		return nil, errors.New("a client certificate needs both a certificate file and a key file")
+	}
+	if a.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(a.CertFile, a.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate %s and key %s: %w", a.CertFile, a.KeyFile, err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = cfg
+	return append(opts, sr.HTTPClient(&http.Client{Transport: tr})), nil
+}
+
+// registryURL parses a registry URL, takes credentials out of it, and
+// returns the URL to use and the one to show.
+func registryURL(raw string) (use string, user *neturl.Userinfo, err error) {
+	if !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := neturl.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		// Neither the URL nor the parser's error is shown: either may
+		// hold a password.
+		return "", nil, errors.New("the registry URL is not an http(s) URL")
+	}
+	user, u.User = u.User, nil
+	return u.String(), user, nil
+}
+
+// loadRegistry reads the subjects of the new types from a Schema Registry,
+// and, for the types that are gone, the subjects of their namespaces.
+func loadRegistry(raw string, opts SourceOptions, l *diag.List) (*Earlier, error) {
+	if raw == "" {
+		return nil, fmt.Errorf("%w: registry: needs a URL, as in registry:http://localhost:8081", ErrSource)
+	}
+	url, user, err := registryURL(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: registry: %w", ErrSource, err)
+	}
+	auth := opts.Registry
+	if user != nil && auth.User == "" && auth.Password == "" && auth.Token == "" {
+		auth.User = user.Username()
+		auth.Password, _ = user.Password()
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	authOpts, err := auth.clientOpts()
+	if err != nil {
+		return nil, fmt.Errorf("%w: registry %s: %w", ErrSource, url, err)
+	}
+	cl, err := sr.NewClient(append(append([]sr.ClientOpt{sr.URLs(url)}, authOpts...), opts.RegistryOpts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: registry %s: %w", ErrSource, url, err)
+	}
+	fail := func(what string, err error) error {
+		var re *sr.ResponseError
+		if errors.As(err, &re) {
+			switch re.StatusCode {
+			case http.StatusUnauthorized:
+				return fmt.Errorf("%w: registry %s: %s: not authenticated (401): set EVC_REGISTRY_USER and EVC_REGISTRY_PASSWORD, or EVC_REGISTRY_TOKEN", ErrSource, url, what)
+			case http.StatusForbidden:
+				return fmt.Errorf("%w: registry %s: %s: access denied (403) with %s", ErrSource, url, what, auth)
+			}
+		}
+		return fmt.Errorf("%w: registry %s: %s: %w", ErrSource, url, what, err)
+	}
+	e := NewEarlier(url)
+	seen := map[string]bool{}
+	// read adds the versions of one subject as the type called name; for a
+	// subject found by listing (check), a schema of another name is not
+	// one of RecordNameStrategy and is skipped.
+	read := func(name, subject string, versions []int, check bool) error {
+		for _, v := range versions {
+			what := fmt.Sprintf("subject %q version %d", subject, v)
+			ss, err := cl.SchemaByVersion(ctx, subject, v)
+			if err != nil {
+				return fail(what, err)
+			}
+			if ss.Type != sr.TypeAvro {
+				if check {
+					return nil
+				}
+				return fmt.Errorf("%w: registry %s: %s is %s, not Avro", ErrSource, url, what, ss.Type)
+			}
+			file := "registry:" + subject + "/versions/" + strconv.Itoa(v)
+			lookup, err := registryRefs(ctx, cl, ss.References, l, 0)
+			if err != nil {
+				return fail(what, err)
+			}
+			var fl diag.List
+			f := avsc.Read(file, []byte(ss.Schema.Schema), &fl, lookup)
+			if check && (f == nil || f.Root == nil || f.Root.Named == nil || f.Root.Named.FullName() != name || fl.HasErrors()) {
+				return nil
+			}
+			l.Merge(&fl)
+			if f == nil || f.Root == nil {
+				continue
+			}
+			e.Add(name, Version{Label: "registry version " + strconv.Itoa(v), Type: f.Root})
+			e.Roots[name] = Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
+			for _, n := range f.Types {
+				e.All[n.FullName()] = n
+			}
+		}
+		return nil
+	}
+	for _, name := range opts.Names {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		subject := name + opts.SubjectSuffix
+		versions, err := cl.SubjectVersions(ctx, subject)
+		if err != nil {
+			var re *sr.ResponseError
+			if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
+				continue // a new type: nothing registered yet
+			}
+			return nil, fail(fmt.Sprintf("subject %q", subject), err)
+		}
+		sort.Ints(versions)
+		if !opts.Transitive && len(versions) > 1 {
+			versions = versions[len(versions)-1:]
+		}
+		if err := read(name, subject, versions, false); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts.Namespaces) == 0 {
+		return e, nil
+	}
+	// The subjects of the same namespaces that the new types do not name
+	// are types that are gone.
+	owned := map[string]bool{}
+	for _, ns := range opts.Namespaces {
+		owned[ns] = true
+	}
+	subjects, err := cl.Subjects(ctx)
+	if err != nil {
+		return nil, fail("listing subjects", err)
+	}
+	sort.Strings(subjects)
+	for _, subject := range subjects {
+		name, ok := strings.CutSuffix(subject, opts.SubjectSuffix)
+		if !ok || name == "" || seen[name] {
+			continue
+		}
+		if ns, _ := ir.SplitName(name); !owned[ns] {
+			continue
+		}
+		seen[name] = true
+		versions, err := cl.SubjectVersions(ctx, subject)
+		if err != nil || len(versions) == 0 {
+			continue // deleted meanwhile
+		}
+		sort.Ints(versions)
+		if err := read(name, subject, versions[len(versions)-1:], true); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// registryRefs reads the schemas a registered schema references and returns
+// a lookup over their named types.
+func registryRefs(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, l *diag.List, depth int) (func(string) *ir.Named, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	if depth > 32 {
+		return nil, errors.New("schema references nest too deep")
+	}
+	types := map[string]*ir.Named{}
+	for _, ref := range refs {
+		ss, err := cl.SchemaByVersion(ctx, ref.Subject, ref.Version)
+		if err != nil {
+			return nil, fmt.Errorf("reference %q: %w", ref.Name, err)
+		}
+		inner, err := registryRefs(ctx, cl, ss.References, l, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		lookup := func(n string) *ir.Named {
+			if t := types[n]; t != nil {
+				return t
+			}
+			if inner != nil {
+				return inner(n)
+			}
+			return nil
+		}
+		f := avsc.Read("registry:"+ref.Subject+"/versions/"+strconv.Itoa(ss.Version), []byte(ss.Schema.Schema), l, lookup)
+		if f != nil {
+			for _, n := range f.Types {
+				types[n.FullName()] = n
+			}
+		}
+	}
+	return func(n string) *ir.Named { return types[n] }, nil
+}
