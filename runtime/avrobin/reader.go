@@ -22,11 +22,11 @@ const maxZeroSizeItems = 1 << 20
 type Reader struct {
 	src []byte
 	off int
-	// own is a copy of src[base:], made at the first string or bytes value
-	// that is not aliased, from which every later one is sliced.
+	// own is what strings and bytes are sliced from: own[i] is src[base+i].
+	// An alias Reader starts with own = src; a copying one makes own a copy
+	// of src[base:] at its first string or bytes value.
 	own   []byte
 	base  int
-	alias bool
 	depth int
 	zero  int
 }
@@ -38,7 +38,7 @@ func NewReader(src []byte) Reader { return Reader{src: src} }
 // NewAliasReader returns a Reader of src whose strings and bytes values alias
 // src: decoding allocates nothing for them, and src must not be modified
 // while any value decoded from it is in use.
-func NewAliasReader(src []byte) Reader { return Reader{src: src, alias: true} }
+func NewAliasReader(src []byte) Reader { return Reader{src: src, own: src} }
 
 // Offset returns how many bytes of the input have been read.
 func (r *Reader) Offset() int { return r.off }
@@ -167,13 +167,11 @@ func (r *Reader) readLen() (int, error) {
 	return int(n), nil
 }
 
-// span returns the n bytes at the offset, from the copy or the input.
+// span returns the n bytes at the offset, from own, making own first if it
+// is not made yet.
 func (r *Reader) span(n int) []byte {
 	start := r.off
 	r.off += n
-	if r.alias {
-		return r.src[start:r.off:r.off]
-	}
 	if r.own == nil {
 		r.own = append([]byte(nil), r.src[start:]...)
 		r.base = start
@@ -184,6 +182,15 @@ func (r *Reader) span(n int) []byte {
 // ReadString reads an Avro string. The string is sliced from the Reader's
 // copy of the input, or from the input itself for an alias Reader.
 func (r *Reader) ReadString() (string, error) {
+	// Fast path: a short length prefix, and own already made.
+	if i := r.off; i < len(r.src) && r.own != nil {
+		if b := r.src[i]; b&0x81 == 0 && b != 0 {
+			if end := i + 1 + int(b>>1); end <= len(r.src) {
+				r.off = end
+				return unsafe.String(&r.own[i+1-r.base], end-i-1), nil
+			}
+		}
+	}
 	n, err := r.readLen()
 	if err != nil || n == 0 {
 		return "", err
