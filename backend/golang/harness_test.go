@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -173,12 +172,4 @@ func (h *harness) run() map[string]harnessResult {
 		results[r.Name] = r
 	}
 	return results
-}
-
-func unquote(s string) string {
-	u, err := strconv.Unquote(s)
-	if err != nil {
-		return s
-	}
-	return u
 }
