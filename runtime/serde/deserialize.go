@@ -18,11 +18,10 @@ var errNilMessage = errors.New("evc: serde: nil message")
 
 // writer is a schema fetched by id: the schema some producer wrote with.
 type writer struct {
-	id      uint32
-	schema  string
-	name    string   // full name, or the type of an unnamed schema
-	aliases []string // full names
-	fp      uint64   // CRC-64-AVRO of the Parsing Canonical Form
+	id     uint32
+	schema string
+	name   string // full name, or the type of an unnamed schema
+	fp     uint64 // CRC-64-AVRO of the Parsing Canonical Form
 }
 
 // Deserialize decodes data in the Confluent wire format into a new message
@@ -164,18 +163,14 @@ func (m *Manager) bind(ctx context.Context, id uint32) (*binding, error) {
 }
 
 // typeFor returns the known type for w's name: a type of that name, else a
-// type with that alias (w is a former version), else a type named as one of
-// w's aliases (w is a renamed later version). Among several, the one whose
+// type with that name among its aliases (w is a former version). A type
+// named as one of w's own aliases is not a match: as in Avro's schema
+// resolution, only the reader's aliases rename. Among several, the one whose
 // schema w is wins, then the first known.
 func (m *Manager) typeFor(w *writer) *runtime.Type {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var cands []*runtime.Type
-	cands = append(cands, m.byName[w.name]...)
-	cands = append(cands, m.byAlias[w.name]...)
-	for _, a := range w.aliases {
-		cands = append(cands, m.byName[a]...)
-	}
+	cands := append(slices.Clip(m.byName[w.name]), m.byAlias[w.name]...)
 	for _, t := range cands {
 		if t.Fingerprint == w.fp {
 			return t
@@ -188,7 +183,7 @@ func (m *Manager) typeFor(w *writer) *runtime.Type {
 }
 
 func nameMatches(w *writer, t *runtime.Type) bool {
-	return w.name == t.Name || slices.Contains(t.Aliases, w.name) || slices.Contains(w.aliases, t.Name)
+	return w.name == t.Name || slices.Contains(t.Aliases, w.name)
 }
 
 // writer returns the schema with id, fetching it once.
@@ -243,54 +238,37 @@ func parseWriter(id uint32, text string) (*writer, error) {
 	h := avro.NewRabin()
 	h.Write(s.Canonical())
 	w := &writer{id: id, schema: text, fp: h.Sum64()}
-	w.name, w.aliases = schemaNames(text)
+	w.name = schemaName(text)
 	return w, nil
 }
 
-// schemaNames returns the full name and full aliases of a schema's top
-// level; for an unnamed schema, its type ("string", "array", "union").
-func schemaNames(text string) (string, []string) {
+// schemaName returns the full name of a schema's top level; for an unnamed
+// schema, its type ("string", "array", "union").
+func schemaName(text string) string {
 	var v any
 	if err := json.Unmarshal([]byte(text), &v); err != nil {
-		return "", nil
+		return "?"
 	}
 	switch v := v.(type) {
 	case string:
-		return v, nil
+		return v
 	case []any:
-		return "union", nil
+		return "union"
 	case map[string]any:
 		typ, _ := v["type"].(string)
 		switch typ {
 		case "record", "error", "enum", "fixed":
+		case "":
+			return "?"
 		default:
-			if typ == "" {
-				return "?", nil
-			}
-			return typ, nil
+			return typ
 		}
 		name, _ := v["name"].(string)
 		ns, _ := v["namespace"].(string)
-		if i := strings.LastIndexByte(name, '.'); i >= 0 {
-			ns = name[:i]
+		if strings.Contains(name, ".") || ns == "" {
+			return name
 		}
-		full := qualify(name, ns)
-		var aliases []string
-		if as, ok := v["aliases"].([]any); ok {
-			for _, a := range as {
-				if s, ok := a.(string); ok {
-					aliases = append(aliases, qualify(s, ns))
-				}
-			}
-		}
-		return full, aliases
+		return ns + "." + name
 	}
-	return "?", nil
-}
-
-func qualify(name, ns string) string {
-	if strings.Contains(name, ".") || ns == "" {
-		return name
-	}
-	return ns + "." + name
+	return "?"
 }

@@ -1,9 +1,9 @@
 package serde_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/evc-dev/evc/runtime"
@@ -116,20 +116,9 @@ func TestInterop_EVCReadsFranzGo(t *testing.T) {
 	}
 }
 
-// skipWithoutDecodeFrom skips while runtime.DecodeFrom is still the stub
-// that the contract commit left, and runs the test as soon as it is real.
-func skipWithoutDecodeFrom(t *testing.T) {
-	t.Helper()
-	err := runtime.DecodeFrom(userV2JSON, new(UserV1), nil)
-	if err != nil && strings.Contains(err.Error(), "not implemented") {
-		t.Skip("runtime.DecodeFrom is not implemented yet")
-	}
-}
-
 // TestEvolution: a producer on v2 of a type (a field added with a default)
 // and a consumer on v1, and the reverse, through the registry.
 func TestEvolution(t *testing.T) {
-	skipWithoutDecodeFrom(t)
 	reg := newRegistry(t)
 	ctx := ctxT(t)
 	opts := []serde.Option{serde.Compatibility(sr.CompatFull)}
@@ -220,6 +209,10 @@ func TestEvolution_FastPath(t *testing.T) {
 		got, err := consumer.Deserialize(ctx, tc.data)
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Deserialize = %#v, %v; want %#v", got, err, tc.want)
+		}
+		id := int(binary.BigEndian.Uint32(tc.data[1:5]))
+		if fast, bound := consumer.FastPath(id); !fast || !bound {
+			t.Errorf("id %d: FastPath = %v, %v", id, fast, bound)
 		}
 	}
 }

@@ -360,7 +360,7 @@ func (m *Manager) remember(key subjectKey, id int, t *runtime.Type) (uint32, err
 	m.subjects[key] = uid
 	w := m.writers[uid]
 	if w == nil {
-		w = &writer{id: uid, schema: t.Schema, name: t.Name, aliases: t.Aliases, fp: t.Fingerprint}
+		w = &writer{id: uid, schema: t.Schema, name: t.Name, fp: t.Fingerprint}
 		m.writers[uid] = w
 	}
 	if _, ok := m.bindings.get(uid); !ok {
