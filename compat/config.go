@@ -45,7 +45,8 @@ type Config struct {
 	ModeSpan diag.Span
 	// Types are modes for single top-level types, by full name; the IDL's
 	// @compat on the type overrides them.
-	Types     map[string]Mode
+	Types map[string]Mode
+	// TypeSpans are where each type's name is in the file.
 	TypeSpans map[string]diag.Span
 	// Against is the default SOURCE, used when --against is not given.
 	Against     string
@@ -114,7 +115,7 @@ func ParseConfig(file string, src []byte, l *diag.List) *Config {
 						p.errorf(at, "type %q is listed twice", name)
 						return false
 					}
-					c.Types[name], c.TypeSpans[name] = m, sp
+					c.Types[name], c.TypeSpans[name] = m, at
 					return ok
 				})
 			case "against":
@@ -165,8 +166,9 @@ func ParseConfig(file string, src []byte, l *diag.List) *Config {
 	if !ok {
 		return nil
 	}
+	end := skipSpace(src, p.dec.InputOffset())
 	if _, err := p.dec.Token(); err != io.EOF {
-		p.errorf(p.at(skipSpace(src, p.dec.InputOffset())), "unexpected data after the object")
+		p.errorf(p.at(end), "unexpected data after the object")
 		return nil
 	}
 	if c.Registry.CertFile != "" && c.Registry.KeyFile == "" || c.Registry.CertFile == "" && c.Registry.KeyFile != "" {

@@ -374,7 +374,7 @@ func unusedTypeModes(cfg *compat.Config, s *ir.Schema, subjects []compat.Subject
 	for _, r := range removed {
 		known[r.Name] = true
 	}
-	var ds []diag.Diagnostic
+	var l diag.List
 	for _, name := range cfg.TypeNames() {
 		if known[name] {
 			continue
@@ -385,9 +385,10 @@ func unusedTypeModes(cfg *compat.Config, s *ir.Schema, subjects []compat.Subject
 			msg = fmt.Sprintf("\"types\" sets a mode for %q, which is not a top-level type", name)
 			help = "a type used by another is checked through it, in that type's mode"
 		}
-		ds = append(ds, diag.Diagnostic{Severity: diag.Warning, Span: cfg.TypeSpans[name], Message: msg, Help: help})
+		l.Add(diag.Diagnostic{Severity: diag.Warning, Span: cfg.TypeSpans[name], Message: msg, Help: help})
 	}
-	return ds
+	l.Sort()
+	return l.Items()
 }
 
 // ghPaths makes the paths of diagnostics relative to the root of the git

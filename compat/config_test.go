@@ -1,0 +1,139 @@
+package compat
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/ir"
+)
+
+// TestParseConfig_Success reads a full config file and one with nothing
+// set, and resolves paths from the file's folder.
+func TestParseConfig_Success(t *testing.T) {
+	src := `{
+  "compat": {
+    "mode": "full",
+    "types": {"acme.Audit": "NONE", "acme.User": "forward_transitive"},
+    "against": "git:origin/main",
+    "ack_file": "acks.json",
+    "registry": {
+      "url": "https://registry.example.com",
+      "subject_suffix": "-value",
+      "namespaces": ["acme", "acme.billing"],
+      "ca_file": "certs/ca.pem",
+      "cert_file": "/etc/evc/client.pem",
+      "key_file": "certs/key.pem"
+    }
+  }
+}
+`
+	var l diag.List
+	c := ParseConfig("schemas/evc.json", []byte(src), &l)
+	if l.Len() > 0 || c == nil {
+		t.Fatalf("diagnostics: %v", l.Items())
+	}
+	want := &Config{
+		File: "schemas/evc.json", Mode: Full,
+		Types:   map[string]Mode{"acme.Audit": None, "acme.User": ForwardTransitive},
+		Against: "git:origin/main", AckFile: "schemas/acks.json",
+		Registry: RegistryConfig{
+			URL: "https://registry.example.com", SubjectSuffix: "-value",
+			Namespaces: []string{"acme", "acme.billing"}, NamespacesSet: true,
+			CAFile: "schemas/certs/ca.pem", CertFile: "/etc/evc/client.pem", KeyFile: "schemas/certs/key.pem",
+		},
+	}
+	c.ModeSpan, c.AgainstSpan, c.TypeSpans = diag.Span{}, diag.Span{}, nil
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("config:\n got %+v\nwant %+v", c, want)
+	}
+
+	c = ParseConfig("evc.json", []byte(`{"compat": {"types": {}}}`), &l)
+	if l.Len() > 0 || c == nil || c.Mode != "" || len(c.Types) != 0 || c.Registry.NamespacesSet {
+		t.Errorf("empty config: %+v, %v", c, l.Items())
+	}
+	c = ParseConfig("evc.json", []byte(`{"compat": {"registry": {"namespaces": []}}}`), &l)
+	if l.Len() > 0 || c == nil || !c.Registry.NamespacesSet || len(c.Registry.Namespaces) != 0 {
+		t.Errorf("no namespaces: %+v, %v", c, l.Items())
+	}
+}
+
+// TestParseConfig_Failure checks the exact message and position of each
+// problem.
+func TestParseConfig_Failure(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"failure_not_object", `[]`, `evc.json:1:1: the file must be a JSON object`},
+		{"failure_unknown_section", `{"compile": {}}`, `evc.json:1:2: unknown section "compile"`},
+		{"failure_unknown_key", "{\"compat\": {\n  \"mdoe\": \"FULL\"}}", `evc.json:2:3: unknown key "mdoe" in "compat"`},
+		{"failure_bad_mode", "{\"compat\": {\"mode\": \"SIDEWAYS\"}}", `evc.json:1:21: unknown compatibility mode "SIDEWAYS"`},
+		{"failure_bad_type_mode", "{\"compat\": {\"types\": {\n  \"acme.A\": \"FULL\",\n  \"acme.B\": \"SOMETIMES\"}}}", `evc.json:3:13: unknown compatibility mode "SOMETIMES"`},
+		{"failure_duplicate_type", `{"compat": {"types": {"acme.A": "FULL", "acme.A": "NONE"}}}`, `evc.json:1:41: type "acme.A" is listed twice`},
+		{"failure_mode_not_string", `{"compat": {"mode": 3}}`, `evc.json:1:21: "mode" must be a string`},
+		{"failure_types_not_object", `{"compat": {"types": ["acme.A"]}}`, `evc.json:1:22: "types" must be a JSON object`},
+		{"failure_registry_key", `{"compat": {"registry": {"password": "x"}}}`, `evc.json:1:26: unknown key "password" in "registry"`},
+		{"failure_registry_credentials", `{"compat": {"registry": {"url": "https://u:p@host"}}}`, `evc.json:1:33: the registry URL must not hold credentials`},
+		{"failure_namespaces", `{"compat": {"registry": {"namespaces": ["a", 1]}}}`, `evc.json:1:46: "namespaces" must be an array of strings`},
+		{"failure_cert_without_key", `{"compat": {"registry": {"cert_file": "c.pem"}}}`, `evc.json:1:1: registry: cert_file and key_file go together`},
+		{"failure_truncated", `{"compat": {"mode": "FULL"`, `evc.json:1:27: unexpected end of file`},
+		{"failure_trailing", `{"compat": {}} {}`, `evc.json:1:16: unexpected data after the object`},
+		{"failure_syntax", `{"compat": {"mode" "FULL"}}`, `evc.json:1:20: invalid character '"' after object key`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var l diag.List
+			c := ParseConfig("evc.json", []byte(tc.src), &l)
+			if c != nil {
+				t.Errorf("got a config: %+v", c)
+			}
+			if l.Len() != 1 {
+				t.Fatalf("want one diagnostic, got %v", l.Items())
+			}
+			if got := l.Items()[0].Error(); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestModeRules_Precedence checks the order: flag, the type's @compat, the
+// config's per-type mode, the file's option compat, the config's default,
+// FORWARD.
+func TestModeRules_Precedence(t *testing.T) {
+	root := func(typeMode, fileMode string) Root {
+		f := &ir.File{Path: "a.evc", Compat: fileMode}
+		n := &ir.Named{Kind: ir.Record, Name: "A", Namespace: "acme", Compat: typeMode, File: f}
+		return Root{Name: "acme.A", Named: n, File: f, Type: NamedType(n)}
+	}
+	cfgTypes := map[string]Mode{"acme.A": BackwardTransitive}
+	for _, tc := range []struct {
+		name               string
+		rules              ModeRules
+		typeMode, fileMode string
+		want               Mode
+	}{
+		{"flag beats everything", ModeRules{Override: None, Types: cfgTypes, Default: Full}, "FULL", "BACKWARD", None},
+		{"type annotation beats config type", ModeRules{Types: cfgTypes, Default: Full}, "FULL_TRANSITIVE", "BACKWARD", FullTransitive},
+		{"config type beats file option", ModeRules{Types: cfgTypes, Default: Full}, "", "BACKWARD", BackwardTransitive},
+		{"file option beats config default", ModeRules{Default: Full}, "", "backward", Backward},
+		{"config default", ModeRules{Default: Full}, "", "", Full},
+		{"forward by default", ModeRules{}, "", "", Forward},
+		{"config type of another type", ModeRules{Types: map[string]Mode{"acme.B": None}}, "", "", Forward},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var l diag.List
+			if got := tc.rules.Of(root(tc.typeMode, tc.fileMode), &l); got != tc.want {
+				t.Errorf("mode %s, want %s", got, tc.want)
+			}
+			if l.Len() > 0 {
+				t.Errorf("diagnostics: %v", l.Items())
+			}
+		})
+	}
+	// A bad mode in the IDL is reported and skipped.
+	var l diag.List
+	if got := (ModeRules{Default: Full}).Of(root("SIDEWAYS", ""), &l); got != Full || l.Len() != 1 || !strings.Contains(l.Items()[0].Message, `"SIDEWAYS"`) {
+		t.Errorf("bad IDL mode: %s, %v", got, l.Items())
+	}
+}
