@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/evc-dev/evc/runtime"
 	"github.com/twmb/avro"
@@ -15,6 +16,16 @@ import (
 )
 
 var errNilMessage = errors.New("evc: serde: nil message")
+
+// unknownID remembers that the registry did not know an id, so that a
+// topic full of corrupt data does not make a registry call per message.
+type unknownID struct {
+	at  time.Time
+	err *UnknownIDError
+}
+
+// maxUnknown bounds the unknown-id cache; it is cleared when full.
+const maxUnknown = 1024
 
 // writer is a schema fetched by id: the schema some producer wrote with.
 type writer struct {
@@ -190,9 +201,13 @@ func nameMatches(w *writer, t *runtime.Type) bool {
 func (m *Manager) writer(ctx context.Context, id uint32) (*writer, error) {
 	m.mu.RLock()
 	w := m.writers[id]
+	miss, missed := m.unknown[id]
 	m.mu.RUnlock()
 	if w != nil {
 		return w, nil
+	}
+	if missed && time.Since(miss.at) < m.cfg.unknownTTL {
+		return nil, miss.err
 	}
 	return m.fetches.do(ctx, id, func() (*writer, error) {
 		m.mu.RLock()
@@ -205,7 +220,14 @@ func (m *Manager) writer(ctx context.Context, id uint32) (*writer, error) {
 		if err != nil {
 			re := registryError("fetch", "", int(id), err)
 			if re.Code == sr.ErrSchemaNotFound.Code || (re.StatusCode == 404 && re.Code == 0) {
-				return nil, &UnknownIDError{ID: int(id), Err: re}
+				e := &UnknownIDError{ID: int(id), Err: re}
+				m.mu.Lock()
+				if len(m.unknown) >= maxUnknown {
+					clear(m.unknown)
+				}
+				m.unknown[id] = unknownID{at: time.Now(), err: e}
+				m.mu.Unlock()
+				return nil, e
 			}
 			return nil, re
 		}

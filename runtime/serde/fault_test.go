@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/evc-dev/evc/runtime/serde"
+	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
 
@@ -65,6 +66,45 @@ func TestFault_500(t *testing.T) {
 	_, err = consumer.Deserialize(ctx, []byte{0, 0, 0, 3, 0})
 	if !errors.As(err, new(*serde.UnknownIDError)) || len(reg.requests())-before != 1 {
 		t.Errorf("unknown id: %v after %d requests", err, len(reg.requests())-before)
+	}
+}
+
+func TestUnknownIDTTL(t *testing.T) {
+	reg := newRegistry(t)
+	ctx := ctxT(t)
+	data := []byte{0, 0, 0, 0, 1, 2}
+	for _, tc := range []struct {
+		ttl  time.Duration
+		want int
+	}{{time.Minute, 1}, {0, 5}} {
+		m := newManager(t, reg.URL(), serde.UnknownIDTTL(tc.ttl))
+		before := len(reg.requests())
+		for range 5 {
+			if _, err := m.Deserialize(ctx, data); !errors.As(err, new(*serde.UnknownIDError)) {
+				t.Fatalf("Deserialize = %v", err)
+			}
+		}
+		if n := len(reg.requests()) - before; n != tc.want {
+			t.Errorf("ttl %v: %d requests for 5 reads of an unknown id, want %d", tc.ttl, n, tc.want)
+		}
+	}
+	// Once the id exists and the TTL has passed, it is found.
+	m := newManager(t, reg.URL(), serde.UnknownIDTTL(time.Second))
+	if _, err := m.Deserialize(ctx, data); !errors.As(err, new(*serde.UnknownIDError)) {
+		t.Fatal(err)
+	}
+	if id, _, err := reg.RegisterSchema("k", sr.Schema{Schema: orderKeyType.Schema}); err != nil || id != 1 {
+		t.Fatalf("RegisterSchema = %d, %v", id, err)
+	}
+	if err := m.AddTypes((*OrderKey)(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Deserialize(ctx, data); !errors.As(err, new(*serde.UnknownIDError)) {
+		t.Fatalf("within the TTL: %v", err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if got, err := serde.DeserializeAs[*OrderKey](ctx, m, data); err != nil || got.ID != 1 {
+		t.Errorf("after the id appeared: %+v, %v", got, err)
 	}
 }
 

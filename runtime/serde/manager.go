@@ -34,6 +34,7 @@ type Manager struct {
 	subjects  map[subjectKey]uint32      // (subject, schema) -> id
 	writers   map[uint32]*writer         // id -> writer schema
 	compatSet map[string]bool            // subjects whose level is set
+	unknown   map[uint32]unknownID       // ids the registry did not know
 
 	firsts    flight[*runtime.Type, uint32]
 	registers flight[subjectKey, uint32]
@@ -125,6 +126,7 @@ func New(opts ...Option) (*Manager, error) {
 		subjects:  make(map[subjectKey]uint32),
 		writers:   make(map[uint32]*writer),
 		compatSet: make(map[string]bool),
+		unknown:   make(map[uint32]unknownID),
 	}, nil
 }
 

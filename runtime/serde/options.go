@@ -54,6 +54,7 @@ type config struct {
 	suffix       string
 	compat       sr.CompatibilityLevel
 	autoRegister bool
+	unknownTTL   time.Duration
 	log          *slog.Logger
 	clientOpts   []sr.ClientOpt
 	sleep        func(ctx context.Context, d time.Duration) error
@@ -67,6 +68,7 @@ func defaults() config {
 		minBackoff:   100 * time.Millisecond,
 		maxBackoff:   2 * time.Second,
 		autoRegister: true,
+		unknownTTL:   10 * time.Second,
 		log:          slog.New(slog.DiscardHandler),
 		sleep:        sleepCtx,
 	}
@@ -141,6 +143,14 @@ func Compatibility(level sr.CompatibilityLevel) Option {
 // schema up, and fails with a *NotRegisteredError if it is not there.
 func AutoRegister(on bool) Option {
 	return func(c *config) { c.autoRegister = on }
+}
+
+// UnknownIDTTL sets how long Deserialize remembers that the registry does
+// not know a schema id, answering data with that id with an
+// *UnknownIDError without asking again (default 10s; 0 always asks). It
+// keeps a topic of corrupt data from making a registry call per message.
+func UnknownIDTTL(d time.Duration) Option {
+	return func(c *config) { c.unknownTTL = d }
 }
 
 // Logger sets where the Manager logs retries, and the sr client's requests
