@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -42,5 +45,30 @@ func TestRun_Flags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"--nope"}, &out); err == nil {
 		t.Error("run with an unknown flag succeeded")
+	}
+}
+
+// TestRun_External runs the demo with --registry and --brokers, against a
+// registry and a cluster started here, as real ones would be: the demo
+// creates the topics itself.
+func TestRun_External(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	reg := srfake.New()
+	defer reg.Close()
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	var out bytes.Buffer
+	args := []string{"--registry", reg.URL(), "--brokers", strings.Join(cluster.ListenAddrs(), ",")}
+	if err := run(ctx, args, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	if !strings.HasPrefix(got, "using the Schema Registry at "+reg.URL()) || !strings.HasSuffix(got, "records; done\n") ||
+		strings.Count(got, "cloudevents: specversion=1.0") != 3 {
+		t.Errorf("output:\n%s", got)
 	}
 }
