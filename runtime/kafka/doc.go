@@ -10,6 +10,12 @@
 // again. Cancelling Run's context stops polling, commits what was handled,
 // leaves the group and returns nil.
 //
+// Rebalances wait until the records of the current poll are dispatched and
+// committed (kgo.BlockRebalanceOnPoll), so a partition never moves to
+// another member with handled but uncommitted records. Keep a poll's worth
+// of handler time, retries included (router.Retry), under the group's
+// rebalance timeout (kgo.RebalanceTimeout, 60s by default).
+//
 // A Producer serializes a generated message (and its key) through the schema
 // manager, adds the CloudEvents headers of the binary content mode when the
 // IDL declares event metadata for the type, and produces to the topic the
