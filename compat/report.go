@@ -596,10 +596,18 @@ func describeRemoved(r Removed, subjects []Subject, where *placer) *finding {
 		sev: diag.Error, rule: RuleTypeRemoved, path: r.Name,
 		help: "to rename a type, keep the old full name in the new type's aliases; to retire it, acknowledge the removal",
 	}
-	if where.onDisk(sp) {
+	switch file := sp.Start.File; {
+	case where.onDisk(sp):
 		f.span = sp
 		f.msg = fmt.Sprintf("type %q of {v} is gone from the new schemas; its producers and consumers lose their schema", r.Name)
-	} else {
+	case strings.HasPrefix(file, "registry:"):
+		// No file to point at: name the subject.
+		subject := strings.TrimPrefix(file, "registry:")
+		if i := strings.LastIndex(subject, "/versions/"); i >= 0 {
+			subject = subject[:i]
+		}
+		f.msg = fmt.Sprintf("type %q of {v} (subject %q) is gone from the new schemas; its producers and consumers lose their schema", r.Name, subject)
+	default:
 		at := ""
 		if sp.Start.IsValid() {
 			at = " (declared at " + sp.Start.String() + " in {v})"

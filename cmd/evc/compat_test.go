@@ -3,17 +3,32 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -366,5 +381,259 @@ func TestCompat_RecordHistory(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), `consumers on v1 cannot read new data: field "host" of "acme.Ping" was removed, and it has no default in v1`) {
 		t.Errorf("stdout:\n%s", stdout.String())
+	}
+}
+
+// registryCase is a Schema Registry fake with one type registered, and a
+// new version of that type in a temporary directory that drops a field
+// without a default (FORWARD fails).
+func registryCase(t *testing.T, opts ...srfake.Option) (reg *srfake.Registry, dir string) {
+	t.Helper()
+	reg = srfake.NewRegistry(opts...)
+	reg.SeedSchema("acme.Ping", 1, 1, sr.Schema{Type: sr.TypeAvro, Schema: `{"type": "record", "name": "Ping", "namespace": "acme", "fields": [{"name": "seq", "type": "int"}, {"name": "host", "type": "string"}]}`})
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ping.evc"), []byte("namespace acme;\n\nrecord Ping {\n  seq: int;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, env := range []string{envRegistryUser, envRegistryPassword, envRegistryToken} {
+		t.Setenv(env, "")
+	}
+	return reg, dir
+}
+
+// runCompatOut runs evc compat and returns its exit code and both streams,
+// and fails the test if either stream holds one of the secrets.
+func runCompatOut(t *testing.T, secrets []string, args ...string) (int, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"compat"}, args...), nil, &stdout, &stderr)
+	out := stdout.String() + stderr.String()
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("the output shows the secret %q:\n%s", s, out)
+		}
+	}
+	return code, out
+}
+
+const pingBreak = `field "host" of "acme.Ping" was removed, and it has no default in registry version 1`
+
+// TestCompat_RegistryBasicAuth authenticates to a registry that wants basic
+// auth, from the environment, flags and the URL, and never prints the
+// password, even when it is wrong.
+func TestCompat_RegistryBasicAuth(t *testing.T) {
+	const user, pass = "ci-bot", "s3cret-Pa55"
+	reg, _ := registryCase(t, srfake.WithAuth("Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass))))
+	srv := httptest.NewServer(reg.Handler())
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	secrets := []string{pass, "wrong-Pa55", base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))}
+	against := "registry:" + srv.URL
+
+	code, out := runCompatOut(t, secrets, "--against", against, ".")
+	if code != exitUsage || !strings.Contains(out, "not authenticated (401): set EVC_REGISTRY_USER and EVC_REGISTRY_PASSWORD, or EVC_REGISTRY_TOKEN") {
+		t.Errorf("no credentials: exit %d\n%s", code, out)
+	}
+
+	t.Setenv(envRegistryUser, user)
+	t.Setenv(envRegistryPassword, pass)
+	if code, out := runCompatOut(t, secrets, "--against", against, "."); code != exitSchema || !strings.Contains(out, pingBreak) {
+		t.Errorf("credentials from the environment: exit %d\n%s", code, out)
+	}
+	// A flag overrides the environment.
+	code, out = runCompatOut(t, secrets, "--registry-password", "wrong-Pa55", "--against", against, ".")
+	if code != exitUsage || !strings.Contains(out, "access denied (403) with basic auth") {
+		t.Errorf("wrong password: exit %d\n%s", code, out)
+	}
+	t.Setenv(envRegistryUser, "")
+	t.Setenv(envRegistryPassword, "")
+	if code, out := runCompatOut(t, secrets, "--registry-user", user, "--registry-password", pass, "--against", against, "."); code != exitSchema {
+		t.Errorf("credentials from flags: exit %d\n%s", code, out)
+	}
+
+	// Credentials in the URL are used, and taken out of every message.
+	if code, out := runCompatOut(t, secrets, "--against", "registry:http://"+user+":"+pass+"@"+host, "."); code != exitSchema || !strings.Contains(out, pingBreak) {
+		t.Errorf("credentials in the URL: exit %d\n%s", code, out)
+	}
+	code, out = runCompatOut(t, secrets, "--against", "registry:http://"+user+":wrong-Pa55@"+host, ".")
+	if code != exitUsage || !strings.Contains(out, "registry "+srv.URL+":") {
+		t.Errorf("wrong password in the URL: exit %d\n%s", code, out)
+	}
+
+	// Basic auth and a token together are a usage error.
+	t.Setenv(envRegistryToken, "tok-123")
+	code, out = runCompatOut(t, append(secrets, "tok-123"), "--registry-user", user, "--registry-password", pass, "--registry-token", "tok-123", "--against", against, ".")
+	if code != exitUsage || !strings.Contains(out, "both basic auth and a bearer token are set") {
+		t.Errorf("basic and token: exit %d\n%s", code, out)
+	}
+}
+
+// TestCompat_RegistryBearerToken authenticates with a bearer token from
+// the environment or the flag, and never prints it.
+func TestCompat_RegistryBearerToken(t *testing.T) {
+	const token = "eyJ-token-42"
+	reg, _ := registryCase(t, srfake.WithAuth("Bearer "+token))
+	srv := httptest.NewServer(reg.Handler())
+	defer srv.Close()
+	secrets := []string{token, "eyJ-stale-7"}
+	against := "registry:" + srv.URL
+	t.Setenv(envRegistryToken, token)
+	if code, out := runCompatOut(t, secrets, "--against", against, "."); code != exitSchema || !strings.Contains(out, pingBreak) {
+		t.Errorf("token from the environment: exit %d\n%s", code, out)
+	}
+	code, out := runCompatOut(t, secrets, "--registry-token", "eyJ-stale-7", "--against", against, ".")
+	if code != exitUsage || !strings.Contains(out, "access denied (403) with bearer token") {
+		t.Errorf("wrong token: exit %d\n%s", code, out)
+	}
+	// The JSON report holds no secret either.
+	if code, out := runCompatOut(t, secrets, "--format", "json", "--against", against, "."); code != exitSchema || !strings.Contains(out, `"rule": "FIELD_NO_DEFAULT"`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+// testPKI is a certificate authority with a server and a client
+// certificate, written as PEM files into dir.
+type testPKI struct {
+	caFile, certFile, keyFile string
+	serverCert                tls.Certificate
+	pool                      *x509.CertPool
+}
+
+func newTestPKI(t *testing.T, dir string) testPKI {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "evc test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	issue := func(serial int64, usage x509.ExtKeyUsage, ips []net.IP) ([]byte, *ecdsa.PrivateKey) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "evc test"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage}, IPAddresses: ips,
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der, key
+	}
+	pemOf := func(typ string, der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}) }
+	keyPEM := func(k *ecdsa.PrivateKey) []byte {
+		der, err := x509.MarshalECPrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pemOf("EC PRIVATE KEY", der)
+	}
+	p := testPKI{caFile: filepath.Join(dir, "ca.pem"), certFile: filepath.Join(dir, "client.pem"), keyFile: filepath.Join(dir, "client-key.pem"), pool: x509.NewCertPool()}
+	p.pool.AddCert(ca)
+	srvDER, srvKey := issue(2, x509.ExtKeyUsageServerAuth, []net.IP{net.ParseIP("127.0.0.1")})
+	if p.serverCert, err = tls.X509KeyPair(pemOf("CERTIFICATE", srvDER), keyPEM(srvKey)); err != nil {
+		t.Fatal(err)
+	}
+	cliDER, cliKey := issue(3, x509.ExtKeyUsageClientAuth, nil)
+	for file, data := range map[string][]byte{p.caFile: pemOf("CERTIFICATE", caDER), p.certFile: pemOf("CERTIFICATE", cliDER), p.keyFile: keyPEM(cliKey)} {
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// TestCompat_RegistryTLS checks against a registry served over TLS by a
+// private authority that requires a client certificate: from flags, and
+// from the config file with --against registry.
+func TestCompat_RegistryTLS(t *testing.T) {
+	reg, dir := registryCase(t)
+	pki := newTestPKI(t, dir)
+	srv := httptest.NewUnstartedServer(reg.Handler())
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.serverCert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pki.pool, MinVersion: tls.VersionTLS12}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshakes are the point
+	srv.StartTLS()
+	defer srv.Close()
+	against := "registry:" + srv.URL
+
+	code, out := runCompatOut(t, nil, "--against", against, ".")
+	if code != exitUsage || !strings.Contains(out, "certificate") {
+		t.Errorf("unknown authority: exit %d\n%s", code, out)
+	}
+	if code, out := runCompatOut(t, nil, "--registry-ca", "ca.pem", "--against", against, "."); code != exitUsage {
+		t.Errorf("no client certificate: exit %d\n%s", code, out)
+	}
+	if code, out := runCompatOut(t, nil, "--registry-ca", "ca.pem", "--registry-cert", "client.pem", "--against", against, "."); code != exitUsage || !strings.Contains(out, "needs both a certificate file and a key file") {
+		t.Errorf("certificate without key: exit %d\n%s", code, out)
+	}
+	if code, out := runCompatOut(t, nil, "--registry-ca", "client-key.pem", "--against", against, "."); code != exitUsage || !strings.Contains(out, "CA file client-key.pem holds no PEM certificate") {
+		t.Errorf("bad CA file: exit %d\n%s", code, out)
+	}
+	if code, out := runCompatOut(t, nil, "--registry-ca", "ca.pem", "--registry-cert", "client.pem", "--registry-key", "client-key.pem", "--against", against, "."); code != exitSchema || !strings.Contains(out, pingBreak) {
+		t.Errorf("mutual TLS from flags: exit %d\n%s", code, out)
+	}
+
+	// The same from the config file, whose paths are relative to its
+	// folder.
+	if err := os.Mkdir("conf", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"ca.pem", "client.pem", "client-key.pem"} {
+		if err := os.Rename(f, filepath.Join("conf", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := `{"compat": {"against": "registry", "registry": {"url": "` + srv.URL + `", "ca_file": "ca.pem", "cert_file": "client.pem", "key_file": "client-key.pem"}}}`
+	if err := os.WriteFile("conf/evc.json", []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runCompatOut(t, nil, "--config", "conf/evc.json", "."); code != exitSchema || !strings.Contains(out, pingBreak) {
+		t.Errorf("mutual TLS from the config: exit %d\n%s", code, out)
+	}
+}
+
+// TestCompat_RegistryRemoved checks that the subjects of the new types'
+// namespaces that no new type names are reported as removed, and nothing
+// else: not other namespaces, not subjects of another strategy, not a
+// type renamed with an alias; and none with "namespaces": [].
+func TestCompat_RegistryRemoved(t *testing.T) {
+	reg, _ := registryCase(t)
+	rec := func(ns, name string) sr.Schema {
+		return sr.Schema{Type: sr.TypeAvro, Schema: `{"type": "record", "name": "` + name + `", "namespace": "` + ns + `", "fields": [{"name": "id", "type": "long"}]}`}
+	}
+	reg.SeedSchema("acme.Gone", 1, 2, rec("acme", "Gone"))
+	reg.SeedSchema("acme.OldName", 1, 3, rec("acme", "OldName"))
+	reg.SeedSchema("other.Thing", 1, 4, rec("other", "Thing"))
+	reg.SeedSchema("acme.pings-value", 1, 5, rec("acme", "Ping")) // TopicNameStrategy
+	srv := httptest.NewServer(reg.Handler())
+	defer srv.Close()
+	if err := os.WriteFile("renamed.evc", []byte("namespace acme;\n\n@aliases(\"acme.OldName\")\nrecord NewName {\n  id: long;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("ping.evc", []byte("namespace acme;\n\nrecord Ping {\n  seq: int;\n  host: string;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out := runCompatOut(t, nil, "--mode", "BACKWARD", "--against", "registry:"+srv.URL, ".")
+	want := "type \"acme.Gone\" of registry version 1 (subject \"acme.Gone\") is gone from the new schemas; its producers and consumers lose their schema [TYPE_REMOVED]\n"
+	if code != exitSchema || !strings.HasPrefix(out, want) || strings.Count(out, "TYPE_REMOVED") != 1 {
+		t.Errorf("exit %d, want one TYPE_REMOVED for acme.Gone:\n%s", code, out)
+	}
+	if err := os.WriteFile(compat.ConfigFile, []byte(`{"compat": {"registry": {"namespaces": []}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runCompatOut(t, nil, "--mode", "BACKWARD", "--against", "registry:"+srv.URL, "."); code != exitOK || strings.Contains(out, "TYPE_REMOVED") {
+		t.Errorf("no namespaces: exit %d\n%s", code, out)
 	}
 }
