@@ -318,6 +318,9 @@ func (c *compilation) resolveFixed(d *decl) {
 // maxDecimalDigits is the largest precision a fixed of size bytes holds:
 // floor(log10(2^(8*size-1) - 1)).
 func maxDecimalDigits(size int) int {
+	if size < 1 {
+		return 0
+	}
 	if size > 1<<10 {
 		return math.MaxInt32
 	}
