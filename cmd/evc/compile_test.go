@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/twmb/avro"
+
+	"github.com/evc-dev/evc/internal/build"
+	"github.com/evc-dev/evc/internal/golden"
+)
+
+// compileCases is where the end-to-end cases of evc compile live, one folder
+// each, as sqlc lays them out:
+//
+//	in/          the .evc and .avsc inputs
+//	args         optional: the arguments after "compile", one a line
+//	             (default: --avro-out $AVRO in)
+//	setup        optional: the arguments of a compile run before that one,
+//	             which must succeed (to test --check on fresh output)
+//	stderr.txt   the expected standard error
+//	exit.txt     the expected exit code
+//	avro/        the expected .avsc tree, when the run writes to $AVRO
+//
+// In args, $AVRO is a fresh temporary directory, $GO a fresh directory
+// inside this module (so that the generated Go can be vetted and built) and
+// $GOMOD its Go import path; $AVRO and $GO are written back as such in
+// stderr. The run happens inside
+// the case folder, so paths in diagnostics are relative to it.
+const compileCases = "testdata/compile"
+
+// compileTmp is where --go-out writes, inside the module so that generated
+// packages can import the runtime; it is removed after the test.
+const compileTmp = "testdata/tmp"
+
+func TestCompile_Cases(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(compileCases, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no cases under " + compileCases)
+	}
+	goTmp, err := filepath.Abs(compileTmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(goTmp) })
+	avroTmp := t.TempDir()
+	var emitted []string // every .avsc written, for the python3-avro check
+	var goDirs []string  // every --go-out directory, for go build
+	for _, dir := range dirs {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(dir)
+		avroOut := filepath.Join(avroTmp, name)
+		goOut := filepath.Join(goTmp, name)
+		goMod, err := build.ModulePath(goOut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			usesAvro, usesGo := false, false
+			readArgs := func(file string, def []string) []string {
+				args := def
+				if raw, err := os.ReadFile(filepath.Join(abs, file)); err == nil {
+					args = nil
+					for _, a := range strings.Split(string(raw), "\n") {
+						if a != "" {
+							args = append(args, a)
+						}
+					}
+				}
+				for i, a := range args {
+					usesAvro = usesAvro || strings.Contains(a, "$AVRO")
+					usesGo = usesGo || strings.Contains(a, "$GO")
+					a = strings.ReplaceAll(a, "$AVRO", avroOut)
+					a = strings.ReplaceAll(a, "$GOMOD", goMod)
+					args[i] = strings.ReplaceAll(a, "$GO", goOut)
+				}
+				return args
+			}
+			t.Chdir(abs)
+			var stdout, stderr bytes.Buffer
+			if setup := readArgs("setup", nil); setup != nil {
+				if code := run(append([]string{"compile"}, setup...), strings.NewReader(""), &stdout, &stderr); code != exitOK {
+					t.Fatalf("setup: exit %d\n%s", code, stderr.String())
+				}
+				stdout.Reset()
+				stderr.Reset()
+			}
+			args := readArgs("args", []string{"--avro-out", "$AVRO", "in"})
+			code := run(append([]string{"compile"}, args...), strings.NewReader(""), &stdout, &stderr)
+			errText := strings.ReplaceAll(stderr.String(), avroOut, "$AVRO")
+			errText = strings.ReplaceAll(errText, goOut, "$GO")
+			golden.Check(t, "stderr.txt", []byte(errText))
+			golden.Check(t, "exit.txt", []byte(strconv.Itoa(code)+"\n"))
+			if stdout.Len() > 0 {
+				t.Errorf("compile wrote to stdout:\n%s", stdout.String())
+			}
+			if usesAvro {
+				emitted = append(emitted, checkTree(t, avroOut, "avro")...)
+			} else if _, err := os.Stat("avro"); err == nil && !golden.Updating() {
+				t.Errorf("avro/ is there, but the case writes no .avsc")
+			}
+			if usesGo && code == exitOK {
+				goDirs = append(goDirs, goOut)
+			}
+		})
+	}
+	t.Run("python3-avro", func(t *testing.T) { pythonParses(t, emitted) })
+	t.Run("go build", func(t *testing.T) { goBuilds(t, goDirs) })
+}
+
+// checkTree compares every file under got with the file of the same path
+// under want, and reports files missing on either side. When updating, it
+// makes want a copy of got. It returns the paths of the files under got.
+func checkTree(t *testing.T, got, want string) []string {
+	t.Helper()
+	gotFiles := treeFiles(t, got)
+	if golden.Updating() {
+		os.RemoveAll(want)
+	}
+	for _, rel := range gotFiles {
+		data, err := os.ReadFile(filepath.Join(got, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, filepath.Join(want, rel), data)
+	}
+	if !golden.Updating() {
+		have := map[string]bool{}
+		for _, rel := range gotFiles {
+			have[rel] = true
+		}
+		for _, rel := range treeFiles(t, want) {
+			if !have[rel] {
+				t.Errorf("%s/%s expected, but compile did not write it", want, rel)
+			}
+		}
+	}
+	var out []string
+	for _, rel := range gotFiles {
+		out = append(out, filepath.Join(got, rel))
+	}
+	return out
+}
+
+// treeFiles lists the files under dir, relative to it, sorted; a missing dir
+// has none.
+func treeFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == dir {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requirePython skips the test when python3-avro is missing, unless CI=true,
+// where it fails.
+func requirePython(t *testing.T) {
+	t.Helper()
+	if err := exec.Command("/usr/bin/python3", "-c", "import avro.schema").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3-avro is required when CI=true: %v", err)
+		}
+		t.Skipf("python3-avro not available: %v", err)
+	}
+}
+
+// pythonParses parses every file with Apache Avro's reference Python
+// implementation, in one process, and with twmb/avro.
+func pythonParses(t *testing.T, files []string) {
+	if len(files) == 0 {
+		t.Fatal("no .avsc was written")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := avro.Parse(string(data)); err != nil {
+			t.Errorf("twmb/avro rejects %s: %v", f, err)
+		}
+	}
+	requirePython(t)
+	const script = `
+import sys, warnings, avro.schema
+warnings.simplefilter("ignore")  # unknown logical types are kept as their underlying type
+for path in sys.stdin.read().split("\n"):
+    try:
+        with open(path) as f:
+            avro.schema.parse(f.read())
+    except Exception as e:
+        print("%s: %s" % (path, e))
+`
+	cmd := exec.Command("/usr/bin/python3", "-c", script)
+	cmd.Stdin = strings.NewReader(strings.Join(files, "\n"))
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3: %v\n%s", err, errb.String())
+	}
+	if len(out) > 0 {
+		t.Errorf("python3-avro rejects:\n%s", out)
+	}
+	t.Logf("%d .avsc files parse with python3-avro and twmb/avro", len(files))
+}
+
+// goBuilds builds and vets the Go packages written under dirs.
+func goBuilds(t *testing.T, dirs []string) {
+	if len(dirs) == 0 {
+		t.Fatal("no case writes Go")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("go not in PATH: %v", err)
+	}
+	for _, d := range dirs {
+		cmd := exec.Command(goTool, "vet", "./...")
+		cmd.Dir = d
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go vet in %s: %v\n%s", d, err, out)
+		}
+	}
+}
