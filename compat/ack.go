@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -149,24 +150,34 @@ func offsetPos(file string, src []byte, off int) diag.Pos {
 	return diag.Pos{File: file, Offset: off, Line: line, Col: utf8.RuneCount(src[ls:off]) + 1}
 }
 
-// covers reports whether the ack covers a finding with the given rule and
-// element path that concerns the given top-level types: the target is the
-// element or lies above it, or it names every one of the types (a change
-// in a nested type shared by several is acknowledged only by naming it, or
-// every type it breaks).
-func (a *Ack) covers(rule string, subjects []string, path string) bool {
-	if a.Rule != rule {
-		return false
-	}
-	if a.Matches(rule, "", path) {
-		return true
-	}
-	for _, s := range subjects {
-		if !a.Matches(rule, s, "") {
-			return false
+// ackFor returns the acks that cover a finding with the given rule and
+// element path that concerns the given top-level types: one whose target is
+// the element or lies above it, else, for every type, one that names it (a
+// change in a nested type shared by several types is acknowledged by
+// naming it, or every type it breaks). It returns nil when they do not.
+func ackFor(acks []*Ack, rule string, subjects []string, path string) []*Ack {
+	for _, a := range acks {
+		if a.Matches(rule, "", path) {
+			return []*Ack{a}
 		}
 	}
-	return len(subjects) > 0
+	var by []*Ack
+	for _, s := range subjects {
+		var found *Ack
+		for _, a := range acks {
+			if a.Matches(rule, s, "") {
+				found = a
+				break
+			}
+		}
+		if found == nil {
+			return nil
+		}
+		if !slices.Contains(by, found) {
+			by = append(by, found)
+		}
+	}
+	return by
 }
 
 // staleAckMessage is the warning for an ack nothing matched.

@@ -1,9 +1,12 @@
 package compat
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/ir"
@@ -214,5 +217,60 @@ func TestMatch_AliasesAndRemoved(t *testing.T) {
 	}
 	if !rep.Failed() || !strings.Contains(rep.Diags[len(rep.Diags)-1].Message, "none is safe") {
 		t.Errorf("report: %+v", rep.Diags)
+	}
+}
+
+// compileEVC compiles one .evc source held in memory.
+func compileEVC(t *testing.T, name, src string) *ir.Schema {
+	t.Helper()
+	res := compiler.Compile([]string{name}, compiler.Options{FS: fstest.MapFS{name: {Data: []byte(src)}}})
+	if res.Diags.HasErrors() || res.Schema == nil {
+		t.Fatalf("%s: %v", name, res.Diags.Items())
+	}
+	return res.Schema
+}
+
+// TestCheck_SharedNestedOnce checks that a change in a nested type that two
+// top-level types use is one finding that names both, counted once, and
+// which acks cover it: its element path, or both types, but not one type.
+func TestCheck_SharedNestedOnce(t *testing.T) {
+	const src = "namespace learn;\n\nrecord User {\n  id: long;\n%s}\n\nrecord Enrolled {\n  user: User;\n}\n\nrecord Unenrolled {\n  user: User;\n}\n"
+	old := compileEVC(t, "old.evc", fmt.Sprintf(src, "  email: string;\n"))
+	e := NewEarlier("v1")
+	e.AddSchema(old, "v1")
+	ns := compileEVC(t, "new.evc", fmt.Sprintf(src, ""))
+	subjects, removed := Match(Roots(ns), ns, e, ModeRules{}, nil)
+	if len(subjects) != 2 || len(removed) != 0 {
+		t.Fatalf("subjects %+v, removed %+v", subjects, removed)
+	}
+	rep := Check(subjects, removed, Options{})
+	if rep.Errors != 1 || len(rep.Findings) != 1 {
+		t.Fatalf("want 1 finding, got %d errors: %+v", rep.Errors, rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.Rule != string(FieldNoDefault) || f.Path != "learn.User.email" || strings.Join(f.Types, " ") != "learn.Enrolled learn.Unenrolled" || f.Span.Start.Line != 3 {
+		t.Errorf("finding: %+v", f)
+	}
+	if !strings.HasSuffix(f.Message, `(in "learn.Enrolled" and "learn.Unenrolled")`) || rep.Summary != "1 incompatibility in 2 types checked" {
+		t.Errorf("message %q, summary %q", f.Message, rep.Summary)
+	}
+	for _, tc := range []struct {
+		targets []string
+		covered bool
+	}{
+		{[]string{"learn.User.email"}, true},
+		{[]string{"learn.User"}, true},
+		{[]string{"learn.Enrolled", "learn.Unenrolled"}, true},
+		{[]string{"learn.Enrolled"}, false},
+		{[]string{"learn.User.id"}, false},
+	} {
+		var acks []*Ack
+		for _, target := range tc.targets {
+			acks = append(acks, &Ack{Rule: string(FieldNoDefault), Target: target, Reason: "r"})
+		}
+		rep := Check(subjects, removed, Options{Acks: acks})
+		if got := rep.Acknowledged == 1 && !rep.Failed(); got != tc.covered {
+			t.Errorf("acks %v: covered %v, want %v (%+v)", tc.targets, got, tc.covered, rep.Findings)
+		}
 	}
 }

@@ -255,14 +255,17 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		if f.sev != diag.Error {
 			continue
 		}
-		for _, a := range opts.Acks {
-			if a.covers(f.rule, f.subjects, f.path) {
+		if by := ackFor(opts.Acks, f.rule, f.subjects, f.path); by != nil {
+			var reasons []string
+			for _, a := range by {
 				a.used = true
-				f.sev = diag.Note
-				f.acked, f.reason = true, a.Reason
-				rep.Acknowledged++
-				break
+				if !containsString(reasons, a.Reason) {
+					reasons = append(reasons, a.Reason)
+				}
 			}
+			f.sev = diag.Note
+			f.acked, f.reason = true, strings.Join(reasons, "; ")
+			rep.Acknowledged++
 		}
 	}
 
@@ -287,6 +290,14 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		msg := strings.ReplaceAll(f.msg, "{v}", labels)
 		if f.dir != "" {
 			msg = f.dir + ": " + strings.ReplaceAll(dirPrefix(f.dir), "{v}", labels) + msg
+		}
+		if len(f.subjects) > 1 {
+			// A nested type that several top-level types share.
+			q := make([]string, len(f.subjects))
+			for i, n := range f.subjects {
+				q[i] = quote(n)
+			}
+			msg += " (in " + joinLabels(q) + ")"
 		}
 		help := strings.ReplaceAll(f.help, "{v}", labels)
 		if f.acked {

@@ -256,12 +256,35 @@ note: upgrade order: deploy consumers first, then producers (new consumers read 
 		t.Errorf("stderr: %s", stderr.String())
 	}
 
+	// GitHub places annotations by the path in the repository, whichever
+	// folder evc runs in.
+	stdout.Reset()
+	if code := run([]string{"compat", "--format", "github", "--against", "git:HEAD", "events"}, nil, &stdout, &stderr); code != exitSchema {
+		t.Fatalf("github: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "::error file=svc/events/user.evc,line=3,col=8,") {
+		t.Errorf("github annotations:\n%s", stdout.String())
+	}
+
 	// Once committed, the working tree is compatible with HEAD again.
 	gitRun(t, repo, "add", ".")
 	gitRun(t, repo, "commit", "-q", "-m", "v2")
 	stdout.Reset()
 	if code := run([]string{"compat", "--against", "git:HEAD", "events"}, nil, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d after commit\n%s%s", code, stdout.String(), stderr.String())
+	}
+
+	// A file deleted since: its type is reported at the file, with the
+	// line it had at the revision (the working tree has no such line).
+	if err := os.Remove(filepath.Join(events, "other.evc")); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if code := run([]string{"compat", "--against", "git:HEAD", "events"}, nil, &stdout, &stderr); code != exitSchema {
+		t.Fatalf("removed: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if want := "events/other.evc: type \"acme.Other\" of HEAD is gone from the new schemas (declared at events/other.evc:3:8 in HEAD); its producers and consumers lose their schema [TYPE_REMOVED]\n"; !strings.HasPrefix(stdout.String(), want) {
+		t.Errorf("removed:\n%s", stdout.String())
 	}
 
 	// An unknown revision is an input error.
