@@ -8,12 +8,12 @@
 //
 //	r, _ := router.New(manager, router.Options{Unmatched: router.Skip})
 //	router.Handle(r, []string{"squarebot.messages"},
-//		func(ctx context.Context, topic string, key *squarebot.MessageKey, value *squarebot.Message) error {
+//		func(ctx context.Context, topic string, key *squarebot.SquarebotMessageKey, value *squarebot.SquarebotMessage) error {
 //			rec, _ := router.FromContext(ctx) // partition, offset, headers, ...
 //			return nil
 //		})
 //	router.HandleValue(r, []string{"squarebot.messages"},
-//		func(ctx context.Context, topic string, value *squarebot.Message) error { return nil })
+//		func(ctx context.Context, topic string, value *squarebot.SquarebotMessage) error { return nil })
 //
 // A key type is a generated message type (decoded from the Schema Registry
 // wire format like the value), []byte or string (the raw key, for topics
