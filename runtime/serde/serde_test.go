@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/serde"
@@ -289,9 +290,13 @@ func FuzzDeserialize(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0})
 	f.Add([]byte{0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) >= 5 && data[0] == 0 && binary.BigEndian.Uint32(data[1:5]) > 2 {
-			return // unknown ids only exercise the registry
+		if id := uint32(0); len(data) >= 5 && data[0] == 0 {
+			if id = binary.BigEndian.Uint32(data[1:5]); id != 1 && id != 2 {
+				return // unknown ids only exercise the registry
+			}
 		}
+		tm := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("slow input %q", data)) })
+		defer tm.Stop()
 		msg, err := m.Deserialize(ctx, data)
 		if (msg == nil) == (err == nil) {
 			t.Fatalf("Deserialize = %v, %v", msg, err)
