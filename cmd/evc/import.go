@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evc-dev/evc/backend"
+	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/backend/evcsrc"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
@@ -31,6 +33,11 @@ Each FILE.avsc becomes FILE.evc in DIR (-o), or is printed to standard output.
 The .evc file's namespace is that of the schema's top-level type, which must
 be a record, enum or fixed. A schema may use named types that an earlier FILE
 on the command line defines: its .evc file then imports that file's .evc.
+Self-contained .avsc files often define the same type again (a shared user
+or course record): each such type is declared once, in the .evc file of the
+first FILE that defines it, and the later files import it from there. A
+repeat must be identical (docs, defaults and properties included); a type
+defined differently by two FILEs is an error that names both.
 
 Exit status: 0 on success, 1 on schema errors, 2 on usage errors (bad flags,
 unreadable or unwritable files).`,
@@ -85,6 +92,11 @@ func (a *app) importFiles(paths []string, outDir, format string) int {
 		}
 		var l diag.List
 		f := avsc.Read(path, src, &l, lookup)
+		if !l.HasErrors() {
+			for _, prev := range shareRepeats(f, defined, &l) {
+				used[evcOf[prev]] = true
+			}
+		}
 		var out []byte
 		if !l.HasErrors() {
 			for imp := range used {
@@ -127,4 +139,54 @@ func (a *app) importFiles(paths []string, outDir, format string) int {
 		}
 	}
 	return code
+}
+
+// shareRepeats removes from f the named types that an earlier file already
+// defines identically, and points f's uses of them at the earlier
+// definitions, which it returns. A type defined differently is an error that
+// names both places.
+func shareRepeats(f *ir.File, defined map[string]*ir.Named, l *diag.List) []*ir.Named {
+	repeat := map[*ir.Named]*ir.Named{}
+	var kept []*ir.Named
+	for _, n := range f.Types {
+		prev := defined[n.FullName()]
+		if prev == nil {
+			kept = append(kept, n)
+			continue
+		}
+		if !bytes.Equal(avro.SchemaJSON(prev, false), avro.SchemaJSON(n, false)) {
+			d := l.Errorf(n.NameSpan, "type %q is defined differently in %s and in %s", n.FullName(), f.Path, prev.File.Path)
+			d.Related = []diag.Related{{Span: prev.NameSpan, Message: "first defined here"}}
+			d.Help = "evc import declares a type shared by several files once; make the definitions agree, or import these files separately"
+			continue
+		}
+		repeat[n] = prev
+	}
+	if len(repeat) == 0 || l.HasErrors() {
+		return nil
+	}
+	f.Types = kept
+	var shared []*ir.Named
+	var rebind func(t *ir.Type)
+	rebind = func(t *ir.Type) {
+		if t == nil {
+			return
+		}
+		if prev := repeat[t.Named]; prev != nil {
+			t.Named = prev
+			shared = append(shared, prev)
+		}
+		rebind(t.Items)
+		rebind(t.Values)
+		for _, b := range t.Branches {
+			rebind(b)
+		}
+	}
+	rebind(f.Root)
+	for _, n := range kept {
+		for _, fl := range n.Fields {
+			rebind(fl.Type)
+		}
+	}
+	return shared
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	twmb "github.com/twmb/avro"
+
 	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
@@ -136,5 +138,183 @@ func TestImport_UsageErrors(t *testing.T) {
 				t.Errorf("code %d stderr %q", code, stderr)
 			}
 		})
+	}
+}
+
+// canonical returns the Parsing Canonical Form of an Avro schema, by
+// twmb/avro.
+func canonical(t *testing.T, what string, schema []byte) string {
+	t.Helper()
+	s, err := twmb.Parse(string(schema))
+	if err != nil {
+		t.Fatalf("twmb/avro rejects %s: %v\n%s", what, err, schema)
+	}
+	return string(s.Canonical())
+}
+
+// importTogether imports every .avsc of dir (sorted) into a temporary
+// directory, compiles that directory as one workspace, and checks that each
+// schema compiled back has the Parsing Canonical Form of its original. It
+// returns the output directory.
+func importTogether(t *testing.T, dir string, files []string) string {
+	t.Helper()
+	out := t.TempDir()
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, filepath.Join(dir, f))
+	}
+	code, stdout, stderr := runEvc(t, "", append([]string{"import", "-o", out}, paths...)...)
+	if code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("import: code %d stdout %q stderr:\n%s", code, stdout, stderr)
+	}
+	res := compileDir(t, out)
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var l diag.List
+		root := avsc.Read(p, src, &l, nil).Root.Named
+		n := res.Schema.Lookup(root.FullName())
+		if n == nil {
+			t.Errorf("%s: %s not compiled", p, root.FullName())
+			continue
+		}
+		if want, got := canonical(t, p, src), canonical(t, root.FullName(), avro.SchemaJSON(n, true)); want != got {
+			t.Errorf("%s: canonical form differs (-want +got):\n%s", p, golden.Diff(want, got))
+		}
+	}
+	return out
+}
+
+// avscNames lists the .avsc files of dir, sorted.
+func avscNames(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "*.avsc"))
+	if err != nil || len(m) == 0 {
+		t.Fatalf("no .avsc in %s: %v", dir, err)
+	}
+	var names []string
+	for _, p := range m {
+		names = append(names, filepath.Base(p))
+	}
+	return names
+}
+
+// TestImport_OpenEdxTogether imports a handful of real Open edX schemas in
+// one run, compiles the results together, and compares canonical forms.
+// Each file defines its own UserData, CourseData, ... in the namespace of
+// its event, so nothing is shared between them.
+func TestImport_OpenEdxTogether(t *testing.T) {
+	dir := filepath.Join(importDir, "openedx")
+	out := importTogether(t, dir, avscNames(t, dir))
+	for _, e := range mustReadDir(t, out) {
+		data, _ := os.ReadFile(filepath.Join(out, e.Name()))
+		if strings.Contains(string(data), "import ") {
+			t.Errorf("%s imports another file, but the events share no type:\n%s", e.Name(), data)
+		}
+	}
+}
+
+func mustReadDir(t *testing.T, dir string) []os.DirEntry {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// TestImport_SharedTypes imports Open edX schemas that each define the same
+// UserData, UserPersonalData and CourseData (in one shared namespace): each
+// is declared once, in the first file that defines it, the other files import
+// it, and the whole compiles together to the original canonical forms.
+func TestImport_SharedTypes(t *testing.T) {
+	dir := filepath.Join(importDir, "shared")
+	var learning []string
+	for _, n := range avscNames(t, dir) {
+		if strings.Contains(n, "+learning+") {
+			learning = append(learning, n)
+		}
+	}
+	if len(learning) < 4 {
+		t.Fatalf("want at least 4 learning schemas, have %v", learning)
+	}
+	out := importTogether(t, dir, learning)
+	first := strings.TrimSuffix(learning[0], ".avsc") + ".evc"
+	declared := map[string][]string{}
+	for _, e := range mustReadDir(t, out) {
+		data, err := os.ReadFile(filepath.Join(out, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(data)
+		for _, typ := range []string{"UserData", "UserPersonalData", "CourseData"} {
+			if strings.Contains(src, "\nrecord "+typ+" {") {
+				declared[typ] = append(declared[typ], e.Name())
+			}
+		}
+		usesShared := strings.Contains(src, "org.openedx.learning.UserData") || strings.Contains(src, "org.openedx.learning.CourseData")
+		if e.Name() != first && usesShared && !strings.Contains(src, "import \""+first+"\";") {
+			t.Errorf("%s uses shared types but does not import %s:\n%s", e.Name(), first, src)
+		}
+	}
+	for _, typ := range []string{"UserData", "UserPersonalData", "CourseData"} {
+		if got := declared[typ]; len(got) != 1 || got[0] != first {
+			t.Errorf("%s declared in %v, want only in %s", typ, got, first)
+		}
+	}
+}
+
+// TestImport_SharedTypeConflict: two files define the same type differently
+// (Open edX's content-authoring CourseData has one field, the learning one
+// four): the error names both files, and the conflicting files write nothing.
+func TestImport_SharedTypeConflict(t *testing.T) {
+	dir := filepath.Join(importDir, "shared")
+	out := t.TempDir()
+	t.Chdir(dir)
+	code, stdout, stderr := runEvc(t, "", append([]string{"import", "-o", out}, avscNames(t, ".")...)...)
+	if code != exitSchema || stdout != "" {
+		t.Errorf("code %d stdout %q", code, stdout)
+	}
+	golden.Check(t, "conflict.stderr.golden", []byte(stderr))
+	written := map[string]bool{}
+	for _, e := range mustReadDir(t, out) {
+		written[e.Name()] = true
+	}
+	for _, name := range []string{
+		"org+openedx+content_authoring+course+created+v1_schema.evc",
+		"org+openedx+learning+student+registration+completed+v1_schema.evc", // no CourseData
+	} {
+		if !written[name] {
+			t.Errorf("%s not written; wrote %v", name, written)
+		}
+	}
+	if written["org+openedx+learning+certificate+created+v1_schema.evc"] {
+		t.Errorf("a file with a conflicting definition was written")
+	}
+}
+
+// TestImport_RepeatedRoot: a file whose only type an earlier file defines
+// becomes a file that imports it; a definition that differs only in its doc
+// is a conflict, since sharing it would lose one of the docs.
+func TestImport_RepeatedRoot(t *testing.T) {
+	out := t.TempDir()
+	money, again := filepath.Join(importDir, "money.avsc"), filepath.Join(importDir, "money_again.avsc")
+	code, _, stderr := runEvc(t, "", "import", "-o", out, money, again, filepath.Join(importDir, "order.avsc"))
+	if code != 0 || stderr != "" {
+		t.Fatalf("code %d stderr %q", code, stderr)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "money_again.evc"))
+	if want := "namespace shop;\n\nimport \"money.evc\";\n"; string(got) != want {
+		t.Errorf("money_again.evc:\n%s\nwant:\n%s", got, want)
+	}
+	compileDir(t, out)
+
+	doc := filepath.Join(importDir, "money_doc.avsc")
+	code, _, stderr = runEvc(t, "", "import", "-o", t.TempDir(), money, doc)
+	want := doc + `:3:11: type "shop.Money" is defined differently in ` + doc + " and in " + money
+	if code != exitSchema || !strings.Contains(stderr, want) || !strings.Contains(stderr, money+":1:27: note: first defined here") {
+		t.Errorf("code %d, stderr lacks %q:\n%s", code, want, stderr)
 	}
 }
