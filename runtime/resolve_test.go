@@ -117,3 +117,27 @@ func TestDecodeFrom_Concurrent(t *testing.T) {
 		t.Errorf("cache holds %d resolutions, more than %d", n, ResolveCacheSize)
 	}
 }
+
+func BenchmarkDecodeFrom(b *testing.B) {
+	writer := `{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"extra","type":"string"},{"name":"x","type":"int"}]}`
+	data := avrobin.AppendInt(avrobin.AppendString(nil, "skipped"), 7)
+	own, _ := (&point{X: 7, Label: "l"}).AppendAvro(nil)
+	b.Run("other-writer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p point
+			if err := DecodeFrom(writer, &p, data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("own-schema", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p point
+			if err := DecodeFrom(pointType.Schema, &p, own); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
