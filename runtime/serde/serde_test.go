@@ -72,6 +72,15 @@ func TestManager_SerializeErrors(t *testing.T) {
 	if !errors.As(err, &ee) || ee.Type != "evc.test.Order" || !bytes.Equal(out, dst) {
 		t.Errorf("AppendSerialize(failing) = % x, %v", out, err)
 	}
+	// The same on first use, which registers the type first.
+	fresh := newManager(t, reg.URL())
+	out, err = fresh.AppendSerialize(ctx, dst, failingOrder{})
+	if !errors.As(err, &ee) || ee.Type != "evc.test.Order" || !bytes.Equal(out, dst) {
+		t.Errorf("first AppendSerialize(failing) = % x, %v", out, err)
+	}
+	if err.Error() != `evc: serde: encoding "evc.test.Order": boom` {
+		t.Errorf("error = %v", err)
+	}
 }
 
 // failingOrder shares Order's type descriptor but cannot encode.

@@ -21,16 +21,26 @@ func (m *Manager) AppendSerialize(ctx context.Context, dst []byte, msg runtime.M
 	if msg == nil {
 		return dst, errNilMessage
 	}
-	t := msg.AvroType()
-	id, ok := m.typeIDs.get(t)
+	id, ok := m.typeIDs.get(msg.AvroType())
 	if !ok {
-		var err error
-		if t, err = typeOf(msg); err != nil {
-			return dst, err
-		}
-		if id, err = m.idFor(ctx, t); err != nil {
-			return dst, err
-		}
+		return m.appendSlow(ctx, dst, msg)
+	}
+	out, err := msg.AppendAvro(append(dst, 0, byte(id>>24), byte(id>>16), byte(id>>8), byte(id)))
+	if err != nil {
+		return dst, &EncodeError{Type: msg.AvroType().Name, Err: err}
+	}
+	return out, nil
+}
+
+// appendSlow is AppendSerialize for a type whose id is not cached yet.
+func (m *Manager) appendSlow(ctx context.Context, dst []byte, msg runtime.Message) ([]byte, error) {
+	t, err := typeOf(msg)
+	if err != nil {
+		return dst, err
+	}
+	id, err := m.idFor(ctx, t)
+	if err != nil {
+		return dst, err
 	}
 	out, err := msg.AppendAvro(append(dst, 0, byte(id>>24), byte(id>>16), byte(id>>8), byte(id)))
 	if err != nil {
