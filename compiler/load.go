@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -175,6 +176,8 @@ func (c *compilation) parseUnit(u *unit) {
 		}
 		return
 	}
+	// A byte order mark, as some editors write, is not part of the text.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	u.src = src
 	switch {
 	case strings.HasSuffix(u.path, ".avsc"):
