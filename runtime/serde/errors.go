@@ -28,6 +28,7 @@ type RegistryError struct {
 	Err error
 }
 
+// Error describes the failure; it never contains a credential.
 func (e *RegistryError) Error() string {
 	var b strings.Builder
 	b.WriteString("evc: serde: ")
@@ -57,6 +58,7 @@ func (e *RegistryError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error.
 func (e *RegistryError) Unwrap() error { return e.Err }
 
 // IncompatibleError says that the registry rejected a type's schema as
@@ -73,6 +75,7 @@ type IncompatibleError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *IncompatibleError) Error() string {
 	msg := fmt.Sprintf("evc: serde: schema of %q is incompatible with subject %q", e.Type, e.Subject)
 	if len(e.Reasons) > 0 {
@@ -81,6 +84,7 @@ func (e *IncompatibleError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error.
 func (e *IncompatibleError) Unwrap() error { return e.Err }
 
 // NotRegisteredError says that a type's schema is not registered under a
@@ -91,10 +95,12 @@ type NotRegisteredError struct {
 	Err     error
 }
 
+// Error implements error.
 func (e *NotRegisteredError) Error() string {
 	return fmt.Sprintf("evc: serde: schema of %q is not registered under subject %q, and auto-registration is off", e.Type, e.Subject)
 }
 
+// Unwrap returns the underlying error.
 func (e *NotRegisteredError) Unwrap() error { return e.Err }
 
 // UnknownIDError says that the registry does not know the schema id found
@@ -104,10 +110,12 @@ type UnknownIDError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *UnknownIDError) Error() string {
 	return fmt.Sprintf("evc: serde: schema id %d is unknown to the registry", e.ID)
 }
 
+// Unwrap returns the underlying error.
 func (e *UnknownIDError) Unwrap() error { return e.Err }
 
 // UnknownNameError says that the data was written with a schema whose full
@@ -120,6 +128,7 @@ type UnknownNameError struct {
 	Name string
 }
 
+// Error implements error.
 func (e *UnknownNameError) Error() string {
 	return fmt.Sprintf("evc: serde: schema id %d is for %q, which is not a registered type", e.ID, e.Name)
 }
@@ -135,6 +144,7 @@ type TypeMismatchError struct {
 	Want string
 }
 
+// Error implements error.
 func (e *TypeMismatchError) Error() string {
 	return fmt.Sprintf("evc: serde: schema id %d is for %q, not %q", e.ID, e.Writer, e.Want)
 }
@@ -145,6 +155,7 @@ type MagicByteError struct {
 	Got byte
 }
 
+// Error implements error.
 func (e *MagicByteError) Error() string {
 	return fmt.Sprintf("evc: serde: data starts with byte 0x%02x, not the wire format's magic byte 0", e.Got)
 }
@@ -155,6 +166,7 @@ type ShortDataError struct {
 	Len int
 }
 
+// Error implements error.
 func (e *ShortDataError) Error() string {
 	return fmt.Sprintf("evc: serde: data is %d bytes, shorter than the 5-byte wire format header", e.Len)
 }
@@ -167,6 +179,7 @@ type SchemaError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *SchemaError) Error() string {
 	msg := fmt.Sprintf("evc: serde: schema id %d: %s", e.ID, e.Reason)
 	if e.Err != nil {
@@ -175,6 +188,7 @@ func (e *SchemaError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error.
 func (e *SchemaError) Unwrap() error { return e.Err }
 
 // DecodeError says that the Avro payload could not be decoded: it is
@@ -190,6 +204,7 @@ type DecodeError struct {
 	Err      error
 }
 
+// Error implements error.
 func (e *DecodeError) Error() string {
 	how := ""
 	if e.Resolved {
@@ -198,6 +213,7 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("evc: serde: decoding %q (schema id %d)%s: %v", e.Type, e.ID, how, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // EncodeError says that a message could not be encoded.
@@ -206,10 +222,12 @@ type EncodeError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *EncodeError) Error() string {
 	return fmt.Sprintf("evc: serde: encoding %q: %v", e.Type, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *EncodeError) Unwrap() error { return e.Err }
 
 // registryError turns an error from the sr client into a *RegistryError.

@@ -25,6 +25,7 @@ const (
 	TopicRecordNameStrategy
 )
 
+// String returns the strategy's name, as Confluent's serializers call it.
 func (s SubjectStrategy) String() string {
 	switch s {
 	case RecordNameStrategy:
