@@ -239,9 +239,14 @@ func (c *compilation) importsOf(u *unit) []importRef {
 			continue
 		}
 		seen[target] = true
-		if _, err := fs.Stat(c.fsys, target); err != nil {
+		st, err := fs.Stat(c.fsys, target)
+		if err != nil {
 			d := u.diags.Errorf(sp, "import %q: cannot read %s: %s", rel, target, pathErr(err))
 			d.Help = "import paths are relative to the importing file"
+			continue
+		}
+		if st.IsDir() {
+			u.diags.Errorf(sp, "import %q: %s is a directory; import a file", rel, target)
 			continue
 		}
 		out = append(out, importRef{path: target, span: sp})
