@@ -170,7 +170,7 @@ type finding struct {
 // changes and the acknowledged breaks. A finding in a nested type that
 // several subjects share is reported once.
 func Check(subjects []Subject, removed []Removed, opts Options) *Report {
-	rep := &Report{BackwardOK: true, ForwardOK: true}
+	rep := &Report{BackwardOK: true, ForwardOK: true, Types: make([]TypeResult, 0, len(subjects))}
 	var fast verdict
 	var strict strictWalk
 	var fs []*finding
@@ -203,8 +203,9 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		if !s.Mode.Transitive() {
 			vs = vs[len(vs)-1:]
 		}
-		for _, v := range vs {
-			tr.Versions = append(tr.Versions, v.Label)
+		tr.Versions = make([]string, len(vs))
+		for i, v := range vs {
+			tr.Versions[i] = v.Label
 		}
 		rep.Types = append(rep.Types, tr)
 		fallback := subjectSpan(s)
