@@ -170,10 +170,10 @@ func (c *compilation) parseAll(batch []*unit) {
 func (c *compilation) parseUnit(u *unit) {
 	src, err := fs.ReadFile(c.fsys, u.path)
 	if err != nil {
-		// A missing import is reported at the import statement.
-		if !u.imported {
-			u.diags.Errorf(diag.At(diag.Pos{File: u.path}), "cannot read %s: %s", u.path, pathErr(err))
-		}
+		// A missing import was reported at the import statement and never
+		// gets here; an import that exists but cannot be read (permissions)
+		// does.
+		u.diags.Errorf(diag.At(diag.Pos{File: u.path}), "cannot read %s: %s", u.path, pathErr(err))
 		return
 	}
 	// A byte order mark, as some editors write, is not part of the text.
