@@ -48,7 +48,8 @@ type Config struct {
 	Types map[string]Mode
 	// TypeSpans are where each type's name is in the file.
 	TypeSpans map[string]diag.Span
-	// Against is the default SOURCE, used when --against is not given.
+	// Against is the default SOURCE, used when --against is not given; a
+	// folder or file (or history:DIR) is resolved from the file's folder.
 	Against     string
 	AgainstSpan diag.Span
 	// AckFile is the file of acknowledged breaks, relative to the current
@@ -120,6 +121,13 @@ func ParseConfig(file string, src []byte, l *diag.List) *Config {
 				})
 			case "against":
 				s, sp, ok := p.str(key)
+				switch {
+				case strings.HasPrefix(s, "git:"), strings.HasPrefix(s, "registry:"), s == "registry":
+				case strings.HasPrefix(s, "history:"):
+					s = "history:" + rel(strings.TrimPrefix(s, "history:"))
+				default:
+					s = rel(s)
+				}
 				c.Against, c.AgainstSpan = s, sp
 				return ok
 			case "ack_file":

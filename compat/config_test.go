@@ -49,6 +49,19 @@ func TestParseConfig_Success(t *testing.T) {
 		t.Errorf("config:\n got %+v\nwant %+v", c, want)
 	}
 
+	for against, want := range map[string]string{
+		"old":                  "schemas/old",
+		"history:hist":         "history:schemas/hist",
+		"git:origin/main":      "git:origin/main",
+		"registry":             "registry",
+		"registry:http://r:80": "registry:http://r:80",
+	} {
+		c := ParseConfig("schemas/evc.json", []byte(`{"compat": {"against": "`+against+`"}}`), &l)
+		if c == nil || c.Against != want {
+			t.Errorf("against %q: got %+v, want %q", against, c, want)
+		}
+	}
+
 	c = ParseConfig("evc.json", []byte(`{"compat": {"types": {}}}`), &l)
 	if l.Len() > 0 || c == nil || c.Mode != "" || len(c.Types) != 0 || c.Registry.NamespacesSet {
 		t.Errorf("empty config: %+v, %v", c, l.Items())
