@@ -150,3 +150,26 @@ func TestModeRules_Precedence(t *testing.T) {
 		t.Errorf("bad IDL mode: %s, %v", got, l.Items())
 	}
 }
+
+// FuzzParseConfig checks that no config file makes ParseConfig panic, and
+// that it returns a config exactly when it reports no error.
+func FuzzParseConfig(f *testing.F) {
+	for _, s := range []string{
+		`{"compat": {"mode": "FULL", "types": {"a.B": "NONE"}, "against": "old", "ack_file": "a.json", "registry": {"url": "http://r", "subject_suffix": "-value", "namespaces": ["a"], "ca_file": "ca.pem", "cert_file": "c.pem", "key_file": "k.pem"}}}`,
+		`{"compat": {}}`, `{`, `[]`, `{"compat": {"types": {"a": 1}}}`, `{"compat": {"registry": {"namespaces": [1]}}} x`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var l diag.List
+		c := ParseConfig("evc.json", src, &l)
+		if (c != nil) == l.HasErrors() {
+			t.Errorf("config %v with diagnostics %v", c != nil, l.Items())
+		}
+		for _, d := range l.Items() {
+			if !d.Span.Start.IsValid() {
+				t.Errorf("diagnostic without a position: %v", d)
+			}
+		}
+	})
+}
