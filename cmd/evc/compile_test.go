@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/avro"
 
@@ -246,6 +248,62 @@ func goBuilds(t *testing.T, dirs []string) {
 		cmd.Dir = d
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("go vet in %s: %v\n%s", d, err, out)
+		}
+	}
+}
+
+// TestCompile_HugeFile compiles one file of 2,000 records of 20 fields, then
+// the same file with an error in every record: all are reported, each once,
+// and the output grows linearly.
+func TestCompile_HugeFile(t *testing.T) {
+	const records, fields = 2000, 20
+	gen := func(bad bool) string {
+		var b strings.Builder
+		b.WriteString("namespace huge;\n\n")
+		for i := range records {
+			fmt.Fprintf(&b, "/// Record %d.\nrecord R%d {\n", i, i)
+			for j := range fields {
+				typ := []string{"long", "string?", "array<int>", "map<double>", "timestamp-micros"}[j%5]
+				fmt.Fprintf(&b, "  f%d: %s;\n", j, typ)
+			}
+			if i > 0 {
+				b.WriteString("  first: R0?;\n") // a chain would make every self-contained .avsc hold all the others
+			}
+			if bad {
+				fmt.Fprintf(&b, "  oops: int = \"x%d\";\n", i)
+			}
+			b.WriteString("}\n\n")
+		}
+		return b.String()
+	}
+	dir := t.TempDir()
+	for _, bad := range []bool{false, true} {
+		src := gen(bad)
+		path := filepath.Join(dir, "huge.evc")
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, fmt.Sprintf("out-%v", bad))
+		start := time.Now()
+		code, stdout, stderr := runEvc(t, "", "compile", "--avro-out", out, path)
+		t.Logf("%d bytes, bad=%v: %v, %d bytes of diagnostics", len(src), bad, time.Since(start), len(stderr))
+		if !bad {
+			if code != exitOK || stdout != "" || stderr != "" {
+				t.Fatalf("code %d stderr %.500s", code, stderr)
+			}
+			if n := len(treeFiles(t, out)); n != records {
+				t.Errorf("%d .avsc written, want %d", n, records)
+			}
+			continue
+		}
+		if code != exitSchema {
+			t.Errorf("code %d, want %d", code, exitSchema)
+		}
+		if n := strings.Count(stderr, `has default "x`); n != records {
+			t.Errorf("%d errors reported, want %d", n, records)
+		}
+		if max := records * 400; len(stderr) > max {
+			t.Errorf("%d bytes of diagnostics for %d errors; want at most %d", len(stderr), records, max)
 		}
 	}
 }
