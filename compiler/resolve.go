@@ -63,6 +63,7 @@ func (c *compilation) resolve() {
 		}
 	}
 	c.checkDefaultCycles()
+	c.checkFinite()
 }
 
 func (c *compilation) resolveCustom(d *decl) {
