@@ -94,7 +94,11 @@ func dumpSchema(s *ir.Schema) string {
 				}
 			}
 			for _, sy := range n.Symbols {
-				fmt.Fprintf(&b, "    symbol %s doc=%q\n", sy.Name, sy.Doc)
+				fmt.Fprintf(&b, "    symbol %s doc=%q", sy.Name, sy.Doc)
+				if sy.Deprecated {
+					fmt.Fprintf(&b, " deprecated=%q", sy.DeprecatedReason)
+				}
+				b.WriteString("\n")
 			}
 			if n.HasDefault {
 				fmt.Fprintf(&b, "    default %s\n", n.Default)

@@ -188,8 +188,7 @@ func (c *compilation) resolveEnum(d *decl) {
 			// The symbol's own span starts after its annotations.
 			sp = nameAfterAnnotations(u, s)
 		}
-		sym := &ir.Symbol{Name: string(s.Name), Doc: docText(s.Doc), Span: sp}
-		_ = an
+		sym := &ir.Symbol{Name: string(s.Name), Doc: docText(s.Doc), Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Span: sp}
 		if p := names.Problem(sym.Name); p != "" {
 			c.res.Diags.Errorf(sp, "enum symbol %q is not a valid Avro name: it %s", sym.Name, p)
 		}

@@ -351,7 +351,12 @@ type Field struct {
 type Symbol struct {
 	Name string
 	Doc  string
-	Span diag.Span
+	// Deprecated is set when the symbol is marked @deprecated in evc;
+	// DeprecatedReason is the reason given, if any. Avro has no place for
+	// it, so it does not reach the .avsc.
+	Deprecated       bool
+	DeprecatedReason string
+	Span             diag.Span
 }
 
 // Reserved is a reserved field name or enum symbol.
