@@ -54,6 +54,7 @@ func TestCompile_Cases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	os.RemoveAll(goTmp) // left over from an interrupted run
 	t.Cleanup(func() { os.RemoveAll(goTmp) })
 	avroTmp := t.TempDir()
 	var emitted []string // every .avsc written, for the python3-avro check
@@ -244,10 +245,12 @@ func goBuilds(t *testing.T, dirs []string) {
 		t.Skipf("go not in PATH: %v", err)
 	}
 	for _, d := range dirs {
-		cmd := exec.Command(goTool, "vet", "./...")
-		cmd.Dir = d
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("go vet in %s: %v\n%s", d, err, out)
+		for _, verb := range []string{"build", "vet"} {
+			cmd := exec.Command(goTool, verb, "./...")
+			cmd.Dir = d
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("go %s in %s: %v\n%s", verb, d, err, out)
+			}
 		}
 	}
 }
