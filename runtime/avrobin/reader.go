@@ -173,8 +173,11 @@ func (r *Reader) span(n int) []byte {
 	start := r.off
 	r.off += n
 	if r.own == nil {
-		r.own = append([]byte(nil), r.src[start:]...)
-		r.base = start
+		// make and copy, which the compiler turns into one allocation that
+		// it does not zero.
+		own := make([]byte, len(r.src)-start)
+		copy(own, r.src[start:])
+		r.own, r.base = own, start
 	}
 	return r.own[start-r.base : r.off-r.base : r.off-r.base]
 }
