@@ -67,3 +67,25 @@ func TestWriteGitHub_Escapes(t *testing.T) {
 		t.Error("not an error annotation")
 	}
 }
+
+func TestWriteText_LongLineShowsAWindow(t *testing.T) {
+	line := strings.Repeat("a", 300) + "BAD" + strings.Repeat("b", 300)
+	src := Sources{"x.evc": []byte("first\n" + line + "\n")}
+	d := Diagnostic{Span: Span{Start: Pos{File: "x.evc", Line: 2, Col: 301}, End: Pos{File: "x.evc", Line: 2, Col: 304}}, Message: "bad"}
+	var b bytes.Buffer
+	if err := WriteText(&b, []Diagnostic{d}, src); err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Split(b.String(), "\n")
+	code, caret := out[2], out[3]
+	if len(code) > snippetWidth+20 {
+		t.Errorf("the source line is not windowed: %d bytes", len(code))
+	}
+	i := strings.Index(code, "BAD")
+	if i < 0 || !strings.HasPrefix(caret[i:], "^~~") {
+		t.Errorf("the caret is not under BAD:\n%s\n%s", code, caret)
+	}
+	if !strings.Contains(code, "| ...a") || !strings.HasSuffix(code, "b...") {
+		t.Errorf("the window is not marked: %q", code)
+	}
+}

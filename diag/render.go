@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Sources gives the text of source files, so that rendering can show the
@@ -37,10 +36,11 @@ func (s Sources) Line(file string, n int) (string, bool) {
 // of a span on the same line), then a help line when there is one.
 func WriteText(w io.Writer, ds []Diagnostic, src Sources) error {
 	var b strings.Builder
+	lines := lineIndex{src: src, starts: map[string][]int{}}
 	for _, d := range ds {
 		b.WriteString(d.Error())
 		b.WriteByte('\n')
-		writeSnippet(&b, d.Span, src)
+		writeSnippet(&b, d.Span, &lines)
 		for _, r := range d.Related {
 			fmt.Fprintf(&b, "  %s: note: %s\n", r.Span.Start, r.Message)
 		}
@@ -54,20 +54,52 @@ func WriteText(w io.Writer, ds []Diagnostic, src Sources) error {
 	return err
 }
 
-func writeSnippet(b *strings.Builder, sp Span, src Sources) {
+// lineIndex finds source lines by number without rescanning the file for
+// every diagnostic.
+type lineIndex struct {
+	src    Sources
+	starts map[string][]int
+}
+
+func (x *lineIndex) line(file string, n int) (string, bool) {
+	text, ok := x.src[file]
+	if !ok || n < 1 {
+		return "", false
+	}
+	starts, ok := x.starts[file]
+	if !ok {
+		starts = []int{0}
+		for i, c := range text {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		x.starts[file] = starts
+	}
+	if n > len(starts) {
+		return "", false
+	}
+	end := len(text)
+	if n < len(starts) {
+		end = starts[n] - 1
+	}
+	return strings.TrimSuffix(string(text[starts[n-1]:end]), "\r"), true
+}
+
+// snippetWidth is how many characters of a long source line a snippet
+// shows, around the caret.
+const snippetWidth = 120
+
+func writeSnippet(b *strings.Builder, sp Span, lines *lineIndex) {
 	p := sp.Start
 	if !p.IsValid() {
 		return
 	}
-	line, ok := src.Line(p.File, p.Line)
+	line, ok := lines.line(p.File, p.Line)
 	if !ok {
 		return
 	}
-	line = strings.ReplaceAll(line, "\t", " ")
-	gutter := fmt.Sprintf("%d", p.Line)
-	pad := strings.Repeat(" ", len(gutter))
-	fmt.Fprintf(b, " %s |\n", pad)
-	fmt.Fprintf(b, " %s | %s\n", gutter, line)
+	runes := []rune(strings.ReplaceAll(line, "\t", " "))
 	col := p.Col
 	if col < 1 {
 		col = 1
@@ -76,9 +108,28 @@ func writeSnippet(b *strings.Builder, sp Span, src Sources) {
 	if sp.End.IsValid() && sp.End.Line == p.Line && sp.End.Col > col {
 		width = sp.End.Col - col
 	}
-	if n := utf8.RuneCountInString(line); col-1+width > n+1 {
+	if col-1+width > len(runes)+1 {
 		width = 1
 	}
+	// A long line shows a window around the caret, marked with "...".
+	prefix, suffix := "", ""
+	if len(runes) > snippetWidth {
+		from := max(0, col-1-snippetWidth/2)
+		to := min(len(runes), from+snippetWidth)
+		if from > 0 {
+			prefix = "..."
+		}
+		if to < len(runes) {
+			suffix = "..."
+		}
+		runes = runes[from:to]
+		col = col - from + len(prefix)
+		width = max(1, min(width, len(runes)+len(prefix)-col+1))
+	}
+	gutter := fmt.Sprintf("%d", p.Line)
+	pad := strings.Repeat(" ", len(gutter))
+	fmt.Fprintf(b, " %s |\n", pad)
+	fmt.Fprintf(b, " %s | %s%s%s\n", gutter, prefix, string(runes), suffix)
 	fmt.Fprintf(b, " %s | %s^%s\n", pad, strings.Repeat(" ", col-1), strings.Repeat("~", width-1))
 }
 

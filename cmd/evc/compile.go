@@ -31,8 +31,16 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 2 on usage errors.`,
 		Example: `  evc compile --avro-out gen/avro --go-out gen/go events/
   evc compile --check --avro-out gen/avro events/   # in CI: fail if gen/avro is stale`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("compile needs at least one .evc or .avsc file, or a directory of them")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := build.CheckInputs(args); err != nil {
+				return err
+			}
 			if opts.AvroOut == "" && opts.GoOut == "" && check {
 				return fmt.Errorf("--check needs --avro-out or --go-out")
 			}
@@ -70,14 +78,18 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				for _, p := range stale {
 					fmt.Fprintf(a.stderr, "%s: out of date; run evc compile to regenerate it\n", p)
 				}
-				if len(stale) > 0 {
+				orphans := build.Orphans(outs)
+				for _, p := range orphans {
+					fmt.Fprintf(a.stderr, "%s: no longer generated; delete it\n", p)
+				}
+				if len(stale)+len(orphans) > 0 {
 					return fail(exitSchema)
 				}
 				return nil
 			}
 			if err := build.Write(outs); err != nil {
 				fmt.Fprintln(a.stderr, err)
-				return fail(exitSchema)
+				return fail(exitUsage)
 			}
 			return nil
 		},

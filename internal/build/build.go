@@ -101,6 +101,63 @@ func Stale(outs []Output) []string {
 	return stale
 }
 
+// CheckInputs checks that every input exists and is an .evc or .avsc file
+// or a directory holding at least one, so that a mistyped path is a usage
+// error rather than a schema error.
+func CheckInputs(paths []string) error {
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			if os.IsNotExist(err) {
+				return fmt.Errorf("%s: no such file or directory", p)
+			}
+			return fmt.Errorf("evc: %w", err)
+		}
+		if !st.IsDir() {
+			if !strings.HasSuffix(p, ".evc") && !strings.HasSuffix(p, ".avsc") {
+				return fmt.Errorf("%s is not an .evc or .avsc file", p)
+			}
+			continue
+		}
+		found := false
+		_ = filepath.WalkDir(p, func(q string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(q, ".evc") || strings.HasSuffix(q, ".avsc")) {
+				found = true
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if !found {
+			return fmt.Errorf("%s holds no .evc or .avsc file", p)
+		}
+	}
+	return nil
+}
+
+// Orphans returns the generated-looking files in the output directories
+// (.avsc files, and Go files named *.evc.go) that outs no longer writes: a
+// type or file that was removed leaves one behind.
+func Orphans(outs []Output) []string {
+	var orphans []string
+	for _, o := range outs {
+		want := map[string]bool{}
+		suffix := ".avsc"
+		for _, f := range o.Files {
+			want[filepath.Join(o.Dir, filepath.FromSlash(f.Path))] = true
+			if strings.HasSuffix(f.Path, ".go") {
+				suffix = ".evc.go"
+			}
+		}
+		_ = filepath.WalkDir(o.Dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, suffix) && !want[p] {
+				orphans = append(orphans, filepath.ToSlash(p))
+			}
+			return nil
+		})
+	}
+	return orphans
+}
+
 // ModulePath works out the Go import path of dir from the go.mod file in dir
 // or the nearest directory above it.
 func ModulePath(dir string) (string, error) {
