@@ -88,7 +88,7 @@ func (x *lineIndex) line(file string, n int) (string, bool) {
 
 // snippetWidth is how many characters of a long source line a snippet
 // shows, around the caret.
-const snippetWidth = 120
+const snippetWidth = 160
 
 func writeSnippet(b *strings.Builder, sp Span, lines *lineIndex) {
 	p := sp.Start
@@ -114,7 +114,8 @@ func writeSnippet(b *strings.Builder, sp Span, lines *lineIndex) {
 	// A long line shows a window around the caret, marked with "...".
 	prefix, suffix := "", ""
 	if len(runes) > snippetWidth {
-		from := max(0, col-1-snippetWidth/2)
+		// Centre the caret, but keep the window inside the line.
+		from := max(0, min(col-1-snippetWidth/2, len(runes)-snippetWidth))
 		to := min(len(runes), from+snippetWidth)
 		if from > 0 {
 			prefix = "..."

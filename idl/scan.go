@@ -2,6 +2,7 @@ package idl
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -25,8 +26,7 @@ func scanInto(toks []lexer.Token, path string, src []byte, comments *[]Comment) 
 		start := s.pos
 		typ, n := s.next()
 		if n == 0 {
-			r, _ := utf8.DecodeRune(src[s.off:])
-			return toks, &lexer.Error{Msg: fmt.Sprintf("invalid input text %q", string(r)), Pos: start}
+			return toks, &lexer.Error{Msg: s.badToken(), Pos: start}
 		}
 		val := text[s.off : s.off+n]
 		s.advance(val)
@@ -42,6 +42,29 @@ func scanInto(toks []lexer.Token, path string, src []byte, comments *[]Comment) 
 		toks = append(toks, lexer.Token{Type: typ, Value: val, Pos: start})
 	}
 	return toks, nil
+}
+
+// badToken explains why no token starts at the current offset.
+func (s *scanner) badToken() string {
+	b := s.src[s.off:]
+	switch {
+	case b[0] == '"':
+		if i := lineLen(b); i < len(b) || !strings.ContainsRune(string(b[1:]), '"') {
+			return "unterminated string: a string ends with \" on the same line"
+		}
+		return "unterminated string"
+	case b[0] == '`':
+		return "unterminated name: a name in backquotes ends with ` on the same line"
+	case len(b) > 1 && b[0] == '/' && b[1] == '*':
+		return "unclosed block comment: /* needs a closing */"
+	case b[0] == '-':
+		return "unexpected \"-\": a number must follow a minus sign"
+	}
+	r, _ := utf8.DecodeRune(b)
+	if r == utf8.RuneError {
+		return "invalid UTF-8 in source"
+	}
+	return fmt.Sprintf("unexpected character %q", string(r))
 }
 
 type scanner struct {
