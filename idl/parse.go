@@ -34,9 +34,12 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 	if err != nil {
 		return nil, []diag.Diagnostic{syntaxError(path, err)}
 	}
-	f, perr := parseTokens(kept, eofPos(kept))
-	if perr != nil {
-		return nil, []diag.Diagnostic{{Span: diag.At(toPos(path, perr.pos)), Message: "syntax error: " + perr.msg}}
+	f, perrs := parseRecovering(kept, eofPos(kept), maxSyntaxErrors)
+	if len(perrs) > 0 {
+		for _, e := range perrs {
+			errs = append(errs, diag.Diagnostic{Span: diag.At(toPos(path, e.pos)), Message: "syntax error: " + e.msg})
+		}
+		return nil, errs
 	}
 	f.Path = path
 	f.Comments = comments

@@ -29,6 +29,8 @@ type rdParser struct {
 	i     int
 	eof   lexer.Token
 	depth int
+	// failed is set when a syntax error was recovered from.
+	failed bool
 }
 
 // syntaxErr is a parse failure at a token.
@@ -43,17 +45,79 @@ func (e *syntaxErr) Error() string { return e.msg }
 type bail struct{ err *syntaxErr }
 
 func parseTokens(toks []lexer.Token, eof lexer.Position) (f *File, err *syntaxErr) {
+	f, errs := parseRecovering(toks, eof, 1)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return f, nil
+}
+
+// maxSyntaxErrors bounds how many syntax errors one file reports.
+const maxSyntaxErrors = 20
+
+// parseRecovering parses toks and, after a syntax error, skips to the next
+// line that starts a declaration and goes on, so that one run reports up to
+// limit syntax errors of a file. The File is complete only when there are
+// no errors.
+func parseRecovering(toks []lexer.Token, eof lexer.Position, limit int) (*File, []*syntaxErr) {
 	p := &rdParser{toks: toks, eof: lexer.EOFToken(eof)}
+	var errs []*syntaxErr
+	f := &File{Pos: p.peek().Pos}
+	p.guard(&errs, func() {
+		if p.isKeyword("namespace") {
+			f.Namespace = p.namespace()
+		}
+	})
+	for !p.peek().EOF() && len(errs) < limit {
+		start := p.i
+		p.guard(&errs, func() { f.Decls = append(f.Decls, p.decl()) })
+		if len(errs) > 0 && p.i >= start {
+			p.resync(start)
+		}
+	}
+	f.EndPos = p.end()
+	return f, errs
+}
+
+// guard runs fn, turning a syntax error into an entry of errs.
+func (p *rdParser) guard(errs *[]*syntaxErr, fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bail)
 			if !ok {
 				panic(r)
 			}
-			f, err = nil, b.err
+			*errs = append(*errs, b.err)
+			p.depth = 0
+			p.failed = true
 		}
 	}()
-	return p.file(), nil
+	fn()
+}
+
+// declKeywords start a declaration.
+var declKeywords = map[string]bool{"import": true, "option": true, "record": true, "error": true, "enum": true, "fixed": true, "type": true, "topic": true}
+
+// resync skips, after a failed declaration that began at token start, to the
+// first token after it that begins a line and can begin a declaration.
+func (p *rdParser) resync(start int) {
+	if !p.failed {
+		return
+	}
+	p.failed = false
+	if p.i <= start {
+		p.i = start + 1
+	}
+	for ; p.i < len(p.toks); p.i++ {
+		t := p.toks[p.i]
+		prev := p.toks[p.i-1]
+		if t.Pos.Line == prev.Pos.Line {
+			continue
+		}
+		if t.Type == tokIdentifier && declKeywords[t.Value] || t.Type == tokPunct && t.Value == "@" {
+			return
+		}
+	}
 }
 
 func (p *rdParser) peek() *lexer.Token {

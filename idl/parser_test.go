@@ -121,3 +121,21 @@ func TestParse_DeepNestingIsAnError(t *testing.T) {
 		t.Fatalf("errs = %v", errs)
 	}
 }
+
+func TestParse_ReportsEverySyntaxErrorOfAFile(t *testing.T) {
+	src := "namespace x;\nrecord A { a int; }\nrecord B { b: int; }\nenum C { x y }\n@foo record D { d: ; }\nrecord E { e: int }\n"
+	_, errs := Parse("t.evc", []byte(src))
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`t.evc:2:14: syntax error: unexpected "int", expected ":"`,
+		`t.evc:4:12: syntax error: unexpected "y", expected "}"`,
+		`t.evc:5:20: syntax error: unexpected ";", expected a type`,
+		`t.evc:6:19: syntax error: unexpected "}", expected ";"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
