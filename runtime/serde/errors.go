@@ -133,6 +133,11 @@ func (e *UnknownNameError) Error() string {
 	return fmt.Sprintf("evc: serde: schema id %d is for %q, which is not a registered type", e.ID, e.Name)
 }
 
+// UnknownTypeName returns the writer's type name. The router recognises
+// the method: a record of a type the application has no Go type for is
+// unmatched, not undecodable.
+func (e *UnknownNameError) UnknownTypeName() string { return e.Name }
+
 // TypeMismatchError says that data was written with a type other than the
 // one asked for.
 type TypeMismatchError struct {
