@@ -15,9 +15,12 @@ import (
 // The evc extension attributes, as the .avsc reader reads them back.
 const (
 	keySymbolDocs = "x-evc-symbol-docs"
-	keyReserved   = "x-evc-reserved"
-	keyEvent      = "x-evc-event"
-	keyDeprecated = "deprecated"
+	// keyDeprecatedSymbols maps each deprecated symbol to its reason, or
+	// true when none was given.
+	keyDeprecatedSymbols = "x-evc-deprecated-symbols"
+	keyReserved          = "x-evc-reserved"
+	keyEvent             = "x-evc-event"
+	keyDeprecated        = "deprecated"
 )
 
 // Generate writes one self-contained, pretty-printed .avsc per named type
@@ -284,10 +287,11 @@ func (w *writer) named(n *ir.Named, ns string) {
 		w.buf.WriteByte(']')
 	case ir.Enum:
 		syms := make([]string, len(n.Symbols))
-		docs := false
+		docs, deps := false, false
 		for i, s := range n.Symbols {
 			syms[i] = s.Name
 			docs = docs || s.Doc != ""
+			deps = deps || s.Deprecated
 		}
 		o.strs("symbols", syms)
 		if n.HasDefault {
@@ -298,6 +302,18 @@ func (w *writer) named(n *ir.Named, ns string) {
 			for _, s := range n.Symbols {
 				if s.Doc != "" {
 					d.str(s.Name, s.Doc)
+				}
+			}
+			d.close()
+		}
+		if deps && o.key(keyDeprecatedSymbols) {
+			d := w.open()
+			for _, s := range n.Symbols {
+				switch {
+				case s.Deprecated && s.DeprecatedReason != "":
+					d.str(s.Name, s.DeprecatedReason)
+				case s.Deprecated:
+					d.raw(s.Name, "true")
 				}
 			}
 			d.close()

@@ -359,6 +359,9 @@ func (p *printer) enum(n *ir.Named) {
 		if i == len(n.Symbols)-1 && len(n.Reserved) > 0 {
 			sep = ";"
 		}
+		if s.Deprecated {
+			p.deprecated(true, s.DeprecatedReason)
+		}
 		p.P(ident(s.Name), sep)
 	}
 	if len(n.Reserved) > 0 {

@@ -240,6 +240,7 @@ func (g *generator) genEnum(f *GeneratedFile, ni *namedInfo) {
 			f.P("//")
 			doc(f, s.Doc)
 		}
+		deprecatedDoc(f, s.Deprecated, s.DeprecatedReason)
 		f.P(ni.symbols[i], " ", name, " = ", i)
 	}
 	f.P(")")

@@ -93,7 +93,7 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 			}
 		}
 	case "enum":
-		reserved = append(reserved, "symbols", "default", keySymbolDocs, keyReserved)
+		reserved = append(reserved, "symbols", "default", keySymbolDocs, keyDeprecatedSymbols, keyReserved)
 		r.symbols(n, o, owner)
 		n.Reserved = r.reservedNames(o, owner)
 		for _, res := range n.Reserved {
@@ -348,6 +348,26 @@ func (r *reader) symbols(n *ir.Named, o *object, owner string) {
 				r.l.Errorf(m.Value.Span, `%s: the doc of symbol %q must be a string, not %s`, owner, m.Key, kindName(m.Value))
 			default:
 				n.Symbols[i].Doc = m.Value.Text
+			}
+		}
+	}
+	if dv := o.get(keyDeprecatedSymbols); dv != nil {
+		if dv.Kind != defaults.LitObject {
+			r.l.Errorf(dv.Span, `%s: %q must be an object of deprecated symbols, not %s`, owner, keyDeprecatedSymbols, kindName(dv))
+			return
+		}
+		r.object(dv)
+		for _, m := range dv.Fields {
+			i := n.SymbolIndex(m.Key)
+			switch {
+			case i < 0:
+				r.l.Errorf(m.KeySpan, `%s: %q deprecates %q, which is not a symbol`, owner, keyDeprecatedSymbols, m.Key)
+			case m.Value.Kind == defaults.LitString:
+				n.Symbols[i].Deprecated, n.Symbols[i].DeprecatedReason = true, m.Value.Text
+			case m.Value.Kind == defaults.LitBool && m.Value.Bool:
+				n.Symbols[i].Deprecated = true
+			default:
+				r.l.Errorf(m.Value.Span, `%s: the deprecation of symbol %q must be true or a reason, not %s`, owner, m.Key, kindName(m.Value))
 			}
 		}
 	}

@@ -16,9 +16,11 @@ import (
 // The evc extension attributes that Read turns into IR fields.
 const (
 	keySymbolDocs = "x-evc-symbol-docs"
-	keyReserved   = "x-evc-reserved"
-	keyEvent      = "x-evc-event"
-	keyDeprecated = "deprecated"
+	// keyDeprecatedSymbols maps deprecated symbols to a reason or true.
+	keyDeprecatedSymbols = "x-evc-deprecated-symbols"
+	keyReserved          = "x-evc-reserved"
+	keyEvent             = "x-evc-event"
+	keyDeprecated        = "deprecated"
 )
 
 // nameHelp explains Avro's name rules.
