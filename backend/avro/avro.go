@@ -12,17 +12,6 @@ import (
 	"github.com/evc-dev/evc/ir"
 )
 
-// The evc extension attributes, as the .avsc reader reads them back.
-const (
-	keySymbolDocs = "x-evc-symbol-docs"
-	// keyDeprecatedSymbols maps each deprecated symbol to its reason, or
-	// true when none was given.
-	keyDeprecatedSymbols = "x-evc-deprecated-symbols"
-	keyReserved          = "x-evc-reserved"
-	keyEvent             = "x-evc-event"
-	keyDeprecated        = "deprecated"
-)
-
 // Generate writes one self-contained, pretty-printed .avsc per named type
 // declared in the schema's non-imported files (ir.File.Imported false),
 // named "<full name>.avsc".
@@ -162,9 +151,9 @@ func (o *obj) props(ps []ir.Prop) {
 func (o *obj) deprecated(dep bool, reason string) {
 	switch {
 	case reason != "":
-		o.str(keyDeprecated, reason)
+		o.str(ir.AttrDeprecated, reason)
 	case dep:
-		o.raw(keyDeprecated, "true")
+		o.raw(ir.AttrDeprecated, "true")
 	}
 }
 
@@ -297,7 +286,7 @@ func (w *writer) named(n *ir.Named, ns string) {
 		if n.HasDefault {
 			o.str("default", n.Default)
 		}
-		if docs && o.key(keySymbolDocs) {
+		if docs && o.key(ir.AttrSymbolDocs) {
 			d := w.open()
 			for _, s := range n.Symbols {
 				if s.Doc != "" {
@@ -306,7 +295,7 @@ func (w *writer) named(n *ir.Named, ns string) {
 			}
 			d.close()
 		}
-		if deps && o.key(keyDeprecatedSymbols) {
+		if deps && o.key(ir.AttrDeprecatedSymbols) {
 			d := w.open()
 			for _, s := range n.Symbols {
 				switch {
@@ -334,9 +323,9 @@ func (w *writer) named(n *ir.Named, ns string) {
 		for i, r := range n.Reserved {
 			rs[i] = r.Name
 		}
-		o.strs(keyReserved, rs)
+		o.strs(ir.AttrReserved, rs)
 	}
-	if n.Event != nil && o.key(keyEvent) {
+	if n.Event != nil && o.key(ir.AttrEvent) {
 		e := w.open()
 		e.str("type", n.Event.Type)
 		if n.Event.Source != "" {

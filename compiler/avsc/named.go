@@ -77,12 +77,12 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 	n.Aliases = r.aliases(o, n.Namespace, owner, true)
 	n.Deprecated, n.DeprecatedReason = r.deprecated(o)
 	if n.Deprecated {
-		reserved = append(reserved, keyDeprecated)
+		reserved = append(reserved, ir.AttrDeprecated)
 	}
 
 	switch typ {
 	case "record", "error":
-		reserved = append(reserved, "fields", keyReserved, keyEvent)
+		reserved = append(reserved, "fields", ir.AttrReserved, ir.AttrEvent)
 		r.fields(n, o, owner, depth)
 		n.Reserved = r.reservedNames(o, owner)
 		r.event(n, o, owner)
@@ -93,7 +93,7 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 			}
 		}
 	case "enum":
-		reserved = append(reserved, "symbols", "default", keySymbolDocs, keyDeprecatedSymbols, keyReserved)
+		reserved = append(reserved, "symbols", "default", ir.AttrSymbolDocs, ir.AttrDeprecatedSymbols, ir.AttrReserved)
 		r.symbols(n, o, owner)
 		n.Reserved = r.reservedNames(o, owner)
 		for _, res := range n.Reserved {
@@ -123,7 +123,7 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 
 // deprecated reads "deprecated": true or "deprecated": "reason".
 func (r *reader) deprecated(o *object) (bool, string) {
-	v := o.get(keyDeprecated)
+	v := o.get(ir.AttrDeprecated)
 	switch {
 	case v == nil:
 		return false, ""
@@ -172,18 +172,18 @@ func (r *reader) aliases(o *object, ns, owner string, full bool) []string {
 
 // reservedNames reads "x-evc-reserved": ["a", "b"].
 func (r *reader) reservedNames(o *object, owner string) []ir.Reserved {
-	v := o.get(keyReserved)
+	v := o.get(ir.AttrReserved)
 	if v == nil {
 		return nil
 	}
 	if v.Kind != defaults.LitArray {
-		r.l.Errorf(v.Span, `%s: %q must be an array of names, not %s`, owner, keyReserved, kindName(v))
+		r.l.Errorf(v.Span, `%s: %q must be an array of names, not %s`, owner, ir.AttrReserved, kindName(v))
 		return nil
 	}
 	var out []ir.Reserved
 	for _, it := range v.Items {
 		if it.Kind != defaults.LitString || !names.ValidName(it.Text) {
-			r.l.Errorf(it.Span, `%s: %q must list valid names, not %s`, owner, keyReserved, defaults.Render(it))
+			r.l.Errorf(it.Span, `%s: %q must list valid names, not %s`, owner, ir.AttrReserved, defaults.Render(it))
 			continue
 		}
 		out = append(out, ir.Reserved{Name: it.Text, Span: it.Span})
@@ -193,12 +193,12 @@ func (r *reader) reservedNames(o *object, owner string) []ir.Reserved {
 
 // event reads "x-evc-event": {"type": "...", "source": "..."}.
 func (r *reader) event(n *ir.Named, o *object, owner string) {
-	v := o.get(keyEvent)
+	v := o.get(ir.AttrEvent)
 	if v == nil {
 		return
 	}
 	if v.Kind != defaults.LitObject {
-		r.l.Errorf(v.Span, `%s: %q must be an object with "type" and "source", not %s`, owner, keyEvent, kindName(v))
+		r.l.Errorf(v.Span, `%s: %q must be an object with "type" and "source", not %s`, owner, ir.AttrEvent, kindName(v))
 		return
 	}
 	ev := &ir.Event{Span: v.Span}
@@ -207,7 +207,7 @@ func (r *reader) event(n *ir.Named, o *object, owner string) {
 		switch m.Key {
 		case "type", "source":
 			if m.Value.Kind != defaults.LitString {
-				r.l.Errorf(m.Value.Span, `%s: %q %q must be a string, not %s`, owner, keyEvent, m.Key, kindName(m.Value))
+				r.l.Errorf(m.Value.Span, `%s: %q %q must be a string, not %s`, owner, ir.AttrEvent, m.Key, kindName(m.Value))
 				continue
 			}
 			if m.Key == "type" {
@@ -216,11 +216,11 @@ func (r *reader) event(n *ir.Named, o *object, owner string) {
 				ev.Source = m.Value.Text
 			}
 		default:
-			r.l.Errorf(m.KeySpan, `%s: %q has no key %q (it takes "type" and "source")`, owner, keyEvent, m.Key)
+			r.l.Errorf(m.KeySpan, `%s: %q has no key %q (it takes "type" and "source")`, owner, ir.AttrEvent, m.Key)
 		}
 	}
 	if eo.get("type") == nil {
-		r.l.Errorf(v.Span, `%s: %q has no "type"`, owner, keyEvent)
+		r.l.Errorf(v.Span, `%s: %q has no "type"`, owner, ir.AttrEvent)
 	}
 	n.Event = ev
 }
@@ -283,7 +283,7 @@ func (r *reader) fields(n *ir.Named, o *object, owner string, depth int) {
 		f.Deprecated, f.DeprecatedReason = r.deprecated(fo)
 		reserved := []string{"name", "type", "doc", "default", "order", "aliases"}
 		if f.Deprecated {
-			reserved = append(reserved, keyDeprecated)
+			reserved = append(reserved, ir.AttrDeprecated)
 		}
 		f.Props = r.props(fo, reserved...)
 		if dv := fo.get("default"); dv != nil {
@@ -333,42 +333,46 @@ func (r *reader) symbols(n *ir.Named, o *object, owner string) {
 			n.Default, n.HasDefault = dv.Text, true
 		}
 	}
-	if dv := o.get(keySymbolDocs); dv != nil {
-		if dv.Kind != defaults.LitObject {
-			r.l.Errorf(dv.Span, `%s: %q must be an object of symbol docs, not %s`, owner, keySymbolDocs, kindName(dv))
-			return
+	r.perSymbol(o, n, owner, ir.AttrSymbolDocs, "symbol docs", func(sym *ir.Symbol, v *defaults.Literal) string {
+		if v.Kind != defaults.LitString {
+			return fmt.Sprintf("the doc of symbol %q must be a string, not %s", sym.Name, kindName(v))
 		}
-		r.object(dv)
-		for _, m := range dv.Fields {
-			i := n.SymbolIndex(m.Key)
-			switch {
-			case i < 0:
-				r.l.Errorf(m.KeySpan, `%s: %q documents %q, which is not a symbol`, owner, keySymbolDocs, m.Key)
-			case m.Value.Kind != defaults.LitString:
-				r.l.Errorf(m.Value.Span, `%s: the doc of symbol %q must be a string, not %s`, owner, m.Key, kindName(m.Value))
-			default:
-				n.Symbols[i].Doc = m.Value.Text
-			}
+		sym.Doc = v.Text
+		return ""
+	})
+	r.perSymbol(o, n, owner, ir.AttrDeprecatedSymbols, "deprecated symbols", func(sym *ir.Symbol, v *defaults.Literal) string {
+		switch {
+		case v.Kind == defaults.LitString:
+			sym.Deprecated, sym.DeprecatedReason = true, v.Text
+		case v.Kind == defaults.LitBool && v.Bool:
+			sym.Deprecated = true
+		default:
+			return fmt.Sprintf("the deprecation of symbol %q must be true or a reason, not %s", sym.Name, kindName(v))
 		}
+		return ""
+	})
+}
+
+// perSymbol reads an evc attribute that maps enum symbols to values, such as
+// "x-evc-symbol-docs", calling set for each; set returns a problem, or "".
+func (r *reader) perSymbol(o *object, n *ir.Named, owner, key, what string, set func(*ir.Symbol, *defaults.Literal) string) {
+	dv := o.get(key)
+	if dv == nil {
+		return
 	}
-	if dv := o.get(keyDeprecatedSymbols); dv != nil {
-		if dv.Kind != defaults.LitObject {
-			r.l.Errorf(dv.Span, `%s: %q must be an object of deprecated symbols, not %s`, owner, keyDeprecatedSymbols, kindName(dv))
-			return
+	if dv.Kind != defaults.LitObject {
+		r.l.Errorf(dv.Span, `%s: %q must be an object of %s, not %s`, owner, key, what, kindName(dv))
+		return
+	}
+	r.object(dv)
+	for _, m := range dv.Fields {
+		i := n.SymbolIndex(m.Key)
+		if i < 0 {
+			r.l.Errorf(m.KeySpan, `%s: %q names %q, which is not a symbol`, owner, key, m.Key)
+			continue
 		}
-		r.object(dv)
-		for _, m := range dv.Fields {
-			i := n.SymbolIndex(m.Key)
-			switch {
-			case i < 0:
-				r.l.Errorf(m.KeySpan, `%s: %q deprecates %q, which is not a symbol`, owner, keyDeprecatedSymbols, m.Key)
-			case m.Value.Kind == defaults.LitString:
-				n.Symbols[i].Deprecated, n.Symbols[i].DeprecatedReason = true, m.Value.Text
-			case m.Value.Kind == defaults.LitBool && m.Value.Bool:
-				n.Symbols[i].Deprecated = true
-			default:
-				r.l.Errorf(m.Value.Span, `%s: the deprecation of symbol %q must be true or a reason, not %s`, owner, m.Key, kindName(m.Value))
-			}
+		if p := set(n.Symbols[i], m.Value); p != "" {
+			r.l.Errorf(m.Value.Span, "%s: %s", owner, p)
 		}
 	}
 }

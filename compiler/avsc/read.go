@@ -13,16 +13,6 @@ import (
 	"github.com/evc-dev/evc/ir"
 )
 
-// The evc extension attributes that Read turns into IR fields.
-const (
-	keySymbolDocs = "x-evc-symbol-docs"
-	// keyDeprecatedSymbols maps deprecated symbols to a reason or true.
-	keyDeprecatedSymbols = "x-evc-deprecated-symbols"
-	keyReserved          = "x-evc-reserved"
-	keyEvent             = "x-evc-event"
-	keyDeprecated        = "deprecated"
-)
-
 // nameHelp explains Avro's name rules.
 const nameHelp = `Avro names contain only letters, digits and "_", and do not start with a digit; namespaces are such names joined by dots`
 
