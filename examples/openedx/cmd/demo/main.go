@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,18 +26,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
-
+	"github.com/evc-dev/evc/examples/internal/demoenv"
 	"github.com/evc-dev/evc/examples/openedx/gen/learning"
 	"github.com/evc-dev/evc/examples/openedx/keys"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/cloudevents"
 	"github.com/evc-dev/evc/runtime/kafka"
 	"github.com/evc-dev/evc/runtime/router"
-	"github.com/evc-dev/evc/runtime/serde"
 )
 
 func main() {
@@ -57,71 +51,36 @@ const (
 )
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	registry := fs.String("registry", "", "Schema Registry URL (default: an in-process srfake)")
-	brokers := fs.String("brokers", "", "Kafka seed brokers, host:port[,host:port] (default: an in-process kfake)")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if (*registry == "") != (*brokers == "") {
-		return errors.New("give both --registry and --brokers, or neither")
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	topics := []string{enrollmentTopic, registrationTopic, gradeTopic}
-
-	// The registry and the cluster.
-	var seeds []string
-	if *registry == "" {
-		reg := srfake.New()
-		defer reg.Close()
-		cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, topics...))
-		if err != nil {
-			return err
-		}
-		defer cluster.Close()
-		*registry, seeds = reg.URL(), cluster.ListenAddrs()
-		fmt.Fprintln(stdout, "using an in-process Schema Registry (srfake) and Kafka (kfake)")
-	} else {
-		seeds = strings.Split(*brokers, ",")
-		fmt.Fprintf(stdout, "using the Schema Registry at %s and Kafka at %s\n", *registry, *brokers)
-	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	cfg, err := demoenv.Parse(args, stdout)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	if err := ensureTopics(ctx, cl, topics...); err != nil {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	// The registry, the cluster and the topics.
+	topics := []string{enrollmentTopic, registrationTopic, gradeTopic}
+	env, err := demoenv.Start(ctx, cfg, stdout, topics...)
+	if err != nil {
 		return err
 	}
+	defer env.Close()
 
 	// Register the generated types, as a service does at start-up.
-	mgr, err := serde.New(serde.URLs(*registry))
-	if err != nil {
-		return err
-	}
-	types := []runtime.Message{
+	err = env.Register(ctx,
 		(*learning.LearnerKey)(nil),
 		(*learning.StudentRegistrationCompletedV1)(nil),
 		(*learning.CourseEnrollmentCreatedV1)(nil),
 		(*learning.CourseEnrollmentChangedV1)(nil),
 		(*learning.PersistentGradeSummaryChangedV1)(nil),
-	}
-	if err := mgr.Register(ctx, types...); err != nil {
+	)
+	if err != nil {
 		return err
-	}
-	for _, t := range types {
-		subjects, _ := mgr.Subjects(t)
-		fmt.Fprintf(stdout, "registered %s under subject %s\n", t.AvroType().Name, strings.Join(subjects, ", "))
 	}
 
 	// Produce: each type's topic comes from the IDL, its CloudEvents type
 	// and source from its @event; sourcehost is an extension attribute,
 	// as the Open edX ADR describes.
-	start := time.Now()
-	p, err := kafka.NewProducer(cl, mgr)
+	p, err := kafka.NewProducer(env.Client, env.Serde)
 	if err != nil {
 		return err
 	}
@@ -166,23 +125,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(b, format, args...)
 	}
-	done, doneCancel := context.WithCancel(ctx)
-	defer doneCancel()
-	seen := 0
+	done := demoenv.NewCountdown(ctx, total)
 	// finish prints a record's lines once its last handler ran.
 	finish := func(rec *router.Record) {
 		mu.Lock()
-		defer mu.Unlock()
 		if b := blocks[rec]; b != nil {
 			fmt.Fprint(stdout, b.String())
 			delete(blocks, rec)
 		}
-		seen++
-		if seen == total {
-			doneCancel()
-		}
+		mu.Unlock()
+		done.Count()
 	}
-	r, err := router.New(mgr, router.Options{
+	r, err := router.New(env.Serde, router.Options{
 		// No handler here wants grade events: report them, do not stop.
 		Unmatched: router.Skip,
 		Report: func(ctx context.Context, rec *router.Record, cause error) {
@@ -242,36 +196,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c, err := kafka.NewConsumer(r, kafka.ConsumerConfig{
-		Brokers: seeds,
-		Group:   "evc-demo-openedx-" + cloudevents.NewID()[:8],
-		Topics:  topics,
-		// Only this run's records, on a real cluster too.
-		Opts: []kgo.Opt{kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(start.UnixMilli() - 1))},
-	})
+	// Read this run's records with a new group, grades too.
+	c, err := env.Consumer(r, "evc-demo-openedx", topics...)
 	if err != nil {
 		return err
 	}
-	if err := c.Run(done); err != nil {
-		return err
-	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("consumed %d of %d records before giving up: %w", seen, total, ctx.Err())
-	}
-	fmt.Fprintf(stdout, "consumed %d records; done\n", total)
-	return nil
-}
-
-// ensureTopics creates the topics that do not exist, with one partition.
-func ensureTopics(ctx context.Context, cl *kgo.Client, topics ...string) error {
-	resp, err := kadm.NewClient(cl).CreateTopics(ctx, 1, -1, nil, topics...)
-	if err != nil {
-		return err
-	}
-	for _, t := range resp.Sorted() {
-		if t.Err != nil && !strings.Contains(t.Err.Error(), "TOPIC_ALREADY_EXISTS") {
-			return fmt.Errorf("create topic %s: %w", t.Topic, t.Err)
-		}
-	}
-	return nil
+	return env.Consume(c, done)
 }

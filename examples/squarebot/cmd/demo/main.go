@@ -16,27 +16,20 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/evc-dev/evc/examples/internal/demoenv"
 	"github.com/evc-dev/evc/examples/squarebot/gen/squarebot"
-	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/cloudevents"
 	"github.com/evc-dev/evc/runtime/kafka"
 	"github.com/evc-dev/evc/runtime/router"
-	"github.com/evc-dev/evc/runtime/serde"
 )
 
 func main() {
@@ -49,64 +42,28 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	registry := fs.String("registry", "", "Schema Registry URL (default: an in-process srfake)")
-	brokers := fs.String("brokers", "", "Kafka seed brokers, host:port[,host:port] (default: an in-process kfake)")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if (*registry == "") != (*brokers == "") {
-		return errors.New("give both --registry and --brokers, or neither")
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	topic := "squarebot.messages"
-
-	// The registry and the cluster.
-	var seeds []string
-	if *registry == "" {
-		reg := srfake.New()
-		defer reg.Close()
-		cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, topic))
-		if err != nil {
-			return err
-		}
-		defer cluster.Close()
-		*registry, seeds = reg.URL(), cluster.ListenAddrs()
-		fmt.Fprintln(stdout, "using an in-process Schema Registry (srfake) and Kafka (kfake)")
-	} else {
-		seeds = strings.Split(*brokers, ",")
-		fmt.Fprintf(stdout, "using the Schema Registry at %s and Kafka at %s\n", *registry, *brokers)
-	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	cfg, err := demoenv.Parse(args, stdout)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	if err := ensureTopic(ctx, cl, topic); err != nil {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	// The registry, the cluster and the topic.
+	topic := "squarebot.messages"
+	env, err := demoenv.Start(ctx, cfg, stdout, topic)
+	if err != nil {
 		return err
 	}
+	defer env.Close()
 
 	// Register the generated types, as a service does at start-up.
-	mgr, err := serde.New(serde.URLs(*registry))
-	if err != nil {
+	if err := env.Register(ctx, (*squarebot.SquarebotMessageKey)(nil), (*squarebot.SquarebotMessage)(nil)); err != nil {
 		return err
-	}
-	types := []runtime.Message{(*squarebot.SquarebotMessageKey)(nil), (*squarebot.SquarebotMessage)(nil)}
-	if err := mgr.Register(ctx, types...); err != nil {
-		return err
-	}
-	for _, t := range types {
-		subjects, _ := mgr.Subjects(t)
-		fmt.Fprintf(stdout, "registered %s under subject %s\n", t.AvroType().Name, strings.Join(subjects, ", "))
 	}
 
 	// Produce: the topic comes from the IDL, the CloudEvents headers from
 	// the type's @event.
-	start := time.Now()
-	p, err := kafka.NewProducer(cl, mgr)
+	p, err := kafka.NewProducer(env.Client, env.Serde)
 	if err != nil {
 		return err
 	}
@@ -132,36 +89,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// And a record that is not Avro at all: the router's decode-failure
 	// policy sends it to the dead-letter function instead of dropping it.
 	poison := &kgo.Record{Topic: topic, Value: []byte("{\"text\": \"json, not avro\"}")}
-	if err := cl.ProduceSync(ctx, poison).FirstErr(); err != nil {
+	if err := env.Client.ProduceSync(ctx, poison).FirstErr(); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "produced a record that is not Avro to %s\n", topic)
 	total := len(msgs) + 1
 
-	// Consume through the router.
+	// Consume through the router until every record was handled.
 	var mu sync.Mutex
 	out := func(format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(stdout, format, args...)
 	}
-	done, doneCancel := context.WithCancel(ctx)
-	defer doneCancel()
-	seen := 0
-	count := func() {
-		mu.Lock()
-		seen++
-		n := seen
-		mu.Unlock()
-		if n == total {
-			doneCancel()
-		}
-	}
-	r, err := router.New(mgr, router.Options{
+	done := demoenv.NewCountdown(ctx, total)
+	r, err := router.New(env.Serde, router.Options{
 		DecodeFailure: router.DeadLetter,
 		DeadLetter: func(ctx context.Context, rec *router.Record, cause error) error {
 			out("dead letter: %s partition %d offset %d: %v\n", rec.Topic, rec.Partition, rec.Offset, cause)
-			count()
+			done.Count()
 			return nil
 		},
 	})
@@ -195,40 +141,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if msg.MessageType == squarebot.MessageTypeAppMention {
 			out("mention handler: Squarebot was mentioned in %s: %q\n", msg.ChannelID, msg.Message)
 		}
-		count()
+		done.Count()
 		return nil
 	}, router.Name("mentions")); err != nil {
 		return err
 	}
-	c, err := kafka.NewConsumer(r, kafka.ConsumerConfig{
-		Brokers: seeds,
-		Group:   "evc-demo-squarebot-" + cloudevents.NewID()[:8],
-		// Only this run's records, on a real cluster too.
-		Opts: []kgo.Opt{kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(start.UnixMilli() - 1))},
-	})
+	// Read this run's records with a new group.
+	c, err := env.Consumer(r, "evc-demo-squarebot")
 	if err != nil {
 		return err
 	}
-	if err := c.Run(done); err != nil {
-		return err
-	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("consumed %d of %d records before giving up: %w", seen, total, ctx.Err())
-	}
-	fmt.Fprintf(stdout, "consumed %d records; done\n", total)
-	return nil
-}
-
-// ensureTopic creates topic with one partition if it does not exist.
-func ensureTopic(ctx context.Context, cl *kgo.Client, topic string) error {
-	resp, err := kadm.NewClient(cl).CreateTopics(ctx, 1, -1, nil, topic)
-	if err != nil {
-		return err
-	}
-	for _, t := range resp {
-		if t.Err != nil && !strings.Contains(t.Err.Error(), "TOPIC_ALREADY_EXISTS") {
-			return fmt.Errorf("create topic %s: %w", t.Topic, t.Err)
-		}
-	}
-	return nil
+	return env.Consume(c, done)
 }
