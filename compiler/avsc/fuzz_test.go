@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 )
 
 // FuzzRead checks that Read never panics, and that a file it accepts
 // without errors has a root type and only valid spans.
 func FuzzRead(f *testing.F) {
-	_, srcs := corpusSchemas(f)
-	for _, s := range srcs {
-		f.Add(s)
+	for _, s := range corpus.Schemas() {
+		f.Add(s.Data)
 	}
 	files, _ := filepath.Glob("testdata/errors/*.avsc")
 	for _, p := range files {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 )
 
 // update reports whether goldens should be rewritten (EVC_UPDATE=1).
@@ -39,6 +40,12 @@ func diagnose(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return diagnoseSrc(t, path, src)
+}
+
+// diagnoseSrc renders the diagnostics of src, read as the file path, as text.
+func diagnoseSrc(t *testing.T, path string, src []byte) []byte {
+	t.Helper()
 	var l diag.List
 	Read(path, src, &l, nil)
 	l.Sort()
@@ -68,8 +75,17 @@ func TestRead_Diagnostics(t *testing.T) {
 // TestRead_OpenEdXInvalidNamespace: the real Open edX schema whose
 // namespace has a hyphen gets one clear error naming the file and the name.
 func TestRead_OpenEdXInvalidNamespace(t *testing.T) {
-	path := "testdata/corpus/openedx-events/org+openedx+enterprise+subsidy+redemption-reversed+v1_schema.avsc"
-	got := diagnose(t, path)
+	var path string
+	var src []byte
+	for _, s := range corpus.Schemas() {
+		if strings.HasSuffix(s.Name, "/org+openedx+enterprise+subsidy+redemption-reversed+v1_schema.avsc") {
+			path, src = s.Name, s.Data
+		}
+	}
+	if src == nil {
+		t.Fatal("the corpus lacks the redemption-reversed schema")
+	}
+	got := diagnoseSrc(t, path, src)
 	checkGolden(t, "testdata/openedx_redemption_reversed.stderr.txt", got)
 	first, _, _ := strings.Cut(string(got), "\n")
 	want := path + `:28:16: namespace "org.openedx.enterprise.subsidy.redemption-reversed.v1" is not a valid Avro name: "redemption-reversed" has a "-"`

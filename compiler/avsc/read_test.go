@@ -1,15 +1,11 @@
 package avsc
 
 import (
-	"bufio"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -178,57 +174,15 @@ func TestRead_Positions(t *testing.T) {
 	}
 }
 
-// corpusSchemas returns every schema of the corpus copied under testdata:
-// the Open edX files and each distinct schema of the jsonl files.
-func corpusSchemas(t testing.TB) (names []string, srcs [][]byte) {
-	files, err := filepath.Glob("testdata/corpus/openedx-events/*.avsc")
-	if err != nil || len(files) != 72 {
-		t.Fatalf("want 72 Open edX schemas, got %d (%v)", len(files), err)
-	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names, srcs = append(names, f), append(srcs, src)
-	}
-	seen := map[string]bool{}
-	for _, jf := range []string{"testdata/corpus/cases.jsonl", "testdata/corpus/vectors.jsonl"} {
-		fh, err := os.Open(jf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 1<<20)
-		line := 0
-		for sc.Scan() {
-			line++
-			var rec map[string]json.RawMessage
-			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-				t.Fatalf("%s:%d: %v", jf, line, err)
-			}
-			for _, k := range []string{"reader", "writer", "schema"} {
-				s, ok := rec[k]
-				if !ok || seen[string(s)] {
-					continue
-				}
-				seen[string(s)] = true
-				names, srcs = append(names, fmt.Sprintf("%s:%d:%s", jf, line, k)), append(srcs, []byte(s))
-			}
-		}
-		fh.Close()
-	}
-	return names, srcs
-}
-
 func TestRead_Corpus(t *testing.T) {
-	names, srcs := corpusSchemas(t)
-	if len(names) < 300 {
-		t.Fatalf("only %d corpus schemas", len(names))
+	schemas := corpus.Schemas()
+	if len(schemas) < 300 {
+		t.Fatalf("only %d corpus schemas", len(schemas))
 	}
-	for i, name := range names {
+	for _, s := range schemas {
+		name := s.Name
 		var l diag.List
-		f := Read(name, srcs[i], &l, nil)
+		f := Read(name, s.Data, &l, nil)
 		if strings.Contains(name, "redemption-reversed") {
 			if !l.HasErrors() {
 				t.Errorf("%s: want the invalid-namespace error", name)
