@@ -1,8 +1,11 @@
 package demoenv
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,5 +50,46 @@ func TestParse(t *testing.T) {
 				t.Errorf("Parse(%q) = %+v, %v; want error %q", tc.args, got, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestRun(t *testing.T) {
+	var got Config
+	var deadline time.Time
+	demo := func(ctx context.Context, cfg Config, stdout io.Writer) error {
+		got = cfg
+		deadline, _ = ctx.Deadline()
+		_, err := io.WriteString(stdout, "ran\n")
+		return err
+	}
+	var out bytes.Buffer
+	before := time.Now()
+	if err := Run(context.Background(), demo, []string{"--timeout", "1h"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if want := (Config{Timeout: time.Hour}); !reflect.DeepEqual(got, want) {
+		t.Errorf("the demo ran with %+v, want %+v", got, want)
+	}
+	if d := deadline.Sub(before); d < time.Hour || d > time.Hour+time.Minute {
+		t.Errorf("the demo's context ends in %v, want an hour", d)
+	}
+	if out.String() != "ran\n" {
+		t.Errorf("output %q", out.String())
+	}
+}
+
+func TestRun_Flags(t *testing.T) {
+	ran := false
+	demo := func(context.Context, Config, io.Writer) error { ran = true; return nil }
+	err := Run(context.Background(), demo, []string{"--registry", "http://127.0.0.1:1"}, io.Discard)
+	if err == nil || err.Error() != "give both --registry and --brokers, or neither" || ran {
+		t.Errorf("Run with --registry alone = %v, ran %t", err, ran)
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), demo, []string{"--nope"}, &out); err == nil || ran {
+		t.Errorf("Run with an unknown flag = %v, ran %t", err, ran)
+	}
+	if !strings.Contains(out.String(), "-brokers string") {
+		t.Errorf("no usage after an unknown flag:\n%s", out.String())
 	}
 }

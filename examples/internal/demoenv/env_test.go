@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -43,6 +44,22 @@ func topics(t *testing.T, ctx context.Context, seeds []string) map[string]int {
 	return got
 }
 
+// startFakes starts a registry and a cluster, stopped when t ends, and
+// returns the configuration that --registry and --brokers give for them.
+func startFakes(t *testing.T) (*Fakes, Config) {
+	t.Helper()
+	f, err := StartFakes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	cfg, err := Parse(f.Args(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, cfg
+}
+
 func TestStart_InProcess(t *testing.T) {
 	ctx := testContext(t)
 	var out bytes.Buffer
@@ -70,15 +87,7 @@ func TestStart_InProcess(t *testing.T) {
 
 func TestStart_External(t *testing.T) {
 	ctx := testContext(t)
-	f, err := StartFakes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, err := Parse(f.Args(), &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, cfg := startFakes(t)
 	var out bytes.Buffer
 	env, err := Start(ctx, cfg, &out, "a")
 	if err != nil {
@@ -136,15 +145,7 @@ func TestEnv_Register(t *testing.T) {
 // counted.
 func TestEnv_Consume(t *testing.T) {
 	ctx := testContext(t)
-	f, err := StartFakes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, err := Parse(f.Args(), &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cfg := startFakes(t)
 	early, err := Start(ctx, cfg, &bytes.Buffer{}, "t")
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ package demotest
 import (
 	"bytes"
 	"context"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,9 +14,6 @@ import (
 	"github.com/evc-dev/evc/examples/internal/demoenv"
 )
 
-// RunFunc is a demo's run function.
-type RunFunc func(ctx context.Context, args []string, stdout io.Writer) error
-
 var (
 	uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
 	timeRE = regexp.MustCompile(`time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
@@ -25,12 +21,12 @@ var (
 
 // Run runs the demo with args, within a minute, and returns what it
 // printed. It fails t if the demo fails.
-func Run(t testing.TB, run RunFunc, args ...string) string {
+func Run(t testing.TB, run demoenv.RunFunc, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out bytes.Buffer
-	if err := run(ctx, args, &out); err != nil {
+	if err := demoenv.Run(ctx, run, args, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	return out.String()
@@ -52,7 +48,7 @@ func Mask(t testing.TB, out string, ids int) string {
 // demo creates its topics itself. It checks that the demo says which
 // registry it uses, prints the CloudEvents attributes of events records and
 // finishes.
-func External(t testing.TB, run RunFunc, events int) {
+func External(t testing.TB, run demoenv.RunFunc, events int) {
 	t.Helper()
 	f, err := demoenv.StartFakes()
 	if err != nil {

@@ -20,8 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -35,14 +33,7 @@ import (
 	"github.com/evc-dev/evc/runtime/router"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "demo:", err)
-		os.Exit(1)
-	}
-}
+func main() { demoenv.Main(run) }
 
 const (
 	enrollmentTopic   = "openedx.learning.course.enrollment"
@@ -50,13 +41,8 @@ const (
 	gradeTopic        = "openedx.learning.course.grade"
 )
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	cfg, err := demoenv.Parse(args, stdout)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
+// run is the demo, on the registry and the cluster cfg names.
+func run(ctx context.Context, cfg demoenv.Config, stdout io.Writer) error {
 	// The registry, the cluster and the topics.
 	topics := []string{enrollmentTopic, registrationTopic, gradeTopic}
 	env, err := demoenv.Start(ctx, cfg, stdout, topics...)

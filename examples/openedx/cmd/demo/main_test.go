@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -40,14 +38,6 @@ func normalize(t *testing.T, out string) string {
 func TestRun(t *testing.T) {
 	got := normalize(t, demotest.Run(t, run))
 	golden.Check(t, "testdata/demo.golden", []byte(got))
-}
-
-func TestRun_Flags(t *testing.T) {
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"--brokers", "127.0.0.1:1"}, &out)
-	if err == nil || !strings.Contains(err.Error(), "give both --registry and --brokers") {
-		t.Errorf("run with --brokers alone = %v", err)
-	}
 }
 
 // TestRun_External runs the demo with --registry and --brokers, as against

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/evc-dev/evc/examples/internal/demoenv/demotest"
@@ -15,17 +12,6 @@ import (
 func TestRun(t *testing.T) {
 	got := demotest.Mask(t, demotest.Run(t, run), 3)
 	golden.Check(t, "testdata/demo.golden", []byte(got))
-}
-
-func TestRun_Flags(t *testing.T) {
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"--registry", "http://127.0.0.1:1"}, &out)
-	if err == nil || !strings.Contains(err.Error(), "give both --registry and --brokers") {
-		t.Errorf("run with --registry alone = %v", err)
-	}
-	if err := run(context.Background(), []string{"--nope"}, &out); err == nil {
-		t.Error("run with an unknown flag succeeded")
-	}
 }
 
 // TestRun_External runs the demo with --registry and --brokers, as against
