@@ -1,24 +1,31 @@
 package avro
 
 import (
-	"os"
 	"testing"
 
 	tavro "github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 )
 
-const benchFile = "testdata/corpus/openedx-events/org+openedx+learning+course+enrollment+created+v1_schema.avsc"
+// benchSchema returns the text of a real Open edX schema of the corpus.
+func benchSchema(b *testing.B) []byte {
+	const name = "org+openedx+learning+course+enrollment+created+v1_schema.avsc"
+	for _, f := range corpus.OpenEdx() {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	b.Fatalf("the corpus lacks %s", name)
+	return nil
+}
 
 // BenchmarkRead reads a real Open edX schema with evc's reader; compare
 // with BenchmarkTwmbParse, twmb/avro's parser on the same text.
 func BenchmarkRead(b *testing.B) {
-	src, err := os.ReadFile(benchFile)
-	if err != nil {
-		b.Fatal(err)
-	}
+	src := benchSchema(b)
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		var l diag.List
@@ -27,10 +34,7 @@ func BenchmarkRead(b *testing.B) {
 }
 
 func BenchmarkTwmbParse(b *testing.B) {
-	src, err := os.ReadFile(benchFile)
-	if err != nil {
-		b.Fatal(err)
-	}
+	src := benchSchema(b)
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		if _, err := tavro.Parse(string(src)); err != nil {
@@ -40,10 +44,7 @@ func BenchmarkTwmbParse(b *testing.B) {
 }
 
 func BenchmarkSchemaJSON(b *testing.B) {
-	src, err := os.ReadFile(benchFile)
-	if err != nil {
-		b.Fatal(err)
-	}
+	src := benchSchema(b)
 	var l diag.List
 	n := avsc.Read("x.avsc", src, &l, nil).Root.Named
 	for b.Loop() {

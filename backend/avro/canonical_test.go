@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evc-dev/evc/internal/corpus"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -22,7 +23,7 @@ func TestCanonical_Python(t *testing.T) {
 		}
 		t.Skipf("python3-avro not available: %v", err)
 	}
-	names, srcs := corpusSchemas(t)
+	schemas := corpus.Schemas()
 	type result struct {
 		name string
 		pcf  string
@@ -30,11 +31,12 @@ func TestCanonical_Python(t *testing.T) {
 	}
 	var results []result
 	var in bytes.Buffer
-	for i, name := range names {
+	for _, s := range schemas {
+		name := s.Name
 		if strings.Contains(name, "redemption-reversed") {
 			continue
 		}
-		f := readAvsc(t, name, srcs[i])
+		f := readAvsc(t, name, s.Data)
 		if f.Root == nil || f.Root.Named == nil {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -15,9 +16,8 @@ import (
 // writes as a schema that reads back without errors to the same schema and
 // the same bytes, and that twmb/avro parses whenever it parses the input.
 func FuzzRoundTrip(f *testing.F) {
-	_, srcs := corpusSchemas(f)
-	for _, s := range srcs {
-		f.Add(s)
+	for _, s := range corpus.Schemas() {
+		f.Add(s.Data)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		var l diag.List

@@ -1,13 +1,11 @@
 package avro
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,52 +13,9 @@ import (
 
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 	"github.com/evc-dev/evc/ir"
 )
-
-// corpusSchemas returns every schema of the corpus copied under testdata
-// (see testdata/corpus/NOTICE): the Open edX files and each distinct schema
-// of the jsonl files.
-func corpusSchemas(t testing.TB) (names []string, srcs [][]byte) {
-	files, err := filepath.Glob("testdata/corpus/openedx-events/*.avsc")
-	if err != nil || len(files) != 72 {
-		t.Fatalf("want 72 Open edX schemas, got %d (%v)", len(files), err)
-	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names, srcs = append(names, f), append(srcs, src)
-	}
-	seen := map[string]bool{}
-	for _, jf := range []string{"testdata/corpus/cases.jsonl", "testdata/corpus/vectors.jsonl"} {
-		fh, err := os.Open(jf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 1<<20)
-		line := 0
-		for sc.Scan() {
-			line++
-			var rec map[string]json.RawMessage
-			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-				t.Fatalf("%s:%d: %v", jf, line, err)
-			}
-			for _, k := range []string{"reader", "writer", "schema"} {
-				s, ok := rec[k]
-				if !ok || seen[string(s)] {
-					continue
-				}
-				seen[string(s)] = true
-				names, srcs = append(names, fmt.Sprintf("%s:%d:%s", jf, line, k)), append(srcs, []byte(s))
-			}
-		}
-		fh.Close()
-	}
-	return names, srcs
-}
 
 // readAvsc reads an .avsc with the compiler's reader, failing on errors.
 func readAvsc(t testing.TB, name string, src []byte) *ir.File {
@@ -74,14 +29,15 @@ func readAvsc(t testing.TB, name string, src []byte) *ir.File {
 }
 
 func TestTypeJSON_CorpusRoundTrip(t *testing.T) {
-	names, srcs := corpusSchemas(t)
+	schemas := corpus.Schemas()
 	var outputs []pyCase
 	pcfCompared := 0
-	for i, name := range names {
+	for _, s := range schemas {
+		name := s.Name
 		if strings.Contains(name, "redemption-reversed") {
 			continue // invalid Avro: the reader's own test covers it
 		}
-		in := readAvsc(t, name, srcs[i])
+		in := readAvsc(t, name, s.Data)
 		out1 := TypeJSON(in.Root, true)
 		mid := readAvsc(t, name+" (written once)", out1)
 		out2 := TypeJSON(mid.Root, true)
@@ -96,7 +52,7 @@ func TestTypeJSON_CorpusRoundTrip(t *testing.T) {
 			t.Errorf("%s: the round trip changed the schema: %s\n%s", name, diff, out1)
 		}
 		// The Parsing Canonical Form of the output equals the input's.
-		want, err := tavro.Parse(string(srcs[i]))
+		want, err := tavro.Parse(string(s.Data))
 		if err != nil {
 			t.Logf("%s: twmb/avro rejects the input, canonical form not compared: %v", name, err)
 		} else {
@@ -112,8 +68,8 @@ func TestTypeJSON_CorpusRoundTrip(t *testing.T) {
 		}
 		outputs = append(outputs, pyCase{name, out1})
 	}
-	if pcfCompared < len(names)-10 {
-		t.Errorf("compared the canonical form of only %d of %d schemas", pcfCompared, len(names))
+	if pcfCompared < len(schemas)-10 {
+		t.Errorf("compared the canonical form of only %d of %d schemas", pcfCompared, len(schemas))
 	}
 	t.Logf("%d schemas round-tripped, %d canonical forms compared", len(outputs), pcfCompared)
 	pythonParses(t, outputs)
