@@ -1,7 +1,6 @@
 package evcsrc
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/internal/corpus"
 	"github.com/evc-dev/evc/internal/golden"
 	"github.com/evc-dev/evc/ir"
 )
@@ -83,50 +83,20 @@ func TestPrint_NotNamedRoot(t *testing.T) {
 	}
 }
 
-// corpusSchemas returns the schemas to round-trip: the golden inputs, the
-// Open edX files and each distinct schema of the jsonl files (see
-// testdata/corpus/NOTICE).
-func corpusSchemas(t testing.TB) (names []string, srcs [][]byte) {
+// corpusSchemas returns the schemas to round-trip: the golden inputs, then
+// every schema of the corpus (internal/corpus).
+func corpusSchemas(t testing.TB) []corpus.File {
 	t.Helper()
 	goldens, _ := filepath.Glob("testdata/golden/*.avsc")
-	files, err := filepath.Glob("testdata/corpus/openedx-events/*.avsc")
-	if err != nil || len(files) != 72 {
-		t.Fatalf("want 72 Open edX schemas, got %d (%v)", len(files), err)
-	}
-	for _, f := range append(goldens, files...) {
-		src, err := os.ReadFile(f)
+	var out []corpus.File
+	for _, g := range goldens {
+		src, err := os.ReadFile(g)
 		if err != nil {
 			t.Fatal(err)
 		}
-		names, srcs = append(names, filepath.ToSlash(f)), append(srcs, src)
+		out = append(out, corpus.File{Name: filepath.ToSlash(g), Data: src})
 	}
-	seen := map[string]bool{}
-	for _, jf := range []string{"testdata/corpus/cases.jsonl", "testdata/corpus/vectors.jsonl"} {
-		fh, err := os.Open(jf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 1<<20)
-		line := 0
-		for sc.Scan() {
-			line++
-			var rec map[string]json.RawMessage
-			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-				t.Fatalf("%s:%d: %v", jf, line, err)
-			}
-			for _, k := range []string{"reader", "writer", "schema"} {
-				s, ok := rec[k]
-				if !ok || seen[string(s)] {
-					continue
-				}
-				seen[string(s)] = true
-				names, srcs = append(names, fmt.Sprintf("%s:%d:%s", jf, line, k)), append(srcs, []byte(s))
-			}
-		}
-		fh.Close()
-	}
-	return names, srcs
+	return append(out, corpus.Schemas()...)
 }
 
 // TestPrint_RoundTrip checks .avsc -> IR -> .evc -> compiler -> .avsc on
@@ -135,16 +105,17 @@ func corpusSchemas(t testing.TB) (names []string, srcs [][]byte) {
 // Canonical Form as the input, and the same docs, defaults, aliases, orders
 // and custom properties.
 func TestPrint_RoundTrip(t *testing.T) {
-	names, srcs := corpusSchemas(t)
+	schemas := corpusSchemas(t)
 	// knownGaps are schemas that evc source cannot say yet, with why. A gap
 	// that closes fails the test, so that it leaves this list.
 	knownGaps := map[string]string{}
 	gapSeen := map[string]bool{}
 	dir := t.TempDir()
 	done, unnamed, pcf := 0, 0, 0
-	for i, name := range names {
+	for i, s := range schemas {
+		name := s.Name
 		var l diag.List
-		in := avsc.Read(name, srcs[i], &l, nil)
+		in := avsc.Read(name, s.Data, &l, nil)
 		if strings.Contains(name, "redemption-reversed") {
 			// Not valid Avro: the reader says so, naming the file and the name.
 			if !l.HasErrors() || !strings.Contains(l.Err().Error(), name+":") || !strings.Contains(l.Err().Error(), `"redemption-reversed"`) {
@@ -198,10 +169,10 @@ func TestPrint_RoundTrip(t *testing.T) {
 			t.Errorf("%s: the round trip changed the schema (-want +got):\n%s\nsource:\n%s", name, golden.Diff(string(want), string(got)), src)
 			continue
 		}
-		if diff := compareAttributes(srcs[i], got); diff != "" {
+		if diff := compareAttributes(s.Data, got); diff != "" {
 			t.Errorf("%s: %s\nsource:\n%s", name, diff, src)
 		}
-		if orig, err := tavro.Parse(string(srcs[i])); err == nil {
+		if orig, err := tavro.Parse(string(s.Data)); err == nil {
 			out, err := tavro.Parse(string(got))
 			if err != nil {
 				t.Errorf("%s: twmb/avro rejects the output: %v", name, err)
