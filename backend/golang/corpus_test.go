@@ -1,54 +1,17 @@
 package golang
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/evc-dev/evc/internal/corpus"
 )
-
-type vector struct {
-	Name   string          `json:"name"`
-	Schema json.RawMessage `json:"schema"`
-	Hex    string          `json:"hex"`
-}
-
-type compatCase struct {
-	Name          string          `json:"name"`
-	Reader        json.RawMessage `json:"reader"`
-	Writer        json.RawMessage `json:"writer"`
-	Compatible    bool            `json:"compatible"`
-	JavaDisagrees bool            `json:"java_disagrees"`
-	JavaError     string          `json:"java_error"`
-}
 
 // wrapAlways wraps a schema in a one-field record, so that a reader and
 // its writer are wrapped alike.
 func wrapAlways(schema json.RawMessage) string {
 	return `{"type":"record","name":"Wrap","fields":[{"name":"v","type":` + string(schema) + `}]}`
-}
-
-func readJSONL[T any](t *testing.T, path string) []T {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []T
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, v)
-	}
-	return out
 }
 
 // TestGenerate_Corpus generates Go for the whole corpus into one temporary
@@ -69,7 +32,7 @@ func readJSONL[T any](t *testing.T, path string) []T {
 func TestGenerate_Corpus(t *testing.T) {
 	h := newHarness(t)
 
-	vectors := readJSONL[vector](t, "testdata/corpus/vectors.jsonl")
+	vectors := corpus.Vectors()
 	for _, v := range vectors {
 		schema := wrapSchema(v.Schema)
 		s, root, err := readAvsc(v.Name+".avsc", []byte(schema))
@@ -83,31 +46,23 @@ func TestGenerate_Corpus(t *testing.T) {
 		h.cases = append(h.cases, harnessCase{kind: "vector", name: "vector:" + v.Name, hex: v.Hex, schema: schema, goType: id})
 	}
 
-	paths, err := filepath.Glob("testdata/corpus/openedx/*.avsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(paths)
 	var openedx []string
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, root, err := readAvsc(filepath.Base(p), src)
+	for _, f := range corpus.OpenEdx() {
+		src := f.Data
+		s, root, err := readAvsc(f.Name, src)
 		if err != nil {
 			// The corpus has one invalid schema, with a hyphen in its
 			// namespace; the compiler rejects it.
-			if strings.Contains(p, "redemption-reversed") {
+			if strings.Contains(f.Name, "redemption-reversed") {
 				continue
 			}
-			t.Fatalf("%s: %v", p, err)
+			t.Fatalf("%s: %v", f.Name, err)
 		}
 		id, err := h.add(s, root)
 		if err != nil {
-			t.Fatalf("%s: %v", p, err)
+			t.Fatalf("%s: %v", f.Name, err)
 		}
-		name := "openedx:" + filepath.Base(p)
+		name := "openedx:" + f.Name
 		openedx = append(openedx, name)
 		h.cases = append(h.cases, harnessCase{kind: "random", name: name, schema: string(src), goType: id})
 	}
@@ -116,8 +71,8 @@ func TestGenerate_Corpus(t *testing.T) {
 	}
 
 	var resolve []string
-	for _, c := range readJSONL[compatCase](t, "testdata/corpus/cases.jsonl") {
-		if c.Compatible == c.JavaDisagrees || c.JavaError != "" {
+	for _, c := range corpus.Cases() {
+		if !c.Java() {
 			continue // Avro Java does not deem the pair compatible
 		}
 		writer, reader := wrapAlways(c.Writer), wrapAlways(c.Reader)
