@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/evc-dev/evc/internal/corpus"
 )
 
 // pythonOracle is Debian's python3-avro 1.11.1, the reference checker the
@@ -95,7 +97,7 @@ func askOracle(t *testing.T, pairs []oraclePair) []oracleAnswer {
 // matching two writer fields), where evc follows Java.
 func TestCheckPair_AgreesWithPythonOnCorpus(t *testing.T) {
 	requireOracle(t)
-	cases := readCases(t, "testdata/cases.jsonl")
+	cases := corpus.Cases()
 	var pairs []oraclePair
 	for _, c := range cases {
 		pairs = append(pairs, oraclePair{c.Reader, c.Writer}, oraclePair{c.Writer, c.Reader})
@@ -112,10 +114,10 @@ func TestCheckPair_AgreesWithPythonOnCorpus(t *testing.T) {
 		}
 		// The corpus records python3-avro's verdicts; the live oracle must
 		// give the same, or the corpus is not what we think it is.
-		if fwd.OK != c.python() || rev.OK != c.ReverseCompatible {
-			t.Errorf("%s: python3-avro says %v/%v, the corpus recorded %v/%v", c.Name, fwd.OK, rev.OK, c.python(), c.ReverseCompatible)
+		if fwd.OK != c.Python() || rev.OK != c.ReverseCompatible {
+			t.Errorf("%s: python3-avro says %v/%v, the corpus recorded %v/%v", c.Name, fwd.OK, rev.OK, c.Python(), c.ReverseCompatible)
 		}
-		javaDiffers := c.java() != c.python() || c.javaReverse() != c.ReverseCompatible
+		javaDiffers := c.Java() != c.Python() || c.JavaReverse() != c.ReverseCompatible
 		if javaDiffers {
 			// Java and Python 1.11.1 differ (the WITHOUT_NAMESPACE_RECORD
 			// pair, AVRO-3622): evc follows Java, checked in
