@@ -13,6 +13,7 @@ import (
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -21,6 +22,29 @@ const (
 	enrollment  = "org+openedx+learning+course+enrollment+created+v1_schema"
 	redemptionR = "org+openedx+enterprise+subsidy+redemption-reversed+v1_schema"
 )
+
+// openEdx writes the named Open edX schemas of the corpus (internal/corpus)
+// into a new temporary directory, for the CLI to read, and returns it.
+func openEdx(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	for _, f := range corpus.OpenEdx() {
+		if want[f.Name] {
+			if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			delete(want, f.Name)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("the corpus lacks %v", want)
+	}
+	return dir
+}
 
 // compileDir compiles the .evc files of dir and fails the test on errors.
 func compileDir(t *testing.T, dir string) *compiler.Result {
@@ -36,7 +60,7 @@ func compileDir(t *testing.T, dir string) *compiler.Result {
 
 func TestImport_OpenEdxToDir(t *testing.T) {
 	out := t.TempDir()
-	in := filepath.Join(importDir, enrollment+".avsc")
+	in := filepath.Join(openEdx(t, enrollment+".avsc"), enrollment+".avsc")
 	code, stdout, stderr := runEvc(t, "", "import", "-o", out, in)
 	if code != 0 || stdout != "" || stderr != "" {
 		t.Fatalf("code %d stdout %q stderr %q", code, stdout, stderr)
@@ -103,7 +127,7 @@ record Order {
 
 func TestImport_SchemaErrors(t *testing.T) {
 	out := t.TempDir()
-	bad := filepath.Join(importDir, redemptionR+".avsc")
+	bad := filepath.Join(openEdx(t, redemptionR+".avsc"), redemptionR+".avsc")
 	union := filepath.Join(importDir, "union.avsc")
 	good := filepath.Join(importDir, "money.avsc")
 	code, _, stderr := runEvc(t, "", "import", "-o", out, bad, union, good)
@@ -206,7 +230,14 @@ func avscNames(t *testing.T, dir string) []string {
 // Each file defines its own UserData, CourseData, ... in the namespace of
 // its event, so nothing is shared between them.
 func TestImport_OpenEdxTogether(t *testing.T) {
-	dir := filepath.Join(importDir, "openedx")
+	dir := openEdx(t,
+		"org+openedx+content_authoring+course+created+v1_schema.avsc",
+		"org+openedx+learning+certificate+created+v1_schema.avsc",
+		"org+openedx+learning+course+enrollment+created+v1_schema.avsc",
+		"org+openedx+learning+course+persistent_grade_summary+changed+v1_schema.avsc",
+		"org+openedx+learning+course+unenrollment+completed+v1_schema.avsc",
+		"org+openedx+learning+student+registration+completed+v1_schema.avsc",
+	)
 	out := importTogether(t, dir, avscNames(t, dir))
 	for _, e := range mustReadDir(t, out) {
 		data, _ := os.ReadFile(filepath.Join(out, e.Name()))
