@@ -1,6 +1,7 @@
 package idl
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"regexp"
@@ -31,6 +32,9 @@ const maxEnumLine = 100
 // comment kept. Formatting is idempotent: Format of its own output returns
 // that output unchanged. On a syntax error it returns nil and the error.
 func Format(path string, src []byte) ([]byte, []diag.Diagnostic) {
+	// A byte order mark is not part of the text, and the canonical layout
+	// has none.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	f, errs := Parse(path, src)
 	if len(errs) > 0 {
 		return nil, errs
@@ -51,7 +55,7 @@ func FormatFile(f *File, src []byte) (out []byte, err error) {
 			out, err = nil, fmt.Errorf("evc: formatting %s: internal error: %v", f.Path, r)
 		}
 	}()
-	all, err := lexAll(f.Path, src)
+	all, err := scan(f.Path, src)
 	if err != nil {
 		return nil, fmt.Errorf("evc: formatting %s: %w", f.Path, err)
 	}

@@ -284,3 +284,13 @@ func TestLanguageDoc_ExamplesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestFormat_DropsByteOrderMark(t *testing.T) {
+	out, errs := Format("bom.evc", []byte("\ufeffnamespace x;\r\nrecord R { a: int; }\r\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if want := "namespace x;\n\nrecord R {\n  a: int;\n}\n"; string(out) != want {
+		t.Errorf("Format = %q, want %q", out, want)
+	}
+}
