@@ -60,6 +60,13 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				}
 				opts.GoPackages[ns] = path
 			}
+			if opts.GoOut != "" && opts.GoModule == "" {
+				mod, err := build.ModulePath(opts.GoOut)
+				if err != nil {
+					return err // a usage error: say where the output goes
+				}
+				opts.GoModule = mod
+			}
 			res, outs, err := build.Run(args, opts)
 			if res.Diags.Len() > 0 {
 				if werr := writeDiags(a, format, res.Diags.Items(), res.Sources); werr != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -63,7 +64,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "evc: %v\n", err)
+		// Library errors already say "evc: "; say it once.
+		fmt.Fprintf(stderr, "evc: %s\n", strings.TrimPrefix(err.Error(), "evc: "))
 		fmt.Fprintln(stderr, "Run 'evc --help' for usage.")
 		return exitUsage
 	}
