@@ -11,6 +11,8 @@ func TestCourseKey_TextRoundTrip(t *testing.T) {
 		{"course-v1:edX+DemoX", true},
 		{"edX/DemoX/2024", true},
 		{"course-v1:+x+y", true},
+		{"course-v1:a+b+c+d", true},
+		{"course-v1:a+b+", true},
 	} {
 		var k CourseKey
 		err := k.UnmarshalText([]byte(tc.in))
