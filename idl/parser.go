@@ -191,7 +191,20 @@ func (p *rdParser) expectType(typ lexer.TokenType, what string) *lexer.Token {
 	if t.Type != typ {
 		p.fail(t, what)
 	}
-	return p.next()
+	p.next()
+	if typ == tokNumber {
+		p.checkLeadingZero(t)
+	}
+	return t
+}
+
+// checkLeadingZero rejects 01, which the token rules (JSON's) read as the
+// numbers 0 and 1, with a message that says what is wrong.
+func (p *rdParser) checkLeadingZero(t *lexer.Token) {
+	next := p.peek()
+	if (t.Value == "0" || t.Value == "-0") && next.Type == tokNumber && next.Pos.Offset == t.Pos.Offset+len(t.Value) {
+		panic(bail{&syntaxErr{pos: t.Pos, msg: "a number cannot start with 0 (write it without the leading zero)"}})
+	}
 }
 
 func (p *rdParser) ident() Ident {
@@ -565,7 +578,9 @@ func (p *rdParser) literal() *Literal {
 	l := &Literal{Pos: p.peek().Pos}
 	switch t := p.peek(); {
 	case t.Type == tokNumber:
-		v := p.next().Value
+		p.next()
+		p.checkLeadingZero(t)
+		v := t.Value
 		l.Number = &v
 	case t.Type == tokString:
 		v := p.next().Value

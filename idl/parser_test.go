@@ -139,3 +139,15 @@ func TestParse_ReportsEverySyntaxErrorOfAFile(t *testing.T) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestParse_LeadingZero(t *testing.T) {
+	for _, src := range []string{"record R { a: int = 01; }", "fixed F(016);", "record R { a: int = -007; }"} {
+		_, errs := Parse("z.evc", []byte(src))
+		if len(errs) != 1 || !strings.Contains(errs[0].Message, "cannot start with 0") {
+			t.Errorf("%s: errs = %v", src, errs)
+		}
+	}
+	if _, errs := Parse("z.evc", []byte("record R { a: int = 0; b: double = 0.5; c: long = -0; }")); len(errs) > 0 {
+		t.Errorf("valid zeros rejected: %v", errs)
+	}
+}
