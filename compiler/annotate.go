@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 
 	"github.com/evc-dev/evc/compiler/defaults"
@@ -313,46 +315,13 @@ func findIdent(l *defaults.Literal) *defaults.Literal {
 	return nil
 }
 
+// literalJSON renders a literal that holds no bare identifier as compact
+// JSON: the defaults package's rendering, with its spaces taken out.
 func literalJSON(l *defaults.Literal) string {
-	var b strings.Builder
-	var walk func(l *defaults.Literal)
-	walk = func(l *defaults.Literal) {
-		switch l.Kind {
-		case defaults.LitNull:
-			b.WriteString("null")
-		case defaults.LitBool:
-			if l.Bool {
-				b.WriteString("true")
-			} else {
-				b.WriteString("false")
-			}
-		case defaults.LitNumber:
-			b.WriteString(l.Text)
-		case defaults.LitString, defaults.LitIdent:
-			b.WriteString(ir.QuoteJSON(l.Text))
-		case defaults.LitArray:
-			b.WriteByte('[')
-			for i, it := range l.Items {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				walk(it)
-			}
-			b.WriteByte(']')
-		case defaults.LitObject:
-			b.WriteByte('{')
-			for i, m := range l.Fields {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(ir.QuoteJSON(m.Key))
-				b.WriteByte(':')
-				walk(m.Value)
-			}
-			b.WriteByte('}')
-		}
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(defaults.Render(l))); err != nil {
+		return defaults.Render(l) // unreachable: Render writes valid JSON
 	}
-	walk(l)
 	return b.String()
 }
 
