@@ -2,8 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"math"
-	"math/big"
 	"regexp"
 	"sort"
 	"strconv"
@@ -287,7 +285,7 @@ func (c *compilation) resolveFixed(d *decl) {
 		if !ok {
 			return
 		}
-		if max := maxDecimalDigits(size); p > max {
+		if max := ir.MaxDecimalPrecision(size); p > max {
 			c.res.Diags.Errorf(lsp, "decimal precision %d does not fit in fixed %q of %d bytes (at most %d digits)", p, n.Name, size, max)
 			return
 		}
@@ -313,20 +311,6 @@ func (c *compilation) resolveFixed(d *decl) {
 	default:
 		c.res.Diags.Errorf(lsp, "unknown logical type %q for a fixed", string(lg.Name)).Help = "a fixed may be a decimal(p, s), a duration or a uuid"
 	}
-}
-
-// maxDecimalDigits is the largest precision a fixed of size bytes holds:
-// floor(log10(2^(8*size-1) - 1)).
-func maxDecimalDigits(size int) int {
-	if size < 1 {
-		return 0
-	}
-	if size > 1<<10 {
-		return math.MaxInt32
-	}
-	v := new(big.Int).Lsh(big.NewInt(1), uint(8*size-1))
-	v.Sub(v, big.NewInt(1))
-	return len(v.String()) - 1
 }
 
 func (c *compilation) decimalParams(sp diag.Span, prec string, scale *string) (p, s int, ok bool) {

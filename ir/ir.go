@@ -1,6 +1,8 @@
 package ir
 
 import (
+	"math"
+	"math/big"
 	"sort"
 	"strings"
 
@@ -485,4 +487,20 @@ func (s *Schema) Namespaces() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// MaxDecimalPrecision returns how many decimal digits a decimal on a fixed of
+// size bytes can hold, as the Avro specification says:
+// floor(log10(2^(8*size-1) - 1)).
+func MaxDecimalPrecision(size int) int {
+	if size < 1 {
+		return 0
+	}
+	if size > 1024 {
+		// log10(2^k - 1) and log10(2^k) have the same floor for such k.
+		return int(math.Floor(float64(8*size-1) * math.Log10(2)))
+	}
+	v := new(big.Int).Lsh(big.NewInt(1), uint(8*size-1))
+	v.Sub(v, big.NewInt(1))
+	return len(v.String()) - 1
 }

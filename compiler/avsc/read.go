@@ -2,8 +2,6 @@ package avsc
 
 import (
 	"fmt"
-	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -333,7 +331,7 @@ func (r *reader) logical(o *object, k ir.Kind, size int, lg *ir.Logical, prec, s
 			return ignore(fmt.Sprintf("scale %d is greater than precision %d", s, p))
 		}
 		if k == ir.Fixed {
-			if max := maxPrecision(size); p > max {
+			if max := ir.MaxDecimalPrecision(size); p > max {
 				return ignore(fmt.Sprintf("precision %d does not fit in %d bytes, which hold at most %d digits", p, size, max))
 			}
 		}
@@ -365,16 +363,3 @@ func intValue(lit *defaults.Literal) (int, bool) {
 	return int(n), err == nil
 }
 
-// maxPrecision returns how many decimal digits a fixed of size bytes holds:
-// floor(log10(2^(8*size-1) - 1)).
-func maxPrecision(size int) int {
-	if size < 1 {
-		return 0
-	}
-	if size > 1024 {
-		return int(math.Floor(float64(8*size-1) * math.Log10(2)))
-	}
-	v := new(big.Int).Lsh(big.NewInt(1), uint(8*size-1))
-	v.Sub(v, big.NewInt(1))
-	return len(v.String()) - 1
-}
