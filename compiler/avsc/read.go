@@ -362,4 +362,3 @@ func intValue(lit *defaults.Literal) (int, bool) {
 	n, err := strconv.ParseInt(lit.Text, 10, 32)
 	return int(n), err == nil
 }
-
