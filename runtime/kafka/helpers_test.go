@@ -1,10 +1,7 @@
 package kafka_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"testing"
 	"time"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/evc-dev/evc/internal/msgtest"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/serde"
 )
@@ -44,28 +42,14 @@ var (
 		runtime.TopicRole{Topic: "chat"})
 )
 
+// mkType describes a hand-written test type.
 func mkType(name, schema string, newFn func() runtime.Message, ev *runtime.Event, topics ...runtime.TopicRole) *runtime.Type {
-	s := avro.MustParse(schema)
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, []byte(schema)); err != nil {
-		panic(err)
-	}
-	h := avro.NewRabin()
-	h.Write(s.Canonical())
-	return &runtime.Type{Name: name, Schema: compact.String(), Canonical: string(s.Canonical()),
-		Fingerprint: h.Sum64(), New: newFn, Topics: topics, Event: ev}
+	t := msgtest.Type(name, schema, newFn)
+	t.Event, t.Topics = ev, topics
+	return t
 }
 
-func decodeExact(s *avro.Schema, b []byte, v any) error {
-	rest, err := s.Decode(b, v)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 0 {
-		return fmt.Errorf("%d trailing bytes", len(rest))
-	}
-	return nil
-}
+var decodeExact = msgtest.DecodeExact
 
 func (*ChatKey) AvroType() *runtime.Type                 { return chatKeyType }
 func (k *ChatKey) AppendAvro(dst []byte) ([]byte, error) { return chatKeySchema.AppendEncode(dst, k) }

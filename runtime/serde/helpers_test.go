@@ -1,9 +1,7 @@
 package serde_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evc-dev/evc/internal/msgtest"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/serde"
 	"github.com/twmb/avro"
@@ -77,36 +76,14 @@ var (
 	personType   = mkType("evc.test.Person", personJSON, []string{"evc.test.User"}, func() runtime.Message { return new(Person) })
 )
 
+// mkType describes a hand-written test type.
 func mkType(name, schema string, aliases []string, newFn func() runtime.Message, topics ...runtime.TopicRole) *runtime.Type {
-	s := avro.MustParse(schema)
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, []byte(schema)); err != nil {
-		panic(err)
-	}
-	h := avro.NewRabin()
-	h.Write(s.Canonical())
-	return &runtime.Type{
-		Name:        name,
-		Aliases:     aliases,
-		Schema:      compact.String(),
-		Canonical:   string(s.Canonical()),
-		Fingerprint: h.Sum64(),
-		New:         newFn,
-		Topics:      topics,
-	}
+	t := msgtest.Type(name, schema, newFn)
+	t.Aliases, t.Topics = aliases, topics
+	return t
 }
 
-// decodeExact decodes one message that must fill b.
-func decodeExact(s *avro.Schema, b []byte, v any) error {
-	rest, err := s.Decode(b, v)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 0 {
-		return fmt.Errorf("%d trailing bytes", len(rest))
-	}
-	return nil
-}
+var decodeExact = msgtest.DecodeExact
 
 func (*UserV1) AvroType() *runtime.Type                 { return userV1Type }
 func (u *UserV1) AppendAvro(dst []byte) ([]byte, error) { return userV1Schema.AppendEncode(dst, u) }
