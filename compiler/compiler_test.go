@@ -29,7 +29,7 @@ func TestCompile_Golden(t *testing.T) {
 			var inputs []string
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
-				if isSource(e.Name()) {
+				if IsSource(e.Name()) {
 					inputs = append(inputs, filepath.ToSlash(filepath.Join(dir, e.Name())))
 				}
 			}

@@ -77,8 +77,9 @@ func (osFS) Open(name string) (fs.File, error) { return os.Open(filepath.FromSla
 // cleanPath normalizes a path as diagnostics and the IR show it.
 func cleanPath(p string) string { return path.Clean(filepath.ToSlash(p)) }
 
-// isSource reports whether a file name is an evc or Avro schema source.
-func isSource(name string) bool {
+// IsSource reports whether a file name is an evc or Avro schema source: what
+// Compile reads from a directory.
+func IsSource(name string) bool {
 	return strings.HasSuffix(name, ".evc") || strings.HasSuffix(name, ".avsc")
 }
 
@@ -104,7 +105,7 @@ func (c *compilation) load(paths []string) {
 			if d.IsDir() && q != p && (strings.HasPrefix(d.Name(), ".") || c.skip[cleanPath(q)]) {
 				return fs.SkipDir
 			}
-			if !d.IsDir() && isSource(d.Name()) {
+			if !d.IsDir() && IsSource(d.Name()) {
 				found = append(found, cleanPath(q))
 			}
 			return nil
@@ -222,7 +223,7 @@ func (c *compilation) importsOf(u *unit) []importRef {
 			u.diags.Errorf(sp, "%v", err)
 			continue
 		}
-		if !isSource(rel) {
+		if !IsSource(rel) {
 			u.diags.Errorf(sp, "import %q is not an .evc or .avsc file", rel)
 			continue
 		}

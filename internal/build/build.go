@@ -114,14 +114,14 @@ func CheckInputs(paths []string) error {
 			return fmt.Errorf("evc: %w", err)
 		}
 		if !st.IsDir() {
-			if !strings.HasSuffix(p, ".evc") && !strings.HasSuffix(p, ".avsc") {
+			if !compiler.IsSource(p) {
 				return fmt.Errorf("%s is not an .evc or .avsc file", p)
 			}
 			continue
 		}
 		found := false
 		_ = filepath.WalkDir(p, func(q string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && (strings.HasSuffix(q, ".evc") || strings.HasSuffix(q, ".avsc")) {
+			if err == nil && !d.IsDir() && compiler.IsSource(q) {
 				found = true
 				return filepath.SkipAll
 			}
