@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/evc-dev/evc/internal/msgtest"
+	"github.com/evc-dev/evc/internal/registrytest"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/serde"
 	"github.com/twmb/avro"
@@ -119,8 +120,9 @@ const (
 	faultHang                 // answer nothing until the client gives up
 )
 
-// registry is srfake behind an httptest server on loopback that counts
-// requests and can inject faults.
+// registry is srfake, checking compatibility as Confluent's registry does
+// (registrytest), behind an httptest server on loopback that counts requests
+// and can inject faults.
 type registry struct {
 	*srfake.Registry
 	srv   *httptest.Server
@@ -140,6 +142,7 @@ type registry struct {
 func newRegistry(t testing.TB, opts ...srfake.Option) *registry {
 	t.Helper()
 	r := &registry{Registry: srfake.NewRegistry(opts...)}
+	registrytest.Check(r.Registry)
 	r.stop = make(chan struct{})
 	r.srv = httptest.NewServer(r.handler())
 	t.Cleanup(r.srv.Close)

@@ -1,9 +1,7 @@
 package serde_test
 
 import (
-	"encoding/json"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -158,59 +156,75 @@ func TestManager_CompatibilityLevel(t *testing.T) {
 	}
 }
 
+// TestManager_Incompatible runs the "test compatibility, then register"
+// path against a registry that checks compatibility (registrytest): a
+// rejected schema is an *IncompatibleError with the registry's reasons, and
+// is not registered.
 func TestManager_Incompatible(t *testing.T) {
-	const reason = "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'email' at path '/fields/2' in the new schema has no default value'}"
-	t.Run("failure_compatibility_test", func(t *testing.T) {
-		reg := newRegistry(t)
-		reg.Intercept(func(w http.ResponseWriter, r *http.Request) bool {
-			if !strings.HasPrefix(r.URL.Path, "/compatibility/") {
-				return false
+	const (
+		// An earlier User without age: User v1 cannot read its data.
+		nameOnly = `{"type":"record","name":"User","namespace":"evc.test","fields":[{"name":"name","type":"string"}]}`
+		// An earlier User whose email was an int with no default: User v2
+		// reads the version after it (userV1JSON) but not it, and it cannot
+		// read User v1's data.
+		intEmail = `{"type":"record","name":"User","namespace":"evc.test","fields":[` +
+			`{"name":"name","type":"string"},{"name":"age","type":"int"},{"name":"email","type":"int"}]}`
+	)
+	for _, tc := range []struct {
+		name    string
+		history []string
+		opts    []serde.Option
+		msg     runtime.Message
+		subject string
+		test    bool   // the explicit compatibility test says no, not the registration
+		reason  string // in the reasons
+	}{
+		{"failure_compatibility_test", []string{nameOnly}, []serde.Option{serde.Compatibility(sr.CompatBackward), serde.SubjectSuffix("-stage")}, (*UserV1)(nil), "evc.test.User-stage", true, "READER_FIELD_MISSING_DEFAULT_VALUE"},
+		{"failure_compatibility_test_transitive", []string{intEmail, userV1JSON}, []serde.Option{serde.Compatibility(sr.CompatBackwardTransitive)}, (*UserV2)(nil), "evc.test.User", true, "{oldSchemaVersion: 1}"},
+		{"failure_registry_409", []string{nameOnly}, nil, (*UserV1)(nil), "evc.test.User", false, "age"},
+		// The registry's own level is used when the Manager sets none.
+		{"failure_registry_409_forward", []string{intEmail}, nil, (*UserV1)(nil), "evc.test.User", false, "{compatibility: 'FORWARD'}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := newRegistry(t)
+			for _, s := range tc.history {
+				if _, _, err := reg.RegisterSchema(tc.subject, sr.Schema{Schema: s}); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if r.URL.Query().Get("verbose") != "true" {
-				t.Errorf("compatibility test without verbose=true: %s", r.URL)
+			if tc.name == "failure_registry_409_forward" {
+				if err := reg.SetCompat(tc.subject, sr.CompatForward); err != nil {
+					t.Fatal(err)
+				}
 			}
-			w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-			json.NewEncoder(w).Encode(map[string]any{"is_compatible": false, "messages": []string{reason}})
-			return true
+			m := newManager(t, reg.URL(), tc.opts...)
+			err := m.Register(ctxT(t), tc.msg)
+			var ie *serde.IncompatibleError
+			if !errors.As(err, &ie) {
+				t.Fatalf("Register = %v, want *IncompatibleError", err)
+			}
+			if ie.Subject != tc.subject || ie.Type != "evc.test.User" {
+				t.Errorf("subject %q, type %q", ie.Subject, ie.Type)
+			}
+			if !strings.Contains(strings.Join(ie.Reasons, "; "), tc.reason) || !strings.Contains(err.Error(), tc.reason) {
+				t.Errorf("reasons %q, error %v; want %s in both", ie.Reasons, err, tc.reason)
+			}
+			var re *serde.RegistryError
+			switch {
+			case tc.test && ie.Err != nil:
+				t.Errorf("the compatibility test said no, yet Err = %v", ie.Err)
+			case !tc.test && (!errors.As(err, &re) || re.StatusCode != 409 || re.Code != 409):
+				t.Errorf("wrapped registry error = %+v", re)
+			}
+			if got := reg.count("POST /compatibility/") > 0; got != tc.test {
+				t.Errorf("compatibility tested: %v; requests %v", got, reg.requests())
+			}
+			if versions := reg.count("POST /subjects/"); tc.test && versions != 0 {
+				t.Errorf("registered despite the failed test: %v", reg.requests())
+			}
+			if _, ok := reg.GetSchema(tc.subject, len(tc.history)+1); ok {
+				t.Error("the incompatible schema was registered")
+			}
 		})
-		m := newManager(t, reg.URL(), serde.Compatibility(sr.CompatBackward), serde.SubjectSuffix("-stage"))
-		err := m.Register(ctxT(t), (*UserV2)(nil))
-		var ie *serde.IncompatibleError
-		if !errors.As(err, &ie) {
-			t.Fatalf("Register = %v, want *IncompatibleError", err)
-		}
-		want := `evc: serde: schema of "evc.test.User" is incompatible with subject "evc.test.User-stage": ` + reason
-		if err.Error() != want {
-			t.Errorf("error:\n got %s\nwant %s", err, want)
-		}
-		if reg.count("POST /subjects/") != 0 {
-			t.Errorf("registered despite the failed test: %v", reg.requests())
-		}
-	})
-	t.Run("failure_registry_409", func(t *testing.T) {
-		reg := newRegistry(t)
-		reg.Intercept(func(w http.ResponseWriter, r *http.Request) bool {
-			if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/versions") {
-				return false
-			}
-			w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-			w.WriteHeader(http.StatusConflict)
-			json.NewEncoder(w).Encode(map[string]any{"error_code": 409, "message": "Schema being registered is incompatible with an earlier schema for subject \"evc.test.User\""})
-			return true
-		})
-		m := newManager(t, reg.URL())
-		err := m.Register(ctxT(t), (*UserV2)(nil))
-		var ie *serde.IncompatibleError
-		if !errors.As(err, &ie) || ie.Subject != "evc.test.User" {
-			t.Fatalf("Register = %v, want *IncompatibleError for evc.test.User", err)
-		}
-		want := `evc: serde: schema of "evc.test.User" is incompatible with subject "evc.test.User": Schema being registered is incompatible with an earlier schema for subject "evc.test.User"`
-		if err.Error() != want {
-			t.Errorf("error:\n got %s\nwant %s", err, want)
-		}
-		var re *serde.RegistryError
-		if !errors.As(err, &re) || re.StatusCode != 409 || re.Code != 409 {
-			t.Errorf("wrapped registry error = %+v", re)
-		}
-	})
+	}
 }
