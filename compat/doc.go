@@ -14,7 +14,9 @@
 // findings into diagnostics that say the mode, the direction and the fix in
 // plain words, ending with the upgrade order the change needs.
 //
-// The earlier versions come from a Source: a folder or file of .evc or
-// .avsc, a history folder with every released version of each type, a git
-// revision, or a Confluent-compatible Schema Registry.
+// compat reads no files: the earlier versions (an Earlier) come from package
+// compat/source (a folder or file of .evc or .avsc, a history folder with
+// every released version of each type, a git revision, or a
+// Confluent-compatible Schema Registry), and internal/driver runs the whole
+// check for evc compat.
 package compat

@@ -45,6 +45,9 @@ func ParseMode(s string) (Mode, error) {
 	return "", fmt.Errorf("evc: unknown compatibility mode %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
+// ModeHelp is the help line of an unknown mode.
+const ModeHelp = "use one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"
+
 // Backward reports whether m requires the new schema to read old data.
 func (m Mode) Backward() bool {
 	return m == Backward || m == BackwardTransitive || m == Full || m == FullTransitive

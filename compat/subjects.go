@@ -119,7 +119,7 @@ func idlMode(s string, sp diag.Span, l *diag.List) Mode {
 	mode, err := ParseMode(s)
 	if err != nil {
 		if l != nil {
-			l.Errorf(sp, "unknown compatibility mode %q", s).Help = modeHelp
+			l.Errorf(sp, "unknown compatibility mode %q", s).Help = ModeHelp
 		}
 		return ""
 	}

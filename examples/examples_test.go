@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/evc-dev/evc/diag"
-	"github.com/evc-dev/evc/internal/build"
+	"github.com/evc-dev/evc/internal/driver"
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -29,7 +29,7 @@ func TestExamples_GeneratedFilesAreFresh(t *testing.T) {
 	for _, ex := range examples {
 		t.Run(ex.dir, func(t *testing.T) {
 			dir := "examples/" + ex.dir
-			res, outs, err := build.Run([]string{dir}, build.Options{
+			res, outs, err := driver.Run([]string{dir}, driver.Options{
 				AvroOut: dir + "/avro", GoOut: dir + "/gen", GoModule: ex.module,
 			})
 			if res.Diags.Len() > 0 {
@@ -60,7 +60,7 @@ func TestExamples_GeneratedFilesAreFresh(t *testing.T) {
 
 // checkNoOrphans fails on files in an output directory that the backend no
 // longer writes.
-func checkNoOrphans(t *testing.T, o build.Output) {
+func checkNoOrphans(t *testing.T, o driver.Output) {
 	t.Helper()
 	want := map[string]bool{}
 	for _, f := range o.Files {

@@ -1,23 +1,22 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/compat"
-	"github.com/evc-dev/evc/compiler"
+	"github.com/evc-dev/evc/compat/source"
+	"github.com/evc-dev/evc/config"
 	"github.com/evc-dev/evc/diag"
-	"github.com/evc-dev/evc/ir"
+	"github.com/evc-dev/evc/internal/driver"
 )
 
 func init() { register(newCompatCmd) }
@@ -109,7 +108,7 @@ Exit status: 0 compatible, 1 incompatible, 2 usage or input errors.`,
 	f.StringVar(&fl.format, "format", "text", "report format: text, json or github")
 	f.BoolVar(&fl.strict, "strict", false, "fail on changes Avro allows but that change meaning (logical types, decimals, defaults)")
 	f.StringVar(&fl.ack, "ack", "", "file of acknowledged breaks (default: the config's, else "+compat.DefaultAckFile+" when it exists)")
-	f.StringVar(&fl.config, "config", "", "config `FILE` (default: "+compat.ConfigFile+" when it exists)")
+	f.StringVar(&fl.config, "config", "", "config `FILE` (default: "+config.Name+" when it exists)")
 	f.StringVar(&fl.subjectSuffix, "subject-suffix", "", "registry subjects are <full.name>`SUFFIX` (RecordNameStrategy)")
 	f.StringVar(&fl.registryUser, "registry-user", "", "registry basic auth user (default $"+envRegistryUser+")")
 	f.StringVar(&fl.registryPassword, "registry-password", "", "registry basic auth password (default $"+envRegistryPassword+"; prefer the variable)")
@@ -122,46 +121,17 @@ Exit status: 0 compatible, 1 incompatible, 2 usage or input errors.`,
 	return cmd
 }
 
-// usageErr prints a usage problem and exits 2.
-func usageErr(a *app, format string, args ...any) error {
-	fmt.Fprintf(a.stderr, "evc compat: "+format+"\n", args...)
-	return fail(exitUsage)
-}
-
-// loadConfig reads the config file named by --config, else evc.json in the
-// current directory when there is one; nil when there is none.
-func loadConfig(a *app, fl compatFlags) (*compat.Config, error) {
-	file := fl.config
-	if file == "" {
-		if !fileExists(compat.ConfigFile) {
-			return nil, nil
-		}
-		file = compat.ConfigFile
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil, usageErr(a, "--config: %v", err)
-	}
-	file = filepath.ToSlash(file)
-	var l diag.List
-	cfg := compat.ParseConfig(file, src, &l)
-	if l.HasErrors() {
-		_ = writeDiags(a, fl.format, ghPaths(fl.format, l.Items()), diag.Sources{file: src})
-		return nil, fail(exitUsage)
-	}
-	return cfg, nil
-}
-
 // registryAuth gathers the registry credentials from the flags, else the
-// environment, and the TLS files from the flags, else the config.
-func registryAuth(fl compatFlags, cfg *compat.Config) compat.RegistryAuth {
+// environment, and the TLS files from the flags (the driver takes the
+// config's when the flags give none).
+func registryAuth(fl compatFlags) source.RegistryAuth {
 	pick := func(flag, env string) string {
 		if flag != "" {
 			return flag
 		}
 		return os.Getenv(env)
 	}
-	auth := compat.RegistryAuth{
+	auth := source.RegistryAuth{
 		User:     pick(fl.registryUser, envRegistryUser),
 		Password: pick(fl.registryPassword, envRegistryPassword),
 		Token:    pick(fl.registryToken, envRegistryToken),
@@ -172,174 +142,57 @@ func registryAuth(fl compatFlags, cfg *compat.Config) compat.RegistryAuth {
 	} else if fl.registryToken != "" {
 		auth.User, auth.Password = "", ""
 	}
-	if cfg != nil {
-		if auth.CAFile == "" {
-			auth.CAFile = cfg.Registry.CAFile
-		}
-		if auth.CertFile == "" && auth.KeyFile == "" {
-			auth.CertFile, auth.KeyFile = cfg.Registry.CertFile, cfg.Registry.KeyFile
-		}
-	}
 	return auth
 }
 
 func runCompat(a *app, fl compatFlags, args []string) error {
 	if err := validFormat(fl.format); err != nil {
-		return usageErr(a, "%v", err)
-	}
-	if fl.set == nil {
-		fl.set = func(string) bool { return false }
-	}
-	var rules compat.ModeRules
-	if fl.mode != "" {
-		m, err := compat.ParseMode(fl.mode)
-		if err != nil {
-			return usageErr(a, "--mode: %v", strings.TrimPrefix(err.Error(), "evc: "))
-		}
-		rules.Override = m
-	}
-	cfg, err := loadConfig(a, fl)
-	if err != nil {
-		return err
-	}
-	against, suffix, ackFile := fl.against, fl.subjectSuffix, fl.ack
-	if cfg != nil {
-		rules.Default, rules.Types = cfg.Mode, cfg.Types
-		if against == "" {
-			against = cfg.Against
-		}
-		if !fl.set("subject-suffix") {
-			suffix = cfg.Registry.SubjectSuffix
-		}
-		if ackFile == "" {
-			ackFile = cfg.AckFile
-		}
-	}
-	if against == "registry" || against == "registry:" {
-		if cfg == nil || cfg.Registry.URL == "" {
-			return usageErr(a, "--against registry needs a URL: registry:URL, or \"url\" under \"registry\" in %s", compat.ConfigFile)
-		}
-		against = "registry:" + cfg.Registry.URL
-	}
-	if fl.recordHistory == "" && against == "" {
-		return usageErr(a, "--against is required (a folder, history:DIR, git:REF or registry:URL), or \"against\" in %s", compat.ConfigFile)
-	}
-	paths := args
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-
-	// The new schemas.
-	res := compiler.Compile(paths, compiler.Options{})
-	if res.Diags.Len() > 0 {
-		if err := writeDiags(a, fl.format, ghPaths(fl.format, res.Diags.Items()), res.Sources); err != nil {
-			return err
-		}
-	}
-	if res.Diags.HasErrors() || res.Schema == nil {
+		fmt.Fprintf(a.stderr, "evc compat: %v\n", err)
 		return fail(exitUsage)
 	}
-	roots := compat.Roots(res.Schema)
-
-	if fl.recordHistory != "" {
-		return recordHistory(a, fl.recordHistory, roots)
+	set := fl.set
+	if set == nil {
+		set = func(string) bool { return false }
 	}
-
-	// The earlier versions.
-	var names, namespaces []string
-	transitive := rules.Override.Transitive()
-	var modeDiags diag.List
-	for _, r := range roots {
-		names = append(names, r.Name)
-		if r.Named != nil {
-			names = append(names, r.Named.Aliases...)
-			if !slices.Contains(namespaces, r.Named.Namespace) {
-				namespaces = append(namespaces, r.Named.Namespace)
-			}
-		}
-		if rules.Of(r, &modeDiags).Transitive() {
-			transitive = true
+	res, err := driver.Compat(driver.CompatOptions{
+		Paths: args, Mode: fl.mode, Against: fl.against,
+		SubjectSuffix: fl.subjectSuffix, SubjectSuffixSet: set("subject-suffix"),
+		Ack: fl.ack, Config: fl.config, Strict: fl.strict, RecordHistory: fl.recordHistory,
+		Registry: registryAuth(fl), RegistryTimeout: fl.registryTimeout,
+	})
+	for _, b := range res.Diags {
+		if werr := writeDiags(a, fl.format, ghPaths(fl.format, b.Diags), b.Sources); werr != nil {
+			return werr
 		}
 	}
-	if cfg != nil && cfg.Registry.NamespacesSet {
-		namespaces = cfg.Registry.Namespaces
+	wrote := 0
+	for _, h := range res.History {
+		switch {
+		case h.Skipped:
+			fmt.Fprintf(a.stderr, "evc compat: %s: an unnamed schema has no history; skipped\n", h.Name)
+		case h.File != "":
+			wrote++
+			fmt.Fprintf(a.stdout, "recorded %s\n", h.File)
+		}
 	}
-	if modeDiags.HasErrors() {
-		modeDiags.Sort()
-		_ = writeDiags(a, fl.format, ghPaths(fl.format, modeDiags.Items()), res.Sources)
+	var ue *driver.UsageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(a.stderr, "evc compat: %s\n", ue.Msg)
 		return fail(exitUsage)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), fl.registryTimeout)
-	defer cancel()
-	var srcDiags diag.List
-	old, err := compat.LoadSource(against, compat.SourceOptions{
-		Paths: paths, Names: names, SubjectSuffix: suffix, Transitive: transitive,
-		Context: ctx, Registry: registryAuth(fl, cfg), Namespaces: namespaces,
-	}, &srcDiags)
-	if err != nil {
+	case errors.Is(err, driver.ErrInvalid):
+		return fail(exitUsage)
+	case err != nil:
 		fmt.Fprintln(a.stderr, err)
 		return fail(exitUsage)
 	}
-	if srcDiags.Len() > 0 {
-		srcDiags.Sort()
-		if err := writeDiags(a, fl.format, ghPaths(fl.format, srcDiags.Items()), old.Sources); err != nil {
-			return err
+	if fl.recordHistory != "" {
+		if wrote == 0 {
+			fmt.Fprintln(a.stdout, "history is up to date")
 		}
+		return nil
 	}
-	if srcDiags.HasErrors() {
-		return fail(exitUsage)
-	}
-
-	var subjects []compat.Subject
-	var removed []compat.Removed
-	if single, ok := singleAvscPair(against, paths, res.Schema, old); ok {
-		// One .avsc against one .avsc: compared directly, whatever their
-		// names.
-		r := roots[0]
-		subjects = []compat.Subject{{Name: r.Name, File: r.File.Path, New: r.Type, Mode: rules.Of(r, nil), Versions: []compat.Version{single}}}
-	} else {
-		subjects, removed = compat.Match(roots, res.Schema, old, rules, nil)
-	}
-	if cfg != nil {
-		if ds := unusedTypeModes(cfg, res.Schema, subjects, removed); len(ds) > 0 {
-			_ = writeDiags(a, fl.format, ghPaths(fl.format, ds), diag.Sources{cfg.File: mustRead(cfg.File)})
-		}
-	}
-
-	// Acknowledged breaks.
-	if ackFile == "" && fileExists(compat.DefaultAckFile) {
-		ackFile = compat.DefaultAckFile
-	}
-	var acks []*compat.Ack
-	if ackFile != "" {
-		src, err := os.ReadFile(ackFile)
-		if err != nil {
-			return usageErr(a, "acknowledged breaks: %v", err)
-		}
-		var l diag.List
-		acks = compat.ParseAcks(filepath.ToSlash(ackFile), src, &l)
-		if l.HasErrors() {
-			_ = writeDiags(a, fl.format, ghPaths(fl.format, l.Items()), diag.Sources{filepath.ToSlash(ackFile): src})
-			return fail(exitUsage)
-		}
-		res.Sources[filepath.ToSlash(ackFile)] = src
-	}
-
-	// Findings about what the new schemas no longer have may point into
-	// the earlier files, when they are files on disk that the new schemas
-	// do not also have.
-	var earlier diag.Sources
-	if !strings.HasPrefix(against, "git:") && !strings.HasPrefix(against, "registry:") {
-		earlier = diag.Sources{}
-		for f, src := range old.Sources {
-			if _, clash := res.Sources[f]; !clash {
-				earlier[f] = src
-				res.Sources[f] = src
-			}
-		}
-	}
-
-	rep := compat.Check(subjects, removed, compat.Options{Strict: fl.strict, Acks: acks, AckFile: ackFile, EarlierSources: earlier})
+	rep := res.Report
 	var werr error
 	switch fl.format {
 	case "json":
@@ -356,39 +209,6 @@ func runCompat(a *app, fl compatFlags, args []string) error {
 		return fail(exitSchema)
 	}
 	return nil
-}
-
-func mustRead(file string) []byte {
-	src, _ := os.ReadFile(file)
-	return src
-}
-
-// unusedTypeModes warns about per-type modes of the config file that name
-// no top-level type, new or removed: a typo, or a nested type, which is
-// checked through the types that use it.
-func unusedTypeModes(cfg *compat.Config, s *ir.Schema, subjects []compat.Subject, removed []compat.Removed) []diag.Diagnostic {
-	known := map[string]bool{}
-	for _, sub := range subjects {
-		known[sub.Name] = true
-	}
-	for _, r := range removed {
-		known[r.Name] = true
-	}
-	var l diag.List
-	for _, name := range cfg.TypeNames() {
-		if known[name] {
-			continue
-		}
-		msg := fmt.Sprintf("\"types\" sets a mode for %q, which is not a type of the new schemas", name)
-		help := "list top-level types by their full names"
-		if s.Lookup(name) != nil {
-			msg = fmt.Sprintf("\"types\" sets a mode for %q, which is not a top-level type", name)
-			help = "a type used by another is checked through it, in that type's mode"
-		}
-		l.Add(diag.Diagnostic{Severity: diag.Warning, Span: cfg.TypeSpans[name], Message: msg, Help: help})
-	}
-	l.Sort()
-	return l.Items()
 }
 
 // ghPaths makes the paths of diagnostics relative to the root of the git
@@ -430,56 +250,4 @@ func repoPrefix() string {
 		return ""
 	}
 	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
-}
-
-// singleAvscPair reports whether the source and the only path are each one
-// .avsc file, and returns the earlier version to compare with directly.
-func singleAvscPair(against string, paths []string, s *ir.Schema, old *compat.Earlier) (compat.Version, bool) {
-	if len(paths) != 1 || filepath.Ext(paths[0]) != ".avsc" || filepath.Ext(against) != ".avsc" {
-		return compat.Version{}, false
-	}
-	if !fileExists(against) || !fileExists(paths[0]) || len(old.Order) != 1 {
-		return compat.Version{}, false
-	}
-	var newRoots int
-	for _, f := range s.Files {
-		if !f.Imported && f.Root != nil {
-			newRoots++
-		}
-	}
-	vs := old.Versions[old.Order[0]]
-	if newRoots != 1 || len(vs) != 1 {
-		return compat.Version{}, false
-	}
-	return vs[0], true
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
-
-// recordHistory appends every named top-level type to the history folder.
-func recordHistory(a *app, dir string, roots []compat.Root) error {
-	wrote := 0
-	for _, r := range roots {
-		if r.Named == nil {
-			fmt.Fprintf(a.stderr, "evc compat: %s: an unnamed schema has no history; skipped\n", r.Name)
-			continue
-		}
-		data := append(avro.SchemaJSON(r.Named, true), '\n')
-		file, err := compat.RecordHistory(dir, r.Name, data)
-		if err != nil {
-			fmt.Fprintln(a.stderr, err)
-			return fail(exitUsage)
-		}
-		if file != "" {
-			wrote++
-			fmt.Fprintf(a.stdout, "recorded %s\n", filepath.ToSlash(file))
-		}
-	}
-	if wrote == 0 {
-		fmt.Fprintln(a.stdout, "history is up to date")
-	}
-	return nil
 }

@@ -28,7 +28,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
-	"github.com/evc-dev/evc/compat"
+	"github.com/evc-dev/evc/config"
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -653,7 +653,7 @@ func TestCompat_RegistryRemoved(t *testing.T) {
 	if code != exitSchema || !strings.HasPrefix(out, want) || strings.Count(out, "TYPE_REMOVED") != 1 {
 		t.Errorf("exit %d, want one TYPE_REMOVED for acme.Gone:\n%s", code, out)
 	}
-	if err := os.WriteFile(compat.ConfigFile, []byte(`{"compat": {"registry": {"namespaces": []}}}`), 0o644); err != nil {
+	if err := os.WriteFile(config.Name, []byte(`{"compat": {"registry": {"namespaces": []}}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, out := runCompatOut(t, nil, "--mode", "BACKWARD", "--against", "registry:"+srv.URL, "."); code != exitOK || strings.Contains(out, "TYPE_REMOVED") {

@@ -7,14 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evc-dev/evc/diag"
-	"github.com/evc-dev/evc/internal/build"
+	"github.com/evc-dev/evc/internal/driver"
 )
 
 func init() { register(newCompileCmd) }
 
 func newCompileCmd(a *app) *cobra.Command {
 	var (
-		opts     build.Options
+		opts     driver.Options
 		packages []string
 		check    bool
 		format   string
@@ -38,7 +38,7 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := build.CheckInputs(args); err != nil {
+			if err := driver.CheckInputs(args); err != nil {
 				return err
 			}
 			if opts.AvroOut == "" && opts.GoOut == "" && check {
@@ -61,13 +61,13 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				opts.GoPackages[ns] = path
 			}
 			if opts.GoOut != "" && opts.GoModule == "" {
-				mod, err := build.ModulePath(opts.GoOut)
+				mod, err := driver.ModulePath(opts.GoOut)
 				if err != nil {
 					return err // a usage error: say where the output goes
 				}
 				opts.GoModule = mod
 			}
-			res, outs, err := build.Run(args, opts)
+			res, outs, err := driver.Run(args, opts)
 			if res.Diags.Len() > 0 {
 				if werr := writeDiags(a, format, res.Diags.Items(), res.Sources); werr != nil {
 					return werr
@@ -81,11 +81,11 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				return fail(exitSchema)
 			}
 			if check {
-				stale := build.Stale(outs)
+				stale := driver.Stale(outs)
 				for _, p := range stale {
 					fmt.Fprintf(a.stderr, "%s: out of date; run evc compile to regenerate it\n", p)
 				}
-				orphans := build.Orphans(outs)
+				orphans := driver.Orphans(outs)
 				for _, p := range orphans {
 					fmt.Fprintf(a.stderr, "%s: no longer generated; delete it\n", p)
 				}
@@ -94,7 +94,7 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				}
 				return nil
 			}
-			if err := build.Write(outs); err != nil {
+			if err := driver.Write(outs); err != nil {
 				fmt.Fprintln(a.stderr, err)
 				return fail(exitUsage)
 			}

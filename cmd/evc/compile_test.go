@@ -15,7 +15,7 @@ import (
 
 	"github.com/twmb/avro"
 
-	"github.com/evc-dev/evc/internal/build"
+	"github.com/evc-dev/evc/internal/driver"
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -67,7 +67,7 @@ func TestCompile_Cases(t *testing.T) {
 		name := filepath.Base(dir)
 		avroOut := filepath.Join(avroTmp, name)
 		goOut := filepath.Join(goTmp, name)
-		goMod, err := build.ModulePath(goOut)
+		goMod, err := driver.ModulePath(goOut)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package compat
+package source
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/ir"
@@ -22,7 +23,7 @@ import (
 // RegistryAuth holds what a registry:URL source needs to authenticate and
 // to trust the registry: basic auth (User and Password) or a bearer Token,
 // and PEM files for TLS. Its String and GoString never show the secrets,
-// and no error LoadSource returns holds them.
+// and no error Load returns holds them.
 type RegistryAuth struct {
 	User, Password string
 	Token          string
@@ -53,7 +54,7 @@ func (a RegistryAuth) String() string {
 }
 
 // GoString is String, so that %#v shows no secret either.
-func (a RegistryAuth) GoString() string { return "compat.RegistryAuth{" + a.String() + "}" }
+func (a RegistryAuth) GoString() string { return "source.RegistryAuth{" + a.String() + "}" }
 
 // clientOpts returns the registry client options that apply a.
 func (a RegistryAuth) clientOpts() ([]sr.ClientOpt, error) {
@@ -116,7 +117,7 @@ func registryURL(raw string) (use string, user *neturl.Userinfo, err error) {
 
 // loadRegistry reads the subjects of the new types from a Schema Registry,
 // and, for the types that are gone, the subjects of their namespaces.
-func loadRegistry(raw string, opts SourceOptions, l *diag.List) (*Earlier, error) {
+func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, error) {
 	if raw == "" {
 		return nil, fmt.Errorf("%w: registry: needs a URL, as in registry:http://localhost:8081", ErrSource)
 	}
@@ -153,7 +154,7 @@ func loadRegistry(raw string, opts SourceOptions, l *diag.List) (*Earlier, error
 		}
 		return fmt.Errorf("%w: registry %s: %s: %w", ErrSource, url, what, err)
 	}
-	e := NewEarlier(url)
+	e := compat.NewEarlier(url)
 	seen := map[string]bool{}
 	// read adds the versions of one subject as the type called name; for a
 	// subject found by listing (check), a schema of another name is not
@@ -185,8 +186,8 @@ func loadRegistry(raw string, opts SourceOptions, l *diag.List) (*Earlier, error
 			if f == nil || f.Root == nil {
 				continue
 			}
-			e.Add(name, Version{Label: "registry version " + strconv.Itoa(v), Type: f.Root})
-			e.Roots[name] = Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
+			e.Add(name, compat.Version{Label: "registry version " + strconv.Itoa(v), Type: f.Root})
+			e.Roots[name] = compat.Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
 			for _, n := range f.Types {
 				e.All[n.FullName()] = n
 			}

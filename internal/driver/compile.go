@@ -1,7 +1,10 @@
-// Package build is the compile pipeline shared by `evc compile` and the tests
-// that keep checked-in generated files fresh: compile the sources, then run
-// the Avro and Go backends, returning the files each would write.
-package build
+// Package driver runs evc's pipelines for the CLI and for tests, so that
+// cmd/evc is flags, exit codes and output only. Compile: compile the
+// sources, then run the Avro and Go backends, returning the files each would
+// write (tests use it to keep checked-in generated files fresh). Compat:
+// read the workspace file, compile the new schemas, load the earlier
+// versions from their source and check them.
+package driver
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package compat
+package source
 
 import (
 	"bytes"
@@ -14,16 +14,16 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"testing/fstest"
 
+	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
-// SourceOptions configure LoadSource.
-type SourceOptions struct {
+// Options configure Load.
+type Options struct {
 	// Paths are the new schemas' paths; git:REF reads the same paths at REF.
 	Paths []string
 	// Dir is the directory git runs in; "" is the current directory.
@@ -48,11 +48,11 @@ type SourceOptions struct {
 	Namespaces []string
 }
 
-// ErrSource is wrapped by the errors LoadSource returns for a source it
+// ErrSource is wrapped by the errors Load returns for a source it
 // cannot read (as opposed to diagnostics in the schemas it reads).
 var ErrSource = errors.New("evc: cannot read the earlier versions")
 
-// LoadSource reads the earlier versions named by spec:
+// Load reads the earlier versions named by spec:
 //
 //   - git:REF: the .evc and .avsc files under the git working directory as
 //     they were at REF, compiled from the same Paths;
@@ -64,7 +64,7 @@ var ErrSource = errors.New("evc: cannot read the earlier versions")
 //
 // Problems in the schemas read are reported to l; an error means the source
 // could not be read at all.
-func LoadSource(spec string, opts SourceOptions, l *diag.List) (*Earlier, error) {
+func Load(spec string, opts Options, l *diag.List) (*compat.Earlier, error) {
 	switch {
 	case strings.HasPrefix(spec, "git:"):
 		return loadGit(strings.TrimPrefix(spec, "git:"), opts, l)
@@ -82,7 +82,7 @@ func LoadSource(spec string, opts SourceOptions, l *diag.List) (*Earlier, error)
 	}
 	res := compiler.Compile([]string{spec}, compiler.Options{})
 	l.Merge(&res.Diags)
-	e := NewEarlier(spec)
+	e := compat.NewEarlier(spec)
 	e.Sources = res.Sources
 	if res.Schema != nil {
 		e.AddSchema(res.Schema, spec)
@@ -120,12 +120,12 @@ func IsHistory(dir string) bool {
 // LoadHistory reads a history folder: dir/<full.name>/v<N>.avsc, each file
 // one self-contained version of the type, numbered from 1. Versions are
 // labelled "v<N>".
-func LoadHistory(dir string, l *diag.List) (*Earlier, error) {
+func LoadHistory(dir string, l *diag.List) (*compat.Earlier, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSource, err)
 	}
-	e := NewEarlier(dir)
+	e := compat.NewEarlier(dir)
 	for _, ent := range ents {
 		if !ent.IsDir() {
 			continue
@@ -167,8 +167,8 @@ func LoadHistory(dir string, l *diag.List) (*Earlier, error) {
 				l.Errorf(diag.Span{Start: diag.Pos{File: p}}, "history file holds %q, but its folder says %q", f.Root.Named.FullName(), name).Help = "the layout is <dir>/<full.name>/v<N>.avsc"
 				continue
 			}
-			e.Add(name, Version{Label: "v" + strconv.Itoa(v.n), Type: f.Root})
-			e.Roots[name] = Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
+			e.Add(name, compat.Version{Label: "v" + strconv.Itoa(v.n), Type: f.Root})
+			e.Roots[name] = compat.Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
 			if v == vs[len(vs)-1] {
 				for _, n := range f.Types {
 					e.All[n.FullName()] = n
@@ -243,7 +243,7 @@ func git(dir string, args ...string) ([]byte, error) {
 
 // loadGit reads every .evc and .avsc file under the working directory as
 // it was at ref into memory and compiles the same paths from there.
-func loadGit(ref string, opts SourceOptions, l *diag.List) (*Earlier, error) {
+func loadGit(ref string, opts Options, l *diag.List) (*compat.Earlier, error) {
 	if ref == "" {
 		return nil, fmt.Errorf("%w: git: needs a revision, as in git:origin/main", ErrSource)
 	}
@@ -270,7 +270,7 @@ func loadGit(ref string, opts SourceOptions, l *diag.List) (*Earlier, error) {
 	if err != nil {
 		return nil, err
 	}
-	mfs := fstest.MapFS{}
+	mfs := memFS{}
 	for _, name := range strings.Split(string(out), "\x00") {
 		if ext := path.Ext(name); name == "" || (ext != ".evc" && ext != ".avsc") {
 			continue
@@ -279,7 +279,7 @@ func loadGit(ref string, opts SourceOptions, l *diag.List) (*Earlier, error) {
 		if err != nil {
 			return nil, err
 		}
-		mfs[name] = &fstest.MapFile{Data: data, Mode: 0o644}
+		mfs[name] = data
 	}
 	// The given paths that did not exist at ref are new: leave them out.
 	var existing []string
@@ -292,7 +292,7 @@ func loadGit(ref string, opts SourceOptions, l *diag.List) (*Earlier, error) {
 			existing = append(existing, p)
 		}
 	}
-	e := NewEarlier(ref)
+	e := compat.NewEarlier(ref)
 	if len(existing) == 0 {
 		return e, nil
 	}

@@ -1,17 +1,16 @@
-package compat
+package config
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 
+	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/diag"
-	"github.com/evc-dev/evc/ir"
 )
 
-// TestParseConfig_Success reads a full config file and one with nothing
+// TestParse_Success reads a full config file and one with nothing
 // set, and resolves paths from the file's folder.
-func TestParseConfig_Success(t *testing.T) {
+func TestParse_Success(t *testing.T) {
 	src := `{
   "compat": {
     "mode": "full",
@@ -30,21 +29,21 @@ func TestParseConfig_Success(t *testing.T) {
 }
 `
 	var l diag.List
-	c := ParseConfig("schemas/evc.json", []byte(src), &l)
+	c := Parse("schemas/evc.json", []byte(src), &l)
 	if l.Len() > 0 || c == nil {
 		t.Fatalf("diagnostics: %v", l.Items())
 	}
-	want := &Config{
-		File: "schemas/evc.json", Mode: Full,
-		Types:   map[string]Mode{"acme.Audit": None, "acme.User": ForwardTransitive},
+	want := &Config{File: "schemas/evc.json", Compat: Compat{
+		Mode:    compat.Full,
+		Types:   map[string]compat.Mode{"acme.Audit": compat.None, "acme.User": compat.ForwardTransitive},
 		Against: "git:origin/main", AckFile: "schemas/acks.json",
-		Registry: RegistryConfig{
+		Registry: Registry{
 			URL: "https://registry.example.com", SubjectSuffix: "-value",
 			Namespaces: []string{"acme", "acme.billing"}, NamespacesSet: true,
 			CAFile: "schemas/certs/ca.pem", CertFile: "/etc/evc/client.pem", KeyFile: "schemas/certs/key.pem",
 		},
-	}
-	c.ModeSpan, c.AgainstSpan, c.TypeSpans = diag.Span{}, diag.Span{}, nil
+	}}
+	c.Compat.ModeSpan, c.Compat.AgainstSpan, c.Compat.TypeSpans = diag.Span{}, diag.Span{}, nil
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("config:\n got %+v\nwant %+v", c, want)
 	}
@@ -56,25 +55,25 @@ func TestParseConfig_Success(t *testing.T) {
 		"registry":             "registry",
 		"registry:http://r:80": "registry:http://r:80",
 	} {
-		c := ParseConfig("schemas/evc.json", []byte(`{"compat": {"against": "`+against+`"}}`), &l)
-		if c == nil || c.Against != want {
+		c := Parse("schemas/evc.json", []byte(`{"compat": {"against": "`+against+`"}}`), &l)
+		if c == nil || c.Compat.Against != want {
 			t.Errorf("against %q: got %+v, want %q", against, c, want)
 		}
 	}
 
-	c = ParseConfig("evc.json", []byte(`{"compat": {"types": {}}}`), &l)
-	if l.Len() > 0 || c == nil || c.Mode != "" || len(c.Types) != 0 || c.Registry.NamespacesSet {
+	c = Parse("evc.json", []byte(`{"compat": {"types": {}}}`), &l)
+	if l.Len() > 0 || c == nil || c.Compat.Mode != "" || len(c.Compat.Types) != 0 || c.Compat.Registry.NamespacesSet {
 		t.Errorf("empty config: %+v, %v", c, l.Items())
 	}
-	c = ParseConfig("evc.json", []byte(`{"compat": {"registry": {"namespaces": []}}}`), &l)
-	if l.Len() > 0 || c == nil || !c.Registry.NamespacesSet || len(c.Registry.Namespaces) != 0 {
+	c = Parse("evc.json", []byte(`{"compat": {"registry": {"namespaces": []}}}`), &l)
+	if l.Len() > 0 || c == nil || !c.Compat.Registry.NamespacesSet || len(c.Compat.Registry.Namespaces) != 0 {
 		t.Errorf("no namespaces: %+v, %v", c, l.Items())
 	}
 }
 
-// TestParseConfig_Failure checks the exact message and position of each
+// TestParse_Failure checks the exact message and position of each
 // problem.
-func TestParseConfig_Failure(t *testing.T) {
+func TestParse_Failure(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
 	}{
@@ -96,7 +95,7 @@ func TestParseConfig_Failure(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var l diag.List
-			c := ParseConfig("evc.json", []byte(tc.src), &l)
+			c := Parse("evc.json", []byte(tc.src), &l)
 			if c != nil {
 				t.Errorf("got a config: %+v", c)
 			}
@@ -110,50 +109,9 @@ func TestParseConfig_Failure(t *testing.T) {
 	}
 }
 
-// TestModeRules_Precedence checks the order: flag, the type's @compat, the
-// config's per-type mode, the file's option compat, the config's default,
-// FORWARD.
-func TestModeRules_Precedence(t *testing.T) {
-	root := func(typeMode, fileMode string) Root {
-		f := &ir.File{Path: "a.evc", Compat: fileMode}
-		n := &ir.Named{Kind: ir.Record, Name: "A", Namespace: "acme", Compat: typeMode, File: f}
-		return Root{Name: "acme.A", Named: n, File: f, Type: NamedType(n)}
-	}
-	cfgTypes := map[string]Mode{"acme.A": BackwardTransitive}
-	for _, tc := range []struct {
-		name               string
-		rules              ModeRules
-		typeMode, fileMode string
-		want               Mode
-	}{
-		{"flag beats everything", ModeRules{Override: None, Types: cfgTypes, Default: Full}, "FULL", "BACKWARD", None},
-		{"type annotation beats config type", ModeRules{Types: cfgTypes, Default: Full}, "FULL_TRANSITIVE", "BACKWARD", FullTransitive},
-		{"config type beats file option", ModeRules{Types: cfgTypes, Default: Full}, "", "BACKWARD", BackwardTransitive},
-		{"file option beats config default", ModeRules{Default: Full}, "", "backward", Backward},
-		{"config default", ModeRules{Default: Full}, "", "", Full},
-		{"forward by default", ModeRules{}, "", "", Forward},
-		{"config type of another type", ModeRules{Types: map[string]Mode{"acme.B": None}}, "", "", Forward},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var l diag.List
-			if got := tc.rules.Of(root(tc.typeMode, tc.fileMode), &l); got != tc.want {
-				t.Errorf("mode %s, want %s", got, tc.want)
-			}
-			if l.Len() > 0 {
-				t.Errorf("diagnostics: %v", l.Items())
-			}
-		})
-	}
-	// A bad mode in the IDL is reported and skipped.
-	var l diag.List
-	if got := (ModeRules{Default: Full}).Of(root("SIDEWAYS", ""), &l); got != Full || l.Len() != 1 || !strings.Contains(l.Items()[0].Message, `"SIDEWAYS"`) {
-		t.Errorf("bad IDL mode: %s, %v", got, l.Items())
-	}
-}
-
-// FuzzParseConfig checks that no config file makes ParseConfig panic, and
+// FuzzParse checks that no config file makes Parse panic, and
 // that it returns a config exactly when it reports no error.
-func FuzzParseConfig(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		`{"compat": {"mode": "FULL", "types": {"a.B": "NONE"}, "against": "old", "ack_file": "a.json", "registry": {"url": "http://r", "subject_suffix": "-value", "namespaces": ["a"], "ca_file": "ca.pem", "cert_file": "c.pem", "key_file": "k.pem"}}}`,
 		`{"compat": {}}`, `{`, `[]`, `{"compat": {"types": {"a": 1}}}`, `{"compat": {"registry": {"namespaces": [1]}}} x`,
@@ -162,7 +120,7 @@ func FuzzParseConfig(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		var l diag.List
-		c := ParseConfig("evc.json", src, &l)
+		c := Parse("evc.json", src, &l)
 		if (c != nil) == l.HasErrors() {
 			t.Errorf("config %v with diagnostics %v", c != nil, l.Items())
 		}

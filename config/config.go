@@ -1,4 +1,6 @@
-package compat
+// Package config reads evc.json, the workspace file: the settings evc reads
+// from the folder it runs in rather than from flags.
+package config
 
 import (
 	"bytes"
@@ -8,15 +10,25 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/diag"
 )
 
-// ConfigFile is the configuration file evc compat reads from the current
-// directory when no other is named.
-const ConfigFile = "evc.json"
+// Name is the workspace file evc reads from the current directory when no
+// other is named.
+const Name = "evc.json"
 
-// Config is the "compat" section of an evc.json file:
+// Config is an evc.json file.
+type Config struct {
+	// File is the path of the file, as given.
+	File string
+	// Compat is the "compat" section.
+	Compat Compat
+}
+
+// Compat is the "compat" section of an evc.json file:
 //
 //	{
 //	  "compat": {
@@ -37,15 +49,13 @@ const ConfigFile = "evc.json"
 //
 // Every key is optional. Paths are relative to the file's folder. The file
 // holds no credentials: they come from flags or the environment.
-type Config struct {
-	// File is the path of the file, as given.
-	File string
+type Compat struct {
 	// Mode is the default mode of the types the IDL sets none for.
-	Mode     Mode
+	Mode     compat.Mode
 	ModeSpan diag.Span
 	// Types are modes for single top-level types, by full name; the IDL's
 	// @compat on the type overrides them.
-	Types map[string]Mode
+	Types map[string]compat.Mode
 	// TypeSpans are where each type's name is in the file.
 	TypeSpans map[string]diag.Span
 	// Against is the default SOURCE, used when --against is not given; a
@@ -56,11 +66,11 @@ type Config struct {
 	// directory (resolved from the config file's folder).
 	AckFile string
 	// Registry configures registry:URL sources.
-	Registry RegistryConfig
+	Registry Registry
 }
 
-// RegistryConfig is the "registry" object of the compat section.
-type RegistryConfig struct {
+// Registry is the "registry" object of the compat section.
+type Registry struct {
 	// URL is the registry's base URL, used by --against registry (with no
 	// URL). It must not hold credentials.
 	URL string
@@ -78,11 +88,12 @@ type RegistryConfig struct {
 	CAFile, CertFile, KeyFile string
 }
 
-// ParseConfig reads an evc.json file. Problems are reported to l at their
+// Parse reads an evc.json file. Problems are reported to l at their
 // position in the file; the result is nil when there were any.
-func ParseConfig(file string, src []byte, l *diag.List) *Config {
+func Parse(file string, src []byte, l *diag.List) *Config {
 	p := &configParser{file: file, src: src, l: l, dec: json.NewDecoder(bytes.NewReader(src))}
-	c := &Config{File: file, Types: map[string]Mode{}, TypeSpans: map[string]diag.Span{}}
+	cfg := &Config{File: file, Compat: Compat{Types: map[string]compat.Mode{}, TypeSpans: map[string]diag.Span{}}}
+	c := &cfg.Compat
 	base := path.Dir(strings.ReplaceAll(file, "\\", "/"))
 	rel := func(p string) string {
 		if p == "" || path.IsAbs(p) || base == "." {
@@ -183,11 +194,11 @@ func ParseConfig(file string, src []byte, l *diag.List) *Config {
 		p.errorf(p.at(0), "registry: cert_file and key_file go together")
 		return nil
 	}
-	return c
+	return cfg
 }
 
 // TypeNames returns the names of the per-type modes, sorted.
-func (c *Config) TypeNames() []string {
+func (c *Compat) TypeNames() []string {
 	names := make([]string, 0, len(c.Types))
 	for n := range c.Types {
 		names = append(names, n)
@@ -308,13 +319,31 @@ func (p *configParser) strs(key string) ([]string, bool) {
 	return list, true
 }
 
-func (p *configParser) mode(s string, sp diag.Span) (Mode, bool) {
-	m, err := ParseMode(s)
+func (p *configParser) mode(s string, sp diag.Span) (compat.Mode, bool) {
+	m, err := compat.ParseMode(s)
 	if err != nil {
-		p.errorf(sp, "unknown compatibility mode %q", s).Help = modeHelp
+		p.errorf(sp, "unknown compatibility mode %q", s).Help = compat.ModeHelp
 		return "", false
 	}
 	return m, true
 }
 
-const modeHelp = "use one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"
+func skipSpace(src []byte, off int64) int64 {
+	for off < int64(len(src)) {
+		switch src[off] {
+		case ' ', '\t', '\n', '\r', ',', ':':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+// offsetPos converts a byte offset into a position (columns in runes).
+func offsetPos(file string, src []byte, off int) diag.Pos {
+	off = min(max(off, 0), len(src))
+	line := 1 + bytes.Count(src[:off], []byte{'\n'})
+	ls := bytes.LastIndexByte(src[:off], '\n') + 1
+	return diag.Pos{File: file, Offset: off, Line: line, Col: utf8.RuneCount(src[ls:off]) + 1}
+}
