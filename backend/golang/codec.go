@@ -150,12 +150,14 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 		c.p(ret("err"))
 		c.p("}")
 	case ir.Array:
-		i := c.v("i")
 		c.p("if len(", x, ") > 0 {")
 		c.p("dst = ", av("AppendCount"), "(dst, len(", x, "))")
-		c.p("for ", i, " := range ", x, " {")
-		c.enc(t.Items, x+"["+i+"]", c.wrapIndex(i, wrap))
-		c.p("}")
+		if t.Items.Kind != ir.Null { // null items have no bytes: the count says it all
+			i := c.v("i")
+			c.p("for ", i, " := range ", x, " {")
+			c.enc(t.Items, x+"["+i+"]", c.wrapIndex(i, wrap))
+			c.p("}")
+		}
 		c.p("}")
 		c.p("dst = append(dst, 0)")
 	case ir.Map:

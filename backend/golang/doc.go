@@ -1,5 +1,8 @@
 // Package golang is evc's Go backend: it turns the IR into Go packages, one
-// per Avro namespace, with a type per record, enum and fixed, and for every
+// per Avro namespace (namespaces whose types refer to each other, directly or
+// through others, share the package of the first of them by import path, or
+// the one go_package chose, since Go packages cannot import each other),
+// with a type per record, enum and fixed, and for every
 // record a reflection-free Avro binary codec (AppendAvro, MarshalAvro,
 // UnmarshalAvro, UnmarshalAvroAlias) and the runtime.Type descriptor that
 // runtime/serde registers.

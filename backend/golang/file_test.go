@@ -70,13 +70,18 @@ func TestGenerate_ImportCycle(t *testing.T) {
 	a.Fields = []*ir.Field{{Name: "b", Type: &ir.Type{Kind: ir.Record, Named: b}}}
 	b.Fields = []*ir.Field{{Name: "a", Type: &ir.Type{Kind: ir.Union, Branches: []*ir.Type{{Kind: ir.Null}, {Kind: ir.Record, Named: a}}}}}
 	s := &ir.Schema{Types: []*ir.Named{a, b}}
-	_, err := Generate(s, Options{Module: "example.com/m"})
+	_, err := Generate(s, Options{Module: "example.com/m", Packages: map[string]string{"x": "example.com/m/x", "y": "example.com/m/y"}})
 	want := `evc: go backend: Go packages would import each other: "example.com/m/x" (x.A uses a type of the next), "example.com/m/y" (y.B uses a type of the next); put these namespaces in one package with go_package or Options.Packages`
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v\nwant  %s", err, want)
 	}
+	// Left to evc, the two namespaces share a package.
+	files, err := Generate(s, Options{Module: "example.com/m"})
+	if err != nil || len(files) != 1 || files[0].Path != "x/types.evc.go" {
+		t.Errorf("default packages: %v, %v", err, files)
+	}
 	// In one package, the same types are fine.
-	files, err := Generate(s, Options{Module: "example.com/m", Packages: map[string]string{"x": "example.com/m/p", "y": "example.com/m/p"}})
+	files, err = Generate(s, Options{Module: "example.com/m", Packages: map[string]string{"x": "example.com/m/p", "y": "example.com/m/p"}})
 	if err != nil || len(files) != 1 {
 		t.Errorf("one package: %v, %d files", err, len(files))
 	}

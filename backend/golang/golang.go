@@ -20,7 +20,8 @@ type Options struct {
 	// Types in the null namespace go in <out> itself.
 	Module string
 	// Packages maps a namespace to the import path of its package; it wins
-	// over ir.File.GoPackage. Several namespaces may share a package.
+	// over ir.File.GoPackage. Several namespaces may share a package; those
+	// whose types refer to each other always do (see packagePaths).
 	Packages map[string]string
 }
 
@@ -122,25 +123,27 @@ type unionInfo struct {
 	marker   string
 }
 
-// importPathOf returns the import path of the package for a named type.
-func (g *generator) importPathOf(n *ir.Named) string {
+// importPathOf returns the import path of the package for a named type's
+// namespace, and whether Options.Packages or a go_package option chose it.
+func (g *generator) importPathOf(n *ir.Named) (path string, chosen bool) {
 	if p, ok := g.opts.Packages[n.Namespace]; ok {
-		return p
+		return p, true
 	}
 	if n.File != nil && n.File.GoPackage != "" {
-		return n.File.GoPackage
+		return n.File.GoPackage, true
 	}
 	if n.Namespace == "" {
-		return g.opts.Module
+		return g.opts.Module, false
 	}
-	return g.opts.Module + "/" + strings.ReplaceAll(n.Namespace, ".", "/")
+	return g.opts.Module + "/" + strings.ReplaceAll(n.Namespace, ".", "/"), false
 }
 
 // plan assigns every named type its package, file and Go names, and every
 // general union its types.
 func (g *generator) plan() error {
+	paths := g.packagePaths()
 	for _, n := range g.schema.Types {
-		ip := g.importPathOf(n)
+		ip := paths[n]
 		p := g.pkgs[ip]
 		if p == nil {
 			dir, ok := strings.CutPrefix(ip, g.opts.Module)
@@ -189,11 +192,7 @@ func (g *generator) plan() error {
 			sf.outPath = path.Join(p.dir, name+".evc.go")
 			for _, n := range sf.types {
 				ni := g.named[n]
-				want := n.GoName
-				if want == "" {
-					want = GoName(n.Name)
-				}
-				ni.ident = GoIdent{ImportPath: p.importPath, Name: p.scope.claim(want)}
+				ni.ident = GoIdent{ImportPath: p.importPath, Name: p.scope.claim(typeName(n))}
 			}
 		}
 		for _, sf := range p.files {
@@ -312,10 +311,7 @@ func branchName(t *ir.Type) string {
 		return GoName(t.Custom.Name)
 	}
 	if t.Named != nil {
-		if t.Named.GoName != "" {
-			return t.Named.GoName
-		}
-		return GoName(t.Named.Name)
+		return typeName(t.Named)
 	}
 	return GoName(t.Kind.String())
 }

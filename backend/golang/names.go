@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/evc-dev/evc/ir"
 )
 
 // initialisms are the words written in upper case in Go identifiers.
@@ -63,6 +65,20 @@ func GoName(s string) string {
 		name = "X" + name
 	}
 	return name
+}
+
+// typeName returns the Go name of a named type: its GoName (from @go_name,
+// or the evc identifier when @name gives another Avro name), else its Avro
+// name, as an exported identifier in either case, since other packages may
+// use it.
+func typeName(n *ir.Named) string {
+	if n.GoName == "" {
+		return GoName(n.Name)
+	}
+	if token.IsIdentifier(n.GoName) && token.IsExported(n.GoName) {
+		return n.GoName
+	}
+	return GoName(n.GoName)
 }
 
 // safeLocal makes s usable as an unexported identifier or package name: a
