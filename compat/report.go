@@ -163,6 +163,9 @@ type finding struct {
 	related  []diag.Related
 	acked    bool
 	reason   string
+	// named is set when path names an element of a named type (its full
+	// name, then fields): the same element wherever it is defined.
+	named bool
 }
 
 // Check checks every subject against its earlier versions in its mode, both
@@ -176,7 +179,15 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 	var fs []*finding
 	index := map[string]*finding{}
 	add := func(f *finding, subject string, mode Mode, label string) {
-		key := f.dir + "\x00" + f.rule + "\x00" + f.span.Start.String() + "\x00" + f.msg
+		// An element of a named type is one element whatever file holds
+		// the definition: a folder of self-contained .avsc files repeats a
+		// shared type in every file that uses it, and a break in it is one
+		// finding, at its first place. Anything else is told apart by place.
+		where := f.span.Start.String()
+		if f.named {
+			where = f.path
+		}
+		key := f.dir + "\x00" + f.rule + "\x00" + where + "\x00" + f.msg
 		g, ok := index[key]
 		if !ok {
 			g = f
@@ -489,6 +500,7 @@ func (p *placer) declaredAt(sp diag.Span, what string) []diag.Related {
 func describe(in *Incompatibility, dir Direction, fallback diag.Span, where *placer) *finding {
 	newIsReader := dir == BackwardDir
 	f := &finding{sev: diag.Error, rule: string(in.Kind), dir: dir.String(), path: in.Path}
+	f.named = in.ReaderRecord != nil || in.Reader.Kind.IsNamed()
 	f.span = in.WriterSpan
 	if newIsReader {
 		f.span = in.ReaderSpan
@@ -723,7 +735,7 @@ func promotionHelp(r, w ir.Kind, newIsReader bool) string {
 
 // describeChange turns a strict change into a finding.
 func describeChange(c *Change, fallback diag.Span) *finding {
-	f := &finding{rule: c.Rule, path: c.Path, span: c.Span}
+	f := &finding{rule: c.Rule, path: c.Path, span: c.Span, named: c.Field != nil}
 	if !f.span.IsValid() {
 		f.span = fallback
 	}

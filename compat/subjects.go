@@ -21,56 +21,245 @@ type Root struct {
 // NamedType returns a use of n, as a field would hold it.
 func NamedType(n *ir.Named) *ir.Type { return &ir.Type{Kind: n.Kind, Named: n} }
 
-// Roots returns the top-level types of s, in declaration order. Files
+// Roots returns the top-level types of s, in declaration order: the named
+// types that no type outside their own reference cycle uses, and the
+// top-level schema of each .avsc file that is not a named type. Files
 // reached only through imports contribute none.
+//
+// Types are told apart by full name, not by definition: a folder of
+// self-contained .avsc files defines a shared type again in every file that
+// uses it, and those repeats are not top-level (LineItem.avsc and
+// Money.avsc, both holding Currency, give LineItem only).
+//
+// A cycle that no other type uses (R uses N and N uses R) has no type that
+// nothing uses; its top-level types are the ones declared as a file's
+// schema (.avsc), else the ones a topic carries, else its first declared
+// type. Every type of such a cycle is still checked: through that one.
 func Roots(s *ir.Schema) []Root {
-	used := map[*ir.Named]bool{}
-	var mark func(t *ir.Type, from *ir.Named)
-	mark = func(t *ir.Type, from *ir.Named) {
-		if t == nil {
-			return
-		}
-		switch t.Kind {
-		case ir.Record, ir.Enum, ir.Fixed:
-			if t.Named != nil && t.Named != from {
-				used[t.Named] = true
-			}
-		case ir.Array:
-			mark(t.Items, from)
-		case ir.Map:
-			mark(t.Values, from)
-		case ir.Union:
-			for _, b := range t.Branches {
-				mark(b, from)
-			}
-		}
-	}
-	for _, n := range s.Types {
-		for _, f := range n.Fields {
-			mark(f.Type, n)
-		}
-	}
+	g := newUseGraph(s)
 	var out []Root
 	for _, f := range s.Files {
 		if f.Imported {
 			continue
 		}
 		if f.Avsc && f.Root != nil && !f.Root.Kind.IsNamed() {
-			mark(f.Root, nil)
 			out = append(out, Root{Name: f.Path, Type: f.Root, File: f})
 		}
 	}
+	top := g.topLevel(s)
+	done := map[string]bool{}
 	for _, f := range s.Files {
 		if f.Imported {
 			continue
 		}
-		for _, n := range f.Types {
-			if !used[n] {
-				out = append(out, Root{Name: n.FullName(), Type: NamedType(n), Named: n, File: f})
+		cands := f.Types
+		if f.Avsc {
+			// The other types of an .avsc file are inside its schema.
+			cands = nil
+			if f.Root != nil && f.Root.Named != nil {
+				cands = []*ir.Named{f.Root.Named}
 			}
+		}
+		for _, n := range cands {
+			name := n.FullName()
+			if done[name] || !top[name] {
+				continue
+			}
+			done[name] = true
+			out = append(out, Root{Name: name, Type: NamedType(n), Named: n, File: f})
 		}
 	}
 	return out
+}
+
+// useGraph is which named type uses which, by full name.
+type useGraph struct {
+	names []string            // every named type, in declaration order
+	uses  map[string][]string // the named types each one's fields use
+	// usedOutside holds the types an unnamed .avsc schema uses.
+	usedOutside map[string]bool
+}
+
+func newUseGraph(s *ir.Schema) *useGraph {
+	g := &useGraph{uses: map[string][]string{}, usedOutside: map[string]bool{}}
+	seen := map[string]bool{}
+	for _, f := range s.Files {
+		for _, n := range f.Types {
+			name := n.FullName()
+			if !seen[name] {
+				seen[name] = true
+				g.names = append(g.names, name)
+			}
+			for _, fd := range n.Fields {
+				eachNamed(fd.Type, func(m *ir.Named) {
+					if !containsString(g.uses[name], m.FullName()) {
+						g.uses[name] = append(g.uses[name], m.FullName())
+					}
+				})
+			}
+		}
+		if f.Root != nil && !f.Root.Kind.IsNamed() {
+			eachNamed(f.Root, func(m *ir.Named) { g.usedOutside[m.FullName()] = true })
+		}
+	}
+	return g
+}
+
+// eachNamed calls fn for each named type t refers to, not looking into the
+// named types themselves.
+func eachNamed(t *ir.Type, fn func(*ir.Named)) {
+	if t == nil {
+		return
+	}
+	switch t.Kind {
+	case ir.Record, ir.Enum, ir.Fixed:
+		if t.Named != nil {
+			fn(t.Named)
+		}
+	case ir.Array:
+		eachNamed(t.Items, fn)
+	case ir.Map:
+		eachNamed(t.Values, fn)
+	case ir.Union:
+		for _, b := range t.Branches {
+			eachNamed(b, fn)
+		}
+	}
+}
+
+// components returns the strongly connected components of the graph
+// (Tarjan's algorithm, iterative), each a list of names, and the component
+// of each name.
+func (g *useGraph) components() (comps [][]string, compOf map[string]int) {
+	index := map[string]int{}
+	low := map[string]int{}
+	onStack := map[string]bool{}
+	compOf = map[string]int{}
+	var stack []string
+	next := 0
+	type frame struct {
+		v string
+		i int
+	}
+	for _, root := range g.names {
+		if _, ok := index[root]; ok {
+			continue
+		}
+		work := []frame{{v: root}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(work) > 0 {
+			top := &work[len(work)-1]
+			if top.i < len(g.uses[top.v]) {
+				w := g.uses[top.v][top.i]
+				top.i++
+				if _, ok := index[w]; !ok {
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					work = append(work, frame{v: w})
+				} else if onStack[w] && index[w] < low[top.v] {
+					low[top.v] = index[w]
+				}
+				continue
+			}
+			v := top.v
+			work = work[:len(work)-1]
+			if len(work) > 0 {
+				if p := work[len(work)-1].v; low[v] < low[p] {
+					low[p] = low[v]
+				}
+			}
+			if low[v] == index[v] {
+				var comp []string
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					compOf[w] = len(comps)
+					comp = append(comp, w)
+					if w == v {
+						break
+					}
+				}
+				comps = append(comps, comp)
+			}
+		}
+	}
+	return comps, compOf
+}
+
+// topLevel returns the full names of the top-level named types of s.
+func (g *useGraph) topLevel(s *ir.Schema) map[string]bool {
+	comps, compOf := g.components()
+	usedFromOutside := make([]bool, len(comps))
+	for _, v := range g.names {
+		for _, w := range g.uses[v] {
+			if compOf[w] != compOf[v] {
+				usedFromOutside[compOf[w]] = true
+			}
+		}
+	}
+	for w := range g.usedOutside {
+		if c, ok := compOf[w]; ok {
+			usedFromOutside[c] = true
+		}
+	}
+	fileRoot := map[string]bool{}
+	for _, f := range s.Files {
+		if f.Root != nil && f.Root.Named != nil && !f.Imported {
+			fileRoot[f.Root.Named.FullName()] = true
+		}
+	}
+	carried := map[string]bool{}
+	for _, t := range s.Topics {
+		for _, v := range append([]*ir.Type{t.Key}, t.Values...) {
+			if v != nil && v.Named != nil {
+				carried[v.Named.FullName()] = true
+			}
+		}
+	}
+	order := map[string]int{}
+	for i, v := range g.names {
+		order[v] = i
+	}
+	top := map[string]bool{}
+	for c, comp := range comps {
+		if usedFromOutside[c] {
+			continue
+		}
+		if len(comp) == 1 {
+			top[comp[0]] = true
+			continue
+		}
+		var pick []string
+		for _, by := range []map[string]bool{fileRoot, carried} {
+			for _, v := range comp {
+				if by[v] {
+					pick = append(pick, v)
+				}
+			}
+			if len(pick) > 0 {
+				break
+			}
+		}
+		if len(pick) == 0 {
+			first := comp[0]
+			for _, v := range comp {
+				if order[v] < order[first] {
+					first = v
+				}
+			}
+			pick = []string{first}
+		}
+		for _, v := range pick {
+			top[v] = true
+		}
+	}
+	return top
 }
 
 // ModeRules decide the mode of each top-level type. From the most to the

@@ -660,3 +660,21 @@ func TestCompat_RegistryRemoved(t *testing.T) {
 		t.Errorf("no namespaces: exit %d\n%s", code, out)
 	}
 }
+
+// TestCompat_RecordHistoryAvscFolder records a folder of evc's own
+// self-contained .avsc files (one per named type, shared types repeated in
+// every file that uses them): only the real top-level types get a history.
+func TestCompat_RecordHistoryAvscFolder(t *testing.T) {
+	src, err := filepath.Abs("testdata/compat/avsc_folder/old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"compat", "--record-history", "hist", src}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if want := "recorded hist/shop.LineItem/v1.avsc\nrecorded hist/shop.Order/v1.avsc\n"; stdout.String() != want {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+}
