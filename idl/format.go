@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -753,17 +752,27 @@ func (p *printer) literal(l *Literal) {
 // ident consumes an identifier token and writes name, in backquotes when it
 // is not a plain identifier or is one of keywords.
 func (p *printer) ident(name Ident, keywords map[string]bool) {
-	if p.ti < len(p.toks) && p.toks[p.ti].Type != tokIdent {
+	if p.ti < len(p.toks) && p.toks[p.ti].Type != tokIdentifier {
 		p.fail("at %q: expected a name", p.toks[p.ti].Value)
 		return
 	}
 	p.emit(quoteIdent(string(name), keywords))
 }
 
-var tokIdent = Lexer.Symbols()["Ident"]
-
-// plainIdent is an identifier that needs no backquotes.
-var plainIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*$`)
+// plainIdent reports whether name is an identifier that needs no
+// backquotes, [A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)* as the scanner reads
+// it.
+func plainIdent(name string) bool {
+	if name == "" || !isIdentStart(name[0]) {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !isIdentPart(c) && (c != '-' || !isIdentPart(name[i-1]) || i+1 == len(name) || !isIdentPart(name[i+1])) {
+			return false
+		}
+	}
+	return true
+}
 
 // Keywords are contextual: the grammar reads a keyword as a name wherever a
 // name is expected. The formatter still escapes a name that could begin
@@ -788,7 +797,7 @@ var Keywords = []string{
 func QuoteIdent(name string) string { return quoteIdent(name, nil) }
 
 func quoteIdent(name string, keywords map[string]bool) string {
-	if plainIdent.MatchString(name) && !keywords[name] {
+	if plainIdent(name) && !keywords[name] {
 		return name
 	}
 	return "`" + name + "`"

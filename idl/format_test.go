@@ -176,6 +176,10 @@ func TestQuoteIdent(t *testing.T) {
 		"1a":               "`1a`",
 		"-a":               "`-a`",
 		"a-":               "`a-`",
+		"a--b":             "`a--b`",
+		"a-b-c_9":          "a-b-c_9",
+		"_":                "_",
+		"é":                "`é`",
 		"":                 "``",
 	} {
 		if got := QuoteIdent(name); got != want {

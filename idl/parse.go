@@ -1,22 +1,14 @@
 package idl
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/evc-dev/evc/diag"
-)
-
-var parser = participle.MustBuild[File](
-	participle.Lexer(Lexer),
-	participle.UseLookahead(3),
 )
 
 // Parse parses one .evc file. On a syntax error it returns a nil File and the
@@ -47,16 +39,6 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 	return f, nil
 }
 
-// parseGrammar parses tokens with the participle grammar: the definition
-// the hand-written parser is held to in tests.
-func parseGrammar(toks []lexer.Token) (*File, error) {
-	pl, err := lexer.Upgrade(&sliceLexer{toks: toks})
-	if err != nil {
-		return nil, err
-	}
-	return parser.ParseFromLexer(pl)
-}
-
 // eofPos is where the end-of-file token of toks stands: at the end of the
 // last token.
 func eofPos(toks []lexer.Token) lexer.Position {
@@ -68,49 +50,17 @@ func eofPos(toks []lexer.Token) lexer.Position {
 	return lexer.Position{}
 }
 
-// lexAll tokenizes src, including comments and whitespace.
-func lexAll(path string, src []byte) ([]lexer.Token, error) {
-	lx, err := Lexer.Lex(path, bytes.NewReader(src))
-	if err != nil {
-		return nil, err
-	}
-	return lexer.ConsumeAll(lx)
-}
-
-// sliceLexer replays tokens that were lexed already.
-type sliceLexer struct {
-	toks []lexer.Token
-	i    int
-}
-
-func (s *sliceLexer) Next() (lexer.Token, error) {
-	if s.i >= len(s.toks) {
-		return lexer.EOFToken(eofPos(s.toks)), nil
-	}
-	t := s.toks[s.i]
-	s.i++
-	return t, nil
-}
-
+// syntaxError is the diagnostic for an error of the scanner.
 func syntaxError(path string, err error) diag.Diagnostic {
-	var perr participle.Error
 	pos := diag.Pos{File: path}
 	msg := err.Error()
-	if errors.As(err, &perr) {
-		pos = toPos(path, perr.Position())
-		msg = perr.Message()
+	var lerr *lexer.Error
+	if errors.As(err, &lerr) {
+		pos = toPos(path, lerr.Pos)
+		msg = lerr.Msg
 	}
-	if m := expectedRE.FindStringSubmatch(msg); m != nil {
-		msg = fmt.Sprintf("unexpected %s, expected %s", m[1], m[2])
-	}
-	msg = strings.ReplaceAll(msg, `"<EOF>"`, "end of file")
-	msg = strings.ReplaceAll(msg, "<EOF>", "end of file")
 	return diag.Diagnostic{Span: diag.At(pos), Message: "syntax error: " + msg}
 }
-
-// expectedRE shortens participle's "unexpected token X (expected <grammar>)"
-// to the first thing it expected.
-var expectedRE = regexp.MustCompile(`^unexpected token ("(?:[^"\\]|\\.)*") \(expected ("[^"]*"|<?\w+>?)`)
 
 // toPos converts a participle position to a diag position.
 func toPos(path string, p lexer.Position) diag.Pos {
