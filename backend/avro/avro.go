@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	tavro "github.com/twmb/avro"
-
 	"github.com/evc-dev/evc/backend"
 	"github.com/evc-dev/evc/ir"
 )
@@ -58,19 +56,6 @@ func TypeJSON(t *ir.Type, indent bool) []byte {
 		return w.buf.Bytes()
 	}
 	return b.Bytes()
-}
-
-// Canonical returns the Parsing Canonical Form and its 64-bit Rabin
-// fingerprint, as twmb/avro computes them.
-func Canonical(n *ir.Named) (pcf []byte, fingerprint uint64, err error) {
-	s, err := tavro.Parse(string(SchemaJSON(n, false)))
-	if err != nil {
-		return nil, 0, fmt.Errorf("evc: canonical form of %s: %w", n.FullName(), err)
-	}
-	pcf = s.Canonical()
-	h := tavro.NewRabin()
-	h.Write(pcf)
-	return pcf, h.Sum64(), nil
 }
 
 // writer writes compact JSON.
