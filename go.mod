@@ -2,6 +2,8 @@ module github.com/evc-dev/evc
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/spf13/cobra v1.10.2

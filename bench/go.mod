@@ -2,6 +2,8 @@ module github.com/evc-dev/evc/bench
 
 go 1.26.8
 
+toolchain go1.27.3
+
 replace github.com/evc-dev/evc => ../
 
 require (
