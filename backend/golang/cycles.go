@@ -25,29 +25,21 @@ func (g *generator) packagePaths() map[*ir.Named]string {
 		}
 	}
 	deps := map[string]map[string]bool{}
-	var walk func(from string, t *ir.Type)
-	walk = func(from string, t *ir.Type) {
-		switch t.Kind {
-		case ir.Record, ir.Enum, ir.Fixed:
-			if to, ok := paths[t.Named]; ok && to != from {
-				if deps[from] == nil {
-					deps[from] = map[string]bool{}
-				}
-				deps[from][to] = true
-			}
-		case ir.Array:
-			walk(from, t.Items)
-		case ir.Map:
-			walk(from, t.Values)
-		case ir.Union:
-			for _, b := range t.Branches {
-				walk(from, b)
-			}
-		}
-	}
 	for _, n := range g.schema.Types {
+		from := paths[n]
 		for _, f := range n.Fields {
-			walk(paths[n], f.Type)
+			ir.Walk(f.Type, func(t *ir.Type) bool {
+				if !t.Kind.IsNamed() {
+					return true
+				}
+				if to, ok := paths[t.Named]; ok && to != from {
+					if deps[from] == nil {
+						deps[from] = map[string]bool{}
+					}
+					deps[from][to] = true
+				}
+				return false
+			})
 		}
 	}
 	into := map[string]string{}

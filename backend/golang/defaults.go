@@ -108,9 +108,9 @@ func (g *generator) goValue(f *GeneratedFile, t *ir.Type, v *ir.Value) string {
 		case ir.Date:
 			return f.Qualify(av("DateFromDays")) + "(" + n + ")"
 		case ir.TimeMillis:
-			return f.Qualify(timeDuration) + "(" + n + ") * " + f.Qualify(GoIdent{"time", "Millisecond"})
+			return f.Qualify(timeDur) + "(" + n + ") * " + f.Qualify(GoIdent{"time", "Millisecond"})
 		case ir.TimeMicros:
-			return f.Qualify(timeDuration) + "(" + n + ") * " + f.Qualify(GoIdent{"time", "Microsecond"})
+			return f.Qualify(timeDur) + "(" + n + ") * " + f.Qualify(GoIdent{"time", "Microsecond"})
 		case ir.TimestampMillis, ir.LocalTimestampMillis:
 			return f.Qualify(GoIdent{"time", "UnixMilli"}) + "(" + n + ").UTC()"
 		case ir.TimestampMicros, ir.LocalTimestampMicros:

@@ -372,31 +372,23 @@ func describeNamespaces(p *goPackage) string {
 // does not allow: Avro namespaces may refer to each other's types.
 func (g *generator) checkImportCycles() error {
 	deps := map[*goPackage]map[*goPackage]*ir.Named{}
-	var walk func(from *goPackage, by *ir.Named, t *ir.Type)
-	walk = func(from *goPackage, by *ir.Named, t *ir.Type) {
-		switch t.Kind {
-		case ir.Record, ir.Enum, ir.Fixed:
-			if to := g.named[t.Named]; to != nil && to.pkg != from {
-				if deps[from] == nil {
-					deps[from] = map[*goPackage]*ir.Named{}
-				}
-				if deps[from][to.pkg] == nil {
-					deps[from][to.pkg] = by
-				}
-			}
-		case ir.Array:
-			walk(from, by, t.Items)
-		case ir.Map:
-			walk(from, by, t.Values)
-		case ir.Union:
-			for _, b := range t.Branches {
-				walk(from, by, b)
-			}
-		}
-	}
 	for _, n := range g.schema.Types {
+		from := g.named[n].pkg
 		for _, f := range n.Fields {
-			walk(g.named[n].pkg, n, f.Type)
+			ir.Walk(f.Type, func(t *ir.Type) bool {
+				if !t.Kind.IsNamed() {
+					return true
+				}
+				if to := g.named[t.Named]; to != nil && to.pkg != from {
+					if deps[from] == nil {
+						deps[from] = map[*goPackage]*ir.Named{}
+					}
+					if deps[from][to.pkg] == nil {
+						deps[from][to.pkg] = n
+					}
+				}
+				return false
+			})
 		}
 	}
 	// Depth-first search for a cycle, in a deterministic order.

@@ -46,7 +46,23 @@ func deprecatedDoc(f *GeneratedFile, deprecated bool, reason string) {
 	f.P("// Deprecated: ", strings.ReplaceAll(strings.TrimSpace(reason), "\n", " "))
 }
 
+// genRecord writes a record's struct, its union types, its constructor, its
+// descriptor and its codec methods.
 func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
+	g.genStruct(f, ni)
+	for _, u := range ni.unions {
+		g.genUnion(f, u)
+	}
+	g.genConstructor(f, ni)
+	if err := g.genDescriptor(f, ni); err != nil {
+		return err
+	}
+	g.genMarshal(f, ni)
+	g.genUnmarshal(f, ni)
+	return nil
+}
+
+func (g *generator) genStruct(f *GeneratedFile, ni *namedInfo) {
 	n := ni.n
 	name := ni.ident.Name
 	typeDoc(f, name, fmt.Sprintf("is the Avro record %s.", n.FullName()), n.Doc, n.Deprecated, n.DeprecatedReason)
@@ -62,18 +78,20 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	}
 	f.P("}")
 	f.P()
-	for _, u := range ni.unions {
-		g.genUnion(f, u)
-	}
+}
 
-	// Constructor.
-	f.P("// ", ni.ctor, " returns a new ", name, " holding the defaults of its schema.")
-	f.P("func ", ni.ctor, "() *", name, " {")
-	f.P("return &", g.recordLiteral(f, n, nil))
+func (g *generator) genConstructor(f *GeneratedFile, ni *namedInfo) {
+	f.P("// ", ni.ctor, " returns a new ", ni.ident.Name, " holding the defaults of its schema.")
+	f.P("func ", ni.ctor, "() *", ni.ident.Name, " {")
+	f.P("return &", g.recordLiteral(f, ni.n, nil))
 	f.P("}")
 	f.P()
+}
 
-	// Descriptor.
+// genDescriptor writes the record's runtime.Type and its AvroType method.
+func (g *generator) genDescriptor(f *GeneratedFile, ni *namedInfo) error {
+	n := ni.n
+	name := ni.ident.Name
 	schema, canonical, fp, err := schemaInfo(n)
 	if err != nil {
 		return err
@@ -90,12 +108,20 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	if len(ni.topics) > 0 {
 		f.P("Topics: []", GoIdent{runtimePath, "TopicRole"}, "{")
 		for _, t := range ni.topics {
-			f.P("{Topic: ", strconv.Quote(t.topic), ", Key: ", t.key, "},")
+			if t.key {
+				f.P("{Topic: ", strconv.Quote(t.topic), ", Key: true},")
+			} else {
+				f.P("{Topic: ", strconv.Quote(t.topic), "},")
+			}
 		}
 		f.P("},")
 	}
 	if n.Event != nil {
-		f.P("Event: &", GoIdent{runtimePath, "Event"}, "{Type: ", strconv.Quote(n.Event.Type), ", Source: ", strconv.Quote(n.Event.Source), "},")
+		ev := "Type: " + strconv.Quote(n.Event.Type)
+		if n.Event.Source != "" {
+			ev += ", Source: " + strconv.Quote(n.Event.Source)
+		}
+		f.P("Event: &", GoIdent{runtimePath, "Event"}, "{", ev, "},")
 	}
 	f.P("}")
 	f.P()
@@ -104,30 +130,32 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	f.P("// AvroType returns the descriptor of ", n.FullName(), "; it does not read its receiver.")
 	f.P("func (*", name, ") AvroType() *", GoIdent{runtimePath, "Type"}, " { return ", ni.typeVar, " }")
 	f.P()
+	return nil
+}
 
-	// Encoding.
+// genMarshal writes MarshalAvro, AppendAvro and the encoder they share with
+// the records that hold this one.
+func (g *generator) genMarshal(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	name := ni.ident.Name
 	f.P("// MarshalAvro returns the Avro binary encoding of m.")
 	f.P("func (m *", name, ") MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }")
 	f.P()
 	f.P("// AppendAvro appends the Avro binary encoding of m to dst; on error it")
 	f.P("// returns dst as it was.")
 	f.P("func (m *", name, ") AppendAvro(dst []byte) ([]byte, error) {")
-	f.P("n := len(dst)")
 	f.P("out, err := m.appendAvro(dst)")
-	f.P("if err != nil {")
-	f.P("return out[:n], ", av("InType"), "(err, ", strconv.Quote(n.FullName()), ")")
-	f.P("}")
-	f.P("return out, nil")
+	f.P("return ", av("Appended"), "(dst, out, err, ", strconv.Quote(n.FullName()), ")")
 	f.P("}")
 	f.P()
 	c := &codec{g: g, f: f, ni: ni}
 	f.P("func (m *", name, ") appendAvro(dst []byte) (_ []byte, err error) {")
 	for i, fl := range n.Fields {
 		x := "m." + ni.fields[i]
-		wrap := c.wrapField(fl.Name, identity)
+		wrap := c.wrapField(fl.Name)
 		if g.fieldIsPointer(n, fl.Type) {
 			f.P("if ", x, " == nil {")
-			f.P("return dst, ", wrap(fmt.Sprintf("%s(%q)", f.Qualify(av("Invalidf")), "missing required record "+fl.Type.Named.FullName())))
+			f.P("return dst, ", wrap(c.invalid("missing required record "+fl.Type.Named.FullName())))
 			f.P("}")
 		}
 		c.enc(fl.Type, x, wrap)
@@ -140,32 +168,26 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	}
 	f.P("}")
 	f.P()
+}
 
-	// Decoding.
+// genUnmarshal writes UnmarshalAvro, UnmarshalAvroAlias and DecodeAvro.
+func (g *generator) genUnmarshal(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	name := ni.ident.Name
+	full := strconv.Quote(n.FullName())
 	f.P("// UnmarshalAvro replaces m with the decoding of data, one message written")
 	f.P("// with m's own schema. Strings and bytes are sliced from one copy of data.")
 	f.P("// On error, m is partly overwritten.")
 	f.P("func (m *", name, ") UnmarshalAvro(data []byte) error {")
 	f.P("r := ", av("NewReader"), "(data)")
-	f.P("return m.finishAvro(&r)")
+	f.P("return r.Done(m.DecodeAvro(&r), ", full, ")")
 	f.P("}")
 	f.P()
 	f.P("// UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and")
 	f.P("// bytes alias data, which must not be modified while m is in use.")
 	f.P("func (m *", name, ") UnmarshalAvroAlias(data []byte) error {")
 	f.P("r := ", av("NewAliasReader"), "(data)")
-	f.P("return m.finishAvro(&r)")
-	f.P("}")
-	f.P()
-	f.P("func (m *", name, ") finishAvro(r *", av("Reader"), ") error {")
-	f.P("err := m.DecodeAvro(r)")
-	f.P("if err == nil {")
-	f.P("err = r.Finish()")
-	f.P("}")
-	f.P("if err != nil {")
-	f.P("return ", av("InType"), "(err, ", strconv.Quote(n.FullName()), ")")
-	f.P("}")
-	f.P("return nil")
+	f.P("return r.Done(m.DecodeAvro(&r), ", full, ")")
 	f.P("}")
 	f.P()
 	f.P("// DecodeAvro decodes m from r. It is what generated code calls for a")
@@ -177,18 +199,18 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 		f.P("}")
 		f.P("defer r.Leave()")
 	}
+	c := &codec{g: g, f: f, ni: ni}
 	for i, fl := range n.Fields {
 		lv := "m." + ni.fields[i]
 		if g.fieldIsPointer(n, fl.Type) {
 			f.P(lv, " = new(", g.goType(f, fl.Type), ")")
-			lv = "(*" + lv + ")"
+			lv = "*" + lv
 		}
-		c.dec(fl.Type, lv, c.wrapField(fl.Name, identity))
+		c.dec(fl.Type, lv, c.wrapField(fl.Name))
 	}
 	f.P("return nil")
 	f.P("}")
 	f.P()
-	return nil
 }
 
 func (g *generator) genUnion(f *GeneratedFile, u *unionInfo) {

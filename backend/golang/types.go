@@ -7,13 +7,6 @@ import (
 	"github.com/evc-dev/evc/ir"
 )
 
-var (
-	timeTime     = GoIdent{"time", "Time"}
-	timeDuration = GoIdent{"time", "Duration"}
-	bigRat       = GoIdent{"math/big", "Rat"}
-	uuidIdent    = GoIdent{avrobinPath, "UUID"}
-)
-
 func av(name string) GoIdent { return GoIdent{avrobinPath, name} }
 
 // customIdent returns the Go type a custom domain type binds to, or false
@@ -40,47 +33,16 @@ func (g *generator) goType(f *GeneratedFile, t *ir.Type) string {
 
 // wireGoType is goType without custom domain types.
 func (g *generator) wireGoType(f *GeneratedFile, t *ir.Type) string {
+	if s, ok := scalarOf(t); ok {
+		if s.pointer {
+			return "*" + f.Qualify(s.goType)
+		}
+		return f.Qualify(s.goType)
+	}
 	switch t.Kind {
 	case ir.Null:
 		return "struct{}"
-	case ir.Boolean:
-		return "bool"
-	case ir.Int:
-		switch t.Logical {
-		case ir.Date:
-			return f.Qualify(timeTime)
-		case ir.TimeMillis:
-			return f.Qualify(timeDuration)
-		}
-		return "int32"
-	case ir.Long:
-		switch t.Logical {
-		case ir.TimestampMillis, ir.TimestampMicros, ir.LocalTimestampMillis, ir.LocalTimestampMicros:
-			return f.Qualify(timeTime)
-		case ir.TimeMicros:
-			return f.Qualify(timeDuration)
-		}
-		return "int64"
-	case ir.Float:
-		return "float32"
-	case ir.Double:
-		return "float64"
-	case ir.Bytes:
-		if t.Logical == ir.Decimal {
-			return "*" + f.Qualify(bigRat)
-		}
-		return "[]byte"
-	case ir.String:
-		if t.Logical == ir.UUID {
-			return f.Qualify(uuidIdent)
-		}
-		return "string"
-	case ir.Fixed:
-		if t.Named.Logical == ir.Decimal {
-			return "*" + f.Qualify(bigRat)
-		}
-		return f.Qualify(g.named[t.Named].ident)
-	case ir.Record, ir.Enum:
+	case ir.Record, ir.Enum, ir.Fixed:
 		return f.Qualify(g.named[t.Named].ident)
 	case ir.Array:
 		return "[]" + g.goType(f, t.Items)
@@ -104,15 +66,10 @@ func nilIsNull(t *ir.Type) bool {
 	if _, ok := customIdent(t); ok {
 		return false
 	}
-	switch t.Kind {
-	case ir.Array, ir.Map:
-		return true
-	case ir.Bytes:
-		return t.Logical == ir.Decimal
-	case ir.Fixed:
-		return t.Named.Logical == ir.Decimal
+	if s, ok := scalarOf(t); ok {
+		return s.pointer
 	}
-	return false
+	return t.Kind == ir.Array || t.Kind == ir.Map
 }
 
 // fieldIsPointer reports whether a record-typed field of rec is a pointer:
@@ -143,42 +100,14 @@ func containsByValue(n, target *ir.Named, seen map[*ir.Named]bool) bool {
 
 // recursive reports whether a record can contain itself, through any path.
 func recursive(n *ir.Named) bool {
-	var reach func(t *ir.Type, seen map[*ir.Named]bool) bool
-	reach = func(t *ir.Type, seen map[*ir.Named]bool) bool {
-		switch t.Kind {
-		case ir.Record:
-			if t.Named == n {
-				return true
-			}
-			if seen[t.Named] {
-				return false
-			}
-			seen[t.Named] = true
-			for _, f := range t.Named.Fields {
-				if reach(f.Type, seen) {
-					return true
-				}
-			}
-		case ir.Array:
-			return reach(t.Items, seen)
-		case ir.Map:
-			return reach(t.Values, seen)
-		case ir.Union:
-			for _, b := range t.Branches {
-				if reach(b, seen) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	seen := map[*ir.Named]bool{}
+	found := false
 	for _, f := range n.Fields {
-		if reach(f.Type, seen) {
-			return true
-		}
+		ir.WalkDeep(f.Type, func(t *ir.Type) bool {
+			found = found || t.Kind == ir.Record && t.Named == n
+			return !found
+		})
 	}
-	return false
+	return found
 }
 
 // minBytes returns the least number of bytes a value of t takes on the wire.

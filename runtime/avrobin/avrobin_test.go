@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/big"
 	"runtime"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -226,8 +228,29 @@ func TestLogical(t *testing.T) {
 	}
 }
 
+var first string
+
 func TestSortedKeys(t *testing.T) {
-	if got := SortedKeys(map[string]int{"b": 1, "a": 2, "": 3}); len(got) != 3 || got[0] != "" || got[1] != "a" || got[2] != "b" {
-		t.Errorf("SortedKeys = %q", got)
+	for _, n := range []int{0, 1, 2, 5, SmallMap, SmallMap + 1, 12, 13, 100} {
+		m := map[string]int{}
+		for i := range n {
+			m[strconv.Itoa(i*7919%1000)] = i
+		}
+		var buf [SmallMap]string
+		got := SortedKeys(buf[:0], m)
+		if len(got) != n || !slices.IsSorted(got) {
+			t.Errorf("%d keys: SortedKeys = %q", n, got)
+		}
+	}
+	small := map[string]int{"e": 1, "b": 2, "d": 3, "a": 4, "c": 5}
+	allocs := testing.AllocsPerRun(100, func() {
+		var buf [SmallMap]string
+		first = SortedKeys(buf[:0], small)[0]
+	})
+	if first != "a" {
+		t.Errorf("first key %q, want a", first)
+	}
+	if allocs != 0 {
+		t.Errorf("SortedKeys of %d keys into a stack array: %v allocations, want 0", len(small), allocs)
 	}
 }

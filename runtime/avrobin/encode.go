@@ -73,15 +73,30 @@ func AppendCount(dst []byte, n int) []byte {
 	return AppendLong(dst, int64(n))
 }
 
-// SortedKeys returns the keys of m in increasing order: generated code
-// encodes maps in that order, so that equal values have equal encodings.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+// SmallMap is the size of the key array generated code gives SortedKeys on
+// its stack: maps of up to SmallMap entries are sorted without allocating.
+const SmallMap = 8
+
+// SortedKeys appends the keys of m to buf and sorts them in increasing
+// order: generated code encodes maps in that order, so that equal values
+// have equal encodings. Generated code passes a stack array's buf[:0], so
+// that a small map's keys stay off the heap.
+func SortedKeys[V any](buf []string, m map[string]V) []string {
 	for k := range m {
-		keys = append(keys, k)
+		buf = append(buf, k)
 	}
-	slices.Sort(keys)
-	return keys
+	if len(buf) <= 12 {
+		// Insertion sort: fewer comparisons and no call overhead for the
+		// handful of keys most maps have.
+		for i := 1; i < len(buf); i++ {
+			for j := i; j > 0 && buf[j] < buf[j-1]; j-- {
+				buf[j], buf[j-1] = buf[j-1], buf[j]
+			}
+		}
+		return buf
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // Ptr returns a pointer to a copy of v; generated constructors use it for

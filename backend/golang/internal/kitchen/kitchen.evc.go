@@ -109,12 +109,8 @@ func (m *Node) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Node) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.kitchen.Node")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Node")
 }
 
 func (m *Node) appendAvro(dst []byte) (_ []byte, err error) {
@@ -123,7 +119,7 @@ func (m *Node) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = (*m.Next).appendAvro(dst); err != nil {
+		if dst, err = m.Next.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "next")
 		}
 	}
@@ -135,25 +131,14 @@ func (m *Node) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Node) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Node")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Node) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Node) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.kitchen.Node")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Node")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -166,16 +151,17 @@ func (m *Node) DecodeAvro(r *avrobin.Reader) (err error) {
 	if m.Value, err = r.ReadInt(); err != nil {
 		return avrobin.AtField(err, "value")
 	}
-	if b1, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "next")
-	} else if b1 == 0 {
+	case b == 0:
 		m.Next = nil
-	} else {
-		p2 := new(Node)
-		if err = (*p2).DecodeAvro(r); err != nil {
+	default:
+		p := new(Node)
+		if err = p.DecodeAvro(r); err != nil {
 			return avrobin.AtField(err, "next")
 		}
-		m.Next = p2
+		m.Next = p
 	}
 	return nil
 }
@@ -212,21 +198,17 @@ func (m *Tree) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Tree) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.kitchen.Tree")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Tree")
 }
 
 func (m *Tree) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendString(dst, m.Label)
 	if len(m.Children) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Children))
-		for i1 := range m.Children {
-			if dst, err = m.Children[i1].appendAvro(dst); err != nil {
-				return dst, avrobin.AtField(avrobin.AtIndex(err, i1), "children")
+		for i := range m.Children {
+			if dst, err = m.Children[i].appendAvro(dst); err != nil {
+				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "children")
 			}
 		}
 	}
@@ -239,25 +221,14 @@ func (m *Tree) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Tree) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Tree")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Tree) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Tree) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.kitchen.Tree")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Tree")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -271,27 +242,27 @@ func (m *Tree) DecodeAvro(r *avrobin.Reader) (err error) {
 		return avrobin.AtField(err, "label")
 	}
 	{
-		var s2 []Tree
+		var s []Tree
 		for {
-			n3, err := r.ReadBlockCount(2)
+			n, err := r.ReadBlockCount(2)
 			if err != nil {
 				return avrobin.AtField(err, "children")
 			}
-			if n3 == 0 {
+			if n == 0 {
 				break
 			}
-			s2 = slices.Grow(s2, n3)
-			for range n3 {
-				s2 = s2[:len(s2)+1]
-				if err = s2[len(s2)-1].DecodeAvro(r); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s2)-1), "children")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if err = s[len(s)-1].DecodeAvro(r); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "children")
 				}
 			}
 		}
-		if s2 == nil {
-			s2 = []Tree{}
+		if s == nil {
+			s = []Tree{}
 		}
-		m.Children = s2
+		m.Children = s
 	}
 	return nil
 }
@@ -326,12 +297,8 @@ func (m *Empty) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Empty) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.kitchen.Empty")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Empty")
 }
 
 func (m *Empty) appendAvro(dst []byte) (_ []byte, err error) {
@@ -343,25 +310,14 @@ func (m *Empty) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Empty) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Empty")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Empty) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Empty) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.kitchen.Empty")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Empty")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -491,7 +447,7 @@ var avroTypeEverything = &runtime.Type{
 	Fingerprint: 0xe5175ca110a20a9c,
 	New:         func() runtime.Message { return new(Everything) },
 	Topics: []runtime.TopicRole{
-		{Topic: "kitchen.everything", Key: false},
+		{Topic: "kitchen.everything"},
 	},
 	Event: &runtime.Event{Type: "evc.kitchen.everything.v1", Source: "/kitchen"},
 }
@@ -507,12 +463,8 @@ func (m *Everything) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Everything) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.kitchen.Everything")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Everything")
 }
 
 func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
@@ -523,10 +475,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendDouble(dst, m.Precise)
 	dst = avrobin.AppendBytes(dst, m.Raw)
 	dst = avrobin.AppendString(dst, m.Text)
-	if uint32(m.Color) >= 4 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.Color, "evc.kitchen.Color"), "color")
+	if dst, err = avrobin.AppendEnum(dst, m.Color, 4, "evc.kitchen.Color"); err != nil {
+		return dst, avrobin.AtField(err, "color")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.Color))
 	dst = append(dst, m.Hash[:]...)
 	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 2, 8); err != nil {
 		return dst, avrobin.AtField(err, "money")
@@ -547,17 +498,18 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendUUID(dst, m.ID)
 	if len(m.Tags) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Tags))
-		for i1 := range m.Tags {
-			dst = avrobin.AppendString(dst, m.Tags[i1])
+		for i := range m.Tags {
+			dst = avrobin.AppendString(dst, m.Tags[i])
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
-		for _, k2 := range avrobin.SortedKeys(m.Scores) {
-			dst = avrobin.AppendString(dst, k2)
-			v3 := m.Scores[k2]
-			dst = avrobin.AppendDouble(dst, v3)
+		var keys [avrobin.SmallMap]string
+		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
+			dst = avrobin.AppendString(dst, k)
+			v := m.Scores[k]
+			dst = avrobin.AppendDouble(dst, v)
 		}
 	}
 	dst = append(dst, 0)
@@ -565,7 +517,7 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, (*m.Maybe))
+		dst = avrobin.AppendString(dst, *m.Maybe)
 	}
 	if m.MaybeList == nil {
 		dst = append(dst, 0x00)
@@ -573,8 +525,8 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x02)
 		if len(m.MaybeList) > 0 {
 			dst = avrobin.AppendCount(dst, len(m.MaybeList))
-			for i4 := range m.MaybeList {
-				dst = avrobin.AppendInt(dst, m.MaybeList[i4])
+			for i := range m.MaybeList {
+				dst = avrobin.AppendInt(dst, m.MaybeList[i])
 			}
 		}
 		dst = append(dst, 0)
@@ -585,10 +537,11 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x02)
 		if len(m.MaybeMap) > 0 {
 			dst = avrobin.AppendCount(dst, len(m.MaybeMap))
-			for _, k5 := range avrobin.SortedKeys(m.MaybeMap) {
-				dst = avrobin.AppendString(dst, k5)
-				v6 := m.MaybeMap[k5]
-				dst = avrobin.AppendString(dst, v6)
+			var keys [avrobin.SmallMap]string
+			for _, k := range avrobin.SortedKeys(keys[:0], m.MaybeMap) {
+				dst = avrobin.AppendString(dst, k)
+				v := m.MaybeMap[k]
+				dst = avrobin.AppendString(dst, v)
 			}
 		}
 		dst = append(dst, 0)
@@ -605,86 +558,80 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = (*m.MaybeNode).appendAvro(dst); err != nil {
+		if dst, err = m.MaybeNode.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "maybe_node")
 		}
 	}
-	switch u7 := m.Choice.(type) {
+	switch u := m.Choice.(type) {
 	case nil:
 		dst = append(dst, 0x00)
 	case EverythingChoiceString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u7.Value)
+		dst = avrobin.AppendString(dst, u.Value)
 	case EverythingChoiceLong:
 		dst = append(dst, 0x04)
-		dst = avrobin.AppendLong(dst, u7.Value)
+		dst = avrobin.AppendLong(dst, u.Value)
 	case EverythingChoiceColor:
 		dst = append(dst, 0x06)
-		if uint32(u7.Value) >= 4 {
-			return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", u7.Value, "evc.kitchen.Color"), "choice")
+		if dst, err = avrobin.AppendEnum(dst, u.Value, 4, "evc.kitchen.Color"); err != nil {
+			return dst, avrobin.AtField(err, "choice")
 		}
-		dst = avrobin.AppendInt(dst, int32(u7.Value))
 	case EverythingChoiceNode:
 		dst = append(dst, 0x08)
-		if dst, err = u7.Value.appendAvro(dst); err != nil {
+		if dst, err = u.Value.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "choice")
 		}
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EverythingChoice", u7), "choice")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EverythingChoice", u), "choice")
 	}
-	switch u8 := m.NoNull.(type) {
+	switch u := m.NoNull.(type) {
 	case nil:
 		return dst, avrobin.AtField(avrobin.Invalidf("nil value for union EverythingNoNull, which has no null branch"), "no_null")
 	case EverythingNoNullInt:
 		dst = append(dst, 0x00)
-		dst = avrobin.AppendInt(dst, u8.Value)
+		dst = avrobin.AppendInt(dst, u.Value)
 	case EverythingNoNullString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u8.Value)
+		dst = avrobin.AppendString(dst, u.Value)
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EverythingNoNull", u8), "no_null")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EverythingNoNull", u), "no_null")
 	}
-	if b9, err := m.Email.MarshalText(); err != nil {
-		return dst, avrobin.AtField(avrobin.EncodeError(err), "email")
-	} else {
-		dst = avrobin.AppendBytes(dst, b9)
+	if dst, err = avrobin.AppendText(dst, &m.Email); err != nil {
+		return dst, avrobin.AtField(err, "email")
 	}
 	dst = avrobin.AppendLong(dst, int64(m.UserID))
 	if m.MaybeEmail == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if b10, err := (*m.MaybeEmail).MarshalText(); err != nil {
-			return dst, avrobin.AtField(avrobin.EncodeError(err), "maybe_email")
-		} else {
-			dst = avrobin.AppendBytes(dst, b10)
+		if dst, err = avrobin.AppendText(dst, m.MaybeEmail); err != nil {
+			return dst, avrobin.AtField(err, "maybe_email")
 		}
 	}
 	if len(m.Emails) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Emails))
-		for i11 := range m.Emails {
-			if b12, err := m.Emails[i11].MarshalText(); err != nil {
-				return dst, avrobin.AtField(avrobin.AtIndex(avrobin.EncodeError(err), i11), "emails")
-			} else {
-				dst = avrobin.AppendBytes(dst, b12)
+		for i := range m.Emails {
+			if dst, err = avrobin.AppendText(dst, &m.Emails[i]); err != nil {
+				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "emails")
 			}
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Nested) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Nested))
-		for i13 := range m.Nested {
-			if len(m.Nested[i13]) > 0 {
-				dst = avrobin.AppendCount(dst, len(m.Nested[i13]))
-				for _, k14 := range avrobin.SortedKeys(m.Nested[i13]) {
-					dst = avrobin.AppendString(dst, k14)
-					v15 := m.Nested[i13][k14]
-					if v15 == nil {
+		for i := range m.Nested {
+			if len(m.Nested[i]) > 0 {
+				dst = avrobin.AppendCount(dst, len(m.Nested[i]))
+				var keys1 [avrobin.SmallMap]string
+				for _, k1 := range avrobin.SortedKeys(keys1[:0], m.Nested[i]) {
+					dst = avrobin.AppendString(dst, k1)
+					v1 := m.Nested[i][k1]
+					if v1 == nil {
 						dst = append(dst, 0x00)
 					} else {
 						dst = append(dst, 0x02)
-						if dst, err = (*v15).appendAvro(dst); err != nil {
-							return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k14), i13), "nested")
+						if dst, err = v1.appendAvro(dst); err != nil {
+							return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "nested")
 						}
 					}
 				}
@@ -712,25 +659,14 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Everything) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Everything")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Everything) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Everything) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.kitchen.Everything")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Everything")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -757,15 +693,11 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 	if m.Text, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "text")
 	}
-	if e16, err := r.ReadEnum(4); err != nil {
+	if m.Color, err = avrobin.ReadEnum[Color](r, 4); err != nil {
 		return avrobin.AtField(err, "color")
-	} else {
-		m.Color = Color(e16)
 	}
-	if b17, err := r.ReadFixed(4); err != nil {
+	if err = r.ReadFixedTo(m.Hash[:]); err != nil {
 		return avrobin.AtField(err, "hash")
-	} else {
-		copy(m.Hash[:], b17)
 	}
 	if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
 		return avrobin.AtField(err, "money")
@@ -795,313 +727,308 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 		return avrobin.AtField(err, "id")
 	}
 	{
-		var s18 []string
+		var s []string
 		for {
-			n19, err := r.ReadBlockCount(1)
+			n, err := r.ReadBlockCount(1)
 			if err != nil {
 				return avrobin.AtField(err, "tags")
 			}
-			if n19 == 0 {
+			if n == 0 {
 				break
 			}
-			s18 = slices.Grow(s18, n19)
-			for range n19 {
-				s18 = s18[:len(s18)+1]
-				if s18[len(s18)-1], err = r.ReadString(); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s18)-1), "tags")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if s[len(s)-1], err = r.ReadString(); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
 				}
 			}
 		}
-		if s18 == nil {
-			s18 = []string{}
+		if s == nil {
+			s = []string{}
 		}
-		m.Tags = s18
+		m.Tags = s
 	}
 	{
-		var m20 map[string]float64
+		var mp map[string]float64
 		for {
-			n21, err := r.ReadBlockCount(9)
+			n, err := r.ReadBlockCount(9)
 			if err != nil {
 				return avrobin.AtField(err, "scores")
 			}
-			if n21 == 0 {
+			if n == 0 {
 				break
 			}
-			if m20 == nil {
-				m20 = make(map[string]float64, n21)
+			if mp == nil {
+				mp = make(map[string]float64, n)
 			}
-			for range n21 {
-				k22, err := r.ReadString()
+			for range n {
+				k, err := r.ReadString()
 				if err != nil {
 					return avrobin.AtField(err, "scores")
 				}
-				var v23 float64
-				if v23, err = r.ReadDouble(); err != nil {
-					return avrobin.AtField(avrobin.AtKey(err, k22), "scores")
+				var v float64
+				if v, err = r.ReadDouble(); err != nil {
+					return avrobin.AtField(avrobin.AtKey(err, k), "scores")
 				}
-				m20[k22] = v23
+				mp[k] = v
 			}
 		}
-		if m20 == nil {
-			m20 = map[string]float64{}
+		if mp == nil {
+			mp = map[string]float64{}
 		}
-		m.Scores = m20
+		m.Scores = mp
 	}
-	if b24, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe")
-	} else if b24 == 0 {
+	case b == 0:
 		m.Maybe = nil
-	} else {
-		p25 := new(string)
-		if (*p25), err = r.ReadString(); err != nil {
+	default:
+		p := new(string)
+		if *p, err = r.ReadString(); err != nil {
 			return avrobin.AtField(err, "maybe")
 		}
-		m.Maybe = p25
+		m.Maybe = p
 	}
-	if b26, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_list")
-	} else if b26 == 0 {
+	case b == 0:
 		m.MaybeList = nil
-	} else {
+	default:
 		{
-			var s27 []int32
+			var s1 []int32
 			for {
-				n28, err := r.ReadBlockCount(1)
+				n1, err := r.ReadBlockCount(1)
 				if err != nil {
 					return avrobin.AtField(err, "maybe_list")
 				}
-				if n28 == 0 {
+				if n1 == 0 {
 					break
 				}
-				s27 = slices.Grow(s27, n28)
-				for range n28 {
-					s27 = s27[:len(s27)+1]
-					if s27[len(s27)-1], err = r.ReadInt(); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s27)-1), "maybe_list")
+				s1 = slices.Grow(s1, n1)
+				for range n1 {
+					s1 = s1[:len(s1)+1]
+					if s1[len(s1)-1], err = r.ReadInt(); err != nil {
+						return avrobin.AtField(avrobin.AtIndex(err, len(s1)-1), "maybe_list")
 					}
 				}
 			}
-			if s27 == nil {
-				s27 = []int32{}
+			if s1 == nil {
+				s1 = []int32{}
 			}
-			m.MaybeList = s27
+			m.MaybeList = s1
 		}
 	}
-	if b29, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_map")
-	} else if b29 == 0 {
+	case b == 0:
 		m.MaybeMap = nil
-	} else {
+	default:
 		{
-			var m30 map[string]string
+			var mp1 map[string]string
 			for {
-				n31, err := r.ReadBlockCount(2)
+				n1, err := r.ReadBlockCount(2)
 				if err != nil {
 					return avrobin.AtField(err, "maybe_map")
 				}
-				if n31 == 0 {
+				if n1 == 0 {
 					break
 				}
-				if m30 == nil {
-					m30 = make(map[string]string, n31)
+				if mp1 == nil {
+					mp1 = make(map[string]string, n1)
 				}
-				for range n31 {
-					k32, err := r.ReadString()
+				for range n1 {
+					k1, err := r.ReadString()
 					if err != nil {
 						return avrobin.AtField(err, "maybe_map")
 					}
-					var v33 string
-					if v33, err = r.ReadString(); err != nil {
-						return avrobin.AtField(avrobin.AtKey(err, k32), "maybe_map")
+					var v1 string
+					if v1, err = r.ReadString(); err != nil {
+						return avrobin.AtField(avrobin.AtKey(err, k1), "maybe_map")
 					}
-					m30[k32] = v33
+					mp1[k1] = v1
 				}
 			}
-			if m30 == nil {
-				m30 = map[string]string{}
+			if mp1 == nil {
+				mp1 = map[string]string{}
 			}
-			m.MaybeMap = m30
+			m.MaybeMap = mp1
 		}
 	}
-	if b34, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_price")
-	} else if b34 == 0 {
+	case b == 0:
 		m.MaybePrice = nil
-	} else {
+	default:
 		if m.MaybePrice, err = r.ReadDecimal(2); err != nil {
 			return avrobin.AtField(err, "maybe_price")
 		}
 	}
-	if b35, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_node")
-	} else if b35 == 0 {
+	case b == 0:
 		m.MaybeNode = nil
-	} else {
-		p36 := new(Node)
-		if err = (*p36).DecodeAvro(r); err != nil {
+	default:
+		p := new(Node)
+		if err = p.DecodeAvro(r); err != nil {
 			return avrobin.AtField(err, "maybe_node")
 		}
-		m.MaybeNode = p36
+		m.MaybeNode = p
 	}
-	if b37, err := r.ReadUnion(5); err != nil {
+	switch b, err := r.ReadUnion(5); {
+	case err != nil:
 		return avrobin.AtField(err, "choice")
-	} else {
-		switch b37 {
-		case 0:
-			m.Choice = nil
-		case 1:
-			var u38 EverythingChoiceString
-			if u38.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u38
-		case 2:
-			var u39 EverythingChoiceLong
-			if u39.Value, err = r.ReadLong(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u39
-		case 3:
-			var u40 EverythingChoiceColor
-			if e41, err := r.ReadEnum(4); err != nil {
-				return avrobin.AtField(err, "choice")
-			} else {
-				u40.Value = Color(e41)
-			}
-			m.Choice = u40
-		case 4:
-			var u42 EverythingChoiceNode
-			if err = u42.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u42
+	case b == 0:
+		m.Choice = nil
+	case b == 1:
+		var u EverythingChoiceString
+		if u.Value, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "choice")
 		}
+		m.Choice = u
+	case b == 2:
+		var u EverythingChoiceLong
+		if u.Value, err = r.ReadLong(); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
+	case b == 3:
+		var u EverythingChoiceColor
+		if u.Value, err = avrobin.ReadEnum[Color](r, 4); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
+	case b == 4:
+		var u EverythingChoiceNode
+		if err = u.Value.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
 	}
-	if b43, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "no_null")
-	} else {
-		switch b43 {
-		case 0:
-			var u44 EverythingNoNullInt
-			if u44.Value, err = r.ReadInt(); err != nil {
-				return avrobin.AtField(err, "no_null")
-			}
-			m.NoNull = u44
-		case 1:
-			var u45 EverythingNoNullString
-			if u45.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "no_null")
-			}
-			m.NoNull = u45
+	case b == 0:
+		var u EverythingNoNullInt
+		if u.Value, err = r.ReadInt(); err != nil {
+			return avrobin.AtField(err, "no_null")
 		}
+		m.NoNull = u
+	case b == 1:
+		var u EverythingNoNullString
+		if u.Value, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "no_null")
+		}
+		m.NoNull = u
 	}
-	if b46, err := r.ReadRaw(); err != nil {
+	if err = avrobin.ReadText(r, &m.Email); err != nil {
 		return avrobin.AtField(err, "email")
-	} else if err := m.Email.UnmarshalText(b46); err != nil {
-		return avrobin.AtField(r.DecodeInvalid(err), "email")
 	}
 	{
-		var w47 int64
-		if w47, err = r.ReadLong(); err != nil {
+		var w int64
+		if w, err = r.ReadLong(); err != nil {
 			return avrobin.AtField(err, "user_id")
 		}
-		m.UserID = domain.UserID(w47)
+		m.UserID = domain.UserID(w)
 	}
-	if b48, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_email")
-	} else if b48 == 0 {
+	case b == 0:
 		m.MaybeEmail = nil
-	} else {
-		p49 := new(domain.Email)
-		if b50, err := r.ReadRaw(); err != nil {
+	default:
+		p := new(domain.Email)
+		if err = avrobin.ReadText(r, p); err != nil {
 			return avrobin.AtField(err, "maybe_email")
-		} else if err := (*p49).UnmarshalText(b50); err != nil {
-			return avrobin.AtField(r.DecodeInvalid(err), "maybe_email")
 		}
-		m.MaybeEmail = p49
+		m.MaybeEmail = p
 	}
 	{
-		var s51 []domain.Email
+		var s []domain.Email
 		for {
-			n52, err := r.ReadBlockCount(1)
+			n, err := r.ReadBlockCount(1)
 			if err != nil {
 				return avrobin.AtField(err, "emails")
 			}
-			if n52 == 0 {
+			if n == 0 {
 				break
 			}
-			s51 = slices.Grow(s51, n52)
-			for range n52 {
-				s51 = s51[:len(s51)+1]
-				if b53, err := r.ReadRaw(); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s51)-1), "emails")
-				} else if err := s51[len(s51)-1].UnmarshalText(b53); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(r.DecodeInvalid(err), len(s51)-1), "emails")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if err = avrobin.ReadText(r, &s[len(s)-1]); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "emails")
 				}
 			}
 		}
-		if s51 == nil {
-			s51 = []domain.Email{}
+		if s == nil {
+			s = []domain.Email{}
 		}
-		m.Emails = s51
+		m.Emails = s
 	}
 	{
-		var s54 []map[string]*Tree
+		var s []map[string]*Tree
 		for {
-			n55, err := r.ReadBlockCount(1)
+			n, err := r.ReadBlockCount(1)
 			if err != nil {
 				return avrobin.AtField(err, "nested")
 			}
-			if n55 == 0 {
+			if n == 0 {
 				break
 			}
-			s54 = slices.Grow(s54, n55)
-			for range n55 {
-				s54 = s54[:len(s54)+1]
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
 				{
-					var m56 map[string]*Tree
+					var mp1 map[string]*Tree
 					for {
-						n57, err := r.ReadBlockCount(2)
+						n1, err := r.ReadBlockCount(2)
 						if err != nil {
-							return avrobin.AtField(avrobin.AtIndex(err, len(s54)-1), "nested")
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "nested")
 						}
-						if n57 == 0 {
+						if n1 == 0 {
 							break
 						}
-						if m56 == nil {
-							m56 = make(map[string]*Tree, n57)
+						if mp1 == nil {
+							mp1 = make(map[string]*Tree, n1)
 						}
-						for range n57 {
-							k58, err := r.ReadString()
+						for range n1 {
+							k1, err := r.ReadString()
 							if err != nil {
-								return avrobin.AtField(avrobin.AtIndex(err, len(s54)-1), "nested")
+								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "nested")
 							}
-							var v59 *Tree
-							if b60, err := r.ReadUnion(2); err != nil {
-								return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k58), len(s54)-1), "nested")
-							} else if b60 == 0 {
-								v59 = nil
-							} else {
-								p61 := new(Tree)
-								if err = (*p61).DecodeAvro(r); err != nil {
-									return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k58), len(s54)-1), "nested")
+							var v1 *Tree
+							switch b2, err := r.ReadUnion(2); {
+							case err != nil:
+								return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "nested")
+							case b2 == 0:
+								v1 = nil
+							default:
+								p2 := new(Tree)
+								if err = p2.DecodeAvro(r); err != nil {
+									return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "nested")
 								}
-								v59 = p61
+								v1 = p2
 							}
-							m56[k58] = v59
+							mp1[k1] = v1
 						}
 					}
-					if m56 == nil {
-						m56 = map[string]*Tree{}
+					if mp1 == nil {
+						mp1 = map[string]*Tree{}
 					}
-					s54[len(s54)-1] = m56
+					s[len(s)-1] = mp1
 				}
 			}
 		}
-		if s54 == nil {
-			s54 = []map[string]*Tree{}
+		if s == nil {
+			s = []map[string]*Tree{}
 		}
-		m.Nested = s54
+		m.Nested = s
 	}
 	if err = m.List.DecodeAvro(r); err != nil {
 		return avrobin.AtField(err, "list")
@@ -1155,12 +1082,8 @@ func (m *EverythingKey) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil)
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *EverythingKey) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.kitchen.EverythingKey")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.kitchen.EverythingKey")
 }
 
 func (m *EverythingKey) appendAvro(dst []byte) (_ []byte, err error) {
@@ -1173,25 +1096,14 @@ func (m *EverythingKey) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *EverythingKey) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.EverythingKey")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *EverythingKey) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *EverythingKey) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.kitchen.EverythingKey")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.EverythingKey")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a

@@ -52,12 +52,8 @@ func (m *UserPersonalData) MarshalAvro() ([]byte, error) { return m.AppendAvro(n
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *UserPersonalData) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.UserPersonalData")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.UserPersonalData")
 }
 
 func (m *UserPersonalData) appendAvro(dst []byte) (_ []byte, err error) {
@@ -72,25 +68,14 @@ func (m *UserPersonalData) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *UserPersonalData) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.UserPersonalData")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *UserPersonalData) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *UserPersonalData) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.UserPersonalData")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.UserPersonalData")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -144,12 +129,8 @@ func (m *UserData) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *UserData) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.UserData")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.UserData")
 }
 
 func (m *UserData) appendAvro(dst []byte) (_ []byte, err error) {
@@ -166,25 +147,14 @@ func (m *UserData) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *UserData) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.UserData")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *UserData) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *UserData) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.UserData")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.UserData")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -240,32 +210,26 @@ func (m *CourseData) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *CourseData) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.CourseData")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.CourseData")
 }
 
 func (m *CourseData) appendAvro(dst []byte) (_ []byte, err error) {
-	if b1, err := m.CourseKey.MarshalText(); err != nil {
-		return dst, avrobin.AtField(avrobin.EncodeError(err), "course_key")
-	} else {
-		dst = avrobin.AppendBytes(dst, b1)
+	if dst, err = avrobin.AppendText(dst, &m.CourseKey); err != nil {
+		return dst, avrobin.AtField(err, "course_key")
 	}
 	dst = avrobin.AppendString(dst, m.DisplayName)
 	if m.Start == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendTimestampMicros(dst, (*m.Start))
+		dst = avrobin.AppendTimestampMicros(dst, *m.Start)
 	}
 	if m.End == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendTimestampMicros(dst, (*m.End))
+		dst = avrobin.AppendTimestampMicros(dst, *m.End)
 	}
 	return dst, nil
 }
@@ -275,59 +239,48 @@ func (m *CourseData) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *CourseData) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseData")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *CourseData) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *CourseData) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.CourseData")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseData")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
 // nested record; use UnmarshalAvro.
 func (m *CourseData) DecodeAvro(r *avrobin.Reader) (err error) {
-	if b2, err := r.ReadRaw(); err != nil {
+	if err = avrobin.ReadText(r, &m.CourseKey); err != nil {
 		return avrobin.AtField(err, "course_key")
-	} else if err := m.CourseKey.UnmarshalText(b2); err != nil {
-		return avrobin.AtField(r.DecodeInvalid(err), "course_key")
 	}
 	if m.DisplayName, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "display_name")
 	}
-	if b3, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "start")
-	} else if b3 == 0 {
+	case b == 0:
 		m.Start = nil
-	} else {
-		p4 := new(time.Time)
-		if (*p4), err = r.ReadTimestampMicros(); err != nil {
+	default:
+		p := new(time.Time)
+		if *p, err = r.ReadTimestampMicros(); err != nil {
 			return avrobin.AtField(err, "start")
 		}
-		m.Start = p4
+		m.Start = p
 	}
-	if b5, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "end")
-	} else if b5 == 0 {
+	case b == 0:
 		m.End = nil
-	} else {
-		p6 := new(time.Time)
-		if (*p6), err = r.ReadTimestampMicros(); err != nil {
+	default:
+		p := new(time.Time)
+		if *p, err = r.ReadTimestampMicros(); err != nil {
 			return avrobin.AtField(err, "end")
 		}
-		m.End = p6
+		m.End = p
 	}
 	return nil
 }

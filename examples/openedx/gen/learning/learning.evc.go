@@ -34,7 +34,7 @@ var avroTypeStudentRegistrationCompletedV1 = &runtime.Type{
 	Fingerprint: 0x02489491d1d33095,
 	New:         func() runtime.Message { return new(StudentRegistrationCompletedV1) },
 	Topics: []runtime.TopicRole{
-		{Topic: "openedx.learning.student.registration", Key: false},
+		{Topic: "openedx.learning.student.registration"},
 	},
 	Event: &runtime.Event{Type: "org.openedx.learning.student.registration.completed.v1", Source: "/openedx/lms"},
 }
@@ -52,12 +52,8 @@ func (m *StudentRegistrationCompletedV1) MarshalAvro() ([]byte, error) { return 
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *StudentRegistrationCompletedV1) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.StudentRegistrationCompletedV1")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.StudentRegistrationCompletedV1")
 }
 
 func (m *StudentRegistrationCompletedV1) appendAvro(dst []byte) (_ []byte, err error) {
@@ -73,25 +69,14 @@ func (m *StudentRegistrationCompletedV1) appendAvro(dst []byte) (_ []byte, err e
 // On error, m is partly overwritten.
 func (m *StudentRegistrationCompletedV1) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.StudentRegistrationCompletedV1")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *StudentRegistrationCompletedV1) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *StudentRegistrationCompletedV1) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.StudentRegistrationCompletedV1")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.StudentRegistrationCompletedV1")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -151,12 +136,8 @@ func (m *CourseEnrollmentData) MarshalAvro() ([]byte, error) { return m.AppendAv
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *CourseEnrollmentData) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.CourseEnrollmentData")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.CourseEnrollmentData")
 }
 
 func (m *CourseEnrollmentData) appendAvro(dst []byte) (_ []byte, err error) {
@@ -166,17 +147,16 @@ func (m *CourseEnrollmentData) appendAvro(dst []byte) (_ []byte, err error) {
 	if dst, err = m.Course.appendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "course")
 	}
-	if uint32(m.Mode) >= 9 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.Mode, "org.openedx.learning.EnrollmentMode"), "mode")
+	if dst, err = avrobin.AppendEnum(dst, m.Mode, 9, "org.openedx.learning.EnrollmentMode"); err != nil {
+		return dst, avrobin.AtField(err, "mode")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.Mode))
 	dst = avrobin.AppendBool(dst, m.IsActive)
 	dst = avrobin.AppendTimestampMicros(dst, m.CreationDate)
 	if m.CreatedBy == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = (*m.CreatedBy).appendAvro(dst); err != nil {
+		if dst, err = m.CreatedBy.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "created_by")
 		}
 	}
@@ -188,25 +168,14 @@ func (m *CourseEnrollmentData) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *CourseEnrollmentData) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseEnrollmentData")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *CourseEnrollmentData) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *CourseEnrollmentData) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.CourseEnrollmentData")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseEnrollmentData")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -218,10 +187,8 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 	if err = m.Course.DecodeAvro(r); err != nil {
 		return avrobin.AtField(err, "course")
 	}
-	if e1, err := r.ReadEnum(9); err != nil {
+	if m.Mode, err = avrobin.ReadEnum[EnrollmentMode](r, 9); err != nil {
 		return avrobin.AtField(err, "mode")
-	} else {
-		m.Mode = EnrollmentMode(e1)
 	}
 	if m.IsActive, err = r.ReadBool(); err != nil {
 		return avrobin.AtField(err, "is_active")
@@ -229,16 +196,17 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 	if m.CreationDate, err = r.ReadTimestampMicros(); err != nil {
 		return avrobin.AtField(err, "creation_date")
 	}
-	if b2, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "created_by")
-	} else if b2 == 0 {
+	case b == 0:
 		m.CreatedBy = nil
-	} else {
-		p3 := new(UserData)
-		if err = (*p3).DecodeAvro(r); err != nil {
+	default:
+		p := new(UserData)
+		if err = p.DecodeAvro(r); err != nil {
 			return avrobin.AtField(err, "created_by")
 		}
-		m.CreatedBy = p3
+		m.CreatedBy = p
 	}
 	return nil
 }
@@ -268,7 +236,7 @@ var avroTypeCourseEnrollmentCreatedV1 = &runtime.Type{
 	Fingerprint: 0xcc8cc8940aa0ace5,
 	New:         func() runtime.Message { return new(CourseEnrollmentCreatedV1) },
 	Topics: []runtime.TopicRole{
-		{Topic: "openedx.learning.course.enrollment", Key: false},
+		{Topic: "openedx.learning.course.enrollment"},
 	},
 	Event: &runtime.Event{Type: "org.openedx.learning.course.enrollment.created.v1", Source: "/openedx/lms"},
 }
@@ -284,12 +252,8 @@ func (m *CourseEnrollmentCreatedV1) MarshalAvro() ([]byte, error) { return m.App
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *CourseEnrollmentCreatedV1) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.CourseEnrollmentCreatedV1")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.CourseEnrollmentCreatedV1")
 }
 
 func (m *CourseEnrollmentCreatedV1) appendAvro(dst []byte) (_ []byte, err error) {
@@ -304,25 +268,14 @@ func (m *CourseEnrollmentCreatedV1) appendAvro(dst []byte) (_ []byte, err error)
 // On error, m is partly overwritten.
 func (m *CourseEnrollmentCreatedV1) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseEnrollmentCreatedV1")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *CourseEnrollmentCreatedV1) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *CourseEnrollmentCreatedV1) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.CourseEnrollmentCreatedV1")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseEnrollmentCreatedV1")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -359,7 +312,7 @@ var avroTypeCourseEnrollmentChangedV1 = &runtime.Type{
 	Fingerprint: 0x2460de22cb74b4cb,
 	New:         func() runtime.Message { return new(CourseEnrollmentChangedV1) },
 	Topics: []runtime.TopicRole{
-		{Topic: "openedx.learning.course.enrollment", Key: false},
+		{Topic: "openedx.learning.course.enrollment"},
 	},
 	Event: &runtime.Event{Type: "org.openedx.learning.course.enrollment.changed.v1", Source: "/openedx/lms"},
 }
@@ -375,12 +328,8 @@ func (m *CourseEnrollmentChangedV1) MarshalAvro() ([]byte, error) { return m.App
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *CourseEnrollmentChangedV1) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.CourseEnrollmentChangedV1")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
 func (m *CourseEnrollmentChangedV1) appendAvro(dst []byte) (_ []byte, err error) {
@@ -395,25 +344,14 @@ func (m *CourseEnrollmentChangedV1) appendAvro(dst []byte) (_ []byte, err error)
 // On error, m is partly overwritten.
 func (m *CourseEnrollmentChangedV1) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *CourseEnrollmentChangedV1) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *CourseEnrollmentChangedV1) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.CourseEnrollmentChangedV1")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -475,12 +413,8 @@ func (m *PersistentCourseGradeData) MarshalAvro() ([]byte, error) { return m.App
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *PersistentCourseGradeData) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.PersistentCourseGradeData")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.PersistentCourseGradeData")
 }
 
 func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error) {
@@ -492,7 +426,7 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendTimestampMicros(dst, (*m.CourseEditedTimestamp))
+		dst = avrobin.AppendTimestampMicros(dst, *m.CourseEditedTimestamp)
 	}
 	dst = avrobin.AppendString(dst, m.CourseVersion)
 	dst = avrobin.AppendString(dst, m.GradingPolicyHash)
@@ -502,14 +436,15 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendTimestampMicros(dst, (*m.PassedTimestamp))
+		dst = avrobin.AppendTimestampMicros(dst, *m.PassedTimestamp)
 	}
 	if len(m.SubsectionScores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.SubsectionScores))
-		for _, k1 := range avrobin.SortedKeys(m.SubsectionScores) {
-			dst = avrobin.AppendString(dst, k1)
-			v2 := m.SubsectionScores[k1]
-			dst = avrobin.AppendFloat(dst, v2)
+		var keys [avrobin.SmallMap]string
+		for _, k := range avrobin.SortedKeys(keys[:0], m.SubsectionScores) {
+			dst = avrobin.AppendString(dst, k)
+			v := m.SubsectionScores[k]
+			dst = avrobin.AppendFloat(dst, v)
 		}
 	}
 	dst = append(dst, 0)
@@ -521,25 +456,14 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 // On error, m is partly overwritten.
 func (m *PersistentCourseGradeData) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.PersistentCourseGradeData")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *PersistentCourseGradeData) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *PersistentCourseGradeData) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.PersistentCourseGradeData")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.PersistentCourseGradeData")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -551,16 +475,17 @@ func (m *PersistentCourseGradeData) DecodeAvro(r *avrobin.Reader) (err error) {
 	if err = m.Course.DecodeAvro(r); err != nil {
 		return avrobin.AtField(err, "course")
 	}
-	if b3, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "course_edited_timestamp")
-	} else if b3 == 0 {
+	case b == 0:
 		m.CourseEditedTimestamp = nil
-	} else {
-		p4 := new(time.Time)
-		if (*p4), err = r.ReadTimestampMicros(); err != nil {
+	default:
+		p := new(time.Time)
+		if *p, err = r.ReadTimestampMicros(); err != nil {
 			return avrobin.AtField(err, "course_edited_timestamp")
 		}
-		m.CourseEditedTimestamp = p4
+		m.CourseEditedTimestamp = p
 	}
 	if m.CourseVersion, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "course_version")
@@ -574,46 +499,47 @@ func (m *PersistentCourseGradeData) DecodeAvro(r *avrobin.Reader) (err error) {
 	if m.LetterGrade, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "letter_grade")
 	}
-	if b5, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "passed_timestamp")
-	} else if b5 == 0 {
+	case b == 0:
 		m.PassedTimestamp = nil
-	} else {
-		p6 := new(time.Time)
-		if (*p6), err = r.ReadTimestampMicros(); err != nil {
+	default:
+		p := new(time.Time)
+		if *p, err = r.ReadTimestampMicros(); err != nil {
 			return avrobin.AtField(err, "passed_timestamp")
 		}
-		m.PassedTimestamp = p6
+		m.PassedTimestamp = p
 	}
 	{
-		var m7 map[string]float32
+		var mp map[string]float32
 		for {
-			n8, err := r.ReadBlockCount(5)
+			n, err := r.ReadBlockCount(5)
 			if err != nil {
 				return avrobin.AtField(err, "subsection_scores")
 			}
-			if n8 == 0 {
+			if n == 0 {
 				break
 			}
-			if m7 == nil {
-				m7 = make(map[string]float32, n8)
+			if mp == nil {
+				mp = make(map[string]float32, n)
 			}
-			for range n8 {
-				k9, err := r.ReadString()
+			for range n {
+				k, err := r.ReadString()
 				if err != nil {
 					return avrobin.AtField(err, "subsection_scores")
 				}
-				var v10 float32
-				if v10, err = r.ReadFloat(); err != nil {
-					return avrobin.AtField(avrobin.AtKey(err, k9), "subsection_scores")
+				var v float32
+				if v, err = r.ReadFloat(); err != nil {
+					return avrobin.AtField(avrobin.AtKey(err, k), "subsection_scores")
 				}
-				m7[k9] = v10
+				mp[k] = v
 			}
 		}
-		if m7 == nil {
-			m7 = map[string]float32{}
+		if mp == nil {
+			mp = map[string]float32{}
 		}
-		m.SubsectionScores = m7
+		m.SubsectionScores = mp
 	}
 	return nil
 }
@@ -642,7 +568,7 @@ var avroTypePersistentGradeSummaryChangedV1 = &runtime.Type{
 	Fingerprint: 0x39beeda8659d5652,
 	New:         func() runtime.Message { return new(PersistentGradeSummaryChangedV1) },
 	Topics: []runtime.TopicRole{
-		{Topic: "openedx.learning.course.grade", Key: false},
+		{Topic: "openedx.learning.course.grade"},
 	},
 	Event: &runtime.Event{Type: "org.openedx.learning.course.persistent_grade_summary.changed.v1", Source: "/openedx/lms"},
 }
@@ -660,12 +586,8 @@ func (m *PersistentGradeSummaryChangedV1) MarshalAvro() ([]byte, error) { return
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *PersistentGradeSummaryChangedV1) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.PersistentGradeSummaryChangedV1")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.PersistentGradeSummaryChangedV1")
 }
 
 func (m *PersistentGradeSummaryChangedV1) appendAvro(dst []byte) (_ []byte, err error) {
@@ -680,25 +602,14 @@ func (m *PersistentGradeSummaryChangedV1) appendAvro(dst []byte) (_ []byte, err 
 // On error, m is partly overwritten.
 func (m *PersistentGradeSummaryChangedV1) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.PersistentGradeSummaryChangedV1")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *PersistentGradeSummaryChangedV1) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *PersistentGradeSummaryChangedV1) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.PersistentGradeSummaryChangedV1")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.PersistentGradeSummaryChangedV1")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -747,12 +658,8 @@ func (m *LearnerKey) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *LearnerKey) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "org.openedx.learning.LearnerKey")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "org.openedx.learning.LearnerKey")
 }
 
 func (m *LearnerKey) appendAvro(dst []byte) (_ []byte, err error) {
@@ -765,25 +672,14 @@ func (m *LearnerKey) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *LearnerKey) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.LearnerKey")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *LearnerKey) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *LearnerKey) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "org.openedx.learning.LearnerKey")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "org.openedx.learning.LearnerKey")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a

@@ -154,12 +154,8 @@ func (m *SquarebotMessageKey) MarshalAvro() ([]byte, error) { return m.AppendAvr
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *SquarebotMessageKey) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "squarebot.message_key")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "squarebot.message_key")
 }
 
 func (m *SquarebotMessageKey) appendAvro(dst []byte) (_ []byte, err error) {
@@ -172,25 +168,14 @@ func (m *SquarebotMessageKey) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *SquarebotMessageKey) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "squarebot.message_key")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *SquarebotMessageKey) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *SquarebotMessageKey) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "squarebot.message_key")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "squarebot.message_key")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -233,7 +218,7 @@ var avroTypeSquarebotMessage = &runtime.Type{
 	Fingerprint: 0x03dcd993c616c9d2,
 	New:         func() runtime.Message { return new(SquarebotMessage) },
 	Topics: []runtime.TopicRole{
-		{Topic: "squarebot.messages", Key: false},
+		{Topic: "squarebot.messages"},
 	},
 	Event: &runtime.Event{Type: "squarebot.slack.message.posted.v1", Source: "/squarebot"},
 }
@@ -249,12 +234,8 @@ func (m *SquarebotMessage) MarshalAvro() ([]byte, error) { return m.AppendAvro(n
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *SquarebotMessage) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "squarebot.message")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "squarebot.message")
 }
 
 func (m *SquarebotMessage) appendAvro(dst []byte) (_ []byte, err error) {
@@ -262,17 +243,15 @@ func (m *SquarebotMessage) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, (*m.User))
+		dst = avrobin.AppendString(dst, *m.User)
 	}
-	if uint32(m.ChannelType) >= 5 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.ChannelType, "squarebot.ChannelType"), "channel_type")
+	if dst, err = avrobin.AppendEnum(dst, m.ChannelType, 5, "squarebot.ChannelType"); err != nil {
+		return dst, avrobin.AtField(err, "channel_type")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.ChannelType))
 	dst = avrobin.AppendString(dst, m.ChannelID)
-	if uint32(m.MessageType) >= 2 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.MessageType, "squarebot.MessageType"), "message_type")
+	if dst, err = avrobin.AppendEnum(dst, m.MessageType, 2, "squarebot.MessageType"); err != nil {
+		return dst, avrobin.AtField(err, "message_type")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.MessageType))
 	dst = avrobin.AppendString(dst, m.MessageID)
 	dst = avrobin.AppendString(dst, m.Message)
 	return dst, nil
@@ -283,53 +262,39 @@ func (m *SquarebotMessage) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *SquarebotMessage) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "squarebot.message")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *SquarebotMessage) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *SquarebotMessage) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "squarebot.message")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "squarebot.message")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
 // nested record; use UnmarshalAvro.
 func (m *SquarebotMessage) DecodeAvro(r *avrobin.Reader) (err error) {
-	if b1, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "user")
-	} else if b1 == 0 {
+	case b == 0:
 		m.User = nil
-	} else {
-		p2 := new(string)
-		if (*p2), err = r.ReadString(); err != nil {
+	default:
+		p := new(string)
+		if *p, err = r.ReadString(); err != nil {
 			return avrobin.AtField(err, "user")
 		}
-		m.User = p2
+		m.User = p
 	}
-	if e3, err := r.ReadEnum(5); err != nil {
+	if m.ChannelType, err = avrobin.ReadEnum[ChannelType](r, 5); err != nil {
 		return avrobin.AtField(err, "channel_type")
-	} else {
-		m.ChannelType = ChannelType(e3)
 	}
 	if m.ChannelID, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "channel_id")
 	}
-	if e4, err := r.ReadEnum(2); err != nil {
+	if m.MessageType, err = avrobin.ReadEnum[MessageType](r, 2); err != nil {
 		return avrobin.AtField(err, "message_type")
-	} else {
-		m.MessageType = MessageType(e4)
 	}
 	if m.MessageID, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "message_id")

@@ -73,57 +73,50 @@ func (m *Wrapper) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Wrapper) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.kitchen.other.Wrapper")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.kitchen.other.Wrapper")
 }
 
 func (m *Wrapper) appendAvro(dst []byte) (_ []byte, err error) {
 	if dst, err = m.Node.AppendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "node")
 	}
-	if uint32(m.Color) >= 4 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.Color, "evc.kitchen.Color"), "color")
+	if dst, err = avrobin.AppendEnum(dst, m.Color, 4, "evc.kitchen.Color"); err != nil {
+		return dst, avrobin.AtField(err, "color")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.Color))
 	if m.Maybe == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = (*m.Maybe).AppendAvro(dst); err != nil {
+		if dst, err = m.Maybe.AppendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "maybe")
 		}
 	}
 	if len(m.Hashes) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Hashes))
-		for i1 := range m.Hashes {
-			dst = append(dst, m.Hashes[i1][:]...)
+		for i := range m.Hashes {
+			dst = append(dst, m.Hashes[i][:]...)
 		}
 	}
 	dst = append(dst, 0)
-	switch u2 := m.Choice.(type) {
+	switch u := m.Choice.(type) {
 	case nil:
 		dst = append(dst, 0x00)
 	case WrapperChoiceNode:
 		dst = append(dst, 0x02)
-		if dst, err = u2.Value.AppendAvro(dst); err != nil {
+		if dst, err = u.Value.AppendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "choice")
 		}
 	case WrapperChoiceEmpty:
 		dst = append(dst, 0x04)
-		if dst, err = u2.Value.AppendAvro(dst); err != nil {
+		if dst, err = u.Value.AppendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "choice")
 		}
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union WrapperChoice", u2), "choice")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union WrapperChoice", u), "choice")
 	}
-	if b3, err := m.Email.MarshalText(); err != nil {
-		return dst, avrobin.AtField(avrobin.EncodeError(err), "email")
-	} else {
-		dst = avrobin.AppendBytes(dst, b3)
+	if dst, err = avrobin.AppendText(dst, &m.Email); err != nil {
+		return dst, avrobin.AtField(err, "email")
 	}
 	return dst, nil
 }
@@ -133,25 +126,14 @@ func (m *Wrapper) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Wrapper) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.other.Wrapper")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Wrapper) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Wrapper) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.kitchen.other.Wrapper")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.other.Wrapper")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -160,71 +142,64 @@ func (m *Wrapper) DecodeAvro(r *avrobin.Reader) (err error) {
 	if err = m.Node.DecodeAvro(r); err != nil {
 		return avrobin.AtField(err, "node")
 	}
-	if e4, err := r.ReadEnum(4); err != nil {
+	if m.Color, err = avrobin.ReadEnum[kitchen.Color](r, 4); err != nil {
 		return avrobin.AtField(err, "color")
-	} else {
-		m.Color = kitchen.Color(e4)
 	}
-	if b5, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe")
-	} else if b5 == 0 {
+	case b == 0:
 		m.Maybe = nil
-	} else {
-		p6 := new(kitchen.Tree)
-		if err = (*p6).DecodeAvro(r); err != nil {
+	default:
+		p := new(kitchen.Tree)
+		if err = p.DecodeAvro(r); err != nil {
 			return avrobin.AtField(err, "maybe")
 		}
-		m.Maybe = p6
+		m.Maybe = p
 	}
 	{
-		var s7 []kitchen.Hash
+		var s []kitchen.Hash
 		for {
-			n8, err := r.ReadBlockCount(4)
+			n, err := r.ReadBlockCount(4)
 			if err != nil {
 				return avrobin.AtField(err, "hashes")
 			}
-			if n8 == 0 {
+			if n == 0 {
 				break
 			}
-			s7 = slices.Grow(s7, n8)
-			for range n8 {
-				s7 = s7[:len(s7)+1]
-				if b9, err := r.ReadFixed(4); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s7)-1), "hashes")
-				} else {
-					copy(s7[len(s7)-1][:], b9)
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if err = r.ReadFixedTo(s[len(s)-1][:]); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "hashes")
 				}
 			}
 		}
-		if s7 == nil {
-			s7 = []kitchen.Hash{}
+		if s == nil {
+			s = []kitchen.Hash{}
 		}
-		m.Hashes = s7
+		m.Hashes = s
 	}
-	if b10, err := r.ReadUnion(3); err != nil {
+	switch b, err := r.ReadUnion(3); {
+	case err != nil:
 		return avrobin.AtField(err, "choice")
-	} else {
-		switch b10 {
-		case 0:
-			m.Choice = nil
-		case 1:
-			var u11 WrapperChoiceNode
-			if err = u11.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u11
-		case 2:
-			var u12 WrapperChoiceEmpty
-			if err = u12.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u12
+	case b == 0:
+		m.Choice = nil
+	case b == 1:
+		var u WrapperChoiceNode
+		if err = u.Value.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "choice")
 		}
+		m.Choice = u
+	case b == 2:
+		var u WrapperChoiceEmpty
+		if err = u.Value.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
 	}
-	if b13, err := r.ReadRaw(); err != nil {
+	if err = avrobin.ReadText(r, &m.Email); err != nil {
 		return avrobin.AtField(err, "email")
-	} else if err := m.Email.UnmarshalText(b13); err != nil {
-		return avrobin.AtField(r.DecodeInvalid(err), "email")
 	}
 	return nil
 }

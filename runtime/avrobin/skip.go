@@ -1,0 +1,40 @@
+package avrobin
+
+// The Skip methods read a value of a writer's schema that the reader does
+// not keep, without allocating, in time linear in the bytes skipped.
+
+// SkipBool skips a boolean.
+func (r *Reader) SkipBool() error { return r.skipN(1) }
+
+// SkipLong skips an int or a long (an enum index too).
+func (r *Reader) SkipLong() error {
+	_, err := r.ReadLong()
+	return err
+}
+
+// SkipFloat skips a float.
+func (r *Reader) SkipFloat() error { return r.skipN(4) }
+
+// SkipDouble skips a double.
+func (r *Reader) SkipDouble() error { return r.skipN(8) }
+
+// SkipBytes skips bytes or a string.
+func (r *Reader) SkipBytes() error {
+	n, err := r.readLen()
+	if err != nil {
+		return err
+	}
+	r.off += n
+	return nil
+}
+
+// SkipFixed skips a fixed of n bytes.
+func (r *Reader) SkipFixed(n int) error { return r.skipN(n) }
+
+func (r *Reader) skipN(n int) error {
+	if len(r.src)-r.off < n {
+		return decodeErr(r.off, ErrShortBuffer)
+	}
+	r.off += n
+	return nil
+}
