@@ -41,11 +41,13 @@ var evcAnnotations = map[string][]target{
 	"go_name":    {onNamed, onTypeDef},
 	"order":      {onField},
 	"prop":       {onNamed, onField, onType},
+	"doc":        {onNamed, onField, onSymbol},
 }
 
 // annotations is the meaning of a list of annotations.
 type annotations struct {
 	name, namespace  *stringArg
+	doc              *stringArg
 	aliases          []stringArg
 	deprecated       bool
 	deprecatedReason string
@@ -99,12 +101,14 @@ func (c *compilation) annotations(u *unit, list []*idl.Annotation, where target)
 		}
 		a.spans[name] = sp
 		switch name {
-		case "name", "namespace", "go", "go_name":
+		case "name", "namespace", "go", "go_name", "doc":
 			s, ok := c.oneString(u, an, sp)
 			if !ok {
 				continue
 			}
 			switch name {
+			case "doc":
+				a.doc = &stringArg{s, sp}
 			case "name":
 				a.name = &stringArg{s, sp}
 			case "namespace":
@@ -210,6 +214,20 @@ var reservedKeys = map[target][]string{
 	onNamed: {"type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default", "size"},
 	onField: {"name", "type", "default", "doc", "aliases", "order"},
 	onType:  {"type", "items", "values"},
+}
+
+// docOf returns the doc of an element: its /// comment, or its @doc,
+// which says exactly what a /// comment cannot (an empty doc, white space at
+// the end of a line, a carriage return). empty reports an empty @doc("").
+func (c *compilation) docOf(lines []string, a *annotations) (doc string, empty bool) {
+	if a.doc == nil {
+		return docText(lines), false
+	}
+	if len(lines) > 0 {
+		d := c.res.Diags.Errorf(a.doc.span, "@doc is given as well as a /// comment")
+		d.Help = "keep one of them"
+	}
+	return a.doc.val, a.doc.val == ""
 }
 
 func (c *compilation) checkProps(props []ir.Prop, where target) {

@@ -62,8 +62,11 @@ func dumpSchema(s *ir.Schema) string {
 		}
 		for _, n := range f.Types {
 			fmt.Fprintf(&b, "  %s %s aliases=%v compat=%q go_name=%q deprecated=%v at %s\n", n.Kind, n.FullName(), n.Aliases, n.Compat, n.GoName, n.Deprecated, n.NameSpan.Start)
-			if n.Doc != "" {
+			if n.Doc != "" || n.EmptyDoc {
 				fmt.Fprintf(&b, "    doc %q\n", n.Doc)
+			}
+			if n.Error {
+				b.WriteString("    error\n")
 			}
 			if n.Event != nil {
 				fmt.Fprintf(&b, "    event type=%q source=%q\n", n.Event.Type, n.Event.Source)
@@ -89,8 +92,11 @@ func dumpSchema(s *ir.Schema) string {
 					fmt.Fprintf(&b, " typeprop %s=%s", p.Name, p.Value)
 				}
 				fmt.Fprintf(&b, " at %s\n", fl.NameSpan.Start)
-				if fl.Doc != "" {
+				if fl.Doc != "" || fl.EmptyDoc {
 					fmt.Fprintf(&b, "      doc %q\n", fl.Doc)
+				}
+				if fl.Type.NoScale {
+					b.WriteString("      no scale\n")
 				}
 			}
 			for _, sy := range n.Symbols {
@@ -105,6 +111,9 @@ func dumpSchema(s *ir.Schema) string {
 			}
 			if n.Kind == ir.Fixed {
 				fmt.Fprintf(&b, "    size %d logical=%s(%d,%d)\n", n.Size, n.Logical, n.Precision, n.Scale)
+				if n.NoScale {
+					b.WriteString("    no scale\n")
+				}
 			}
 			for _, r := range n.Reserved {
 				fmt.Fprintf(&b, "    reserved %s\n", r.Name)

@@ -138,9 +138,8 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 			Props: an.props, Compat: an.compat, Event: an.event, GoName: an.goName,
 			File: f, Span: idl.Span(u.path, pos, end), NameSpan: nameSpan,
 		}
-		if d.Record != nil && d.Record.Keyword == "error" {
-			c.res.Diags.Errorf(nameSpan, "Avro's error type exists only in protocols; declare a record")
-		}
+		n.Doc, n.EmptyDoc = c.docOf(d.Doc, an)
+		n.Error = d.Record != nil && d.Record.Keyword == "error"
 		if an.event != nil && kind != ir.Record {
 			c.res.Diags.Errorf(an.event.Span, "@event applies to records only")
 		}

@@ -103,10 +103,11 @@ func (c *compilation) resolveRecord(d *decl) {
 		an := c.annotations(u, m.Annotations, onField)
 		nameSpan := nameAt(u, fa.Pos, string(fa.Name))
 		f := &ir.Field{
-			Name: string(fa.Name), Doc: docText(m.Doc), Order: an.order,
+			Name: string(fa.Name), Order: an.order,
 			Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Props: an.props,
 			Span: idl.Span(u.path, m.Pos, m.EndPos), NameSpan: nameSpan,
 		}
+		f.Doc, f.EmptyDoc = c.docOf(m.Doc, an)
 		for _, al := range an.aliases {
 			if p := names.Problem(al.val); p != "" {
 				c.res.Diags.Errorf(al.span, "field alias %q is not a valid Avro name: it %s", al.val, p)
@@ -185,7 +186,8 @@ func (c *compilation) resolveEnum(d *decl) {
 			// The symbol's own span starts after its annotations.
 			sp = nameAfterAnnotations(u, s)
 		}
-		sym := &ir.Symbol{Name: string(s.Name), Doc: docText(s.Doc), Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Span: sp}
+		sym := &ir.Symbol{Name: string(s.Name), Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Span: sp}
+		sym.Doc, _ = c.docOf(s.Doc, an)
 		if p := names.Problem(sym.Name); p != "" {
 			c.res.Diags.Errorf(sp, "enum symbol %q is not a valid Avro name: it %s", sym.Name, p)
 		}
@@ -288,7 +290,7 @@ func (c *compilation) resolveFixed(d *decl) {
 			c.res.Diags.Errorf(lsp, "decimal precision %d does not fit in fixed %q of %d bytes (at most %d digits)", p, n.Name, size, max)
 			return
 		}
-		n.Logical, n.Precision, n.Scale = ir.Decimal, p, s
+		n.Logical, n.Precision, n.Scale, n.NoScale = ir.Decimal, p, s, lg.Scale == nil
 	case "duration":
 		if lg.Precision != nil {
 			c.res.Diags.Errorf(lsp, "duration takes no parameters")
@@ -396,7 +398,7 @@ func (c *compilation) resolveBase(u *unit, e *idl.TypeExpr) *ir.Type {
 		if !ok {
 			return nil
 		}
-		return &ir.Type{Kind: ir.Bytes, Logical: ir.Decimal, Precision: p, Scale: s, Span: sp}
+		return &ir.Type{Kind: ir.Bytes, Logical: ir.Decimal, Precision: p, Scale: s, NoScale: e.Decimal.Scale == nil, Span: sp}
 	case e.Name != nil:
 		return c.resolveName(u, e.Name)
 	}

@@ -132,6 +132,9 @@ type Type struct {
 	Logical Logical
 	// Precision and Scale are the parameters of a decimal on bytes.
 	Precision, Scale int
+	// NoScale is set for a decimal written without a scale (which means 0),
+	// so that the .avsc written back has none either.
+	NoScale bool
 	// Named is the definition of a record, enum or fixed.
 	Named *Named
 	// Items is an array's item type.
@@ -240,6 +243,12 @@ type Named struct {
 	// Aliases are the type's former names, fully qualified.
 	Aliases []string
 	Doc     string
+	// EmptyDoc is set when the schema writes an empty doc ("doc": ""),
+	// which then survives a round trip.
+	EmptyDoc bool
+	// Error is set for a record declared as an Avro error ("type":
+	// "error"), a record in every other respect.
+	Error bool
 	// Deprecated is set when the type is marked deprecated; DeprecatedReason
 	// says why, if the author did.
 	Deprecated       bool
@@ -259,9 +268,10 @@ type Named struct {
 	// Size is a fixed's size in bytes.
 	Size int
 	// Logical, Precision and Scale are a fixed's logical type (decimal,
-	// duration or uuid).
+	// duration or uuid); NoScale as for Type.
 	Logical          Logical
 	Precision, Scale int
+	NoScale          bool
 
 	// Reserved lists field names (records) or symbols (enums) that earlier
 	// versions used and that must not come back.
@@ -336,7 +346,9 @@ const (
 type Field struct {
 	Name string
 	Doc  string
-	Type *Type
+	// EmptyDoc is as for Named.
+	EmptyDoc bool
+	Type     *Type
 	// Default is the field's default value, or nil when it has none.
 	Default *Value
 	// Aliases are the field's former names.

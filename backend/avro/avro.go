@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/evc-dev/evc/backend"
 	"github.com/evc-dev/evc/ir"
@@ -217,7 +218,9 @@ func (w *writer) typ(t *ir.Type, ns string) {
 			o.str("logicalType", t.Logical.String())
 			if t.Logical == ir.Decimal {
 				o.int("precision", t.Precision)
-				o.int("scale", t.Scale)
+				if !t.NoScale {
+					o.int("scale", t.Scale)
+				}
 			}
 		}
 		o.props(t.Props)
@@ -237,16 +240,20 @@ func (w *writer) named(n *ir.Named, ns string) {
 	w.names[full] = true
 
 	o := w.open()
-	o.str("type", n.Kind.String())
+	if n.Error {
+		o.str("type", "error")
+	} else {
+		o.str("type", n.Kind.String())
+	}
 	o.str("name", n.Name)
 	if n.Namespace != ns {
 		o.str("namespace", n.Namespace)
 	}
-	if n.Doc != "" {
+	if n.Doc != "" || n.EmptyDoc {
 		o.str("doc", n.Doc)
 	}
 	if len(n.Aliases) > 0 {
-		o.strs("aliases", n.Aliases)
+		o.strs("aliases", typeAliases(n))
 	}
 	switch n.Kind {
 	case ir.Record:
@@ -298,7 +305,9 @@ func (w *writer) named(n *ir.Named, ns string) {
 			o.str("logicalType", n.Logical.String())
 			if n.Logical == ir.Decimal {
 				o.int("precision", n.Precision)
-				o.int("scale", n.Scale)
+				if !n.NoScale {
+					o.int("scale", n.Scale)
+				}
 			}
 		}
 	}
@@ -322,12 +331,27 @@ func (w *writer) named(n *ir.Named, ns string) {
 	o.close()
 }
 
+// typeAliases returns a named type's aliases as the .avsc writes them: by
+// full name, and an alias in the null namespace of a type that has a
+// namespace with a leading dot (".Old"), as Avro Java writes it, since a
+// bare "Old" would be read in the type's namespace.
+func typeAliases(n *ir.Named) []string {
+	out := make([]string, len(n.Aliases))
+	for i, a := range n.Aliases {
+		if n.Namespace != "" && !strings.Contains(a, ".") {
+			a = "." + a
+		}
+		out[i] = a
+	}
+	return out
+}
+
 func (w *writer) field(f *ir.Field, ns string) {
 	o := w.open()
 	o.str("name", f.Name)
 	o.key("type")
 	w.typ(f.Type, ns)
-	if f.Doc != "" {
+	if f.Doc != "" || f.EmptyDoc {
 		o.str("doc", f.Doc)
 	}
 	if f.Default != nil {

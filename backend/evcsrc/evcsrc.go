@@ -179,7 +179,7 @@ func (p *printer) printFile() {
 	f := p.file
 	if p.ns != "" {
 		// A file doc attaches to the namespace clause only.
-		p.doc(f.Doc, "file "+f.Path)
+		p.comment(f.Doc)
 		p.P("namespace ", dotted(p.ns), ";")
 		p.P()
 	}
@@ -217,27 +217,60 @@ func (p *printer) printFile() {
 	}
 }
 
-// doc writes a doc comment. A line that ends in white space loses it, since
-// a /// comment ends where its text does: that is reported as a warning.
-func (p *printer) doc(doc, what string) {
+// doc writes a doc as a /// comment, or as @doc("...") when a comment
+// cannot say it exactly: an empty doc (empty), white space at the end of a
+// line (a /// comment ends where its text does), a carriage return or
+// another control character.
+func (p *printer) doc(doc string, empty bool) {
+	if doc == "" && !empty {
+		return
+	}
+	if !commentable(doc) {
+		p.P("@doc(", ir.QuoteJSON(doc), ")")
+		return
+	}
+	for _, line := range strings.Split(doc, "\n") {
+		if line == "" {
+			p.P("///")
+		} else {
+			p.P("/// ", line)
+		}
+	}
+}
+
+// comment writes a doc as /// comments where @doc cannot go (a file, a
+// custom type, a topic): these docs come from /// comments of .evc files,
+// and white space at the end of a line is all they can lose.
+func (p *printer) comment(doc string) {
 	if doc == "" {
 		return
 	}
-	trimmed := false
 	for _, line := range strings.Split(doc, "\n") {
-		t := strings.TrimRight(line, " \t\r")
-		if t != line {
-			trimmed = true
-		}
-		if t == "" {
+		line = strings.TrimRight(line, " \t\r")
+		if line == "" {
 			p.P("///")
 		} else {
-			p.P("/// ", t)
+			p.P("/// ", line)
 		}
 	}
-	if trimmed {
-		p.l.Warnf(diag.At(diag.Pos{File: p.file.Path}), "the doc of %s has white space at the end of a line, which a /// comment cannot keep; it is dropped", what)
+}
+
+// commentable reports whether /// comments give back doc exactly.
+func commentable(doc string) bool {
+	if doc == "" {
+		return false
 	}
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.TrimRight(line, " \t") != line {
+			return false
+		}
+		for _, r := range line {
+			if r < 0x20 && r != '\t' || r == 0x7f || r == '\u2028' || r == '\u2029' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // namedAnnotations writes the annotations of a named type's declaration.
@@ -288,9 +321,13 @@ func quoteList(ss []string) string {
 }
 
 func (p *printer) record(n *ir.Named) {
-	p.doc(n.Doc, "record "+n.FullName())
+	p.doc(n.Doc, n.EmptyDoc)
 	p.namedAnnotations(n)
-	p.P("record ", ident(p.idents[n]), " {")
+	kw := "record "
+	if n.Error {
+		kw = "error "
+	}
+	p.P(kw, ident(p.idents[n]), " {")
 	for _, f := range n.Fields {
 		p.field(n, f)
 	}
@@ -309,7 +346,7 @@ func reservedList(rs []ir.Reserved) string {
 }
 
 func (p *printer) field(n *ir.Named, f *ir.Field) {
-	p.doc(f.Doc, fmt.Sprintf("field %q of %s", f.Name, n.FullName()))
+	p.doc(f.Doc, f.EmptyDoc)
 	if len(f.Aliases) > 0 {
 		p.P("@aliases(", quoteList(f.Aliases), ")")
 	}
@@ -350,11 +387,11 @@ func optional(t *ir.Type) bool {
 }
 
 func (p *printer) enum(n *ir.Named) {
-	p.doc(n.Doc, "enum "+n.FullName())
+	p.doc(n.Doc, n.EmptyDoc)
 	p.namedAnnotations(n)
 	p.P("enum ", ident(p.idents[n]), " {")
 	for i, s := range n.Symbols {
-		p.doc(s.Doc, fmt.Sprintf("symbol %q of %s", s.Name, n.FullName()))
+		p.doc(s.Doc, false)
 		sep := ","
 		if i == len(n.Symbols)-1 && len(n.Reserved) > 0 {
 			sep = ";"
@@ -378,13 +415,13 @@ func (p *printer) enum(n *ir.Named) {
 }
 
 func (p *printer) fixed(n *ir.Named) {
-	p.doc(n.Doc, "fixed "+n.FullName())
+	p.doc(n.Doc, n.EmptyDoc)
 	p.namedAnnotations(n)
 	logical := ""
 	switch n.Logical {
 	case ir.NoLogical:
 	case ir.Decimal:
-		logical = fmt.Sprintf(" decimal(%d, %d)", n.Precision, n.Scale)
+		logical = " " + decimal(n.Precision, n.Scale, n.NoScale)
 	default:
 		logical = " " + n.Logical.String()
 	}
@@ -392,7 +429,7 @@ func (p *printer) fixed(n *ir.Named) {
 }
 
 func (p *printer) custom(c *ir.Custom) {
-	p.doc(c.Doc, "type "+c.FullName())
+	p.comment(c.Doc)
 	if c.GoType != "" {
 		p.P("@go(", ir.QuoteJSON(c.GoType), ")")
 	}
@@ -410,7 +447,7 @@ func (p *printer) custom(c *ir.Custom) {
 }
 
 func (p *printer) topic(t *ir.Topic) {
-	p.doc(t.Doc, "topic "+t.Name)
+	p.comment(t.Doc)
 	p.P("topic ", ir.QuoteJSON(t.Name), " {")
 	if t.Key != nil {
 		p.P("key: ", p.typ(t.Key), ";")
@@ -450,7 +487,7 @@ func (p *printer) typ(t *ir.Type) string {
 	default:
 		switch {
 		case t.Logical == ir.Decimal:
-			fmt.Fprintf(&b, "decimal(%d, %d)", t.Precision, t.Scale)
+			b.WriteString(decimal(t.Precision, t.Scale, t.NoScale))
 		case t.Logical != ir.NoLogical:
 			b.WriteString(t.Logical.String())
 		default:
@@ -458,6 +495,14 @@ func (p *printer) typ(t *ir.Type) string {
 		}
 	}
 	return b.String()
+}
+
+// decimal writes decimal(p, s), or decimal(p) when the schema gave no scale.
+func decimal(precision, scale int, noScale bool) string {
+	if noScale {
+		return fmt.Sprintf("decimal(%d)", precision)
+	}
+	return fmt.Sprintf("decimal(%d, %d)", precision, scale)
 }
 
 // unionType writes a union in full: union<A, B>.
@@ -472,7 +517,7 @@ func (p *printer) unionType(t *ir.Type) string {
 // evcAnnotations are the annotation names evc gives a meaning to: a custom
 // property of one of these names is written with @prop.
 var evcAnnotations = map[string]bool{
-	"name": true, "namespace": true, "aliases": true, "deprecated": true, "compat": true,
+	"name": true, "namespace": true, "doc": true, "aliases": true, "deprecated": true, "compat": true,
 	"event": true, "go": true, "go_name": true, "order": true, "prop": true,
 }
 

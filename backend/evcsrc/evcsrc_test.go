@@ -265,6 +265,7 @@ func walkSchema(v any, ns, at string, out map[string]string, defined map[string]
 				ns = ""
 			}
 			at = "type " + full
+			out[at+" is"] = typ // "error" stays "error"
 			if als, ok := s["aliases"].([]any); ok {
 				var q []string
 				for _, a := range als {
@@ -286,9 +287,6 @@ func walkSchema(v any, ns, at string, out map[string]string, defined map[string]
 			if !structural[k] {
 				out[at+" "+k] = canonicalJSON(val)
 			}
-		}
-		if _, ok := s["scale"]; !ok && s["logicalType"] == "decimal" {
-			out[at+" scale"] = "0" // the specification's default
 		}
 		if fields, ok := s["fields"].([]any); ok {
 			for _, f := range fields {

@@ -14,7 +14,7 @@ var namedKinds = map[string]ir.Kind{"record": ir.Record, "error": ir.Record, "en
 
 // named reads a record, error, enum or fixed definition in namespace ns.
 func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
-	n := &ir.Named{Kind: namedKinds[typ], File: r.file, Span: o.lit.Span}
+	n := &ir.Named{Kind: namedKinds[typ], Error: typ == "error", File: r.file, Span: o.lit.Span}
 	reserved := []string{"type", "name", "namespace", "doc", "aliases"}
 
 	name, nameLit := r.str(o, "name", typ)
@@ -73,7 +73,7 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 		}
 	}
 
-	n.Doc, _ = r.str(o, "doc", owner)
+	n.Doc, n.EmptyDoc = r.doc(o, owner)
 	n.Aliases = r.aliases(o, n.Namespace, owner, true)
 	n.Deprecated, n.DeprecatedReason = r.deprecated(o)
 	if n.Deprecated {
@@ -113,12 +113,28 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 				r.l.Errorf(sv.Span, `%s: "size" must be a non-negative integer, not %s`, owner, defaults.Render(sv))
 			} else {
 				n.Size = size
-				reserved = append(reserved, r.logical(o, ir.Fixed, size, &n.Logical, &n.Precision, &n.Scale)...)
+				reserved = append(reserved, r.logical(o, ir.Fixed, size, &n.Logical, &n.Precision, &n.Scale, &n.NoScale)...)
 			}
 		}
 	}
 	n.Props = r.props(o, reserved...)
 	return n
+}
+
+// doc reads "doc"; empty reports an empty doc, which is kept. Avro Java
+// reads a doc that is not a string (null, a number) as no doc, so that is a
+// warning, and the doc is dropped.
+func (r *reader) doc(o *object, owner string) (doc string, empty bool) {
+	v := o.get("doc")
+	if v == nil {
+		return "", false
+	}
+	if v.Kind != defaults.LitString {
+		d := r.l.Warnf(v.Span, "%s: \"doc\" is %s, not a string, so Avro ignores it", owner, kindName(v))
+		d.Help = "Avro Java reads it as no doc; evc drops it"
+		return "", false
+	}
+	return v.Text, v.Text == ""
 }
 
 // deprecated reads "deprecated": true or "deprecated": "reason".
@@ -270,7 +286,7 @@ func (r *reader) fields(n *ir.Named, o *object, owner string, depth int) {
 		} else {
 			f.Type = r.schema(tv, n.Namespace, depth+1)
 		}
-		f.Doc, _ = r.str(fo, "doc", fowner)
+		f.Doc, f.EmptyDoc = r.doc(fo, fowner)
 		f.Aliases = r.aliases(fo, "", fowner, false)
 		if ov := fo.get("order"); ov != nil {
 			switch ord := ir.Order(ov.Text); {

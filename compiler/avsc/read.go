@@ -252,7 +252,7 @@ func (r *reader) complex(t *ir.Type, lit *defaults.Literal, ns string, depth int
 	}
 	if k, ok := ir.PrimitiveKind(typ); ok {
 		t.Kind = k
-		consumed := r.logical(o, k, 0, &t.Logical, &t.Precision, &t.Scale)
+		consumed := r.logical(o, k, 0, &t.Logical, &t.Precision, &t.Scale, &t.NoScale)
 		t.Props = r.props(o, append(consumed, "type")...)
 		return
 	}
@@ -289,7 +289,7 @@ func contains(ss []string, s string) bool {
 // and returns the keys it consumed. An annotation that does not fit falls
 // back to the underlying type, as the specification says; its attributes
 // stay props and a warning says why.
-func (r *reader) logical(o *object, k ir.Kind, size int, lg *ir.Logical, prec, scale *int) []string {
+func (r *reader) logical(o *object, k ir.Kind, size int, lg *ir.Logical, prec, scale *int, noScale *bool) []string {
 	lv := o.get("logicalType")
 	if lv == nil || lv.Kind != defaults.LitString {
 		return nil
@@ -335,7 +335,7 @@ func (r *reader) logical(o *object, k ir.Kind, size int, lg *ir.Logical, prec, s
 				return ignore(fmt.Sprintf("precision %d does not fit in %d bytes, which hold at most %d digits", p, size, max))
 			}
 		}
-		*lg, *prec, *scale = l, p, s
+		*lg, *prec, *scale, *noScale = l, p, s, o.get("scale") == nil
 		return []string{"logicalType", "precision", "scale"}
 	case ir.Duration:
 		if k != ir.Fixed || size != 12 {
