@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -22,7 +23,13 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 		}
 	}()
 	var comments []Comment
-	kept, err := scanInto(make([]lexer.Token, 0, len(src)/6), path, src, &comments)
+	buf := tokenPool.Get().(*[]lexer.Token)
+	defer func() { tokenPool.Put(buf) }()
+	if cap(*buf) < len(src)/6 {
+		*buf = make([]lexer.Token, 0, len(src)/6)
+	}
+	kept, err := scanInto((*buf)[:0], path, src, &comments)
+	*buf = kept
 	if err != nil {
 		return nil, []diag.Diagnostic{syntaxError(path, err)}
 	}
@@ -38,6 +45,10 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 	attachDocs(f, src)
 	return f, nil
 }
+
+// tokenPool recycles token slices: the AST keeps none of them, and a
+// compilation parses many files.
+var tokenPool = sync.Pool{New: func() any { return new([]lexer.Token) }}
 
 // eofPos is where the end-of-file token of toks stands: at the end of the
 // last token.

@@ -17,6 +17,7 @@ import (
 func Generate(s *ir.Schema) ([]backend.File, error) {
 	var out []backend.File
 	seen := map[string]bool{}
+	w := newWriter()
 	for _, f := range s.Files {
 		if f.Imported {
 			continue
@@ -27,8 +28,9 @@ func Generate(s *ir.Schema) ([]backend.File, error) {
 				return nil, fmt.Errorf("evc: avro backend: two types named %q", n.FullName())
 			}
 			seen[path] = true
-			data := SchemaJSON(n, true)
-			out = append(out, backend.File{Path: path, Data: append(data, '\n')})
+			w.reset()
+			w.typ(&ir.Type{Kind: n.Kind, Named: n}, "")
+			out = append(out, backend.File{Path: path, Data: append(w.indented(), '\n')})
 		}
 	}
 	return out, nil
@@ -45,16 +47,24 @@ func SchemaJSON(n *ir.Named, indent bool) []byte {
 // TypeJSON does the same as SchemaJSON for any type (an .avsc file's Root
 // may be a union or primitive).
 func TypeJSON(t *ir.Type, indent bool) []byte {
-	w := &writer{defined: map[*ir.Named]bool{}, names: map[string]bool{}}
+	w := newWriter()
 	w.typ(t, "")
 	if !indent {
 		return w.buf.Bytes()
 	}
+	return w.indented()
+}
+
+// indented returns a pretty-printed copy of what w wrote, with room for a
+// final newline.
+func (w *writer) indented() []byte {
 	var b bytes.Buffer
+	// Two-space indentation about doubles a schema.
+	b.Grow(2*w.buf.Len() + 64)
 	if err := json.Indent(&b, w.buf.Bytes(), "", "  "); err != nil {
 		// The writer emits valid JSON; should it not, the compact form
 		// is still the right schema.
-		return w.buf.Bytes()
+		return bytes.Clone(w.buf.Bytes())
 	}
 	return b.Bytes()
 }
@@ -68,6 +78,17 @@ type writer struct {
 	names map[string]bool
 }
 
+func newWriter() *writer {
+	return &writer{defined: map[*ir.Named]bool{}, names: map[string]bool{}}
+}
+
+// reset makes w ready for another schema, keeping its buffer.
+func (w *writer) reset() {
+	w.buf.Reset()
+	clear(w.defined)
+	clear(w.names)
+}
+
 // quote writes s as a JSON string.
 func (w *writer) quote(s string) {
 	w.buf.Write(ir.AppendQuoteJSON(w.buf.AvailableBuffer(), s))
@@ -77,23 +98,34 @@ func (w *writer) quote(s string) {
 type obj struct {
 	w *writer
 	n int
-	// keys are the keys written so far: few, so a slice beats a map.
-	keys []string
+	// keys are the keys written so far: few, so an array beats a map, and
+	// more only holds those past the array's length.
+	keys [10]string
+	more []string
 }
 
-func (w *writer) open() *obj {
+func (w *writer) open() obj {
 	w.buf.WriteByte('{')
-	return &obj{w: w}
+	return obj{w: w}
 }
 
 // key starts a member; it returns false when the key was already written.
 func (o *obj) key(k string) bool {
-	for _, seen := range o.keys {
+	for _, seen := range o.keys[:min(o.n, len(o.keys))] {
 		if seen == k {
 			return false
 		}
 	}
-	o.keys = append(o.keys, k)
+	for _, seen := range o.more {
+		if seen == k {
+			return false
+		}
+	}
+	if o.n < len(o.keys) {
+		o.keys[o.n] = k
+	} else {
+		o.more = append(o.more, k)
+	}
 	if o.n > 0 {
 		o.w.buf.WriteByte(',')
 	}
@@ -157,14 +189,12 @@ func (w *writer) strs(vs []string) {
 }
 
 func (w *writer) raw(v string) {
-	var b bytes.Buffer
-	if err := json.Compact(&b, []byte(v)); err != nil {
+	// On an error Compact writes nothing.
+	if err := json.Compact(&w.buf, []byte(v)); err != nil {
 		// Not JSON: keep the text as a string rather than write an
 		// invalid schema.
 		w.quote(v)
-		return
 	}
-	w.buf.Write(b.Bytes())
 }
 
 // typ writes t as used inside namespace ns.
