@@ -9,13 +9,14 @@ import (
 	"strconv"
 )
 
-//go:embed testdata/compat/cases.jsonl testdata/compat/divergences.jsonl testdata/vectors/vectors.jsonl testdata/realworld/openedx-events/*.avsc
+//go:embed testdata/compat/cases.jsonl testdata/compat/divergences.jsonl testdata/compat/java-master-pairs.jsonl testdata/vectors/vectors.jsonl testdata/realworld/openedx-events/*.avsc
 var files embed.FS
 
 // The corpus files, by their path under testdata/ (and in the shared corpus).
 const (
 	CasesFile       = "compat/cases.jsonl"
 	DivergencesFile = "compat/divergences.jsonl"
+	PairsFile       = "compat/java-master-pairs.jsonl"
 	VectorsFile     = "vectors/vectors.jsonl"
 	OpenEdxDir      = "realworld/openedx-events"
 )
@@ -132,6 +133,49 @@ func (v *JavaVerdict) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Pair is one line of compat/java-master-pairs.jsonl: an old and a new
+// version of a schema, made by a seeded generator, with the verdicts of Avro
+// Java master and of python3-avro 1.11.1 in both directions.
+type Pair struct {
+	// Line is the line of the pair in compat/java-master-pairs.jsonl, from 1.
+	Line int `json:"-"`
+	// Old and New are the two versions, as JSON text.
+	Old json.RawMessage `json:"old"`
+	New json.RawMessage `json:"new"`
+	// Java is Avro Java master's SchemaCompatibility verdict; Python is
+	// python3-avro 1.11.1's. They differ on 15 pairs; follow Java.
+	Java   Verdicts `json:"java"`
+	Python Verdicts `json:"python"`
+	// Generator is the generator that made the pair: GeneralPairs or
+	// RecursivePairs.
+	Generator string `json:"generator"`
+	// Shape and Change say what the recursive generator made: the shape
+	// of the cycle ("self_opt", "mutual_ns", "three_cycle", ...) and the
+	// change at some level of it ("int_to_string", "type_rename_alias",
+	// ...); "" for the general generator.
+	Shape  string `json:"shape"`
+	Change string `json:"change"`
+}
+
+// The generators of compat/java-master-pairs.jsonl.
+const (
+	// GeneralPairs: realistic records with one to three changes each.
+	GeneralPairs = "gp.jsonl"
+	// RecursivePairs: recursive types with one change at some level.
+	RecursivePairs = "rec.jsonl"
+)
+
+// Recursive reports whether the pair is over recursive types.
+func (p Pair) Recursive() bool { return p.Generator == RecursivePairs }
+
+// Verdicts are a checker's answers on a Pair.
+type Verdicts struct {
+	// Backward: the new schema (reader) reads data written with the old.
+	Backward bool `json:"backward"`
+	// Forward: the old schema (reader) reads data written with the new.
+	Forward bool `json:"forward"`
+}
+
 // Vector is one line of vectors/vectors.jsonl: a datum and the bytes
 // python3-avro 1.11.1 wrote for it with a schema.
 type Vector struct {
@@ -172,6 +216,14 @@ func Divergences() []Divergence {
 	return must(parseLines(DivergencesFile, read(DivergencesFile),
 		[]string{"name", "reader", "writer", "python_1_11_1", "java", "why"},
 		func(d *Divergence, line int) { d.Line = line }))
+}
+
+// Pairs returns the 1,882 pairs of compat/java-master-pairs.jsonl, in file
+// order: 1,500 from GeneralPairs, 382 from RecursivePairs.
+func Pairs() []Pair {
+	return must(parseLines(PairsFile, read(PairsFile),
+		[]string{"old", "new", "java", "python", "generator"},
+		func(p *Pair, line int) { p.Line = line }))
 }
 
 // Vectors returns the 167 vectors of vectors/vectors.jsonl, in file order.

@@ -302,8 +302,10 @@ func TestLoaders_FreshCopies(t *testing.T) {
 	c[0].Reader[0] = 'X'
 	o := OpenEdx()
 	o[0].Data[0] = 'X'
+	p := Pairs()
+	p[0].Old[0] = 'X'
 	b := Schemas()
-	if b[0].Data[0] == 'X' || b[len(b)-1].Data[0] == 'X' || Cases()[0].Reader[0] == 'X' || OpenEdx()[0].Data[0] == 'X' {
+	if Pairs()[0].Old[0] == 'X' || b[0].Data[0] == 'X' || b[len(b)-1].Data[0] == 'X' || Cases()[0].Reader[0] == 'X' || OpenEdx()[0].Data[0] == 'X' {
 		t.Error("a change to a returned value shows in the next call")
 	}
 }
@@ -338,5 +340,48 @@ func TestParseLines_Errors(t *testing.T) {
 	_, err = parseLines("d.jsonl", []byte(`{"java": "maybe"}`), nil, func(*Divergence, int) {})
 	if err == nil || !strings.Contains(err.Error(), `d.jsonl:1: java verdict "maybe" is not true, false or "error"`) {
 		t.Errorf("bad verdict: %v", err)
+	}
+}
+
+func TestPairs_Corpus(t *testing.T) {
+	ps := Pairs()
+	if len(ps) != 1882 {
+		t.Fatalf("%d pairs, want 1882", len(ps))
+	}
+	var lines []int
+	gen, rec, differ := 0, 0, 0
+	shapes := map[string]int{}
+	for _, p := range ps {
+		lines = append(lines, p.Line)
+		at := fmt.Sprintf("%s:%d", PairsFile, p.Line)
+		checkJSON(t, at+" old", p.Old)
+		checkJSON(t, at+" new", p.New)
+		switch p.Generator {
+		case GeneralPairs:
+			gen++
+			if p.Recursive() || p.Shape != "" || p.Change != "" {
+				t.Errorf("%s: a general pair with shape %q change %q", at, p.Shape, p.Change)
+			}
+		case RecursivePairs:
+			rec++
+			shapes[p.Shape]++
+			if !p.Recursive() || p.Change == "" {
+				t.Errorf("%s: a recursive pair with change %q", at, p.Change)
+			}
+		default:
+			t.Errorf("%s: generator %q", at, p.Generator)
+		}
+		if p.Java != p.Python {
+			differ++
+		}
+	}
+	checkLines(t, PairsFile, lines)
+	if gen != 1500 || rec != 382 || differ != 15 || len(shapes) != 8 {
+		t.Errorf("%d general, %d recursive pairs (want 1500, 382); Java and Python differ on %d (want 15); shapes %v", gen, rec, differ, shapes)
+	}
+	// The first line, as the file holds it.
+	p := ps[0]
+	if p.Shape != "mutual_union" || p.Change != "string_to_bytes" || p.Java != (Verdicts{true, true}) || !strings.HasPrefix(string(p.Old), `{"type": "record", "name": "R"`) {
+		t.Errorf("line 1: %+v", p)
 	}
 }
