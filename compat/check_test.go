@@ -212,7 +212,7 @@ func TestMatch_AliasesAndRemoved(t *testing.T) {
 	}
 	// A rename with an alias is BACKWARD only: FORWARD (the default) fails
 	// with NAME_MISMATCH; B is gone.
-	if got := strings.Join(rules, " "); got != "NAME_MISMATCH TYPE_REMOVED SUMMARY UPGRADE_ORDER" {
+	if got := strings.Join(rules, " "); got != "NAME_MISMATCH TYPE_REMOVED CHECKED SUMMARY UPGRADE_ORDER" {
 		t.Errorf("rules = %s", got)
 	}
 	if !rep.Failed() || !strings.Contains(rep.Diags[len(rep.Diags)-1].Message, "none is safe") {

@@ -39,6 +39,7 @@ type jsonType struct {
 	Mode     Mode     `json:"mode"`
 	File     string   `json:"file"`
 	Versions []string `json:"versions"`
+	Nested   bool     `json:"nested"`
 }
 
 type jsonPos struct {
@@ -92,7 +93,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Findings: []jsonFinding{},
 	}
 	for _, t := range r.Types {
-		out.Types = append(out.Types, jsonType{Name: t.Name, Mode: t.Mode, File: t.File, Versions: nonNil(t.Versions)})
+		out.Types = append(out.Types, jsonType{Name: t.Name, Mode: t.Mode, File: t.File, Versions: nonNil(t.Versions), Nested: t.Nested})
 	}
 	for _, f := range r.Findings {
 		jf := jsonFinding{

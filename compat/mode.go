@@ -82,3 +82,30 @@ func (d Direction) String() string {
 	}
 	return "BACKWARD"
 }
+
+// joinModes returns the mode that asks for every direction and every
+// version any of ms asks for: FORWARD and BACKWARD give FULL; a
+// _TRANSITIVE mode makes it transitive. None at all gives NONE.
+func joinModes(ms []Mode) Mode {
+	var back, fwd, trans bool
+	for _, m := range ms {
+		back = back || m.Backward()
+		fwd = fwd || m.Forward()
+		trans = trans || m.Transitive()
+	}
+	switch {
+	case back && fwd && trans:
+		return FullTransitive
+	case back && fwd:
+		return Full
+	case back && trans:
+		return BackwardTransitive
+	case back:
+		return Backward
+	case fwd && trans:
+		return ForwardTransitive
+	case fwd:
+		return Forward
+	}
+	return None
+}

@@ -26,6 +26,15 @@ const (
 	RuleSummary = "SUMMARY"
 	// RuleStaleAck: an acknowledged break that matches no finding.
 	RuleStaleAck = "STALE_ACK"
+	// RuleChecked tags the closing notes that list the types checked in
+	// each mode.
+	RuleChecked = "CHECKED"
+	// RuleNewTypes tags the closing note that lists the types with no
+	// earlier version.
+	RuleNewTypes = "NEW_TYPES"
+	// RuleNoMatch: the earlier versions hold types, and not one of them
+	// matched a new type, so nothing was checked.
+	RuleNoMatch = "NO_MATCH"
 )
 
 // Version is one earlier version of a type.
@@ -49,6 +58,11 @@ type Subject struct {
 	New      *ir.Type
 	Mode     Mode
 	Versions []Version
+	// Nested is set for a named type that other types use but that is
+	// checked on its own: it has an earlier version, and no checked
+	// top-level type reaches it (they are all new). Its mode is that of
+	// the types that use it.
+	Nested bool
 }
 
 // Removed is a top-level type of the earlier versions that the new schemas
@@ -74,6 +88,11 @@ type Options struct {
 	// declaration. Sources whose spans name no such file (git, registry)
 	// give file-level positions instead.
 	EarlierSources diag.Sources
+	// EarlierLabel names the earlier versions' source, and EarlierNames
+	// are the top-level types it holds: when none of them matched a new
+	// type, the report warns, naming them (RuleNoMatch).
+	EarlierLabel string
+	EarlierNames []string
 }
 
 // Finding is one result of Check, as the JSON report gives it.
@@ -118,6 +137,9 @@ type TypeResult struct {
 	// Versions are the labels of the earlier versions it was checked
 	// against; none for a new type.
 	Versions []string
+	// Nested is set for a type that other types use, checked on its own
+	// (Subject.Nested).
+	Nested bool
 }
 
 // Report is what Check found.
@@ -204,7 +226,7 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 	}
 	where := &placer{sources: opts.EarlierSources}
 	for _, s := range subjects {
-		tr := TypeResult{Name: s.Name, Mode: s.Mode, File: s.File}
+		tr := TypeResult{Name: s.Name, Mode: s.Mode, File: s.File, Nested: s.Nested}
 		if s.New == nil || len(s.Versions) == 0 {
 			rep.Types = append(rep.Types, tr)
 			continue
@@ -334,6 +356,13 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 			rep.Findings = append(rep.Findings, Finding{Severity: diag.Warning, Rule: RuleStaleAck, Types: []string{}, Path: a.Target, Versions: []string{}, Span: a.Span, Message: msg, Help: help})
 		}
 	}
+	if rep.Checked == 0 && len(opts.EarlierNames) > 0 {
+		rep.Warnings++
+		msg := fmt.Sprintf("%s holds %s (%s), and not one matches a type of the new schemas by full name or alias; nothing was compared",
+			opts.EarlierLabel, plural(len(opts.EarlierNames), "type", "types"), listNames(opts.EarlierNames))
+		help := "check --against and the paths: the new schemas must keep their types' full names, or list the old names in their aliases"
+		rep.Findings = append(rep.Findings, Finding{Severity: diag.Warning, Rule: RuleNoMatch, Types: []string{}, Path: "", Versions: []string{opts.EarlierLabel}, Message: msg, Help: help})
+	}
 	for _, f := range rep.Findings {
 		rep.Diags = append(rep.Diags, diag.Diagnostic{
 			Severity: f.Severity, Span: f.Span, Rule: f.Rule,
@@ -353,10 +382,57 @@ func containsString(ss []string, s string) bool {
 	return false
 }
 
+// maxListed is how many type names a closing note lists; the JSON report
+// lists them all.
+const maxListed = 10
+
+// typeNotes are the closing notes that say in which mode each type was
+// checked, and which types are new.
+func (rep *Report) typeNotes() []diag.Diagnostic {
+	byMode := map[Mode][]string{}
+	var fresh []string
+	for _, t := range rep.Types {
+		name := t.Name
+		if t.Nested {
+			name += " (nested)"
+		}
+		if len(t.Versions) == 0 {
+			fresh = append(fresh, name)
+			continue
+		}
+		byMode[t.Mode] = append(byMode[t.Mode], name)
+	}
+	var out []diag.Diagnostic
+	for _, m := range Modes {
+		names := byMode[m]
+		if len(names) == 0 {
+			continue
+		}
+		msg := fmt.Sprintf("checked in %s mode: %s", m, listNames(names))
+		if m == None {
+			msg = fmt.Sprintf("in NONE mode, not checked: %s", listNames(names))
+		}
+		out = append(out, diag.Diagnostic{Severity: diag.Note, Rule: RuleChecked, Message: msg})
+	}
+	if len(fresh) > 0 {
+		out = append(out, diag.Diagnostic{Severity: diag.Note, Rule: RuleNewTypes, Message: "new, with no earlier version: " + listNames(fresh)})
+	}
+	return out
+}
+
+// listNames joins names, the first maxListed of them.
+func listNames(names []string) string {
+	if len(names) <= maxListed {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:maxListed], ", "), len(names)-maxListed)
+}
+
 func (rep *Report) closingNotes() []diag.Diagnostic {
+	notes := rep.typeNotes()
 	if rep.Checked == 0 && rep.Errors == 0 && rep.Acknowledged == 0 {
 		rep.Summary = "no type of the new schemas has an earlier version to check against"
-		return []diag.Diagnostic{{Severity: diag.Note, Rule: RuleSummary, Message: rep.Summary}}
+		return append(notes, diag.Diagnostic{Severity: diag.Note, Rule: RuleSummary, Message: rep.Summary})
 	}
 	var sum string
 	switch {
@@ -383,10 +459,10 @@ func (rep *Report) closingNotes() []diag.Diagnostic {
 		}
 	}
 	rep.Summary, rep.Upgrade = sum, UpgradeOrder(rep.BackwardOK, rep.ForwardOK)
-	return []diag.Diagnostic{
-		{Severity: diag.Note, Rule: RuleSummary, Message: sum},
-		{Severity: diag.Note, Rule: RuleUpgradeOrder, Message: "upgrade order: " + rep.Upgrade},
-	}
+	return append(notes,
+		diag.Diagnostic{Severity: diag.Note, Rule: RuleSummary, Message: sum},
+		diag.Diagnostic{Severity: diag.Note, Rule: RuleUpgradeOrder, Message: "upgrade order: " + rep.Upgrade},
+	)
 }
 
 // UpgradeOrder says in which order producers and consumers must be deployed

@@ -82,3 +82,23 @@ func TestRoots(t *testing.T) {
 		})
 	}
 }
+
+func TestJoinModes(t *testing.T) {
+	for _, tc := range []struct {
+		in   []Mode
+		want Mode
+	}{
+		{nil, None},
+		{[]Mode{None}, None},
+		{[]Mode{Forward}, Forward},
+		{[]Mode{Forward, Backward}, Full},
+		{[]Mode{BackwardTransitive, None}, BackwardTransitive},
+		{[]Mode{ForwardTransitive, Forward}, ForwardTransitive},
+		{[]Mode{Backward, ForwardTransitive}, FullTransitive},
+		{[]Mode{Full}, Full},
+	} {
+		if got := joinModes(tc.in); got != tc.want {
+			t.Errorf("joinModes(%v) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

@@ -431,6 +431,27 @@ func Match(roots []Root, newSchema *ir.Schema, old *Earlier, rules ModeRules, l 
 			}
 		}
 	}
+	// A type that moved to another namespace: Avro matches named types by
+	// their unqualified name, so its earlier self still reads and is read
+	// by it. One candidate only, of the same kind.
+	for i := range subjects {
+		s := &subjects[i]
+		if len(s.Versions) > 0 || s.New == nil || s.New.Named == nil {
+			continue
+		}
+		var cands []string
+		for _, name := range old.Order {
+			r := old.Roots[name]
+			if !matched[name] && !have[name] && r.Named != nil && r.Named.Kind == s.New.Named.Kind && r.Named.Name == s.New.Named.Name {
+				cands = append(cands, name)
+			}
+		}
+		if len(cands) == 1 {
+			s.Versions = append(s.Versions, old.Versions[cands[0]]...)
+			matched[cands[0]] = true
+		}
+	}
+	subjects = append(subjects, nestedSubjects(roots, newSchema, old, rules, subjects)...)
 	for _, name := range old.Order {
 		if matched[name] || have[name] {
 			continue
@@ -443,4 +464,108 @@ func Match(roots []Root, newSchema *ir.Schema, old *Earlier, rules ModeRules, l 
 		removed = append(removed, Removed{Name: name, Mode: rules.Of(r, nil), Version: vs[len(vs)-1]})
 	}
 	return subjects, removed
+}
+
+// nestedSubjects returns the named types of the new schemas that have an
+// earlier version but that no checked top-level type reaches (every type
+// that uses them is new, or was renamed without an alias), so that they
+// are checked on their own, in the joint mode of the top-level types that
+// use them. Of such types that reach one another, only the outermost is
+// returned.
+func nestedSubjects(roots []Root, s *ir.Schema, old *Earlier, rules ModeRules, subjects []Subject) []Subject {
+	if s == nil {
+		return nil
+	}
+	byName := map[string]*ir.Named{}
+	for _, n := range s.Types {
+		byName[n.FullName()] = n
+	}
+	reach := func(from *ir.Type) map[string]bool {
+		seen := map[string]bool{}
+		var walk func(t *ir.Type)
+		walk = func(t *ir.Type) {
+			eachNamed(t, func(m *ir.Named) {
+				name := m.FullName()
+				if seen[name] {
+					return
+				}
+				seen[name] = true
+				if n := byName[name]; n != nil {
+					m = n
+				}
+				for _, f := range m.Fields {
+					walk(f.Type)
+				}
+			})
+		}
+		walk(from)
+		return seen
+	}
+	checked := map[string]bool{}
+	for _, sub := range subjects {
+		if len(sub.Versions) > 0 {
+			for name := range reach(sub.New) {
+				checked[name] = true
+			}
+		}
+	}
+	isRoot := map[string]bool{}
+	rootReach := make([]map[string]bool, len(roots))
+	for i, r := range roots {
+		isRoot[r.Name] = true
+		rootReach[i] = reach(r.Type)
+	}
+	type cand struct {
+		n        *ir.Named
+		versions []Version
+		reach    map[string]bool
+	}
+	var cands []cand
+	for _, n := range s.Types {
+		name := n.FullName()
+		if isRoot[name] || checked[name] {
+			continue
+		}
+		var vs []Version
+		for _, k := range append([]string{name}, n.Aliases...) {
+			if v, ok := old.Versions[k]; ok {
+				vs = v
+				break
+			}
+			if o := old.All[k]; o != nil && o.Kind == n.Kind {
+				vs = []Version{{Label: old.Label, Type: NamedType(o)}}
+				break
+			}
+		}
+		if vs != nil {
+			cands = append(cands, cand{n, vs, reach(NamedType(n))})
+		}
+	}
+	var out []Subject
+	for i, c := range cands {
+		name := c.n.FullName()
+		inner := false
+		for j, d := range cands {
+			// c is inside d, unless they reach each other and c comes first.
+			if j != i && d.reach[name] && (!c.reach[d.n.FullName()] || j < i) {
+				inner = true
+				break
+			}
+		}
+		if inner {
+			continue
+		}
+		var modes []Mode
+		for k, r := range roots {
+			if rootReach[k][name] {
+				modes = append(modes, rules.Of(r, nil))
+			}
+		}
+		mode := joinModes(modes)
+		if len(modes) == 0 {
+			mode = rules.Of(Root{Name: name, Type: NamedType(c.n), Named: c.n, File: c.n.File}, nil)
+		}
+		out = append(out, Subject{Name: name, File: filePath(c.n.File), New: NamedType(c.n), Mode: mode, Versions: c.versions, Nested: true})
+	}
+	return out
 }

@@ -31,6 +31,7 @@ type compatFlags struct {
 	subjectSuffix string
 	recordHistory string
 	config        string
+	allowEmpty    bool
 
 	registryUser     string
 	registryPassword string
@@ -87,6 +88,10 @@ are never printed.
 Deliberate breaks are listed in evc-compat-ack.json (or --ack FILE) with a
 rule, a target and a reason; they are reported but do not fail.
 
+A SOURCE that holds no schema at all is a usage error (a wrong --against or
+path is likelier than a first release): pass --allow-empty-baseline when
+these are the first versions of the schemas.
+
 --record-history DIR appends the current version of every top-level type to
 the history folder DIR (at release time) and checks nothing.
 
@@ -117,6 +122,7 @@ Exit status: 0 compatible, 1 incompatible, 2 usage or input errors.`,
 	f.StringVar(&fl.registryCert, "registry-cert", "", "PEM `FILE` of a client certificate for the registry")
 	f.StringVar(&fl.registryKey, "registry-key", "", "PEM `FILE` of the client certificate's key")
 	f.DurationVar(&fl.registryTimeout, "registry-timeout", 60*time.Second, "bound on all registry requests")
+	f.BoolVar(&fl.allowEmpty, "allow-empty-baseline", false, "accept a SOURCE that holds no schema at all: these are the first versions")
 	f.StringVar(&fl.recordHistory, "record-history", "", "append the current version of every type to the history folder `DIR`, and check nothing")
 	return cmd
 }
@@ -145,6 +151,17 @@ func registryAuth(fl compatFlags) source.RegistryAuth {
 	return auth
 }
 
+// compatUsage prints a problem that stops evc compat before it checks,
+// with --format json as a diagnostic of rule USAGE, and exits 2.
+func compatUsage(a *app, format, msg string) error {
+	if format == "json" {
+		_ = diag.WriteJSON(a.stderr, []diag.Diagnostic{{Severity: diag.Error, Rule: driver.RuleUsage, Message: msg}})
+	} else {
+		fmt.Fprintln(a.stderr, msg)
+	}
+	return fail(exitUsage)
+}
+
 func runCompat(a *app, fl compatFlags, args []string) error {
 	if err := validFormat(fl.format); err != nil {
 		fmt.Fprintf(a.stderr, "evc compat: %v\n", err)
@@ -158,7 +175,8 @@ func runCompat(a *app, fl compatFlags, args []string) error {
 		Paths: args, Mode: fl.mode, Against: fl.against,
 		SubjectSuffix: fl.subjectSuffix, SubjectSuffixSet: set("subject-suffix"),
 		Ack: fl.ack, Config: fl.config, Strict: fl.strict, RecordHistory: fl.recordHistory,
-		Registry: registryAuth(fl), RegistryTimeout: fl.registryTimeout,
+		AllowEmptyBaseline: fl.allowEmpty,
+		Registry:           registryAuth(fl), RegistryTimeout: fl.registryTimeout,
 	})
 	for _, b := range res.Diags {
 		if werr := writeDiags(a, fl.format, ghPaths(fl.format, b.Diags), b.Sources); werr != nil {
@@ -178,13 +196,11 @@ func runCompat(a *app, fl compatFlags, args []string) error {
 	var ue *driver.UsageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(a.stderr, "evc compat: %s\n", ue.Msg)
-		return fail(exitUsage)
+		return compatUsage(a, fl.format, "evc compat: "+ue.Msg)
 	case errors.Is(err, driver.ErrInvalid):
 		return fail(exitUsage)
 	case err != nil:
-		fmt.Fprintln(a.stderr, err)
-		return fail(exitUsage)
+		return compatUsage(a, fl.format, err.Error())
 	}
 	if fl.recordHistory != "" {
 		if wrote == 0 {

@@ -93,6 +93,7 @@ type compatJSON struct {
 		Mode     string   `json:"mode"`
 		File     string   `json:"file"`
 		Versions []string `json:"versions"`
+		Nested   bool     `json:"nested"`
 	} `json:"types"`
 	Findings []struct {
 		Severity     string   `json:"severity"`
@@ -246,6 +247,8 @@ func TestCompat_GitSource(t *testing.T) {
  3 | record UserCreated {
    |        ^~~~~~~~~~~
   help: keep the field, or give it a default in a release first and remove it once every consumer has that release
+note: checked in FORWARD mode: acme.Other, acme.UserCreated
+note: new, with no earlier version: acme.Added
 note: 1 incompatibility in 2 types checked
 note: upgrade order: deploy consumers first, then producers (new consumers read old data, old consumers cannot read new data)
 `
@@ -354,13 +357,23 @@ func TestCompat_RegistrySource(t *testing.T) {
 		})
 	}
 
-	// Without the suffix the subject does not exist: the type is new.
+	// Without the suffix the subject does not exist: the registry has
+	// nothing to check against, likelier a wrong suffix than a first
+	// release.
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"compat", "--against", "registry:" + reg.URL(), "."}, nil, &stdout, &stderr); code != exitOK {
+	if code := run([]string{"compat", "--against", "registry:" + reg.URL(), "."}, nil, &stdout, &stderr); code != exitUsage {
 		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "no type of the new schemas has an earlier version") {
-		t.Errorf("stdout: %s", stdout.String())
+	if want := "evc compat: the registry " + reg.URL() + " has none of the subjects of the new types; if these are the first versions of the schemas, pass --allow-empty-baseline\n"; stderr.String() != want || stdout.Len() > 0 {
+		t.Errorf("stderr = %q, want %q; stdout %q", stderr.String(), want, stdout.String())
+	}
+	// Said to be the first version, the type is new.
+	stdout.Reset()
+	if code := run([]string{"compat", "--allow-empty-baseline", "--against", "registry:" + reg.URL(), "."}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if want := "note: new, with no earlier version: acme.Ping\nnote: no type of the new schemas has an earlier version to check against\n"; stdout.String() != want {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
 	}
 }
 
@@ -676,5 +689,64 @@ func TestCompat_RecordHistoryAvscFolder(t *testing.T) {
 	}
 	if want := "recorded hist/shop.LineItem/v1.avsc\nrecorded hist/shop.Order/v1.avsc\n"; stdout.String() != want {
 		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+}
+
+// TestCompat_JSONRuleEverywhere runs the cases of testdata/compat that stop
+// before checking, or warn along the way, with --format json: standard error
+// is a JSON array of diagnostics, each with its rule, and so is every
+// finding of the report.
+func TestCompat_JSONRuleEverywhere(t *testing.T) {
+	for dir, want := range map[string]string{
+		"bad_schema":     "SCHEMA",
+		"config_bad":     "CONFIG",
+		"config_modes":   "UNUSED_TYPE_MODE",
+		"usage_source":   "USAGE",
+		"usage_against":  "USAGE",
+		"usage_mode":     "USAGE",
+		"empty_baseline": "USAGE",
+		"no_match":       "",
+	} {
+		t.Run(dir, func(t *testing.T) {
+			abs, err := filepath.Abs(filepath.Join("testdata/compat", dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(filepath.Join(abs, "args"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"compat", "--format", "json"}
+			for _, a := range strings.Split(string(raw), "\n") {
+				if a != "" {
+					args = append(args, a)
+				}
+			}
+			t.Chdir(abs)
+			var stdout, stderr bytes.Buffer
+			run(args, strings.NewReader(""), &stdout, &stderr)
+			var ds []map[string]any
+			if stderr.Len() > 0 {
+				if err := json.Unmarshal(stderr.Bytes(), &ds); err != nil {
+					t.Fatalf("stderr is not a JSON array: %v\n%s", err, stderr.String())
+				}
+			}
+			if want != "" && (len(ds) == 0 || ds[0]["rule"] != want) {
+				t.Errorf("first diagnostic %v, want rule %s", ds, want)
+			}
+			for _, d := range ds {
+				if r, _ := d["rule"].(string); r == "" {
+					t.Errorf("a diagnostic without a rule: %v", d)
+				}
+			}
+			if stdout.Len() > 0 {
+				rep := decodeCompatJSON(t, stdout.Bytes())
+				for _, f := range rep.Findings {
+					if f.Rule == "" {
+						t.Errorf("a finding without a rule: %+v", f)
+					}
+				}
+			}
+		})
 	}
 }

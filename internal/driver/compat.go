@@ -41,11 +41,47 @@ type CompatOptions struct {
 	// RecordHistory, when set, records every top-level type in that
 	// history folder and checks nothing.
 	RecordHistory string
+	// AllowEmptyBaseline accepts a source of earlier versions that holds
+	// no schema at all: these are the first versions. Without it such a
+	// source is a usage error, since it more often means a wrong
+	// --against or path than a first release.
+	AllowEmptyBaseline bool
 	// Registry holds the credentials and TLS files given on the command
 	// line or in the environment; the config's TLS files fill the gaps.
 	Registry source.RegistryAuth
 	// RegistryTimeout bounds all registry requests; 0 means none.
 	RegistryTimeout time.Duration
+}
+
+// The rules of the diagnostics evc compat gives before it checks, so that
+// every diagnostic of --format json names its rule, as the report's do.
+const (
+	// RuleUsage: evc compat was called wrongly (a flag, a source that
+	// holds nothing); exit status 2.
+	RuleUsage = "USAGE"
+	// RuleConfig: the config file is not valid.
+	RuleConfig = "CONFIG"
+	// RuleSchema: a problem in the new schemas.
+	RuleSchema = "SCHEMA"
+	// RuleEarlierSchema: a problem in the earlier versions.
+	RuleEarlierSchema = "EARLIER_SCHEMA"
+	// RuleUnknownMode: a compatibility mode in the IDL that is not one.
+	RuleUnknownMode = "UNKNOWN_MODE"
+	// RuleUnusedTypeMode: the config file sets a mode for a type that is
+	// not a top-level type.
+	RuleUnusedTypeMode = "UNUSED_TYPE_MODE"
+	// RuleAckFile: the file of acknowledged breaks is not valid.
+	RuleAckFile = "ACK_FILE"
+)
+
+// tag gives rule to the diagnostics that have none.
+func tag(ds []diag.Diagnostic, rule string) []diag.Diagnostic {
+	for i := range ds {
+		if ds[i].Rule == "" {
+			ds[i].Rule = rule
+		}
+	}
+	return ds
 }
 
 // Batch is diagnostics to show together, with the texts they point into.
@@ -106,7 +142,7 @@ func loadConfig(res *CompatResult, opts CompatOptions) (*config.Config, []byte, 
 	var l diag.List
 	cfg := config.Parse(file, src, &l)
 	if l.HasErrors() {
-		res.Diags = append(res.Diags, Batch{l.Items(), diag.Sources{file: src}})
+		res.Diags = append(res.Diags, Batch{tag(l.Items(), RuleConfig), diag.Sources{file: src}})
 		return nil, nil, ErrInvalid
 	}
 	return cfg, src, nil
@@ -168,7 +204,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 	// The new schemas.
 	cres := compiler.Compile(paths, compiler.Options{})
 	if cres.Diags.Len() > 0 {
-		res.Diags = append(res.Diags, Batch{cres.Diags.Items(), cres.Sources})
+		res.Diags = append(res.Diags, Batch{tag(cres.Diags.Items(), RuleSchema), cres.Sources})
 	}
 	if cres.Diags.HasErrors() || cres.Schema == nil {
 		return res, ErrInvalid
@@ -201,7 +237,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 	}
 	if modeDiags.HasErrors() {
 		modeDiags.Sort()
-		res.Diags = append(res.Diags, Batch{modeDiags.Items(), cres.Sources})
+		res.Diags = append(res.Diags, Batch{tag(modeDiags.Items(), RuleUnknownMode), cres.Sources})
 		return res, ErrInvalid
 	}
 	ctx := context.Background()
@@ -220,10 +256,13 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 	}
 	if srcDiags.Len() > 0 {
 		srcDiags.Sort()
-		res.Diags = append(res.Diags, Batch{srcDiags.Items(), old.Sources})
+		res.Diags = append(res.Diags, Batch{tag(srcDiags.Items(), RuleEarlierSchema), old.Sources})
 	}
 	if srcDiags.HasErrors() {
 		return res, ErrInvalid
+	}
+	if len(old.Order) == 0 && len(old.All) == 0 && !opts.AllowEmptyBaseline {
+		return res, usage("%s; if these are the first versions of the schemas, pass --allow-empty-baseline", emptySource(against, paths, old.Label))
 	}
 
 	var subjects []compat.Subject
@@ -238,7 +277,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 	}
 	if cfg != nil {
 		if ds := unusedTypeModes(&cfg.Compat, cres.Schema, subjects, removed); len(ds) > 0 {
-			res.Diags = append(res.Diags, Batch{ds, diag.Sources{cfg.File: cfgSrc}})
+			res.Diags = append(res.Diags, Batch{tag(ds, RuleUnusedTypeMode), diag.Sources{cfg.File: cfgSrc}})
 		}
 	}
 
@@ -255,7 +294,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 		var l diag.List
 		acks = compat.ParseAcks(filepath.ToSlash(ackFile), src, &l)
 		if l.HasErrors() {
-			res.Diags = append(res.Diags, Batch{l.Items(), diag.Sources{filepath.ToSlash(ackFile): src}})
+			res.Diags = append(res.Diags, Batch{tag(l.Items(), RuleAckFile), diag.Sources{filepath.ToSlash(ackFile): src}})
 			return res, ErrInvalid
 		}
 		cres.Sources[filepath.ToSlash(ackFile)] = src
@@ -275,9 +314,24 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 		}
 	}
 
-	res.Report = compat.Check(subjects, removed, compat.Options{Strict: opts.Strict, Acks: acks, AckFile: ackFile, EarlierSources: earlier})
+	res.Report = compat.Check(subjects, removed, compat.Options{
+		Strict: opts.Strict, Acks: acks, AckFile: ackFile, EarlierSources: earlier,
+		EarlierLabel: old.Label, EarlierNames: slices.Clone(old.Order),
+	})
 	res.Sources = cres.Sources
 	return res, nil
+}
+
+// emptySource says that a source of earlier versions holds no schema.
+func emptySource(against string, paths []string, label string) string {
+	switch {
+	case strings.HasPrefix(against, "git:"):
+		return fmt.Sprintf("revision %s has no schema under %s", strings.TrimPrefix(against, "git:"), strings.Join(paths, " "))
+	case strings.HasPrefix(against, "registry:"):
+		// The label is the URL without its credentials.
+		return fmt.Sprintf("the registry %s has none of the subjects of the new types", label)
+	}
+	return fmt.Sprintf("%s holds no schema to check against", against)
 }
 
 // unusedTypeModes warns about per-type modes of the config file that name

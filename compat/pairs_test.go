@@ -1,0 +1,167 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/evc-dev/evc/backend/evcsrc"
+	"github.com/evc-dev/evc/compiler"
+	"github.com/evc-dev/evc/compiler/avsc"
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/corpus"
+	"github.com/evc-dev/evc/ir"
+)
+
+// readPair reads a pair's two schemas. It returns ok false, and the reason,
+// for a pair evc refuses on input where Java accepts it: a record default
+// with keys the record does not have (issue 9 §2, which Java and Python
+// ignore). Any other input error fails the test.
+func readPair(t *testing.T, p corpus.Pair) (oldT, newT *ir.Type, refused string) {
+	t.Helper()
+	var l diag.List
+	of := avsc.Read("old.avsc", p.Old, &l, nil)
+	nf := avsc.Read("new.avsc", p.New, &l, nil)
+	if l.HasErrors() {
+		for _, d := range l.Items() {
+			if d.Severity == diag.Error && !strings.Contains(d.Message, "has an invalid default") || !strings.Contains(d.Message, "has no field") {
+				t.Fatalf("%s:%d: %v", corpus.PairsFile, p.Line, l.Err())
+			}
+		}
+		return nil, nil, l.Err().Error()
+	}
+	return of.Root, nf.Root, ""
+}
+
+// TestCheckPair_AgreesWithJavaMasterOnPairs holds CheckPair to Avro Java
+// master's verdict on every pair of compat/java-master-pairs.jsonl, both
+// directions, 382 of the pairs over recursive types.
+func TestCheckPair_AgreesWithJavaMasterOnPairs(t *testing.T) {
+	var agree, total, recAgree, recTotal, refused int
+	for _, p := range corpus.Pairs() {
+		oldT, newT, why := readPair(t, p)
+		if why != "" {
+			refused++
+			continue
+		}
+		for _, d := range []struct {
+			name string
+			r, w *ir.Type
+			java bool
+		}{{"BACKWARD (new reads old)", newT, oldT, p.Java.Backward}, {"FORWARD (old reads new)", oldT, newT, p.Java.Forward}} {
+			total++
+			if p.Recursive() {
+				recTotal++
+			}
+			if got := compatible(t, d.r, d.w); got != d.java {
+				t.Errorf("%s:%d %s %s/%s: evc says compatible=%v, Java master %v; %s", corpus.PairsFile, p.Line, d.name, p.Shape, p.Change, got, d.java, describeAll(CheckPair(d.r, d.w)))
+				continue
+			}
+			agree++
+			if p.Recursive() {
+				recAgree++
+			}
+		}
+	}
+	t.Logf("CheckPair agrees with Java master on %d of %d verdicts (%d of %d recursive); %d pairs refused on input", agree, total, recAgree, recTotal, refused)
+	if recTotal != 764 {
+		t.Errorf("%d recursive verdicts, want 764", recTotal)
+	}
+}
+
+// pairFiles returns the pair's two schemas as files of the given form:
+// the .avsc as given, or the .evc that evc import writes from it.
+func pairFiles(t *testing.T, p corpus.Pair, form string) (old, new fstest.MapFS) {
+	t.Helper()
+	out := [2]fstest.MapFS{}
+	for i, src := range [][]byte{p.Old, p.New} {
+		dir := []string{"old", "new"}[i]
+		if form == ".avsc" {
+			out[i] = fstest.MapFS{dir + "/s.avsc": {Data: src}}
+			continue
+		}
+		var l diag.List
+		f := avsc.Read(dir+"/s.avsc", src, &l, nil)
+		var text []byte
+		if !l.HasErrors() {
+			text = evcsrc.Print(f, &l)
+		}
+		if l.HasErrors() {
+			t.Fatalf("%s:%d: import of %s: %v", corpus.PairsFile, p.Line, dir, l.Err())
+		}
+		out[i] = fstest.MapFS{dir + "/s.evc": {Data: text}}
+	}
+	return out[0], out[1]
+}
+
+// checkPairAsCLI checks one pair as evc compat --against old new does with
+// folders: both compiled, top-level types found and matched by name, then
+// checked in mode.
+func checkPairAsCLI(t *testing.T, oldFS, newFS fstest.MapFS, mode Mode) *Report {
+	t.Helper()
+	compile := func(fsys fstest.MapFS, dir string) *ir.Schema {
+		res := compiler.Compile([]string{dir}, compiler.Options{FS: fsys})
+		if res.Diags.HasErrors() || res.Schema == nil {
+			var files []string
+			for name, f := range fsys {
+				files = append(files, name+":\n"+string(f.Data))
+			}
+			t.Fatalf("%v\n%s", res.Diags.Items(), strings.Join(files, "\n"))
+		}
+		return res.Schema
+	}
+	olds, news := compile(oldFS, "old"), compile(newFS, "new")
+	e := NewEarlier("old")
+	e.AddSchema(olds, "old")
+	subjects, removed := Match(Roots(news), news, e, ModeRules{Override: mode}, nil)
+	return Check(subjects, removed, Options{})
+}
+
+// TestCompat_AgreesWithJavaMasterOnPairs runs every pair of
+// compat/java-master-pairs.jsonl through the whole check, as evc compat
+// does with a folder of old and one of new schemas, in .avsc and in .evc
+// form, in BACKWARD, FORWARD and FULL mode: it fails exactly where Java
+// master says the mode's directions do not hold. Recursive types are found
+// and checked however their cycle runs.
+func TestCompat_AgreesWithJavaMasterOnPairs(t *testing.T) {
+	pairs := corpus.Pairs()
+	if testing.Short() {
+		pairs = pairs[:200]
+	}
+	for _, form := range []string{".avsc", ".evc"} {
+		var agree, total, recAgree, recTotal int
+		for _, p := range pairs {
+			if _, _, why := readPair(t, p); why != "" {
+				continue
+			}
+			oldFS, newFS := pairFiles(t, p, form)
+			for _, m := range []Mode{Backward, Forward, Full} {
+				want := (!m.Backward() || p.Java.Backward) && (!m.Forward() || p.Java.Forward)
+				rep := checkPairAsCLI(t, oldFS, newFS, m)
+				total++
+				if p.Recursive() {
+					recTotal++
+				}
+				if got := !rep.Failed(); got != want {
+					var msgs []string
+					for _, d := range rep.Diags {
+						msgs = append(msgs, d.Message)
+					}
+					t.Errorf("%s:%d %s %s %s/%s: evc compat passes=%v, Java master %v (backward %v, forward %v):\n%s", corpus.PairsFile, p.Line, form, m, p.Shape, p.Change, got, want, p.Java.Backward, p.Java.Forward, strings.Join(msgs, "\n"))
+					continue
+				}
+				if rep.Checked == 0 && len(rep.Findings) == 0 {
+					t.Errorf("%s:%d %s %s: nothing checked", corpus.PairsFile, p.Line, form, m)
+				}
+				agree++
+				if p.Recursive() {
+					recAgree++
+				}
+			}
+		}
+		t.Logf("%s: evc compat agrees with Java master on %d of %d mode verdicts (%d of %d recursive)", form, agree, total, recAgree, recTotal)
+	}
+}
+
+var _ = fmt.Sprint
