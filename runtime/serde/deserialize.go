@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/evc-dev/evc/runtime"
@@ -24,8 +26,59 @@ type unknownID struct {
 	err *UnknownIDError
 }
 
-// maxUnknown bounds the unknown-id cache; it is cleared when full.
-const maxUnknown = 1024
+// maxUnknown bounds the unknown-id cache; when it is full, expired entries
+// go, and if none has expired, all do.
+const maxUnknown = 4096
+
+// budget is a token bucket for lookups that end in "unknown id": a lookup
+// waits until a token is there, and an unknown answer spends one.
+type budget struct {
+	mu     sync.Mutex
+	rate   float64 // tokens a second; 0: no bound
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func newBudget(rate float64, burst int) *budget {
+	return &budget{rate: rate, burst: float64(burst), tokens: float64(burst), last: time.Now()}
+}
+
+func (b *budget) refill(now time.Time) {
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+}
+
+// wait returns once a token is there, or when ctx ends.
+func (b *budget) wait(ctx context.Context, sleep func(context.Context, time.Duration) error) error {
+	if b.rate == 0 {
+		return nil
+	}
+	for {
+		b.mu.Lock()
+		b.refill(time.Now())
+		short := 1 - b.tokens
+		b.mu.Unlock()
+		if short <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, time.Duration(short/b.rate*float64(time.Second))+time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// spend takes a token; the count may go below zero when concurrent lookups
+// passed wait together, which makes later ones wait longer.
+func (b *budget) spend() {
+	if b.rate == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.refill(time.Now())
+	b.tokens--
+	b.mu.Unlock()
+}
 
 // writer is a schema fetched by id: the schema some producer wrote with.
 type writer struct {
@@ -216,16 +269,24 @@ func (m *Manager) writer(ctx context.Context, id uint32) (*writer, error) {
 		if w != nil {
 			return w, nil
 		}
+		if err := m.unknownBudget.wait(ctx, m.cfg.sleep); err != nil {
+			return nil, err
+		}
 		s, err := m.cl.SchemaByID(ctx, int(id))
 		if err != nil {
 			re := registryError("fetch", "", int(id), err)
 			if re.Code == sr.ErrSchemaNotFound.Code || (re.StatusCode == 404 && re.Code == 0) {
+				m.unknownBudget.spend()
 				e := &UnknownIDError{ID: int(id), Err: re}
+				now := time.Now()
 				m.mu.Lock()
 				if len(m.unknown) >= maxUnknown {
-					clear(m.unknown)
+					maps.DeleteFunc(m.unknown, func(_ uint32, u unknownID) bool { return now.Sub(u.at) >= m.cfg.unknownTTL })
+					if len(m.unknown) >= maxUnknown {
+						clear(m.unknown)
+					}
 				}
-				m.unknown[id] = unknownID{at: time.Now(), err: e}
+				m.unknown[id] = unknownID{at: now, err: e}
 				m.mu.Unlock()
 				return nil, e
 			}

@@ -36,6 +36,8 @@ type Manager struct {
 	compatSet map[string]bool            // subjects whose level is set
 	unknown   map[uint32]unknownID       // ids the registry did not know
 
+	unknownBudget *budget // paces lookups that end in "unknown id"
+
 	firsts    flight[*runtime.Type, uint32]
 	registers flight[subjectKey, uint32]
 	fetches   flight[uint32, *writer]
@@ -127,6 +129,8 @@ func New(opts ...Option) (*Manager, error) {
 		writers:   make(map[uint32]*writer),
 		compatSet: make(map[string]bool),
 		unknown:   make(map[uint32]unknownID),
+
+		unknownBudget: newBudget(cfg.unknownRate, cfg.unknownBurst),
 	}, nil
 }
 

@@ -56,6 +56,8 @@ type config struct {
 	compat       sr.CompatibilityLevel
 	autoRegister bool
 	unknownTTL   time.Duration
+	unknownRate  float64
+	unknownBurst int
 	log          *slog.Logger
 	clientOpts   []sr.ClientOpt
 	sleep        func(ctx context.Context, d time.Duration) error
@@ -70,6 +72,8 @@ func defaults() config {
 		maxBackoff:   2 * time.Second,
 		autoRegister: true,
 		unknownTTL:   10 * time.Second,
+		unknownRate:  20,
+		unknownBurst: 100,
 		log:          slog.New(slog.DiscardHandler),
 		sleep:        sleepCtx,
 	}
@@ -152,6 +156,18 @@ func AutoRegister(on bool) Option {
 // keeps a topic of corrupt data from making a registry call per message.
 func UnknownIDTTL(d time.Duration) Option {
 	return func(c *config) { c.unknownTTL = d }
+}
+
+// UnknownIDLimit bounds the rate of registry lookups that end in "unknown
+// schema id" (default 20 a second, in bursts of up to 100; a rate of 0
+// removes the bound). Garbage data carries a random schema id in every
+// record, which UnknownIDTTL cannot remember away; once the budget is
+// spent, Deserialize waits before looking up another new id, so a topic of
+// garbage slows its consumer down instead of flooding the registry. Lookups
+// that find their schema spend nothing, so valid data is delayed only while
+// garbage has just spent the budget.
+func UnknownIDLimit(perSecond float64, burst int) Option {
+	return func(c *config) { c.unknownRate, c.unknownBurst = max(perSecond, 0), max(burst, 1) }
 }
 
 // Logger sets where the Manager logs retries, and the sr client's requests
