@@ -3,6 +3,7 @@ package router
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Policy says what happens to a record that no handler matches, that fails to
@@ -13,9 +14,9 @@ const (
 	// Stop makes Dispatch return the error; the record is not handled, and a
 	// consumer stops before committing it. It is the zero value.
 	Stop Policy = iota
-	// Skip reports the record through Options.Report and goes on.
+	// Skip reports the record through ReportFunc and goes on.
 	Skip
-	// DeadLetter passes the record to Options.DeadLetter and goes on if that
+	// DeadLetter passes the record to DeadLetterFunc and goes on if that
 	// succeeds.
 	DeadLetter
 )
@@ -87,6 +88,32 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// UnavailableError says that a record's key or value could not be decoded
+// for a reason that is not the record's (the registry was down or slow, the
+// network failed), even after retries, or that ctx ended first. The record
+// is not handled; no policy applies to it.
+type UnavailableError struct {
+	Position
+	// Part is "key" or "value".
+	Part string
+	// Attempts is how many times decoding was tried.
+	Attempts int
+	// Err is the last failure, or ctx's error when ctx ended.
+	Err error
+	// Last is the decoding failure when ctx ended after it, or nil.
+	Last error
+}
+
+func (e *UnavailableError) Error() string {
+	if e.Last != nil {
+		return fmt.Sprintf("evc: %s of record at %s not decoded: %v (last error: %v)", e.Part, e.Position, e.Err, e.Last)
+	}
+	return fmt.Sprintf("evc: %s of record at %s not decoded after %d attempt(s), not handled: %v", e.Part, e.Position, e.Attempts, e.Err)
+}
+
+// Unwrap returns the failure.
+func (e *UnavailableError) Unwrap() []error { return []error{e.Err, errNotHandled} }
+
 // HandlerError says that a handler failed on a record, after its retries.
 type HandlerError struct {
 	Position
@@ -117,6 +144,38 @@ func (e *DeadLetterError) Error() string {
 }
 
 func (e *DeadLetterError) Unwrap() error { return e.Err }
+
+// PanicError is a handler's panic, recovered. Its message holds the panic
+// value, at most MaxPanicMessage bytes of it; the router logs the stack, and
+// keeps it here for Report and DeadLetter functions that want it.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+// MaxPanicMessage bounds the panic value's text in a PanicError's message.
+const MaxPanicMessage = 256
+
+func (e *PanicError) Error() string {
+	return "handler panicked: " + truncate(fmt.Sprint(e.Value), MaxPanicMessage)
+}
+
+// truncate returns s cut to at most n bytes, on a UTF-8 boundary, with
+// "…" (within the n bytes) when something was cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const ell = "…"
+	if n < len(ell) {
+		return ""
+	}
+	cut := n - len(ell)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ell
+}
 
 type permanentError struct{ err error }
 

@@ -10,12 +10,9 @@ import (
 // A router with two routes on one topic, and a record each matches. Msg,
 // UserKey and newFake stand in for generated types and the serde manager.
 func Example() {
-	r, err := router.New(newFake(msgType, reactionType, userKeyType), router.Options{
-		Unmatched: router.Skip,
-		Report: func(_ context.Context, rec *router.Record, cause error) {
-			fmt.Println("skipped:", cause)
-		},
-	})
+	r, err := router.New(newFake(msgType, reactionType, userKeyType), router.OnUnmatched(router.Skip), router.ReportFunc(func(_ context.Context, rec *router.Record, cause error) {
+		fmt.Println("skipped:", cause)
+	}))
 	if err != nil {
 		panic(err)
 	}

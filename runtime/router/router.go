@@ -22,43 +22,8 @@ type Deserializer interface {
 	Deserialize(ctx context.Context, data []byte) (runtime.Message, error)
 }
 
-// Options configure a Router. The zero value stops on every unmatched,
-// undecodable or failing record, after 3 attempts of a failing handler.
-type Options struct {
-	// Unmatched is the policy for a record no handler matches: none is
-	// registered for its topic, key type or value type, or it has no value
-	// (a tombstone).
-	Unmatched Policy
-	// DecodeFailure is the policy for a record whose key or value does not
-	// decode.
-	DecodeFailure Policy
-	// HandlerFailure is the policy for a record on which a handler still
-	// fails after Retry. With Skip or DeadLetter, the record's remaining
-	// handlers run afterwards.
-	HandlerFailure Policy
-	// Report is called for each record a Skip policy drops, with a
-	// *UnmatchedError, *DecodeError or *HandlerError. If nil, the record is
-	// logged with slog.Default at warning level.
-	Report func(ctx context.Context, rec *Record, cause error)
-	// DeadLetter receives the records a DeadLetter policy sets aside, with
-	// the same causes as Report. If it returns an error, Dispatch returns a
-	// *DeadLetterError and the record is not handled. Required if any
-	// policy is DeadLetter.
-	DeadLetter func(ctx context.Context, rec *Record, cause error) error
-	// Retry says how a failing handler is retried.
-	Retry Retry
-	// UnknownType tells apart, among the Deserializer's errors, those that
-	// mean the data is of a type the application has no Go type for (such
-	// as serde's *UnknownNameError) from corrupt data, and returns the
-	// type's name. Such a record is unmatched, not undecodable: it goes to
-	// the Unmatched policy with a *UnmatchedError naming the type. If nil,
-	// an error in the chain with a method UnknownTypeName() string is such
-	// an error.
-	UnknownType func(err error) (name string, ok bool)
-}
-
-// unknownTyper is the marker interface Options.UnknownType looks for by
-// default.
+// unknownTyper is the marker interface UnknownTypeFunc's default looks
+// for.
 type unknownTyper interface{ UnknownTypeName() string }
 
 func defaultUnknownType(err error) (string, bool) {
@@ -67,6 +32,14 @@ func defaultUnknownType(err error) (string, bool) {
 		return u.UnknownTypeName(), true
 	}
 	return "", false
+}
+
+// transienter is the marker interface TransientFunc's default looks for.
+type transienter interface{ Transient() bool }
+
+func defaultTransient(err error) bool {
+	var t transienter
+	return errors.As(err, &t) && t.Transient()
 }
 
 // Retry says how a failing handler is retried before its record goes to the
@@ -81,47 +54,68 @@ type Retry struct {
 	MaxBackoff time.Duration
 }
 
+func (r Retry) withDefaults(d Retry) Retry {
+	if r.Attempts == 0 {
+		r.Attempts = d.Attempts
+	}
+	if r.Backoff == 0 {
+		r.Backoff = d.Backoff
+	}
+	if r.MaxBackoff == 0 {
+		r.MaxBackoff = d.MaxBackoff
+	}
+	return r
+}
+
 // Router dispatches records to typed handlers. Register routes with Handle
 // and HandleValue, then call Dispatch, from any number of goroutines.
 // Routes may be added while records are dispatched; a record sees the routes
 // registered when its dispatch began.
 type Router struct {
 	de    Deserializer
-	opts  Options
+	opts  config
 	mu    sync.Mutex // serializes registration
 	specs []*route
 	idx   atomic.Pointer[index]
 }
 
-// New returns a router that decodes keys and values with de.
-func New(de Deserializer, opts Options) (*Router, error) {
+// New returns a router that decodes keys and values with de, configured by
+// opts. Without options it stops on every unmatched, undecodable or failing
+// record (after 3 attempts of a failing handler), and skips tombstones no
+// delete handler takes.
+func New(de Deserializer, opts ...Option) (*Router, error) {
 	if de == nil {
 		return nil, errors.New("evc: router: nil Deserializer")
 	}
-	for _, p := range []Policy{opts.Unmatched, opts.DecodeFailure, opts.HandlerFailure} {
+	c := config{tombstone: Skip}
+	for _, o := range opts {
+		o(&c)
+	}
+	for _, p := range []Policy{c.unmatched, c.decodeFailure, c.handlerFailure, c.tombstone} {
 		if p > DeadLetter {
 			return nil, fmt.Errorf("evc: router: unknown policy %v", p)
 		}
-		if p == DeadLetter && opts.DeadLetter == nil {
-			return nil, errors.New("evc: router: DeadLetter policy without a DeadLetter function")
+		if p == DeadLetter && c.deadLetter == nil {
+			return nil, errors.New("evc: router: DeadLetter policy without DeadLetterFunc")
 		}
 	}
-	if opts.Retry.Attempts < 0 || opts.Retry.Backoff < 0 || opts.Retry.MaxBackoff < 0 {
-		return nil, errors.New("evc: router: negative Retry setting")
+	for _, rt := range []Retry{c.retry, c.unavailable} {
+		if rt.Attempts < 0 || rt.Backoff < 0 || rt.MaxBackoff < 0 {
+			return nil, errors.New("evc: router: negative Retry setting")
+		}
 	}
-	if opts.UnknownType == nil {
-		opts.UnknownType = defaultUnknownType
+	if c.unknownType == nil {
+		c.unknownType = defaultUnknownType
 	}
-	if opts.Retry.Attempts == 0 {
-		opts.Retry.Attempts = 3
+	if c.transient == nil {
+		c.transient = defaultTransient
 	}
-	if opts.Retry.Backoff == 0 {
-		opts.Retry.Backoff = 100 * time.Millisecond
+	if c.log == nil {
+		c.log = slog.Default()
 	}
-	if opts.Retry.MaxBackoff == 0 {
-		opts.Retry.MaxBackoff = 5 * time.Second
-	}
-	r := &Router{de: de, opts: opts}
+	c.retry = c.retry.withDefaults(Retry{Attempts: 3, Backoff: 100 * time.Millisecond, MaxBackoff: 5 * time.Second})
+	c.unavailable = c.unavailable.withDefaults(Retry{Attempts: 5, Backoff: time.Second, MaxBackoff: 8 * time.Second})
+	r := &Router{de: de, opts: c}
 	r.idx.Store(&index{topics: map[string]*topicIndex{}})
 	return r, nil
 }
@@ -184,6 +178,7 @@ const (
 
 type route struct {
 	name   string
+	delete bool // a delete handler: matches tombstones only
 	topics []string
 	kind   keyKind
 	keys   []string // full names, for keyAvro
@@ -292,6 +287,64 @@ func HandleValue[V runtime.Message](r *Router, topics []string, h ValueHandler[V
 	return r.add(rt, topics)
 }
 
+// A DeleteHandler handles the tombstones whose key decodes to K: records
+// without a value, which in a compacted topic or a change stream delete
+// the key.
+type DeleteHandler[K any] func(ctx context.Context, topic string, key K) error
+
+// HandleDelete registers h for the tombstones on any of topics whose key
+// decodes to K (a record whose value is null; an empty value that is not
+// null is not one). K is as for Handle. Tombstones no delete handler
+// matches follow the OnTombstone policy (Skip by default); value handlers
+// never see them.
+func HandleDelete[K any](r *Router, topics []string, h DeleteHandler[K], opts ...RouteOption) error {
+	if h == nil {
+		return errors.New("evc: router: nil handler")
+	}
+	var cfg routeConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	rt := &route{name: cfg.name, delete: true}
+	if rt.name == "" {
+		rt.name = fmt.Sprintf("%T", h)
+	}
+	if cfg.valTypesSet {
+		return fmt.Errorf("evc: router: route %s: ValueTypes on a delete route", rt.name)
+	}
+	var zk K
+	switch any(zk).(type) {
+	case []byte:
+		if cfg.keyTypesSet {
+			return fmt.Errorf("evc: router: route %s: KeyTypes with a []byte key", rt.name)
+		}
+		hb := any(h).(DeleteHandler[[]byte])
+		rt.call = func(ctx context.Context, rec *Record, _, _ runtime.Message) error { return hb(ctx, rec.Topic, rec.Key) }
+	case string:
+		if cfg.keyTypesSet {
+			return fmt.Errorf("evc: router: route %s: KeyTypes with a string key", rt.name)
+		}
+		hs := any(h).(DeleteHandler[string])
+		rt.call = func(ctx context.Context, rec *Record, _, _ runtime.Message) error {
+			return hs(ctx, rec.Topic, string(rec.Key))
+		}
+	default:
+		keys, err := keyNames[K](&cfg)
+		if err != nil {
+			return fmt.Errorf("evc: router: route %s: %w", rt.name, err)
+		}
+		rt.kind, rt.keys = keyAvro, keys
+		rt.call = func(ctx context.Context, rec *Record, key, _ runtime.Message) error {
+			k, ok := key.(K)
+			if !ok {
+				return &mismatchError{part: "key", err: mismatch[K](key)}
+			}
+			return h(ctx, rec.Topic, k)
+		}
+	}
+	return r.add(rt, topics)
+}
+
 // typeNames returns the full names a type parameter T accepts: its own, if
 // it is a concrete generated type, else those of the listed types, each of
 // which must implement T. It returns nil, nil for an interface without a
@@ -393,6 +446,7 @@ type topicIndex struct {
 	decodeKey bool // some route wants an Avro key
 	keys      map[string]*keyIndex
 	anyKey    *keyIndex
+	deletes   *topicIndex // the delete handlers' routes, for tombstones
 }
 
 type keyIndex struct {
@@ -414,52 +468,66 @@ func buildIndex(specs []*route) *index {
 	}
 	idx := &index{topics: make(map[string]*topicIndex, len(order))}
 	for _, t := range order {
-		routes := byTopic[t]
-		var keys, values []string
-		ti := &topicIndex{keys: map[string]*keyIndex{}}
-		for _, rt := range routes {
-			if rt.kind == keyAvro {
-				ti.decodeKey = true
-			}
-			for _, k := range rt.keys {
-				if !slices.Contains(keys, k) {
-					keys = append(keys, k)
-				}
-			}
-			for _, v := range rt.values {
-				if !slices.Contains(values, v) {
-					values = append(values, v)
-				}
+		var values, deletes []*route
+		for _, rt := range byTopic[t] {
+			if rt.delete {
+				deletes = append(deletes, rt)
+			} else {
+				values = append(values, rt)
 			}
 		}
-		build := func(key string) *keyIndex {
-			ki := &keyIndex{values: map[string][]*route{}, empty: true}
-			for _, v := range append(values, "") {
-				var list []*route
-				for _, rt := range routes {
-					if rt.matches(key, v) {
-						list = append(list, rt)
-					}
-				}
-				if len(list) == 0 {
-					continue
-				}
-				ki.empty = false
-				if v == "" {
-					ki.anyValue = list
-				} else {
-					ki.values[v] = list
-				}
-			}
-			return ki
-		}
-		for _, k := range keys {
-			ti.keys[k] = build(k)
-		}
-		ti.anyKey = build("")
+		ti := buildTopic(values)
+		ti.deletes = buildTopic(deletes)
 		idx.topics[t] = ti
 	}
 	return idx
+}
+
+// buildTopic indexes the routes of one topic.
+func buildTopic(routes []*route) *topicIndex {
+	var keys, values []string
+	ti := &topicIndex{keys: map[string]*keyIndex{}}
+	for _, rt := range routes {
+		if rt.kind == keyAvro {
+			ti.decodeKey = true
+		}
+		for _, k := range rt.keys {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+		for _, v := range rt.values {
+			if !slices.Contains(values, v) {
+				values = append(values, v)
+			}
+		}
+	}
+	build := func(key string) *keyIndex {
+		ki := &keyIndex{values: map[string][]*route{}, empty: true}
+		for _, v := range append(values, "") {
+			var list []*route
+			for _, rt := range routes {
+				if rt.matches(key, v) {
+					list = append(list, rt)
+				}
+			}
+			if len(list) == 0 {
+				continue
+			}
+			ki.empty = false
+			if v == "" {
+				ki.anyValue = list
+			} else {
+				ki.values[v] = list
+			}
+		}
+		return ki
+	}
+	for _, k := range keys {
+		ti.keys[k] = build(k)
+	}
+	ti.anyKey = build("")
+	return ti
 }
 
 // matches reports whether rt matches a record whose key and value type
@@ -475,7 +543,7 @@ func (rt *route) matches(key, value string) bool {
 }
 
 // Dispatch decodes rec and calls every handler that matches it, in
-// registration order, retrying a failing handler as Options.Retry says. It
+// registration order, retrying a failing handler as HandlerRetry says. It
 // returns nil when the record is handled: every matching handler succeeded,
 // or the policies set it (or a failing handler's share of it) aside. It
 // returns an error when the record is not handled and must not be
@@ -491,45 +559,30 @@ func (rt *route) matches(key, value string) bool {
 func (r *Router) Dispatch(ctx context.Context, rec *Record) error {
 	ti := r.idx.Load().topics[rec.Topic]
 	if ti == nil {
-		return r.apply(ctx, rec, r.opts.Unmatched, &UnmatchedError{Position: positionOf(rec)})
+		return r.apply(ctx, rec, r.opts.unmatched, &UnmatchedError{Position: positionOf(rec)})
 	}
-	ki := ti.anyKey
-	var key runtime.Message
-	keyName := ""
-	if ti.decodeKey && len(rec.Key) > 0 {
-		k, err := r.de.Deserialize(ctx, rec.Key)
-		if err != nil {
-			if name, ok := r.opts.UnknownType(err); ok {
-				// No route can want a key of a type unknown to the
-				// deserializer, but raw-key routes match any key.
-				keyName = name
-			} else {
-				return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: err})
-			}
-		} else if k == nil {
-			return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: errNilMessage})
-		} else {
-			key, keyName = k, k.AvroType().Name
-			if e := ti.keys[keyName]; e != nil {
-				ki = e
-			}
-		}
+	if rec.Value == nil {
+		return r.dispatchTombstone(ctx, rec, ti.deletes)
+	}
+	key, keyName, ki, err := r.key(ctx, rec, ti)
+	if err != nil || ki == nil {
+		return err
 	}
 	if ki.empty {
-		return r.apply(ctx, rec, r.opts.Unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName})
+		return r.apply(ctx, rec, r.opts.unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName})
 	}
-	if len(rec.Value) == 0 {
-		return r.apply(ctx, rec, r.opts.Unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, Tombstone: true})
-	}
-	value, err := r.de.Deserialize(ctx, rec.Value)
+	value, err := r.deserialize(ctx, rec, "value", rec.Value)
 	if err != nil {
-		if name, ok := r.opts.UnknownType(err); ok {
-			return r.apply(ctx, rec, r.opts.Unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, ValueType: name})
+		if errors.Is(err, errNotHandled) {
+			return err
 		}
-		return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "value", Err: err})
+		if name, ok := r.opts.unknownType(err); ok {
+			return r.apply(ctx, rec, r.opts.unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, ValueType: name})
+		}
+		return r.apply(ctx, rec, r.opts.decodeFailure, &DecodeError{Position: positionOf(rec), Part: "value", Err: err})
 	}
 	if value == nil {
-		return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: "value", Err: errNilMessage})
+		return r.apply(ctx, rec, r.opts.decodeFailure, &DecodeError{Position: positionOf(rec), Part: "value", Err: errNilMessage})
 	}
 	valueName := value.AvroType().Name
 	routes, ok := ki.values[valueName]
@@ -537,7 +590,7 @@ func (r *Router) Dispatch(ctx context.Context, rec *Record) error {
 		routes = ki.anyValue
 	}
 	if len(routes) == 0 {
-		return r.apply(ctx, rec, r.opts.Unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, ValueType: valueName})
+		return r.apply(ctx, rec, r.opts.unmatched, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, ValueType: valueName})
 	}
 	hctx := &recordContext{Context: ctx, rec: rec}
 	for _, rt := range routes {
@@ -548,14 +601,108 @@ func (r *Router) Dispatch(ctx context.Context, rec *Record) error {
 	return nil
 }
 
+// key decodes rec's key if a route of ti wants it, and returns it, its type
+// name and the routes for it. When the record was settled by a policy or is
+// not handled, it returns a nil keyIndex and the error to return.
+func (r *Router) key(ctx context.Context, rec *Record, ti *topicIndex) (runtime.Message, string, *keyIndex, error) {
+	ki := ti.anyKey
+	if !ti.decodeKey || len(rec.Key) == 0 {
+		return nil, "", ki, nil
+	}
+	k, err := r.deserialize(ctx, rec, "key", rec.Key)
+	switch {
+	case err != nil && errors.Is(err, errNotHandled):
+		return nil, "", nil, err
+	case err != nil:
+		if name, ok := r.opts.unknownType(err); ok {
+			// No route can want a key of a type unknown to the
+			// deserializer, but raw-key routes match any key.
+			return nil, name, ki, nil
+		}
+		return nil, "", nil, r.apply(ctx, rec, r.opts.decodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: err})
+	case k == nil:
+		return nil, "", nil, r.apply(ctx, rec, r.opts.decodeFailure, &DecodeError{Position: positionOf(rec), Part: "key", Err: errNilMessage})
+	}
+	name := k.AvroType().Name
+	if e := ti.keys[name]; e != nil {
+		ki = e
+	}
+	return k, name, ki, nil
+}
+
+// dispatchTombstone hands a record without value to the delete handlers of
+// its topic that match its key.
+func (r *Router) dispatchTombstone(ctx context.Context, rec *Record, di *topicIndex) error {
+	key, keyName, ki, err := r.key(ctx, rec, di)
+	if err != nil || ki == nil {
+		return err
+	}
+	if len(ki.anyValue) == 0 {
+		return r.apply(ctx, rec, r.opts.tombstone, &UnmatchedError{Position: positionOf(rec), KeyType: keyName, Tombstone: true})
+	}
+	hctx := &recordContext{Context: ctx, rec: rec}
+	for _, rt := range ki.anyValue {
+		if err := r.call(hctx, rt, rec, key, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 var errNilMessage = errors.New("deserializer returned no message")
+
+// errNotHandled marks the errors of deserialize that leave the record not
+// handled, outside every policy.
+var errNotHandled = errors.New("record not handled")
+
+// deserialize decodes one part of rec, retrying transient failures as
+// UnavailableRetry says. Its error wraps errNotHandled when the failure
+// was transient to the end or ctx ended.
+func (r *Router) deserialize(ctx context.Context, rec *Record, part string, data []byte) (runtime.Message, error) {
+	wait := r.opts.unavailable.Backoff
+	for attempt := 1; ; attempt++ {
+		m, err := r.de.Deserialize(ctx, data)
+		if err == nil {
+			return m, nil
+		}
+		if ctx.Err() != nil {
+			return nil, &UnavailableError{Position: positionOf(rec), Part: part, Attempts: attempt, Err: ctx.Err(), Last: err}
+		}
+		if !isContextErr(err) && !r.opts.transient(err) {
+			return nil, err
+		}
+		if attempt >= r.opts.unavailable.Attempts {
+			return nil, &UnavailableError{Position: positionOf(rec), Part: part, Attempts: attempt, Err: err}
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, &UnavailableError{Position: positionOf(rec), Part: part, Attempts: attempt, Err: err, Last: err}
+		}
+		wait = min(wait*2, r.opts.unavailable.MaxBackoff)
+	}
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
 
 // call runs one handler with retries, then applies the failure policy.
 func (r *Router) call(ctx context.Context, rt *route, rec *Record, key, value runtime.Message) error {
-	wait := r.opts.Retry.Backoff
+	wait := r.opts.retry.Backoff
 	attempt := 1
 	for ; ; attempt++ {
-		err := safeCall(ctx, rt, rec, key, value)
+		err := r.safeCall(ctx, rt, rec, key, value)
 		if err == nil {
 			return nil
 		}
@@ -570,10 +717,10 @@ func (r *Router) call(ctx context.Context, rt *route, rec *Record, key, value ru
 			if errors.As(err, &m) {
 				part = m.part
 			}
-			return r.apply(ctx, rec, r.opts.DecodeFailure, &DecodeError{Position: positionOf(rec), Part: part, Err: fmt.Errorf("route %s: %w", rt.name, err)})
+			return r.apply(ctx, rec, r.opts.decodeFailure, &DecodeError{Position: positionOf(rec), Part: part, Err: fmt.Errorf("route %s: %w", rt.name, err)})
 		}
-		if attempt >= r.opts.Retry.Attempts || IsPermanent(err) {
-			return r.apply(ctx, rec, r.opts.HandlerFailure, &HandlerError{Position: positionOf(rec), Route: rt.name, Attempts: attempt, Err: err})
+		if attempt >= r.opts.retry.Attempts || IsPermanent(err) {
+			return r.apply(ctx, rec, r.opts.handlerFailure, &HandlerError{Position: positionOf(rec), Route: rt.name, Attempts: attempt, Err: err})
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -582,16 +729,22 @@ func (r *Router) call(ctx context.Context, rt *route, rec *Record, key, value ru
 			return fmt.Errorf("evc: handler %s on record at %s: %w (last error: %v)", rt.name, positionOf(rec), ctx.Err(), err)
 		case <-t.C:
 		}
-		wait = min(wait*2, r.opts.Retry.MaxBackoff)
+		wait = min(wait*2, r.opts.retry.MaxBackoff)
 	}
 }
 
-// safeCall turns a handler's panic into an error, so that it goes through
-// the retry and failure policy like any failure.
-func safeCall(ctx context.Context, rt *route, rec *Record, key, value runtime.Message) (err error) {
+// safeCall turns a handler's panic into a *PanicError, so that it goes
+// through the retry and failure policy like any failure. The stack is
+// logged here, once per panic, and kept in the error, but not in its
+// message: messages travel in dead-letter headers and reports.
+func (r *Router) safeCall(ctx context.Context, rt *route, rec *Record, key, value runtime.Message) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("handler panicked: %v\n%s", p, debug.Stack())
+			pe := &PanicError{Value: p, Stack: debug.Stack()}
+			r.opts.log.ErrorContext(ctx, "evc: handler panicked", "route", rt.name,
+				"topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset,
+				"panic", pe.Error(), "stack", string(pe.Stack))
+			err = pe
 		}
 	}()
 	return rt.call(ctx, rec, key, value)
@@ -603,17 +756,21 @@ func (r *Router) apply(ctx context.Context, rec *Record, p Policy, cause error) 
 		if _, ok := FromContext(ctx); !ok {
 			ctx = &recordContext{Context: ctx, rec: rec}
 		}
-		if r.opts.Report != nil {
-			r.opts.Report(ctx, rec, cause)
+		if r.opts.report != nil {
+			r.opts.report(ctx, rec, cause)
 		} else {
-			slog.Default().WarnContext(ctx, "evc: record skipped", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "cause", cause)
+			level := slog.LevelWarn
+			if u, ok := cause.(*UnmatchedError); ok && u.Tombstone {
+				level = slog.LevelDebug
+			}
+			r.opts.log.Log(ctx, level, "evc: record skipped", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "cause", cause)
 		}
 		return nil
 	case DeadLetter:
 		if _, ok := FromContext(ctx); !ok {
 			ctx = &recordContext{Context: ctx, rec: rec}
 		}
-		if err := r.opts.DeadLetter(ctx, rec, cause); err != nil {
+		if err := r.opts.deadLetter(ctx, rec, cause); err != nil {
 			return &DeadLetterError{Position: positionOf(rec), Cause: cause, Err: err}
 		}
 		return nil

@@ -14,9 +14,9 @@ import (
 	"github.com/evc-dev/evc/runtime/router"
 )
 
-func newRouter(t *testing.T, opts router.Options) *router.Router {
+func newRouter(t *testing.T, opts ...router.Option) *router.Router {
 	t.Helper()
-	r, err := router.New(newFake(msgType, reactionType, userKeyType, chanKeyType), opts)
+	r, err := router.New(newFake(msgType, reactionType, userKeyType, chanKeyType), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func (l *log) take() []string {
 }
 
 func TestRouter_Matching(t *testing.T) {
-	r := newRouter(t, router.Options{Unmatched: router.Stop})
+	r := newRouter(t, router.OnUnmatched(router.Stop))
 	var l log
 	must(t, router.Handle(r, []string{"chat", "archive"}, func(ctx context.Context, topic string, k *UserKey, v *Msg) error {
 		l.add("A %s %s %s", topic, k.ID, v.Text)
@@ -167,7 +167,7 @@ func TestRouter_Matching(t *testing.T) {
 }
 
 func TestRouter_RecordInContext(t *testing.T) {
-	r := newRouter(t, router.Options{})
+	r := newRouter(t)
 	var got *router.Record
 	must(t, router.HandleValue(r, []string{"t"}, func(ctx context.Context, topic string, v *Msg) error {
 		got, _ = router.FromContext(ctx)
@@ -205,41 +205,43 @@ func TestRouter_Policies(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		opts router.Options
+		opts []router.Option
 		rec  router.Record
 		want outcome
 	}{
-		{"decode stop", router.Options{}, poison, outcome{err: `evc: cannot decode value of record at topic "t" partition 0 offset 7: not a framed message`}},
-		{"decode skip", router.Options{DecodeFailure: router.Skip}, poison, outcome{reported: []string{"*router.DecodeError 7"}}},
-		{"decode dead-letter", router.Options{DecodeFailure: router.DeadLetter}, poison, outcome{dead: []string{"*router.DecodeError 7"}}},
-		{"key decode stop", router.Options{}, badKey, outcome{err: "cannot decode key of record"}},
-		{"key decode skip", router.Options{DecodeFailure: router.Skip}, badKey, outcome{reported: []string{"*router.DecodeError 8"}}},
-		{"unmatched stop", router.Options{}, unmatched, outcome{err: `evc: no route for value type "test.reaction" at topic "t" partition 0 offset 9`}},
-		{"unmatched skip", router.Options{Unmatched: router.Skip}, unmatched, outcome{reported: []string{"*router.UnmatchedError 9"}}},
-		{"unmatched dead-letter", router.Options{Unmatched: router.DeadLetter}, unmatched, outcome{dead: []string{"*router.UnmatchedError 9"}}},
-		{"unknown value type is unmatched", router.Options{}, unknown, outcome{err: `evc: no route for value type "test.other" at topic "t" partition 0 offset 11`}},
-		{"unknown value type skip", router.Options{Unmatched: router.Skip}, unknown, outcome{reported: []string{"*router.UnmatchedError 11"}}},
-		{"unknown key type is unmatched", router.Options{}, unknownKey, outcome{err: `evc: no route for key type "test.other" at topic "k" partition 0 offset 12`}},
-		{"custom UnknownType", router.Options{UnknownType: never}, unknown, outcome{err: `evc: cannot decode value of record at topic "t" partition 0 offset 11: fake: unknown type "test.other"`}},
-		{"tombstone", router.Options{}, tomb, outcome{err: "evc: no route for tombstone"}},
-		{"unknown topic", router.Options{}, router.Record{Topic: "zz", Value: enc(&Msg{})}, outcome{err: `evc: no route for topic "zz" partition 0 offset 0`}},
+		{"decode stop", []router.Option{}, poison, outcome{err: `evc: cannot decode value of record at topic "t" partition 0 offset 7: not a framed message`}},
+		{"decode skip", []router.Option{router.OnDecodeFailure(router.Skip)}, poison, outcome{reported: []string{"*router.DecodeError 7"}}},
+		{"decode dead-letter", []router.Option{router.OnDecodeFailure(router.DeadLetter)}, poison, outcome{dead: []string{"*router.DecodeError 7"}}},
+		{"key decode stop", []router.Option{}, badKey, outcome{err: "cannot decode key of record"}},
+		{"key decode skip", []router.Option{router.OnDecodeFailure(router.Skip)}, badKey, outcome{reported: []string{"*router.DecodeError 8"}}},
+		{"unmatched stop", []router.Option{}, unmatched, outcome{err: `evc: no route for value type "test.reaction" at topic "t" partition 0 offset 9`}},
+		{"unmatched skip", []router.Option{router.OnUnmatched(router.Skip)}, unmatched, outcome{reported: []string{"*router.UnmatchedError 9"}}},
+		{"unmatched dead-letter", []router.Option{router.OnUnmatched(router.DeadLetter)}, unmatched, outcome{dead: []string{"*router.UnmatchedError 9"}}},
+		{"unknown value type is unmatched", []router.Option{}, unknown, outcome{err: `evc: no route for value type "test.other" at topic "t" partition 0 offset 11`}},
+		{"unknown value type skip", []router.Option{router.OnUnmatched(router.Skip)}, unknown, outcome{reported: []string{"*router.UnmatchedError 11"}}},
+		{"unknown key type is unmatched", []router.Option{}, unknownKey, outcome{err: `evc: no route for key type "test.other" at topic "k" partition 0 offset 12`}},
+		{"custom UnknownType", []router.Option{router.UnknownTypeFunc(never)}, unknown, outcome{err: `evc: cannot decode value of record at topic "t" partition 0 offset 11: fake: unknown type "test.other"`}},
+		{"tombstone skipped by default", nil, tomb, outcome{reported: []string{"*router.UnmatchedError 10"}}},
+		{"tombstone stop", []router.Option{router.OnTombstone(router.Stop)}, tomb, outcome{err: `evc: no route for tombstone (record without value) at topic "t" partition 0 offset 10`}},
+		{"tombstone dead-letter", []router.Option{router.OnTombstone(router.DeadLetter)}, tomb, outcome{dead: []string{"*router.UnmatchedError 10"}}},
+		{"empty value is not a tombstone", []router.Option{router.OnTombstone(router.Stop)}, router.Record{Topic: "t", Offset: 13, Value: []byte{}}, outcome{err: "cannot decode value"}},
+		{"unknown topic", []router.Option{}, router.Record{Topic: "zz", Value: enc(&Msg{})}, outcome{err: `evc: no route for topic "zz" partition 0 offset 0`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var got outcome
-			c.opts.Report = func(ctx context.Context, rec *router.Record, cause error) {
-				if r, ok := router.FromContext(ctx); !ok || r != rec {
-					t.Error("Report context does not carry the record")
-				}
-				got.reported = append(got.reported, fmt.Sprintf("%T %d", cause, rec.Offset))
-			}
-			if c.opts.Unmatched == router.DeadLetter || c.opts.DecodeFailure == router.DeadLetter {
-				c.opts.DeadLetter = func(ctx context.Context, rec *router.Record, cause error) error {
+			opts := append(slices.Clone(c.opts),
+				router.ReportFunc(func(ctx context.Context, rec *router.Record, cause error) {
+					if r, ok := router.FromContext(ctx); !ok || r != rec {
+						t.Error("Report context does not carry the record")
+					}
+					got.reported = append(got.reported, fmt.Sprintf("%T %d", cause, rec.Offset))
+				}),
+				router.DeadLetterFunc(func(ctx context.Context, rec *router.Record, cause error) error {
 					got.dead = append(got.dead, fmt.Sprintf("%T %d", cause, rec.Offset))
 					return nil
-				}
-			}
-			r := newRouter(t, c.opts)
+				}))
+			r := newRouter(t, opts...)
 			called := 0
 			must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { called++; return nil }))
 			must(t, router.Handle(r, []string{"k"}, func(context.Context, string, *UserKey, *Msg) error { called++; return nil }))
@@ -262,8 +264,7 @@ func TestRouter_Policies(t *testing.T) {
 
 func TestRouter_DeadLetterFails(t *testing.T) {
 	boom := errors.New("dlq down")
-	r := newRouter(t, router.Options{DecodeFailure: router.DeadLetter,
-		DeadLetter: func(context.Context, *router.Record, error) error { return boom }})
+	r := newRouter(t, router.OnDecodeFailure(router.DeadLetter), router.DeadLetterFunc(func(context.Context, *router.Record, error) error { return boom }))
 	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return nil }))
 	err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: []byte("bad")})
 	var de *router.DeadLetterError
@@ -279,7 +280,7 @@ func TestRouter_DeadLetterFails(t *testing.T) {
 func TestRouter_Retry(t *testing.T) {
 	fast := router.Retry{Attempts: 3, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}
 	t.Run("fails then recovers", func(t *testing.T) {
-		r := newRouter(t, router.Options{Retry: fast})
+		r := newRouter(t, router.HandlerRetry(fast))
 		var l log
 		fails := 2
 		must(t, router.HandleValue(r, []string{"t"}, func(_ context.Context, _ string, v *Msg) error {
@@ -302,7 +303,7 @@ func TestRouter_Retry(t *testing.T) {
 		}
 	})
 	t.Run("exhausted, stop", func(t *testing.T) {
-		r := newRouter(t, router.Options{Retry: fast})
+		r := newRouter(t, router.HandlerRetry(fast))
 		calls, after := 0, 0
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { calls++; return errors.New("down") }, router.Name("db")))
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { after++; return nil }))
@@ -317,8 +318,7 @@ func TestRouter_Retry(t *testing.T) {
 	})
 	t.Run("exhausted, dead-letter, then the next handler", func(t *testing.T) {
 		var dead []error
-		r := newRouter(t, router.Options{Retry: fast, HandlerFailure: router.DeadLetter,
-			DeadLetter: func(_ context.Context, _ *router.Record, cause error) error { dead = append(dead, cause); return nil }})
+		r := newRouter(t, router.HandlerRetry(fast), router.OnHandlerFailure(router.DeadLetter), router.DeadLetterFunc(func(_ context.Context, _ *router.Record, cause error) error { dead = append(dead, cause); return nil }))
 		after := 0
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return errors.New("down") }))
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { after++; return nil }))
@@ -332,7 +332,7 @@ func TestRouter_Retry(t *testing.T) {
 		}
 	})
 	t.Run("permanent error is not retried", func(t *testing.T) {
-		r := newRouter(t, router.Options{Retry: fast, HandlerFailure: router.Skip, Report: func(context.Context, *router.Record, error) {}})
+		r := newRouter(t, router.HandlerRetry(fast), router.OnHandlerFailure(router.Skip), router.ReportFunc(func(context.Context, *router.Record, error) {}))
 		calls := 0
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error {
 			calls++
@@ -344,7 +344,7 @@ func TestRouter_Retry(t *testing.T) {
 		}
 	})
 	t.Run("panic becomes a handler error", func(t *testing.T) {
-		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 1}})
+		r := newRouter(t, router.HandlerRetry(router.Retry{Attempts: 1}))
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { panic("kaboom") }))
 		err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})})
 		var he *router.HandlerError
@@ -354,8 +354,7 @@ func TestRouter_Retry(t *testing.T) {
 	})
 	t.Run("failure after cancel is not dead-lettered", func(t *testing.T) {
 		dead := 0
-		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 1}, HandlerFailure: router.DeadLetter,
-			DeadLetter: func(context.Context, *router.Record, error) error { dead++; return nil }})
+		r := newRouter(t, router.HandlerRetry(router.Retry{Attempts: 1}), router.OnHandlerFailure(router.DeadLetter), router.DeadLetterFunc(func(context.Context, *router.Record, error) error { dead++; return nil }))
 		ctx, cancel := context.WithCancel(context.Background())
 		must(t, router.HandleValue(r, []string{"t"}, func(ctx context.Context, _ string, _ *Msg) error {
 			cancel()
@@ -367,7 +366,7 @@ func TestRouter_Retry(t *testing.T) {
 		}
 	})
 	t.Run("cancel during backoff", func(t *testing.T) {
-		r := newRouter(t, router.Options{Retry: router.Retry{Attempts: 10, Backoff: time.Hour}})
+		r := newRouter(t, router.HandlerRetry(router.Retry{Attempts: 10, Backoff: time.Hour}))
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return errors.New("down") }))
@@ -383,7 +382,7 @@ func TestRouter_Retry(t *testing.T) {
 }
 
 func TestRouter_RegistrationErrors(t *testing.T) {
-	r := newRouter(t, router.Options{})
+	r := newRouter(t)
 	nop := func(context.Context, string, runtime.Message, *Msg) error { return nil }
 	cases := []struct {
 		name string
@@ -411,10 +410,10 @@ func TestRouter_RegistrationErrors(t *testing.T) {
 	if got := r.Topics(); len(got) != 0 {
 		t.Errorf("failed registrations left topics %q", got)
 	}
-	if _, err := router.New(nil, router.Options{}); err == nil {
+	if _, err := router.New(nil); err == nil {
 		t.Error("New(nil) succeeded")
 	}
-	if _, err := router.New(newFake(), router.Options{Unmatched: router.DeadLetter}); err == nil {
+	if _, err := router.New(newFake(), router.OnUnmatched(router.DeadLetter)); err == nil {
 		t.Error("New with DeadLetter policy and no function succeeded")
 	}
 }
@@ -422,7 +421,7 @@ func TestRouter_RegistrationErrors(t *testing.T) {
 // TestRouter_ConcurrentDispatch dispatches from many goroutines while routes
 // are added; run it with -race.
 func TestRouter_ConcurrentDispatch(t *testing.T) {
-	r := newRouter(t, router.Options{Unmatched: router.Skip, Report: func(context.Context, *router.Record, error) {}})
+	r := newRouter(t, router.OnUnmatched(router.Skip), router.ReportFunc(func(context.Context, *router.Record, error) {}))
 	var mu sync.Mutex
 	count := 0
 	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error {
@@ -462,7 +461,7 @@ func (*OtherMsg) AvroType() *runtime.Type { return otherMsgType }
 func TestRouter_GoTypeMismatch(t *testing.T) {
 	// The deserializer decodes "test.message" into *Msg, but the handler
 	// wants *OtherMsg: a decode failure naming both types, not a panic.
-	r := newRouter(t, router.Options{})
+	r := newRouter(t)
 	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *OtherMsg) error { return nil }))
 	err := r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: enc(&Msg{"a"})})
 	var de *router.DecodeError
