@@ -13,120 +13,140 @@ import (
 	"github.com/evc-dev/evc/runtime/router"
 )
 
-// ConsumerConfig configures a Consumer.
-type ConsumerConfig struct {
-	// Brokers are the seed brokers, as host:port.
-	Brokers []string
-	// Group is the consumer group.
-	Group string
-	// Topics to consume; if empty, the router's topics.
-	Topics []string
-	// Concurrency is how many partitions of a poll are dispatched at once,
-	// each in its own goroutine; records of one partition are always
-	// dispatched in order. 0 or 1 dispatches one partition at a time.
-	Concurrency int
-	// CommitTimeout bounds each offset commit, 10s if zero.
-	CommitTimeout time.Duration
-	// Logger receives fetch and commit errors the consumer recovers from;
-	// slog.Default if nil.
-	Logger *slog.Logger
-	// Opts are more kgo options, such as TLS, SASL or
-	// kgo.ConsumeResetOffset (the default starts a new group at the
-	// earliest offset). They are applied after the consumer's own, which
-	// are SeedBrokers, ConsumerGroup, ConsumeTopics, DisableAutoCommit and
-	// BlockRebalanceOnPoll; do not override the last two.
-	Opts []kgo.Opt
+// A ConsumerOption configures a Consumer.
+type ConsumerOption func(*consumerConfig)
+
+type consumerConfig struct {
+	concurrency   int
+	commitTimeout time.Duration
+	log           *slog.Logger
+}
+
+// Concurrency sets how many partitions of a poll are dispatched at once,
+// each in its own goroutine (default 1); records of one partition are
+// always dispatched in order.
+func Concurrency(n int) ConsumerOption {
+	return func(c *consumerConfig) { c.concurrency = max(n, 1) }
+}
+
+// CommitTimeout bounds each offset commit (default 10s).
+func CommitTimeout(d time.Duration) ConsumerOption {
+	return func(c *consumerConfig) {
+		if d > 0 {
+			c.commitTimeout = d
+		}
+	}
+}
+
+// Logger sets where the consumer logs the fetch and commit errors it
+// recovers from (default slog.Default()).
+func Logger(l *slog.Logger) ConsumerOption {
+	return func(c *consumerConfig) {
+		if l != nil {
+			c.log = l
+		}
+	}
+}
+
+// ConsumerOpts returns the kgo options a Consumer's client needs: the
+// consumer group, the topics (none: the router's, added by NewConsumer),
+// manual commits (kgo.DisableAutoCommit), rebalances that wait for the
+// records of a poll (kgo.BlockRebalanceOnPoll), and a new group starting at
+// the earliest offset (override with a later kgo.ConsumeResetOffset):
+//
+//	cl, err := kgo.NewClient(append(kafka.ConsumerOpts("squarebot"), kgo.SeedBrokers(brokers...))...)
+//	c, err := kafka.NewConsumer(cl, r)
+func ConsumerOpts(group string, topics ...string) []kgo.Opt {
+	opts := []kgo.Opt{
+		kgo.ConsumerGroup(group),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(),
+	}
+	if len(topics) > 0 {
+		opts = append(opts, kgo.ConsumeTopics(topics...))
+	}
+	return opts
 }
 
 // Consumer consumes a group's records and dispatches them through a router.
 type Consumer struct {
-	cl     *kgo.Client
-	r      *router.Router
-	cfg    ConsumerConfig
-	log    *slog.Logger
-	mu     sync.Mutex
-	closed bool
+	cl   *kgo.Client
+	r    *router.Router
+	cfg  consumerConfig
+	mu   sync.Mutex
+	used bool
 }
 
-// NewConsumer returns a consumer that dispatches through r. It starts the
-// franz-go client, which connects lazily; Run consumes.
-func NewConsumer(r *router.Router, cfg ConsumerConfig) (*Consumer, error) {
-	if r == nil {
-		return nil, errors.New("evc: kafka: nil router")
+// NewConsumer returns a consumer that polls cl and dispatches through r. cl
+// must be a group consumer with manual commits and blocking rebalances:
+// build it with ConsumerOpts, as a producer's client is built with kgo
+// options. If cl consumes no topics, the router's are added. The caller
+// keeps ownership of cl, and closes it after Run returns.
+func NewConsumer(cl *kgo.Client, r *router.Router, opts ...ConsumerOption) (*Consumer, error) {
+	if cl == nil || r == nil {
+		return nil, errors.New("evc: kafka: NewConsumer needs a client and a router")
 	}
-	if len(cfg.Brokers) == 0 {
-		return nil, errors.New("evc: kafka: no brokers")
+	if g, _ := cl.OptValue(kgo.ConsumerGroup).(string); g == "" {
+		return nil, errors.New("evc: kafka: the client has no consumer group; build it with kafka.ConsumerOpts")
 	}
-	if cfg.Group == "" {
-		return nil, errors.New("evc: kafka: no consumer group")
+	if on, _ := cl.OptValue(kgo.DisableAutoCommit).(bool); !on {
+		return nil, errors.New("evc: kafka: the client commits automatically, which would commit records not handled yet; build it with kafka.ConsumerOpts")
 	}
-	if len(cfg.Topics) == 0 {
-		cfg.Topics = r.Topics()
+	if on, _ := cl.OptValue(kgo.BlockRebalanceOnPoll).(bool); !on {
+		return nil, errors.New("evc: kafka: the client does not block rebalances while records are handled; build it with kafka.ConsumerOpts")
 	}
-	if len(cfg.Topics) == 0 {
-		return nil, errors.New("evc: kafka: no topics: register routes first or set Topics")
+	if topics, _ := cl.OptValue(kgo.ConsumeTopics).([]string); len(topics) == 0 {
+		if len(r.Topics()) == 0 {
+			return nil, errors.New("evc: kafka: no topics: register routes first, or give the client kgo.ConsumeTopics")
+		}
+		cl.AddConsumeTopics(r.Topics()...)
 	}
-	if cfg.CommitTimeout <= 0 {
-		cfg.CommitTimeout = 10 * time.Second
+	cfg := consumerConfig{concurrency: 1, commitTimeout: 10 * time.Second, log: slog.Default()}
+	for _, o := range opts {
+		o(&cfg)
 	}
-	if cfg.Concurrency < 1 {
-		cfg.Concurrency = 1
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	opts := append([]kgo.Opt{
-		kgo.SeedBrokers(cfg.Brokers...),
-		kgo.ConsumerGroup(cfg.Group),
-		kgo.ConsumeTopics(cfg.Topics...),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.DisableAutoCommit(),
-		kgo.BlockRebalanceOnPoll(),
-	}, cfg.Opts...)
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("evc: kafka: %w", err)
-	}
-	return &Consumer{cl: cl, r: r, cfg: cfg, log: log}, nil
+	return &Consumer{cl: cl, r: r, cfg: cfg}, nil
 }
 
 // Client returns the consumer's franz-go client.
 func (c *Consumer) Client() *kgo.Client { return c.cl }
 
-// Close closes the client without committing; Run closes it itself when it
-// returns, so Close is only needed for a consumer that never ran.
-func (c *Consumer) Close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		c.closed = true
-		c.cl.CloseAllowingRebalance()
-	}
-}
-
-// Run polls and dispatches until ctx ends, then commits what was handled,
-// leaves the group, closes the client and returns nil. If a record is not
-// handled (router.Dispatch returned an error that is not ctx's), Run
-// commits the records handled before it and returns that error, without
-// committing it. It also returns the error of a final commit that fails.
-// Run may be called once.
+// Run polls and dispatches until ctx ends, then commits what was handled
+// and returns nil. If a record is not handled (router.Dispatch returned an
+// error that is not ctx's), Run commits the records handled before it and
+// returns that error, without committing it. It also returns the error of
+// a final commit that fails. When Run returns, the client has left the
+// group, so that its partitions move to other members at once. Run may be
+// called once: the client has moved past records it did not commit, so
+// close it, and start afresh with a new client to see them again.
 func (c *Consumer) Run(ctx context.Context) (err error) {
 	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return errors.New("evc: kafka: consumer closed")
-	}
+	used := c.used
+	c.used = true
 	c.mu.Unlock()
-	defer c.Close()
+	if used {
+		return errors.New("evc: kafka: Run called twice; close the client and make a new consumer")
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			// Hand the partitions on now rather than at the end of
+			// the session timeout.
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.commitTimeout)
+			_ = c.cl.LeaveGroupContext(lctx)
+			cancel()
+		}
+	}()
 	for {
 		fetches := c.cl.PollFetches(ctx)
 		if fetches.IsClientClosed() {
+			closed = true
 			return errors.New("evc: kafka: client closed")
 		}
 		fetches.EachError(func(topic string, p int32, err error) {
 			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-				c.log.WarnContext(ctx, "evc: kafka: fetch error", "topic", topic, "partition", p, "err", err)
+				c.cfg.log.WarnContext(ctx, "evc: kafka: fetch error", "topic", topic, "partition", p, "err", err)
 			}
 		})
 		handled, derr := c.dispatch(ctx, fetches)
@@ -143,7 +163,7 @@ func (c *Consumer) Run(ctx context.Context) (err error) {
 		case cerr != nil:
 			// The records will be redelivered if this member loses
 			// them; a later commit covers them otherwise.
-			c.log.WarnContext(ctx, "evc: kafka: commit failed", "err", cerr)
+			c.cfg.log.WarnContext(ctx, "evc: kafka: commit failed", "err", cerr)
 		}
 	}
 }
@@ -163,7 +183,7 @@ func (c *Consumer) dispatch(ctx context.Context, fetches kgo.Fetches) ([]*kgo.Re
 	}
 	handled := make([]*kgo.Record, len(parts))
 	errs := make([]error, len(parts))
-	if c.cfg.Concurrency == 1 || len(parts) == 1 {
+	if c.cfg.concurrency == 1 || len(parts) == 1 {
 		for i, p := range parts {
 			handled[i], errs[i] = c.dispatchPartition(ctx, p.Records)
 			if errs[i] != nil {
@@ -171,7 +191,7 @@ func (c *Consumer) dispatch(ctx context.Context, fetches kgo.Fetches) ([]*kgo.Re
 			}
 		}
 	} else {
-		sem := make(chan struct{}, c.cfg.Concurrency)
+		sem := make(chan struct{}, c.cfg.concurrency)
 		var wg sync.WaitGroup
 		for i, p := range parts {
 			wg.Add(1)
@@ -213,7 +233,7 @@ func (c *Consumer) commit(ctx context.Context, handled []*kgo.Record) error {
 	if len(handled) == 0 {
 		return nil
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.CommitTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.commitTimeout)
 	defer cancel()
 	if err := c.cl.CommitRecords(cctx, handled...); err != nil {
 		return fmt.Errorf("evc: kafka: commit: %w", err)

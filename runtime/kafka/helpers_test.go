@@ -12,6 +12,7 @@ import (
 
 	"github.com/evc-dev/evc/internal/msgtest"
 	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/kafka"
 	"github.com/evc-dev/evc/runtime/serde"
 )
 
@@ -104,4 +105,11 @@ func (e *env) client(t testing.TB, opts ...kgo.Opt) *kgo.Client {
 	}
 	t.Cleanup(cl.Close)
 	return cl
+}
+
+// consumerClient returns a client for a Consumer in group, closed when the
+// test ends.
+func (e *env) consumerClient(t testing.TB, group string, opts ...kgo.Opt) *kgo.Client {
+	t.Helper()
+	return e.client(t, append(kafka.ConsumerOpts(group), opts...)...)
 }

@@ -96,7 +96,7 @@ func committed(t *testing.T, ctx context.Context, e *env, group, topic string) m
 
 func startConsumer(t *testing.T, ctx context.Context, e *env, r *router.Router, group string) (*kafka.Consumer, chan error) {
 	t.Helper()
-	c, err := kafka.NewConsumer(r, kafka.ConsumerConfig{Brokers: e.brokers, Group: group, Concurrency: 2})
+	c, err := kafka.NewConsumer(e.consumerClient(t, group), r, kafka.Concurrency(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestConsumer_EndToEnd(t *testing.T) {
 	}
 	produced := produceN(t, ctx, p, 0, 30)
 
-	r, err := router.New(e.mgr, router.Options{})
+	r, err := router.New(e.mgr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestConsumer_FailingHandlerRecovers(t *testing.T) {
 	p, _ := kafka.NewProducer(e.client(t), e.mgr)
 	produceN(t, ctx, p, 0, 5)
 
-	r, _ := router.New(e.mgr, router.Options{Retry: router.Retry{Attempts: 4, Backoff: time.Millisecond}})
+	r, _ := router.New(e.mgr, router.HandlerRetry(router.Retry{Attempts: 4, Backoff: time.Millisecond}))
 	var s seen
 	var mu sync.Mutex
 	attempts := map[int32]int{}
@@ -237,7 +237,7 @@ func TestConsumer_PoisonToDeadLetterTopic(t *testing.T) {
 	}
 	produceN(t, ctx, p, 2, 2)
 
-	r, _ := router.New(e.mgr, router.Options{DecodeFailure: router.DeadLetter, DeadLetter: kafka.DeadLetterTopic(cl, "chat.dlq")})
+	r, _ := router.New(e.mgr, router.OnDecodeFailure(router.DeadLetter), router.DeadLetterFunc(kafka.DeadLetterTopic(cl, "chat.dlq")))
 	var s seen
 	_ = router.Handle(r, []string{"chat"}, func(ctx context.Context, _ string, k *ChatKey, v *ChatMessage) error {
 		s.add(ctx, k, v)
@@ -293,7 +293,6 @@ func testRestart(t *testing.T, concurrency int) {
 	e := newEnv(t, 3, "chat")
 	p, _ := kafka.NewProducer(e.client(t), e.mgr)
 	produced := produceN(t, ctx, p, 0, 40)
-	cfg := kafka.ConsumerConfig{Brokers: e.brokers, Group: "g", Concurrency: concurrency}
 	all := map[string]bool{}
 	for _, rec := range produced {
 		all[fmt.Sprintf("%d/%d", rec.Partition, rec.Offset)] = true
@@ -310,7 +309,7 @@ func testRestart(t *testing.T, concurrency int) {
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(handledBy) }
 
 	// First consumer: stops (Stop policy) on message 17.
-	r1, _ := router.New(e.mgr, router.Options{Retry: router.Retry{Attempts: 2, Backoff: time.Millisecond}})
+	r1, _ := router.New(e.mgr, router.HandlerRetry(router.Retry{Attempts: 2, Backoff: time.Millisecond}))
 	_ = router.Handle(r1, []string{"chat"}, func(ctx context.Context, _ string, _ *ChatKey, v *ChatMessage) error {
 		if v.N == 17 {
 			return errors.New("cannot handle 17 today")
@@ -318,7 +317,7 @@ func testRestart(t *testing.T, concurrency int) {
 		mark(ctx)
 		return nil
 	})
-	c1, err := kafka.NewConsumer(r1, cfg)
+	c1, err := kafka.NewConsumer(e.consumerClient(t, "g"), r1, kafka.Concurrency(concurrency))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +333,7 @@ func testRestart(t *testing.T, concurrency int) {
 	if half < 1 {
 		t.Fatalf("first consumer handled %d of 40 records", first)
 	}
-	r2, _ := router.New(e.mgr, router.Options{})
+	r2, _ := router.New(e.mgr)
 	ctx2, stop2 := context.WithCancel(ctx)
 	defer stop2()
 	var n2 atomic.Int64
@@ -345,7 +344,7 @@ func testRestart(t *testing.T, concurrency int) {
 		}
 		return nil
 	})
-	c2, _ := kafka.NewConsumer(r2, cfg)
+	c2, _ := kafka.NewConsumer(e.consumerClient(t, "g"), r2, kafka.Concurrency(concurrency))
 	if err := c2.Run(ctx2); err != nil {
 		t.Fatalf("second Run = %v", err)
 	}
@@ -356,7 +355,7 @@ func testRestart(t *testing.T, concurrency int) {
 	}
 
 	// Third consumer: the rest.
-	r3, _ := router.New(e.mgr, router.Options{})
+	r3, _ := router.New(e.mgr)
 	_ = router.Handle(r3, []string{"chat"}, func(ctx context.Context, _ string, _ *ChatKey, v *ChatMessage) error {
 		mark(ctx)
 		return nil

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+	"unicode/utf8"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/evc-dev/evc/runtime"
@@ -128,7 +131,7 @@ func TopicOf(t *runtime.Type) (string, error) {
 // given).
 func (p *Producer) Record(ctx context.Context, value runtime.Message, opts ...ProduceOption) (*kgo.Record, error) {
 	if value == nil {
-		return nil, errors.New("evc: kafka: nil value")
+		return nil, errors.New("evc: kafka: nil value; to delete a key, use Delete")
 	}
 	var c produceConfig
 	for _, o := range opts {
@@ -205,33 +208,163 @@ func (p *Producer) Produce(ctx context.Context, value runtime.Message, opts ...P
 	return rec, nil
 }
 
+// KeyTopicOf returns the topic the IDL declares t's messages as keys on. It
+// is an error if it declares none or several.
+func KeyTopicOf(t *runtime.Type) (string, error) {
+	var found []string
+	for _, r := range t.Topics {
+		if r.Key {
+			found = append(found, r.Topic)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("evc: kafka: type %q is the key of no topic; pass kafka.Topic", t.Name)
+	}
+	return "", fmt.Errorf("evc: kafka: type %q is the key of several topics %q; pass kafka.Topic", t.Name, found)
+}
+
+// DeleteRecord builds a tombstone without producing it: a record with key
+// and a null value, which deletes the key in a compacted topic and reaches
+// the consumers' delete handlers (router.HandleDelete). The topic is the
+// one the IDL declares key's type as the key of, or the Topic option's.
+// key may be nil when RawKey gives the key bytes. Headers apply; the
+// CloudEvents options do not, as a tombstone carries no event.
+func (p *Producer) DeleteRecord(ctx context.Context, key runtime.Message, opts ...ProduceOption) (*kgo.Record, error) {
+	var c produceConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	if key != nil && c.hasRawKey {
+		return nil, errors.New("evc: kafka: both a key and RawKey given")
+	}
+	if key == nil && !c.hasRawKey {
+		return nil, errors.New("evc: kafka: a tombstone needs a key")
+	}
+	rec := &kgo.Record{Topic: c.topic, Headers: c.headers}
+	if rec.Topic == "" {
+		if key == nil {
+			return nil, errors.New("evc: kafka: a tombstone with a raw key needs kafka.Topic")
+		}
+		t := key.AvroType()
+		if t == nil {
+			return nil, fmt.Errorf("evc: kafka: key %T has no Avro type", key)
+		}
+		topic, err := KeyTopicOf(t)
+		if err != nil {
+			return nil, err
+		}
+		rec.Topic = topic
+	}
+	if key == nil {
+		rec.Key = c.rawKey
+		return rec, nil
+	}
+	k, err := p.ser.Serialize(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("evc: kafka: key for topic %q: %w", rec.Topic, err)
+	}
+	rec.Key = k
+	return rec, nil
+}
+
+// Delete builds a tombstone for key (see DeleteRecord), produces it and
+// waits for the broker's acknowledgement.
+func (p *Producer) Delete(ctx context.Context, key runtime.Message, opts ...ProduceOption) (*kgo.Record, error) {
+	rec, err := p.DeleteRecord(ctx, key, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+		return nil, fmt.Errorf("evc: kafka: produce tombstone to %q: %w", rec.Topic, err)
+	}
+	return rec, nil
+}
+
 // Dead-letter headers added by DeadLetterTopic.
 const (
 	HeaderDLQTopic     = "evc_dlq_topic"
 	HeaderDLQPartition = "evc_dlq_partition"
 	HeaderDLQOffset    = "evc_dlq_offset"
 	HeaderDLQCause     = "evc_dlq_cause"
+	// HeaderDLQOmitted lists what a dead letter leaves out of its record
+	// because the whole would be over the size limit: "value", or
+	// "value,key,headers". The record's place (the three headers above)
+	// says where to find it in full, for as long as the topic keeps it.
+	HeaderDLQOmitted = "evc_dlq_omitted"
+	// HeaderDLQValueSize is the size in bytes of a value left out.
+	HeaderDLQValueSize = "evc_dlq_value_size"
 )
+
+// MaxCauseHeader bounds the evc_dlq_cause header, in bytes; a longer cause
+// is cut and ends with "…".
+const MaxCauseHeader = 512
 
 // DeadLetterTopic returns a router dead-letter function that produces each
 // set-aside record to topic unchanged (key, value, headers, timestamp), with
 // headers naming where it came from and why it was set aside, and waits for
 // the acknowledgement.
+//
+// A dead letter never blocks its partition on size: when the record with
+// the dead-letter headers is over the producer's or the broker's limit
+// (a poison record close to the limit fits on its topic, but not with
+// more headers), it is produced again without its value (an empty value,
+// not a null one, which would read as a tombstone), and if that is still
+// too large, without its key and original headers either. HeaderDLQOmitted
+// says what was left out, and the record's topic, partition and offset
+// still identify it.
 func DeadLetterTopic(cl *kgo.Client, topic string) func(ctx context.Context, rec *router.Record, cause error) error {
 	return func(ctx context.Context, rec *router.Record, cause error) error {
-		out := &kgo.Record{Topic: topic, Key: rec.Key, Value: rec.Value, Timestamp: rec.Timestamp}
-		for _, h := range rec.Headers {
-			out.Headers = append(out.Headers, kgo.RecordHeader(h))
+		place := []kgo.RecordHeader{
+			{Key: HeaderDLQTopic, Value: []byte(rec.Topic)},
+			{Key: HeaderDLQPartition, Value: fmt.Appendf(nil, "%d", rec.Partition)},
+			{Key: HeaderDLQOffset, Value: fmt.Appendf(nil, "%d", rec.Offset)},
+			{Key: HeaderDLQCause, Value: []byte(truncate(cause.Error(), MaxCauseHeader))},
 		}
-		out.Headers = append(out.Headers,
-			kgo.RecordHeader{Key: HeaderDLQTopic, Value: []byte(rec.Topic)},
-			kgo.RecordHeader{Key: HeaderDLQPartition, Value: fmt.Appendf(nil, "%d", rec.Partition)},
-			kgo.RecordHeader{Key: HeaderDLQOffset, Value: fmt.Appendf(nil, "%d", rec.Offset)},
-			kgo.RecordHeader{Key: HeaderDLQCause, Value: []byte(cause.Error())},
-		)
-		if err := cl.ProduceSync(ctx, out).FirstErr(); err != nil {
+		full := &kgo.Record{Topic: topic, Key: rec.Key, Value: rec.Value, Timestamp: rec.Timestamp}
+		for _, h := range rec.Headers {
+			full.Headers = append(full.Headers, kgo.RecordHeader(h))
+		}
+		full.Headers = append(full.Headers, place...)
+		noValue := &kgo.Record{Topic: topic, Key: rec.Key, Value: []byte{}, Timestamp: rec.Timestamp,
+			Headers: append(slices.Clone(full.Headers),
+				kgo.RecordHeader{Key: HeaderDLQOmitted, Value: []byte("value")},
+				kgo.RecordHeader{Key: HeaderDLQValueSize, Value: fmt.Appendf(nil, "%d", len(rec.Value))})}
+		bare := &kgo.Record{Topic: topic, Value: []byte{}, Timestamp: rec.Timestamp,
+			Headers: append(slices.Clone(place),
+				kgo.RecordHeader{Key: HeaderDLQOmitted, Value: []byte("value,key,headers")},
+				kgo.RecordHeader{Key: HeaderDLQValueSize, Value: fmt.Appendf(nil, "%d", len(rec.Value))})}
+		var err error
+		for _, out := range []*kgo.Record{full, noValue, bare} {
+			if err = cl.ProduceSync(ctx, out).FirstErr(); !tooLarge(err) {
+				break
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("evc: kafka: dead-letter to %q: %w", topic, err)
 		}
 		return nil
 	}
+}
+
+// tooLarge reports whether a produce failed on the record's size, from the
+// client's own check or the broker's.
+func tooLarge(err error) bool {
+	return errors.Is(err, kerr.MessageTooLarge) || errors.Is(err, kerr.RecordListTooLarge)
+}
+
+// truncate returns s cut to at most n bytes on a UTF-8 boundary, ending
+// with "…" when something was cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const ell = "…"
+	cut := max(n-len(ell), 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ell
 }
