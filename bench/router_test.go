@@ -64,7 +64,7 @@ func BenchmarkRouter(b *testing.B) {
 	b.Run("dispatch", func(b *testing.B) {
 		d := &routerNoDecode{}
 		d.byFirst['k'], d.byFirst['v'] = key, msg
-		r, err := router.New(d, router.Options{})
+		r, err := router.New(d)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func BenchmarkRouter(b *testing.B) {
 		}
 	})
 	b.Run("decode+dispatch", func(b *testing.B) {
-		r, err := router.New(m, router.Options{})
+		r, err := router.New(m)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -143,7 +143,7 @@ func BenchmarkRouter(b *testing.B) {
 	// and reports their difference per record: the routing overhead beyond
 	// decoding.
 	b.Run("overhead", func(b *testing.B) {
-		r, err := router.New(m, router.Options{})
+		r, err := router.New(m)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -229,7 +229,7 @@ func consumeRun(b *testing.B, concurrency int) {
 		b.Fatal(err)
 	}
 
-	r, err := router.New(m, router.Options{})
+	r, err := router.New(m)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -250,7 +250,12 @@ func consumeRun(b *testing.B, concurrency int) {
 	}); err != nil {
 		b.Fatal(err)
 	}
-	c, err := kafka.NewConsumer(r, kafka.ConsumerConfig{Brokers: cluster.ListenAddrs(), Group: "bench", Concurrency: concurrency})
+	ccl, err := kgo.NewClient(append(kafka.ConsumerOpts("bench"), kgo.SeedBrokers(cluster.ListenAddrs()...))...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ccl.Close()
+	c, err := kafka.NewConsumer(ccl, r, kafka.Concurrency(concurrency))
 	if err != nil {
 		b.Fatal(err)
 	}

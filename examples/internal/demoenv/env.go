@@ -34,8 +34,9 @@ type Env struct {
 	// first record produced after it.
 	Since time.Time
 
-	stdout io.Writer
-	fakes  *Fakes
+	stdout    io.Writer
+	fakes     *Fakes
+	consumers []*kgo.Client
 }
 
 // Start connects to the registry and the brokers of cfg, or starts
@@ -87,8 +88,11 @@ func createTopics(ctx context.Context, cl *kgo.Client, topics ...string) error {
 	return nil
 }
 
-// Close closes the client and stops the in-process services, if any.
+// Close closes the clients and stops the in-process services, if any.
 func (e *Env) Close() {
+	for _, cl := range e.consumers {
+		cl.Close()
+	}
 	if e.Client != nil {
 		e.Client.Close()
 	}
@@ -113,14 +117,18 @@ func (e *Env) Register(ctx context.Context, types ...runtime.Message) error {
 // Consumer returns a consumer that dispatches the records of topics (the
 // router's topics if none) through r. Its group is group with a random
 // suffix, so that every run is a new group, and it starts at Since, so
-// that it reads only this run's records, on a real cluster too.
+// that it reads only this run's records, on a real cluster too. Close
+// closes its client.
 func (e *Env) Consumer(r *router.Router, group string, topics ...string) (*kafka.Consumer, error) {
-	return kafka.NewConsumer(r, kafka.ConsumerConfig{
-		Brokers: e.Seeds,
-		Group:   group + "-" + cloudevents.NewID()[:8],
-		Topics:  topics,
-		Opts:    []kgo.Opt{kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(e.Since.UnixMilli() - 1))},
-	})
+	opts := append(kafka.ConsumerOpts(group+"-"+cloudevents.NewID()[:8], topics...),
+		kgo.SeedBrokers(e.Seeds...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AfterMilli(e.Since.UnixMilli()-1)))
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	e.consumers = append(e.consumers, cl)
+	return kafka.NewConsumer(cl, r)
 }
 
 // Consume runs c until done has counted all its records, then prints how

@@ -168,14 +168,13 @@ func TestEnv_Consume(t *testing.T) {
 	}
 	done := NewCountdown(ctx, 2)
 	var got []string
-	r, err := router.New(env.Serde, router.Options{
+	r, err := router.New(env.Serde,
 		// No routes: every record is reported.
-		Unmatched: router.Skip,
-		Report: func(_ context.Context, rec *router.Record, _ error) {
+		router.OnUnmatched(router.Skip),
+		router.ReportFunc(func(_ context.Context, rec *router.Record, _ error) {
 			got = append(got, string(rec.Value))
 			done.Count()
-		},
-	})
+		}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +201,7 @@ func TestEnv_Consume_GivesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	r, err := router.New(env.Serde, router.Options{})
+	r, err := router.New(env.Serde)
 	if err != nil {
 		t.Fatal(err)
 	}

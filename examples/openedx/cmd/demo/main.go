@@ -122,14 +122,13 @@ func run(ctx context.Context, cfg demoenv.Config, stdout io.Writer) error {
 		mu.Unlock()
 		done.Count()
 	}
-	r, err := router.New(env.Serde, router.Options{
+	r, err := router.New(env.Serde,
 		// No handler here wants grade events: report them, do not stop.
-		Unmatched: router.Skip,
-		Report: func(ctx context.Context, rec *router.Record, cause error) {
+		router.OnUnmatched(router.Skip),
+		router.ReportFunc(func(ctx context.Context, rec *router.Record, cause error) {
 			say(ctx, "skipped %s partition %d offset %d: %v\n", rec.Topic, rec.Partition, rec.Offset, cause)
 			finish(rec)
-		},
-	})
+		}))
 	if err != nil {
 		return err
 	}

@@ -89,14 +89,11 @@ func run(ctx context.Context, cfg demoenv.Config, stdout io.Writer) error {
 		fmt.Fprintf(stdout, format, args...)
 	}
 	done := demoenv.NewCountdown(ctx, total)
-	r, err := router.New(env.Serde, router.Options{
-		DecodeFailure: router.DeadLetter,
-		DeadLetter: func(ctx context.Context, rec *router.Record, cause error) error {
-			out("dead letter: %s partition %d offset %d: %v\n", rec.Topic, rec.Partition, rec.Offset, cause)
-			done.Count()
-			return nil
-		},
-	})
+	r, err := router.New(env.Serde, router.OnDecodeFailure(router.DeadLetter), router.DeadLetterFunc(func(ctx context.Context, rec *router.Record, cause error) error {
+		out("dead letter: %s partition %d offset %d: %v\n", rec.Topic, rec.Partition, rec.Offset, cause)
+		done.Count()
+		return nil
+	}))
 	if err != nil {
 		return err
 	}
