@@ -3,12 +3,10 @@
 package backend
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/evc-dev/evc/internal/safefile"
 )
 
 // File is one generated file: a path relative to the output directory, with
@@ -18,19 +16,22 @@ type File struct {
 	Data []byte
 }
 
-// Write writes files under dir, creating directories as needed. A file whose
-// content is already what it would write is left untouched, so timestamps
-// and build caches stay valid. Files are compared and written by a few
-// goroutines at once, since each costs a round trip to the file system.
+// Write writes files under dir, creating directories as needed. Every file
+// stays inside dir (a path that would leave it is an error, and no symbolic
+// link is written through) and is written atomically. A file whose content
+// is already what it would write is left untouched, so timestamps and build
+// caches stay valid. Files are compared and written by a few goroutines at
+// once, since each costs a round trip to the file system.
 func Write(dir string, files []File) error {
-	dirs := map[string]bool{}
+	out, err := safefile.OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	// Check every path before writing any.
 	for _, f := range files {
-		d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(f.Path)))
-		if !dirs[d] {
-			dirs[d] = true
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				return fmt.Errorf("evc: %w", err)
-			}
+		if err := out.Check(f.Path); err != nil {
+			return err
 		}
 	}
 	const workers = 8
@@ -42,7 +43,7 @@ func Write(dir string, files []File) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = writeFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data)
+				_, errs[i] = out.Write(files[i].Path, files[i].Data)
 			}
 		}()
 	}
@@ -52,17 +53,4 @@ func Write(dir string, files []File) error {
 	close(next)
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// writeFile writes data to p unless p already holds exactly data.
-func writeFile(p string, data []byte) error {
-	if st, err := os.Stat(p); err == nil && st.Size() == int64(len(data)) {
-		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
-			return nil
-		}
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return fmt.Errorf("evc: %w", err)
-	}
-	return nil
 }

@@ -261,8 +261,8 @@ func (c *compilation) option(u *unit, d *idl.Decl) {
 	switch o.Name {
 	case "go_package":
 		if s, ok := c.stringLit(u, o.Value); ok {
-			if !validImportPath(s) {
-				c.res.Diags.Errorf(sp, "go_package %q is not a Go import path", s)
+			if !ValidImportPath(s) {
+				c.res.Diags.Errorf(sp, "go_package %q is not a Go import path", s).Help = `an import path is slash-separated elements, none of them empty, "." or ".."`
 				return
 			}
 			u.file.GoPackage = s
@@ -309,7 +309,9 @@ func docText(lines []string) string {
 	return out
 }
 
-func validImportPath(s string) bool {
+// ValidImportPath reports whether s can be a Go import path that evc writes
+// a package to: go_package, and --go-package.
+func ValidImportPath(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -318,13 +320,20 @@ func validImportPath(s string) bool {
 			return false
 		}
 	}
-	return s[0] != '/' && s[len(s)-1] != '/'
+	// No element may be empty, "." or "..": the path becomes folders under
+	// --go-out, and must not lead out of it.
+	for _, el := range strings.Split(s, "/") {
+		if el == "" || el == "." || el == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // validGoType accepts "import/path.Name".
 func validGoType(s string) bool {
 	i := lastDot(s)
-	if i <= 0 || i == len(s)-1 || !validImportPath(s[:i]) {
+	if i <= 0 || i == len(s)-1 || !ValidImportPath(s[:i]) {
 		return false
 	}
 	return names.ValidName(s[i+1:])

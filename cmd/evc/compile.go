@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/internal/driver"
 )
@@ -52,7 +53,7 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 			}
 			for _, p := range packages {
 				ns, path, ok := strings.Cut(p, "=")
-				if !ok || path == "" {
+				if !ok || !compiler.ValidImportPath(path) {
 					return fmt.Errorf("--go-package takes namespace=import/path, not %q", p)
 				}
 				if opts.GoPackages == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/internal/safefile"
 )
 
 func init() { register(newFmtCmd) }
@@ -115,8 +116,8 @@ func (a *app) fmtOne(o fmtOptions, path string, src []byte, isFile bool) int {
 		if st, err := os.Stat(path); err == nil {
 			mode = st.Mode().Perm()
 		}
-		if err := os.WriteFile(path, out, mode); err != nil {
-			fmt.Fprintf(a.stderr, "evc: %v\n", err)
+		if err := safefile.Write(path, out, mode); err != nil {
+			fmt.Fprintln(a.stderr, err)
 			return exitUsage
 		}
 	}

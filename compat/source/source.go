@@ -19,6 +19,7 @@ import (
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/safefile"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
@@ -216,11 +217,17 @@ func RecordHistory(dir, name string, data []byte) (string, error) {
 	if err != nil || same {
 		return "", err
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+	out, err := safefile.OpenDir(dir)
+	if err != nil {
+		return "", err
+	}
+	defer out.Close()
+	rel, err := filepath.Rel(dir, file)
+	if err != nil {
 		return "", fmt.Errorf("evc: %w", err)
 	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return "", fmt.Errorf("evc: %w", err)
+	if _, err := out.Write(filepath.ToSlash(rel), data); err != nil {
+		return "", err
 	}
 	return file, nil
 }
