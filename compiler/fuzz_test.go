@@ -85,6 +85,13 @@ func compileFuzz(t *testing.T, main, other, avsc []byte) {
 	if res.Diags.HasErrors() {
 		return
 	}
+	for _, d := range res.Diags.Items() {
+		if strings.Contains(d.Message, "outside the Avro specification") {
+			// Avro Java accepts it, and evc with a warning; twmb/avro,
+			// which follows the specification, need not.
+			return
+		}
+	}
 	files, err := avrobackend.Generate(res.Schema)
 	if err != nil {
 		t.Fatalf("compiled without errors, but the Avro backend fails: %v", err)

@@ -105,6 +105,12 @@ func (v *Value) appendJSON(b *strings.Builder) {
 		}
 		b.WriteByte('}')
 	default:
+		// A record default's value for a field the record does not have:
+		// kept as written (Raw), for a lossless round trip.
+		if v.Raw != "" {
+			b.WriteString(v.Raw)
+			return
+		}
 		b.WriteString("null")
 	}
 }

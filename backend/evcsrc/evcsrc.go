@@ -597,6 +597,10 @@ func writeLiteral(b *strings.Builder, v *ir.Value) {
 		}
 		b.WriteByte('}')
 	default:
+		if v.Raw != "" { // a value kept as written (ir.Value.JSON)
+			b.WriteString(v.Raw)
+			return
+		}
 		b.WriteString("null")
 	}
 }

@@ -156,7 +156,9 @@ func (g *generator) goValue(f *GeneratedFile, t *ir.Type, v *ir.Value) string {
 			return fmt.Sprintf("%s([]byte(%s), %d)", f.Qualify(av("DecimalFromBytes")), strconv.Quote(string(v.Bytes)), t.Named.Scale)
 		}
 		var bs []string
-		for _, b := range v.Bytes {
+		// A default of the wrong length (a warning): Avro Java pads it with
+		// zeros, as a shorter literal does, or cuts it.
+		for _, b := range v.Bytes[:min(len(v.Bytes), t.Named.Size)] {
 			bs = append(bs, fmt.Sprintf("0x%02x", b))
 		}
 		return f.Qualify(g.named[t.Named].ident) + "{" + strings.Join(bs, ", ") + "}"

@@ -83,7 +83,7 @@ func (r *reader) checkDefaults() {
 			p.f.Default = nil
 			continue
 		}
-		p.f.Default = defaults.Check(fmt.Sprintf("field %q", p.f.Name), p.f.Type, p.lit, r.l)
+		p.f.Default = defaults.CheckAvsc(fmt.Sprintf("field %q", p.f.Name), p.f.Type, p.lit, r.l)
 	}
 }
 

@@ -26,12 +26,43 @@ type problem struct {
 // Check checks lit against t and returns the typed value; on a mismatch it
 // reports to l and returns nil. subject names the owner in messages, e.g.
 // `field "user"`.
+//
+// What the specification forbids but Avro Java accepts, and so Schema
+// Registries hold, is a warning that says what Java does: a union default of
+// a branch other than the first (Java takes the first branch it fits), a
+// fixed default of the wrong length (Java pads or cuts it), a record default
+// with a key the record has no field for (Java ignores it; the value keeps
+// it, so the schema is written back as it was). The one exception is the T?
+// shorthand of .evc, whose default can only be null: that stays an error.
 func Check(subject string, t *ir.Type, lit *Literal, l *diag.List) *ir.Value {
+	return (&checker{}).run(subject, t, lit, l)
+}
+
+// CheckAvsc is Check for a default read from an .avsc file, where a union of
+// null and T is no shorthand: a default of T is a warning too.
+func CheckAvsc(subject string, t *ir.Type, lit *Literal, l *diag.List) *ir.Value {
+	return (&checker{avsc: true}).run(subject, t, lit, l)
+}
+
+// checker checks one default; warns collects what Avro Java accepts outside
+// the specification, reported only if the default is valid otherwise.
+type checker struct {
+	avsc  bool
+	warns []*problem
+}
+
+func (c *checker) warn(p *problem) { c.warns = append(c.warns, p) }
+
+func (c *checker) run(subject string, t *ir.Type, lit *Literal, l *diag.List) *ir.Value {
 	if t == nil || lit == nil {
 		return nil
 	}
-	v, p := check(t, lit, 0)
+	v, p := c.check(t, lit, 0)
 	if p == nil {
+		for _, w := range c.warns {
+			d := l.Warnf(w.span, "%s has a default outside the Avro specification: %s%s", subject, shortPath(w.path), w.reason)
+			d.Help = w.help
+		}
 		return v
 	}
 	var d *diag.Diagnostic
@@ -71,7 +102,21 @@ func within(step string, p *problem) *problem {
 	return p
 }
 
-func check(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
+// nested checks a value inside another, adding step to the path of the
+// problem and of the warnings it finds.
+func (c *checker) nested(step string, t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
+	n := len(c.warns)
+	v, p := c.check(t, lit, depth)
+	for _, w := range c.warns[n:] {
+		within(step, w)
+	}
+	if p != nil {
+		return nil, within(step, p)
+	}
+	return v, nil
+}
+
+func (c *checker) check(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
 	if depth > maxDepth {
 		return nil, invalid(lit.Span, "it nests more than %d levels deep", maxDepth)
 	}
@@ -125,7 +170,12 @@ func check(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
 			return nil, invalid(lit.Span, "%s has a character above U+00FF, but each character of a %s default is one byte", short(lit), t.Kind)
 		}
 		if t.Kind == ir.Fixed && t.Named != nil && len(b) != t.Named.Size {
-			return nil, invalid(lit.Span, "%s is %d bytes long, but %s has size %d", short(lit), len(b), t.Name(), t.Named.Size)
+			w := invalid(lit.Span, "%s is %d bytes long, but %s has size %d", short(lit), len(b), t.Name(), t.Named.Size)
+			w.help = fmt.Sprintf("Avro Java pads it with zero bytes to %d bytes; other libraries may refuse it", t.Named.Size)
+			if len(b) > t.Named.Size {
+				w.help = fmt.Sprintf("Avro Java cuts it to %d bytes; other libraries may refuse it", t.Named.Size)
+			}
+			c.warn(w)
 		}
 		v.Bytes = b
 	case ir.Enum:
@@ -142,9 +192,9 @@ func check(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
 		}
 		v.Items = make([]*ir.Value, 0, len(lit.Items))
 		for i, it := range lit.Items {
-			iv, p := check(t.Items, it, depth+1)
+			iv, p := c.nested(fmt.Sprintf("item %d", i+1), t.Items, it, depth+1)
 			if p != nil {
-				return nil, within(fmt.Sprintf("item %d", i+1), p)
+				return nil, p
 			}
 			v.Items = append(v.Items, iv)
 		}
@@ -158,9 +208,9 @@ func check(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
 				return nil, invalid(m.KeySpan, "key %s is written twice", ir.QuoteJSON(m.Key))
 			}
 			seen[m.Key] = true
-			mv, p := check(t.Values, m.Value, depth+1)
+			mv, p := c.nested("key "+ir.QuoteJSON(m.Key), t.Values, m.Value, depth+1)
 			if p != nil {
-				return nil, within("key "+ir.QuoteJSON(m.Key), p)
+				return nil, p
 			}
 			v.Entries = append(v.Entries, ir.Entry{Key: m.Key, Value: mv, Span: m.KeySpan})
 		}
@@ -168,9 +218,9 @@ func check(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
 		if lit.Kind != LitObject || t.Named == nil {
 			return nil, mismatch(t, lit)
 		}
-		return checkRecord(t, lit, v, depth)
+		return c.checkRecord(t, lit, v, depth)
 	case ir.Union:
-		return checkUnion(t, lit, depth)
+		return c.checkUnion(t, lit, depth)
 	default:
 		return nil, mismatch(t, lit)
 	}
@@ -207,21 +257,27 @@ func checkFloat(t *ir.Type, lit *Literal) (float64, *problem) {
 	return f, nil
 }
 
-func checkRecord(t *ir.Type, lit *Literal, v *ir.Value, depth int) (*ir.Value, *problem) {
+func (c *checker) checkRecord(t *ir.Type, lit *Literal, v *ir.Value, depth int) (*ir.Value, *problem) {
 	n := t.Named
 	seen := make(map[string]bool, len(lit.Fields))
 	for _, m := range lit.Fields {
-		f := n.Field(m.Key)
-		if f == nil {
-			return nil, invalid(m.KeySpan, "%s has no field %s", n.FullName(), ir.QuoteJSON(m.Key))
-		}
 		if seen[m.Key] {
 			return nil, invalid(m.KeySpan, "field %s is written twice", ir.QuoteJSON(m.Key))
 		}
 		seen[m.Key] = true
-		fv, p := check(f.Type, m.Value, depth+1)
+		f := n.Field(m.Key)
+		if f == nil {
+			w := invalid(m.KeySpan, "%s has no field %s", n.FullName(), ir.QuoteJSON(m.Key))
+			w.help = "Avro ignores it; evc keeps it as written"
+			c.warn(w)
+			// Kept as written, so that the schema is written back the same;
+			// nothing reads it, as no field has that name.
+			v.Entries = append(v.Entries, ir.Entry{Key: m.Key, Value: &ir.Value{Kind: ir.Invalid, Raw: Render(m.Value), Span: m.Value.Span}, Span: m.KeySpan})
+			continue
+		}
+		fv, p := c.nested("field "+ir.QuoteJSON(m.Key), f.Type, m.Value, depth+1)
 		if p != nil {
-			return nil, within("field "+ir.QuoteJSON(m.Key), p)
+			return nil, p
 		}
 		v.Entries = append(v.Entries, ir.Entry{Key: m.Key, Value: fv, Span: m.KeySpan})
 	}
@@ -233,32 +289,43 @@ func checkRecord(t *ir.Type, lit *Literal, v *ir.Value, depth int) (*ir.Value, *
 	return v, nil
 }
 
-func checkUnion(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
+func (c *checker) checkUnion(t *ir.Type, lit *Literal, depth int) (*ir.Value, *problem) {
 	if len(t.Branches) == 0 {
 		return nil, mismatch(t, lit)
 	}
-	v, p := check(t.Branches[0], lit, depth+1)
+	n := len(c.warns)
+	v, p := c.check(t.Branches[0], lit, depth+1)
 	if p == nil {
 		v.Branch = 0
 		return v, nil
 	}
+	c.warns = c.warns[:n] // of a branch that did not fit
 	if !p.mismatch || p.path != "" {
 		return nil, p
 	}
-	// The literal is not of the first branch's kind: the problem is the
-	// union's, and the help says which branch it would have matched.
+	if !t.Optional || c.avsc {
+		// Avro Java takes the first branch the value fits.
+		for i, b := range t.Branches[1:] {
+			n := len(c.warns)
+			bv, bp := c.check(b, lit, depth+1)
+			if bp != nil {
+				c.warns = c.warns[:n]
+				continue
+			}
+			bv.Branch = i + 1
+			w := invalid(lit.Span, "%s is of branch %d of %s, %s, not of the first", short(lit), i+2, t.Name(), b.Name())
+			w.help = fmt.Sprintf("Avro Java reads it as branch %d; the specification and most other libraries need a value of the first branch, %s", i+2, t.Branches[0].Name())
+			c.warns = append(c.warns[:n], append([]*problem{w}, c.warns[n:]...)...)
+			return bv, nil
+		}
+	}
+	// The literal fits no branch, or this is T? and it is not null: the
+	// problem is the union's, and for T? the help says how to write it.
 	q := mismatch(t, lit)
 	if t.Optional {
 		q.help = "the default of an optional type can only be null (Avro takes a union's default from its first branch)"
-	}
-	for i, b := range t.Branches[1:] {
-		if _, bp := check(b, lit, depth+1); bp == nil {
-			if t.Optional {
-				q.help = fmt.Sprintf("the default of an optional type can only be null; for a default of %s, write a union with %s first", short(lit), b.Name())
-			} else {
-				q.help = fmt.Sprintf("Avro takes a union's default from its first branch, %s; %s would fit branch %d, %s, if it came first", t.Branches[0].Name(), short(lit), i+2, b.Name())
-			}
-			break
+		if _, bp := (&checker{}).check(t.Branches[1], lit, depth+1); bp == nil {
+			q.help = fmt.Sprintf("the default of an optional type can only be null; for a default of %s, write a union with %s first", short(lit), t.Branches[1].Name())
 		}
 	}
 	return nil, q

@@ -137,7 +137,6 @@ func TestCheck(t *testing.T) {
 		{"failure_null", prim(ir.Null), `0`, `field "user" has default 0, but its type is null`, true},
 		{"failure_bool", prim(ir.Boolean), `"true"`, `field "user" has default "true", but its type is boolean`, true},
 		{"failure_bytes_wide", prim(ir.Bytes), `"€"`, `field "user" has an invalid default: "€" has a character above U+00FF, but each character of a bytes default is one byte`, true},
-		{"failure_fixed_size", md5T, `"abc"`, `field "user" has an invalid default: "abc" is 3 bytes long, but ex.MD5 has size 4`, true},
 		{"failure_enum_symbol", colorT, `"BLUE"`, `field "user" has an invalid default: "BLUE" is not a symbol of ex.Color`, true},
 		{"failure_enum_number", colorT, `1`, `field "user" has default 1, but its type is ex.Color`, true},
 		{"failure_uuid_number", &ir.Type{Kind: ir.String, Logical: ir.UUID}, `1`, `field "user" has default 1, but its type is uuid`, true},
@@ -145,11 +144,9 @@ func TestCheck(t *testing.T) {
 		{"failure_array_object", &ir.Type{Kind: ir.Array, Items: prim(ir.String)}, `{"a": 1}`, `field "user" has default {"a": 1}, but its type is array<string>`, true},
 		{"failure_map_value", &ir.Type{Kind: ir.Map, Values: prim(ir.Int)}, `{"a": 1, "b": [1]}`, `field "user" has an invalid default: key "b": expected int, found an array`, true},
 		{"failure_map_dup", &ir.Type{Kind: ir.Map, Values: prim(ir.Int)}, `{"a": 1, "a": 2}`, `field "user" has an invalid default: key "a" is written twice`, true},
-		{"failure_record_unknown", pointT, `{"x": 1, "z": 2}`, `field "user" has an invalid default: ex.Point has no field "z"`, true},
 		{"failure_record_missing", pointT, `{"y": 1}`, `field "user" has an invalid default: field "x" is missing, and ex.Point gives it no default`, true},
 		{"failure_record_nested", pointT, `{"x": 1, "tags": ["a", null]}`, `field "user" has an invalid default: field "tags": item 2: expected string, found null`, true},
 		{"failure_record_dup", pointT, `{"x": 1, "x": 2}`, `field "user" has an invalid default: field "x" is written twice`, true},
-		{"failure_union_second", union(prim(ir.Null), prim(ir.String)), `"a"`, `field "user" has default "a", but its type is union<null, string>`, true},
 		{"failure_union_nested", &ir.Type{Kind: ir.Array, Items: optional(prim(ir.Int))}, `[null, 1]`, `field "user" has an invalid default: item 2: expected int?, found 1`, true},
 		{"failure_union_range", union(prim(ir.Int), prim(ir.Long)), `3000000000`, `field "user" has an invalid default: 3000000000 is out of range for int`, true},
 		{"failure_ident_for_string", prim(ir.String), `RED`, `field "user" has default RED, but its type is string`, true},
@@ -229,10 +226,65 @@ func TestCheck_SpanAndHelp(t *testing.T) {
 	if got, want := l.Items()[0].Help, `the default of an optional type can only be null; for a default of "x", write a union with string first`; got != want {
 		t.Errorf("help:\n got %s\nwant %s", got, want)
 	}
-	l = diag.List{}
-	Check(`field "n"`, union(prim(ir.Null), prim(ir.Int), prim(ir.String)), &Literal{Kind: LitString, Text: "x"}, &l)
-	if got, want := l.Items()[0].Help, `Avro takes a union's default from its first branch, null; "x" would fit branch 3, string, if it came first`; got != want {
-		t.Errorf("help:\n got %s\nwant %s", got, want)
+}
+
+// TestCheck_OutsideSpecification covers what the specification forbids and
+// Avro Java accepts: a warning that says what Java does, and the value as
+// Java reads it (a record default keeps the key it ignores, so that the
+// schema is written back as it was).
+func TestCheck_OutsideSpecification(t *testing.T) {
+	const prefix = `field "user" has a default outside the Avro specification: `
+	for _, tc := range []struct {
+		name   string
+		typ    *ir.Type
+		lit    string
+		avsc   bool
+		branch int
+		want   string // the warning, after prefix
+		help   string
+	}{
+		{"union_second", union(prim(ir.Null), prim(ir.Int), prim(ir.String)), `"a"`, false, 2,
+			`"a" is of branch 3 of union<null, int, string>, string, not of the first`,
+			`Avro Java reads it as branch 3; the specification and most other libraries need a value of the first branch, null`},
+		{"optional_in_avsc", optional(prim(ir.String)), `"a"`, true, 1,
+			`"a" is of branch 2 of string?, string, not of the first`,
+			`Avro Java reads it as branch 2; the specification and most other libraries need a value of the first branch, null`},
+		{"fixed_short", md5T, `"abc"`, false, 0,
+			`"abc" is 3 bytes long, but ex.MD5 has size 4`,
+			`Avro Java pads it with zero bytes to 4 bytes; other libraries may refuse it`},
+		{"fixed_long_nested", &ir.Type{Kind: ir.Array, Items: md5T}, `["abcd", "abcde"]`, true, 0,
+			`item 2: "abcde" is 5 bytes long, but ex.MD5 has size 4`,
+			`Avro Java cuts it to 4 bytes; other libraries may refuse it`},
+		{"record_unknown_key", pointT, `{"x": 1, "z": [2]}`, false, 0,
+			`ex.Point has no field "z"`,
+			`Avro ignores it; evc keeps it as written`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var l diag.List
+			check := Check
+			if tc.avsc {
+				check = CheckAvsc
+			}
+			v := check(`field "user"`, tc.typ, lit(t, tc.lit), &l)
+			if v == nil || l.Len() != 1 || l.HasErrors() {
+				t.Fatalf("value %v, diagnostics %v; want a value and one warning", v, l.Items())
+			}
+			d := l.Items()[0]
+			if d.Message != prefix+tc.want || d.Help != tc.help {
+				t.Errorf("got  %s\n     help: %s\nwant %s\n     help: %s", d.Message, d.Help, prefix+tc.want, tc.help)
+			}
+			if v.Branch != tc.branch {
+				t.Errorf("branch %d, want %d", v.Branch, tc.branch)
+			}
+			if got, want := v.JSON(), tc.lit; got != want {
+				t.Errorf("the value is written back as %s, want %s", got, want)
+			}
+		})
+	}
+	// In .evc, T? still means a null default.
+	var l diag.List
+	if v := Check(`field "user"`, optional(prim(ir.String)), lit(t, `"a"`), &l); v != nil || !l.HasErrors() {
+		t.Errorf("T? with a string default: %v %v, want an error", v, l.Items())
 	}
 }
 
