@@ -8,12 +8,18 @@ import (
 )
 
 // A small schema model for generating random schemas and evolving them:
-// each named type is defined inline exactly once, so the JSON needs no
-// references and python3-avro and evc read the same thing.
+// each named type is defined inline exactly once, and the only references
+// by name are recursive ones ("ref"), from a record to itself or to a record
+// around it, through an optional, an array, a map or a wider union, so that
+// every reference follows its definition and python3-avro and evc read the
+// same thing.
 
 type gType struct {
-	kind        string // an Avro primitive, record, enum, fixed, array, map or union
+	kind        string // an Avro primitive, record, enum, fixed, array, map, union, or ref
 	logical     string
+	precision   int // decimals
+	scale       int
+	ref         string // ref: the full name of the record referred to
 	name        string // named types: the short name
 	namespace   string
 	aliases     []string // fully qualified
@@ -111,6 +117,9 @@ func (t *gType) write(b *strings.Builder) {
 			}
 		case "fixed":
 			fmt.Fprintf(b, `, "size": %d`, t.size)
+			if t.logical == "decimal" {
+				fmt.Fprintf(b, `, "logicalType": "decimal", "precision": %d, "scale": %d`, t.precision, t.scale)
+			}
 		}
 		b.WriteString("}")
 	case "array":
@@ -130,8 +139,12 @@ func (t *gType) write(b *strings.Builder) {
 			br.write(b)
 		}
 		b.WriteString("]")
+	case "ref":
+		fmt.Fprintf(b, "%q", t.ref)
 	default:
-		if t.logical != "" {
+		if t.logical == "decimal" {
+			fmt.Fprintf(b, `{"type": %q, "logicalType": "decimal", "precision": %d, "scale": %d}`, t.kind, t.precision, t.scale)
+		} else if t.logical != "" {
 			fmt.Fprintf(b, `{"type": %q, "logicalType": %q}`, t.kind, t.logical)
 		} else {
 			fmt.Fprintf(b, "%q", t.kind)
@@ -188,8 +201,32 @@ func (g *gen) newName(prefix string) string {
 func (g *gen) primitive() *gType {
 	k := primitives[1+g.r.Intn(len(primitives)-1)]
 	t := &gType{kind: k}
-	if k == "long" && g.r.Intn(6) == 0 {
+	switch {
+	case k == "long" && g.r.Intn(6) == 0:
 		t.logical = "timestamp-millis"
+	case k == "bytes" && g.r.Intn(4) == 0:
+		t.logical, t.precision, t.scale = "decimal", 1+g.r.Intn(12), 0
+		t.scale = g.r.Intn(t.precision + 1)
+	}
+	return t
+}
+
+// namespace returns the generator's namespace, or now and then another, so
+// that named types live in several.
+func (g *gen) namespace() string {
+	if g.r.Intn(4) == 0 {
+		return "gen.other"
+	}
+	return "gen"
+}
+
+func (g *gen) fixed() *gType {
+	t := &gType{kind: "fixed", name: g.newName("F"), namespace: g.namespace(), size: 1 + g.r.Intn(4)}
+	if g.r.Intn(3) == 0 {
+		// A decimal on a fixed: size 4 holds 9 digits.
+		t.size = 4 + g.r.Intn(4)
+		t.logical, t.precision = "decimal", 1+g.r.Intn(9)
+		t.scale = g.r.Intn(t.precision + 1)
 	}
 	return t
 }
@@ -207,7 +244,7 @@ func (g *gen) typ(depth int) *gType {
 	case 5:
 		return g.enum()
 	case 6:
-		return &gType{kind: "fixed", name: g.newName("F"), namespace: "gen", size: 1 + g.r.Intn(4)}
+		return g.fixed()
 	case 7:
 		return &gType{kind: "array", items: g.typ(depth + 1)}
 	case 8:
@@ -218,7 +255,7 @@ func (g *gen) typ(depth int) *gType {
 }
 
 func (g *gen) enum() *gType {
-	t := &gType{kind: "enum", name: g.newName("E"), namespace: "gen"}
+	t := &gType{kind: "enum", name: g.newName("E"), namespace: g.namespace()}
 	for i := 0; i < 1+g.r.Intn(4); i++ {
 		t.symbols = append(t.symbols, "S"+strconv.Itoa(i))
 	}
@@ -260,7 +297,11 @@ func (g *gen) union(depth int) *gType {
 }
 
 func (g *gen) record(depth int) *gType {
-	t := &gType{kind: "record", name: g.newName("R"), namespace: "gen"}
+	ns := "gen"
+	if depth > 0 {
+		ns = g.namespace()
+	}
+	t := &gType{kind: "record", name: g.newName("R"), namespace: ns}
 	for i := 0; i < 1+g.r.Intn(4); i++ {
 		f := &gField{name: "f" + strconv.Itoa(i), typ: g.typ(depth)}
 		if g.r.Intn(3) == 0 {
@@ -271,26 +312,73 @@ func (g *gen) record(depth int) *gType {
 	return t
 }
 
-// records returns every record in t, t first.
-func records(t *gType) []*gType {
-	var out []*gType
-	var walk func(*gType)
-	walk = func(x *gType) {
+// backRef returns a type that refers to the record called full, in one of
+// the shapes recursion takes in real schemas, and its default.
+func (g *gen) backRef(full string) (*gType, string) {
+	ref := &gType{kind: "ref", ref: full}
+	switch g.r.Intn(4) {
+	case 0:
+		return &gType{kind: "array", items: ref}, "[]"
+	case 1:
+		return &gType{kind: "map", items: ref}, "{}"
+	case 2:
+		return &gType{kind: "union", branches: []*gType{{kind: "null"}, {kind: "string"}, ref}}, "null"
+	}
+	return &gType{kind: "union", branches: []*gType{{kind: "null"}, ref}}, "null"
+}
+
+// recursive makes t recursive: one to three records get a field that refers
+// back to themselves or to a record around them (self-recursion, mutual
+// recursion through the records between, across namespaces when they
+// differ), through an optional, a union, an array or a map. The field has
+// a default or not, as any field.
+func (g *gen) recursive(t *gType) {
+	for i := 0; i < 1+g.r.Intn(3); i++ {
+		paths := recordPaths(t)
+		path := paths[g.r.Intn(len(paths))]
+		from := path[len(path)-1]
+		to := path[g.r.Intn(len(path))]
+		typ, def := g.backRef(to.fullName())
+		f := &gField{name: g.newName("back"), typ: typ}
+		if g.r.Intn(2) == 0 {
+			f.def = def
+		}
+		from.fields = append(from.fields, f)
+	}
+	refreshDefaults(t)
+}
+
+// recordPaths returns, for every record in t, the records from t down to
+// it, through fields, items, values and branches.
+func recordPaths(t *gType) [][]*gType {
+	var out [][]*gType
+	var walk func(x *gType, path []*gType)
+	walk = func(x *gType, path []*gType) {
 		if x == nil {
 			return
 		}
 		if x.kind == "record" {
-			out = append(out, x)
+			path = append(path[:len(path):len(path)], x)
+			out = append(out, path)
 			for _, f := range x.fields {
-				walk(f.typ)
+				walk(f.typ, path)
 			}
 		}
-		walk(x.items)
+		walk(x.items, path)
 		for _, b := range x.branches {
-			walk(b)
+			walk(b, path)
 		}
 	}
-	walk(t)
+	walk(t, nil)
+	return out
+}
+
+// records returns every record in t, t first.
+func records(t *gType) []*gType {
+	var out []*gType
+	for _, p := range recordPaths(t) {
+		out = append(out, p[len(p)-1])
+	}
 	return out
 }
 
@@ -315,9 +403,35 @@ func all(t *gType) []*gType {
 	return out
 }
 
+// directRef returns the record a back reference of the shapes backRef
+// makes refers to: t's items, values or a branch; "" when t is none.
+func directRef(t *gType) string {
+	if t.items != nil && t.items.kind == "ref" {
+		return t.items.ref
+	}
+	for _, b := range t.branches {
+		if b.kind == "ref" {
+			return b.ref
+		}
+	}
+	return ""
+}
+
+// renameRefs points the references to the named type once called old at
+// its new full name.
+func renameRefs(root *gType, old, new string) {
+	for _, n := range all(root) {
+		if n.kind == "ref" && n.ref == old {
+			n.ref = new
+		}
+	}
+}
+
+// promotionsOf lists, for each primitive, types to change it to: every
+// promotion Avro has, and some changes that are none.
 var promotionsOf = map[string][]string{
-	"int": {"long", "float", "double"}, "long": {"float", "double", "int"}, "float": {"double", "long"},
-	"double": {"float"}, "string": {"bytes"}, "bytes": {"string"}, "boolean": {"int"}, "null": {"string"},
+	"int": {"long", "float", "double", "string"}, "long": {"float", "double", "int"}, "float": {"double", "long", "int"},
+	"double": {"float", "int"}, "string": {"bytes", "int"}, "bytes": {"string", "long"}, "boolean": {"int"}, "null": {"string"},
 }
 
 // evolve applies one to three random changes to a copy of t.
@@ -329,11 +443,24 @@ func (g *gen) evolve(t *gType) *gType {
 	return v
 }
 
+// named returns the named types of root of the given kinds.
+func named(root *gType, kinds ...string) []*gType {
+	var out []*gType
+	for _, n := range all(root) {
+		for _, k := range kinds {
+			if n.kind == k {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
 func (g *gen) mutate(root *gType) {
 	recs := records(root)
 	nodes := all(root)
 	rec := recs[g.r.Intn(len(recs))]
-	switch g.r.Intn(14) {
+	switch g.r.Intn(19) {
 	case 0: // add a field, with or without a default
 		f := &gField{name: g.newName("n"), typ: g.typ(2)}
 		if g.r.Intn(2) == 0 {
@@ -367,12 +494,15 @@ func (g *gen) mutate(root *gType) {
 		if g.r.Intn(2) == 0 {
 			f.aliases = append(f.aliases, old)
 		}
-	case 5: // rename a record, with or without an alias
-		old := rec.fullName()
-		rec.name = g.newName("R")
+	case 5: // rename a record, enum or fixed, with or without an alias
+		ns := named(root, "record", "enum", "fixed")
+		n := ns[g.r.Intn(len(ns))]
+		old := n.fullName()
+		n.name = g.newName(strings.ToUpper(n.kind[:1]))
 		if g.r.Intn(2) == 0 {
-			rec.aliases = append(rec.aliases, old)
+			n.aliases = append(n.aliases, old)
 		}
+		renameRefs(root, old, n.fullName())
 	case 6, 7: // enums: add or remove a symbol, add or drop a default
 		for _, n := range nodes {
 			if n.kind != "enum" {
@@ -390,7 +520,7 @@ func (g *gen) mutate(root *gType) {
 				}
 			case 2:
 				if n.enumDefault == "" {
-					n.enumDefault = n.symbols[0]
+					n.enumDefault = n.symbols[g.r.Intn(len(n.symbols))]
 				} else {
 					n.enumDefault = ""
 				}
@@ -409,7 +539,9 @@ func (g *gen) mutate(root *gType) {
 		if f.typ.kind == "union" {
 			for _, b := range f.typ.branches {
 				if b.kind != "null" {
-					f.typ = b
+					if b.kind != "ref" { // a required reference to itself has no finite value
+						f.typ = b
+					}
 					break
 				}
 			}
@@ -466,9 +598,59 @@ func (g *gen) mutate(root *gType) {
 				break
 			}
 		}
+	case 14: // a named type moves to another namespace
+		ns := named(root, "record", "enum", "fixed")
+		n := ns[g.r.Intn(len(ns))]
+		old := n.fullName()
+		if n.namespace == "gen" {
+			n.namespace = "gen.moved"
+		} else {
+			n.namespace = "gen"
+		}
+		renameRefs(root, old, n.fullName())
+	case 15: // a decimal's precision or scale changes: Avro ignores it
+		for _, n := range nodes {
+			if n.logical == "decimal" {
+				if g.r.Intn(2) == 0 || n.scale == 0 {
+					n.precision++
+				} else {
+					n.scale--
+				}
+				break
+			}
+		}
+	case 16: // fields change order
+		g.r.Shuffle(len(rec.fields), func(i, j int) { rec.fields[i], rec.fields[j] = rec.fields[j], rec.fields[i] })
+	case 17: // a recursive reference changes shape: optional, union, array or map
+	shape:
+		for _, n := range recs {
+			for _, f := range n.fields {
+				target := directRef(f.typ)
+				if target == "" {
+					continue
+				}
+				typ, def := g.backRef(target)
+				f.typ = typ
+				if f.def != "" {
+					f.def = def
+				}
+				break shape
+			}
+		}
+	case 18: // a record in a cycle gets or loses a field: any record may be in one
+		r := recs[len(recs)-1]
+		f := &gField{name: g.newName("c"), typ: g.primitive()}
+		if g.r.Intn(2) == 0 {
+			f.def = defaultJSON(f.typ)
+		}
+		r.fields = append(r.fields, f)
 	}
-	// Defaults of fields whose union changed may no longer fit their first
-	// branch: recompute every default.
+	refreshDefaults(root)
+}
+
+// refreshDefaults recomputes every default: a union's first branch or a
+// record's fields may have changed.
+func refreshDefaults(root *gType) {
 	for _, r := range records(root) {
 		for _, f := range r.fields {
 			if f.def != "" {

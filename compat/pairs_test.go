@@ -72,10 +72,10 @@ func TestCheckPair_AgreesWithJavaMasterOnPairs(t *testing.T) {
 
 // pairFiles returns the pair's two schemas as files of the given form:
 // the .avsc as given, or the .evc that evc import writes from it.
-func pairFiles(t *testing.T, p corpus.Pair, form string) (old, new fstest.MapFS) {
+func pairFiles(t *testing.T, what string, oldSrc, newSrc []byte, form string) (old, new fstest.MapFS) {
 	t.Helper()
 	out := [2]fstest.MapFS{}
-	for i, src := range [][]byte{p.Old, p.New} {
+	for i, src := range [][]byte{oldSrc, newSrc} {
 		dir := []string{"old", "new"}[i]
 		if form == ".avsc" {
 			out[i] = fstest.MapFS{dir + "/s.avsc": {Data: src}}
@@ -88,7 +88,7 @@ func pairFiles(t *testing.T, p corpus.Pair, form string) (old, new fstest.MapFS)
 			text = evcsrc.Print(f, &l)
 		}
 		if l.HasErrors() {
-			t.Fatalf("%s:%d: import of %s: %v", corpus.PairsFile, p.Line, dir, l.Err())
+			t.Fatalf("%s: import of %s: %v", what, dir, l.Err())
 		}
 		out[i] = fstest.MapFS{dir + "/s.evc": {Data: text}}
 	}
@@ -135,7 +135,7 @@ func TestCompat_AgreesWithJavaMasterOnPairs(t *testing.T) {
 			if _, _, why := readPair(t, p); why != "" {
 				continue
 			}
-			oldFS, newFS := pairFiles(t, p, form)
+			oldFS, newFS := pairFiles(t, fmt.Sprintf("%s:%d", corpus.PairsFile, p.Line), p.Old, p.New, form)
 			for _, m := range []Mode{Backward, Forward, Full} {
 				want := (!m.Backward() || p.Java.Backward) && (!m.Forward() || p.Java.Forward)
 				rep := checkPairAsCLI(t, oldFS, newFS, m)
@@ -163,5 +163,3 @@ func TestCompat_AgreesWithJavaMasterOnPairs(t *testing.T) {
 		t.Logf("%s: evc compat agrees with Java master on %d of %d mode verdicts (%d of %d recursive)", form, agree, total, recAgree, recTotal)
 	}
 }
-
-var _ = fmt.Sprint

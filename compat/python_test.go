@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/evc-dev/evc/internal/corpus"
+	"github.com/evc-dev/evc/ir"
 )
 
 // pythonOracle is Debian's python3-avro 1.11.1, the reference checker the
@@ -139,59 +142,129 @@ func TestCheckPair_AgreesWithPythonOnCorpus(t *testing.T) {
 	}
 }
 
-// TestCheckPair_AgreesWithPythonOnEvolvedSchemas generates random record
-// schemas with a seeded generator, evolves each by one to three random
-// changes (fields added, removed, renamed with and without aliases, defaults
-// added and dropped, promotions and other type changes, enum symbols and
-// defaults, fixed sizes, union branches, optional fields, record renames),
-// and checks both directions against python3-avro.
-func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
-	requireOracle(t)
-	g := &gen{r: rand.New(rand.NewSource(20240601))}
-	type pair struct{ old, new string }
-	var ps []pair
-	for i := 0; i < 300; i++ {
+// The generated differential: genGeneral random records and genRecursive
+// recursive ones, each evolved by one to three random changes, from a fixed
+// seed so that a failure can be reproduced.
+const (
+	genSeed      = 20240601
+	genGeneral   = 2000
+	genRecursive = 1000
+)
+
+// genPair is one generated evolution.
+type genPair struct {
+	old, new  string
+	recursive bool
+}
+
+// generatedPairs returns the generated differential's pairs, the same on
+// every run.
+func generatedPairs() []genPair {
+	g := &gen{r: rand.New(rand.NewSource(genSeed))}
+	var ps []genPair
+	for i := 0; i < genGeneral+genRecursive; i++ {
+		rec := i >= genGeneral
 		v1 := g.record(0)
+		if rec {
+			g.recursive(v1)
+		}
 		v2 := g.evolve(v1)
-		ps = append(ps, pair{v1.JSON(), v2.JSON()})
+		ps = append(ps, genPair{v1.JSON(), v2.JSON(), rec})
 	}
+	return ps
+}
+
+// pythonVerdicts asks python3-avro for both directions of every pair:
+// backward (new reads old) and forward (old reads new).
+func pythonVerdicts(t *testing.T, ps []genPair) (backward, forward []bool) {
+	t.Helper()
 	var pairs []oraclePair
 	for _, p := range ps {
 		pairs = append(pairs, oraclePair{json.RawMessage(p.new), json.RawMessage(p.old)}, oraclePair{json.RawMessage(p.old), json.RawMessage(p.new)})
 	}
 	answers := askOracle(t, pairs)
-	var nCompatible, nIncompatible int
+	for i, p := range ps {
+		for j := 0; j < 2; j++ {
+			if a := answers[2*i+j]; a.Error != "" {
+				t.Fatalf("pair %d: python3-avro failed: %s\nold: %s\nnew: %s", i, a.Error, p.old, p.new)
+			}
+		}
+		backward = append(backward, answers[2*i].OK)
+		forward = append(forward, answers[2*i+1].OK)
+	}
+	return backward, forward
+}
+
+// TestCheckPair_AgreesWithPythonOnEvolvedSchemas generates random record
+// schemas with a seeded generator, a third of them recursive (records that
+// refer to themselves or to records around them through optionals, unions,
+// arrays and maps, across namespaces), evolves each by one to three random
+// changes (fields added, removed, reordered, renamed with and without
+// aliases, defaults added and dropped, every promotion and other type
+// changes, enum symbols and defaults, fixed sizes, decimals, union branches,
+// optional fields, records, enums and fixed renamed with and without
+// aliases or moved to another namespace, recursive references changing
+// shape), and checks both directions against python3-avro. The generator
+// makes only pairs where Avro Java and python3-avro agree (aliases fully
+// qualified, names without dots), so evc must agree with both.
+func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
+	requireOracle(t)
+	ps := generatedPairs()
+	backward, forward := pythonVerdicts(t, ps)
+	var nCompatible, nIncompatible, nRecursive int
 	for i, p := range ps {
 		oldT := parseSchema(t, "old.avsc", []byte(p.old))
 		newT := parseSchema(t, "new.avsc", []byte(p.new))
 		for j, dir := range []struct {
 			name string
-			r, w string
-		}{{"BACKWARD (new reads old)", p.new, p.old}, {"FORWARD (old reads new)", p.old, p.new}} {
-			a := answers[2*i+j]
-			if a.Error != "" {
-				t.Errorf("pair %d: python3-avro failed: %s\nreader: %s\nwriter: %s", i, a.Error, dir.r, dir.w)
-				continue
+			r, w *ir.Type
+			ok   bool
+		}{{"BACKWARD (new reads old)", newT, oldT, backward[i]}, {"FORWARD (old reads new)", oldT, newT, forward[i]}} {
+			got := CheckPair(dir.r, dir.w)
+			if ok := compatible(t, dir.r, dir.w); ok != (len(got) == 0) || ok != dir.ok {
+				t.Errorf("pair %d %s: evc says compatible=%v, python3-avro %v; %s\nold: %s\nnew: %s", i, dir.name, len(got) == 0, dir.ok, describeAll(got), p.old, p.new)
 			}
-			r, w := newT, oldT
-			if j == 1 {
-				r, w = oldT, newT
-			}
-			got := CheckPair(r, w)
-			if ok := compatible(t, r, w); ok != (len(got) == 0) || ok != a.OK {
-				t.Errorf("pair %d %s: evc says compatible=%v, python3-avro %v; %s\nreader: %s\nwriter: %s", i, dir.name, len(got) == 0, a.OK, describeAll(got), dir.r, dir.w)
-			}
-			if a.OK {
+			if dir.ok {
 				nCompatible++
 			} else {
 				nIncompatible++
+			}
+			if p.recursive && j == 0 {
+				nRecursive++
 			}
 		}
 	}
 	// The generator must exercise both verdicts substantially, or the test
 	// proves little.
-	if nCompatible < 100 || nIncompatible < 100 {
-		t.Errorf("generator gave %d compatible and %d incompatible directions; want at least 100 of each", nCompatible, nIncompatible)
+	if nCompatible < 1000 || nIncompatible < 1000 || nRecursive != genRecursive {
+		t.Errorf("generator gave %d compatible and %d incompatible directions, %d recursive pairs; want at least 1000 of each, and %d", nCompatible, nIncompatible, nRecursive, genRecursive)
 	}
-	t.Logf("%d evolved pairs, %d compatible and %d incompatible directions", len(ps), nCompatible, nIncompatible)
+	t.Logf("%d evolved pairs (%d recursive), %d compatible and %d incompatible directions, all as python3-avro says", len(ps), nRecursive, nCompatible, nIncompatible)
+
+	// The whole check, as evc compat runs it on a folder of old and one of
+	// new schemas, in .avsc and in .evc form, in each mode, on the
+	// recursive pairs and as many general ones: recursive types must be
+	// found and checked however their cycles run.
+	for _, form := range []string{".avsc", ".evc"} {
+		n := 0
+		for i, p := range ps {
+			if !p.recursive && i >= genRecursive {
+				continue
+			}
+			oldFS, newFS := pairFiles(t, fmt.Sprintf("generated pair %d", i), []byte(p.old), []byte(p.new), form)
+			for _, m := range []Mode{Backward, Forward, Full} {
+				want := (!m.Backward() || backward[i]) && (!m.Forward() || forward[i])
+				rep := checkPairAsCLI(t, oldFS, newFS, m)
+				if got := !rep.Failed(); got != want {
+					var msgs []string
+					for _, d := range rep.Diags {
+						msgs = append(msgs, d.Message)
+					}
+					t.Errorf("pair %d %s %s: evc compat passes=%v, python3-avro %v:\n%s\nold: %s\nnew: %s", i, form, m, got, want, strings.Join(msgs, "\n"), p.old, p.new)
+				}
+				n++
+			}
+		}
+		t.Logf("%s: evc compat agrees with python3-avro on %d mode verdicts", form, n)
+	}
 }
