@@ -178,7 +178,7 @@ func (c *compilation) annotations(u *unit, list []*idl.Annotation, where target)
 				case "source":
 					ev.Source = s
 				default:
-					c.res.Diags.Errorf(idl.Span(u.path, arg.Pos, arg.EndPos), "@event has no argument %q; it takes type and source", string(*arg.Name))
+					c.res.Diags.Errorf(idl.Span(u.path, arg.NamePos, arg.NameEnd), "@event has no argument %q; it takes type and source", string(*arg.Name))
 				}
 			}
 			if ev.Type == "" {

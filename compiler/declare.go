@@ -98,23 +98,24 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 	for _, d := range u.ast.Decls {
 		var kind ir.Kind
 		var ident idl.Ident
+		var namePos, nameEnd lexer.Position
 		var pos, end = d.Pos, d.EndPos
 		switch {
 		case d.Record != nil:
-			kind, ident = ir.Record, d.Record.Name
+			kind, ident, namePos, nameEnd = ir.Record, d.Record.Name, d.Record.NamePos, d.Record.NameEnd
 		case d.Enum != nil:
-			kind, ident = ir.Enum, d.Enum.Name
+			kind, ident, namePos, nameEnd = ir.Enum, d.Enum.Name, d.Enum.NamePos, d.Enum.NameEnd
 		case d.Fixed != nil:
-			kind, ident = ir.Fixed, d.Fixed.Name
+			kind, ident, namePos, nameEnd = ir.Fixed, d.Fixed.Name, d.Fixed.NamePos, d.Fixed.NameEnd
 		case d.TypeDef != nil:
-			ident = d.TypeDef.Name
+			ident, namePos, nameEnd = d.TypeDef.Name, d.TypeDef.NamePos, d.TypeDef.NameEnd
 		case d.Option != nil:
 			c.option(u, d)
 			continue
 		default:
 			continue // imports were loaded; topics are resolved later
 		}
-		nameSpan := c.identSpan(u, d, ident)
+		nameSpan := idl.Span(u.path, namePos, nameEnd)
 		if d.TypeDef != nil {
 			an := c.annotations(u, d.Annotations, onTypeDef)
 			cu := &ir.Custom{
@@ -176,70 +177,6 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 			add(idlName, dd, false)
 		}
 	}
-}
-
-// identSpan is the span of a declaration's name: the first identifier after
-// its keyword.
-func (c *compilation) identSpan(u *unit, d *idl.Decl, ident idl.Ident) diag.Span {
-	var p lexer.Position
-	var kw string
-	switch {
-	case d.Record != nil:
-		p, kw = d.Record.Pos, d.Record.Keyword
-	case d.Enum != nil:
-		p, kw = d.Enum.Pos, "enum"
-	case d.Fixed != nil:
-		p, kw = d.Fixed.Pos, "fixed"
-	case d.TypeDef != nil:
-		p, kw = d.TypeDef.Pos, "type"
-	default:
-		return idl.Span(u.path, d.Pos, d.Pos)
-	}
-	return nameAfter(u, p, kw, string(ident))
-}
-
-// nameAfter finds the name that follows a keyword at p, skipping white space
-// and comments, and returns its span.
-func nameAfter(u *unit, p lexer.Position, kw, name string) diag.Span {
-	src := u.src
-	if p.Offset+len(kw) > len(src) || string(src[p.Offset:p.Offset+len(kw)]) != kw {
-		return idl.Span(u.path, p, p)
-	}
-	q := p
-	q.Advance(kw)
-	i := q.Offset
-	for i < len(src) {
-		switch {
-		case src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\n':
-			q.Advance(string(src[i]))
-			i++
-		case i+1 < len(src) && src[i] == '/' && src[i+1] == '/':
-			j := i
-			for j < len(src) && src[j] != '\n' {
-				j++
-			}
-			q.Advance(string(src[i:j]))
-			i = j
-		case i+1 < len(src) && src[i] == '/' && src[i+1] == '*':
-			j := strings.Index(string(src[i+2:]), "*/")
-			if j < 0 {
-				return idl.Span(u.path, p, p)
-			}
-			q.Advance(string(src[i : i+j+4]))
-			i += j + 4
-		default:
-			end := q
-			w := len(name)
-			if i < len(src) && src[i] == '`' {
-				w += 2
-			}
-			if i+w <= len(src) {
-				end.Advance(string(src[i : i+w]))
-			}
-			return idl.Span(u.path, q, end)
-		}
-	}
-	return idl.Span(u.path, p, p)
 }
 
 func (c *compilation) checkName(name string, sp diag.Span, what string) {

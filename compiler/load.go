@@ -217,7 +217,7 @@ func (c *compilation) importsOf(u *unit) []importRef {
 		if d.Import == nil {
 			continue
 		}
-		sp := idl.Span(u.path, d.Import.Pos, d.Import.EndPos)
+		sp := idl.Span(u.path, d.Import.PathPos, d.Import.PathEnd)
 		rel, err := idl.Unquote(d.Import.Path)
 		if err != nil {
 			u.diags.Errorf(sp, "%v", err)

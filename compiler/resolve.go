@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/evc-dev/evc/compiler/defaults"
 	"github.com/evc-dev/evc/compiler/names"
 	"github.com/evc-dev/evc/diag"
@@ -101,7 +99,7 @@ func (c *compilation) resolveRecord(d *decl) {
 		}
 		fa := m.Field
 		an := c.annotations(u, m.Annotations, onField)
-		nameSpan := nameAt(u, fa.Pos, string(fa.Name))
+		nameSpan := idl.Span(u.path, fa.NamePos, fa.NameEnd)
 		f := &ir.Field{
 			Name: string(fa.Name), Order: an.order,
 			Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Props: an.props,
@@ -181,11 +179,7 @@ func (c *compilation) resolveEnum(d *decl) {
 	}
 	for _, s := range en.Symbols {
 		an := c.annotations(u, s.Annotations, onSymbol)
-		sp := nameAt(u, s.Pos, string(s.Name))
-		if len(s.Annotations) > 0 {
-			// The symbol's own span starts after its annotations.
-			sp = nameAfterAnnotations(u, s)
-		}
+		sp := idl.Span(u.path, s.NamePos, s.NameEnd)
 		sym := &ir.Symbol{Name: string(s.Name), Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Span: sp}
 		sym.Doc, _ = c.docOf(s.Doc, an)
 		if p := names.Problem(sym.Name); p != "" {
@@ -211,48 +205,13 @@ func (c *compilation) resolveEnum(d *decl) {
 	})
 	if en.Default != nil {
 		def := string(*en.Default)
-		sp := c.enumDefaultSpan(u, en)
+		sp := idl.Span(u.path, en.DefaultPos, en.DefaultEnd)
 		if at[def] == nil {
 			c.res.Diags.Errorf(sp, "enum default %q is not a symbol of %q", def, n.Name).Help = "the default must be one of the symbols: " + symbolList(n)
 		} else {
 			n.Default, n.HasDefault = def, true
 		}
 	}
-}
-
-// nameAt is the span of a name written at p (in backquotes or not).
-func nameAt(u *unit, p lexer.Position, name string) diag.Span {
-	end := p
-	w := len(name)
-	if p.Offset < len(u.src) && u.src[p.Offset] == '`' {
-		w += 2
-	}
-	if p.Offset+w <= len(u.src) {
-		end.Advance(string(u.src[p.Offset : p.Offset+w]))
-	}
-	return idl.Span(u.path, p, end)
-}
-
-func nameAfterAnnotations(u *unit, s *idl.Symbol) diag.Span {
-	last := s.Annotations[len(s.Annotations)-1]
-	p := last.EndPos
-	return nameAfter(u, p, "", string(s.Name))
-}
-
-// enumDefaultSpan finds the symbol after the "default" keyword.
-func (c *compilation) enumDefaultSpan(u *unit, en *idl.Enum) diag.Span {
-	src := string(u.src)
-	end := en.EndPos.Offset
-	if end > len(src) {
-		end = len(src)
-	}
-	i := strings.LastIndex(src[en.Pos.Offset:end], "default")
-	if i < 0 {
-		return idl.Span(u.path, en.Pos, en.EndPos)
-	}
-	p := en.Pos
-	p.Advance(src[en.Pos.Offset : en.Pos.Offset+i])
-	return nameAfter(u, p, "default", string(*en.Default))
 }
 
 func symbolList(n *ir.Named) string {
@@ -654,19 +613,20 @@ func validTopicName(name string) bool {
 func (c *compilation) resolveTopic(u *unit, d *idl.Decl) {
 	tp := d.Topic
 	sp := idl.Span(u.path, tp.Pos, tp.EndPos)
+	nsp := idl.Span(u.path, tp.NamePos, tp.NameEnd)
 	name, err := idl.Unquote(tp.Name)
 	if err != nil {
-		c.res.Diags.Errorf(sp, "%v", err)
+		c.res.Diags.Errorf(nsp, "%v", err)
 		return
 	}
 	if !validTopicName(name) {
-		c.res.Diags.Errorf(sp, "%q is not a valid Kafka topic name", name).Help = "a topic name has 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'"
+		c.res.Diags.Errorf(nsp, "%q is not a valid Kafka topic name", name).Help = "a topic name has 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'"
 	}
 	if len(d.Annotations) > 0 {
 		c.annotations(u, d.Annotations, onTopic)
 	}
 	if prev := c.topics[name]; prev != nil {
-		c.res.Diags.Add(diag.Diagnostic{Span: sp, Message: fmt.Sprintf("topic %q is already declared", name),
+		c.res.Diags.Add(diag.Diagnostic{Span: nsp, Message: fmt.Sprintf("topic %q is already declared", name),
 			Related: []diag.Related{{Span: prev.Span, Message: "first declared here"}}})
 		return
 	}

@@ -9,6 +9,13 @@ import (
 // The grammar. Each struct is both a grammar rule (its participle tags) and
 // an AST node. Pos and EndPos are filled by participle: where the node starts
 // and where its last token ends.
+//
+// A name that is not a node of its own has its own position as well, from
+// the start of its first character (a backquote, if any) to the end of its
+// last: NamePos and NameEnd, as go/ast's Ident has NamePos, so that
+// diagnostics and editors point at the name and not at the declaration
+// around it. Only the hand-written parser fills them (the grammar has no
+// way to say it); TestParse_NamePositions checks them against the source.
 
 // File is one .evc source file.
 type File struct {
@@ -67,23 +74,30 @@ type Import struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Path   string `parser:"\"import\" @String \";\""`
+	// PathPos and PathEnd enclose the quoted path.
+	PathPos lexer.Position `parser:""`
+	PathEnd lexer.Position `parser:""`
 }
 
 // Option is `parser:"option name = value;"`.
 type Option struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
-	Name   Ident    `parser:"\"option\" @Ident \"=\""`
-	Value  *Literal `parser:"@@ \";\""`
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Name    Ident          `parser:"\"option\" @Ident \"=\""`
+	Value   *Literal       `parser:"@@ \";\""`
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // Record is `parser:"record Name { fields }"`. Keyword is "record" or "error".
 type Record struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Keyword string    `parser:"@(\"record\" | \"error\")"`
-	Name    Ident     `parser:"@Ident \"{\""`
-	Members []*Member `parser:"@@* \"}\""`
+	Keyword string         `parser:"@(\"record\" | \"error\")"`
+	Name    Ident          `parser:"@Ident \"{\""`
+	Members []*Member      `parser:"@@* \"}\""`
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // Member is a record field or a reserved clause, with its annotations.
@@ -101,9 +115,11 @@ type Member struct {
 type Field struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Name    Ident     `parser:"@Ident \":\""`
-	Type    *TypeExpr `parser:"@@"`
-	Default *Literal  `parser:"( \"=\" @@ )? \";\""`
+	Name    Ident          `parser:"@Ident \":\""`
+	Type    *TypeExpr      `parser:"@@"`
+	Default *Literal       `parser:"( \"=\" @@ )? \";\""`
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // Reserved is `parser:"reserved \"a\", \"b\";"`: names that earlier versions used.
@@ -137,18 +153,25 @@ func (r *ReservedName) Name() string {
 type Enum struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
-	Name     Ident       `parser:"\"enum\" @Ident \"{\""`
-	Symbols  []*Symbol   `parser:"( @@ ( \",\" @@ )* \",\"? )?"`
-	Reserved []*Reserved `parser:"( \";\" @@* )? \"}\""`
-	Default  *Ident      `parser:"( \"default\" @Ident \";\" )?"`
+	Name     Ident          `parser:"\"enum\" @Ident \"{\""`
+	Symbols  []*Symbol      `parser:"( @@ ( \",\" @@ )* \",\"? )?"`
+	Reserved []*Reserved    `parser:"( \";\" @@* )? \"}\""`
+	Default  *Ident         `parser:"( \"default\" @Ident \";\" )?"`
+	NamePos  lexer.Position `parser:""`
+	NameEnd  lexer.Position `parser:""`
+	// DefaultPos and DefaultEnd enclose the default symbol.
+	DefaultPos lexer.Position `parser:""`
+	DefaultEnd lexer.Position `parser:""`
 }
 
 // Symbol is an enum symbol with its annotations.
 type Symbol struct {
 	Pos         lexer.Position
 	EndPos      lexer.Position
-	Annotations []*Annotation `parser:"@@*"`
-	Name        Ident         `parser:"@Ident"`
+	Annotations []*Annotation  `parser:"@@*"`
+	Name        Ident          `parser:"@Ident"`
+	NamePos     lexer.Position `parser:""`
+	NameEnd     lexer.Position `parser:""`
 
 	Doc []string `parser:""`
 }
@@ -158,9 +181,11 @@ type Symbol struct {
 type Fixed struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
-	Name    Ident         `parser:"\"fixed\" @Ident"`
-	Size    string        `parser:"\"(\" @Number \")\""`
-	Logical *FixedLogical `parser:"@@? \";\""`
+	Name    Ident          `parser:"\"fixed\" @Ident"`
+	Size    string         `parser:"\"(\" @Number \")\""`
+	Logical *FixedLogical  `parser:"@@? \";\""`
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // FixedLogical is the logical type on a fixed.
@@ -175,10 +200,12 @@ type FixedLogical struct {
 // TypeDef is `parser:"type Name = Type;"`: a custom domain type carried on the wire
 // as Type.
 type TypeDef struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
-	Name   Ident     `parser:"\"type\" @Ident \"=\""`
-	Type   *TypeExpr `parser:"@@ \";\""`
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Name    Ident          `parser:"\"type\" @Ident \"=\""`
+	Type    *TypeExpr      `parser:"@@ \";\""`
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // Topic is `parser:"topic \"name\" { key: K; value: V; }"`.
@@ -187,6 +214,9 @@ type Topic struct {
 	EndPos  lexer.Position
 	Name    string        `parser:"\"topic\" @String \"{\""`
 	Entries []*TopicEntry `parser:"@@* \"}\""`
+	// NamePos and NameEnd enclose the quoted topic name.
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // TopicEntry is one `parser:"key: T;"` or `parser:"value: T;"` line of a topic.
@@ -266,6 +296,9 @@ type Arg struct {
 	EndPos lexer.Position
 	Name   *Ident   `parser:"( @Ident \"=\" )?"`
 	Value  *Literal `parser:"@@"`
+	// NamePos and NameEnd are zero when the argument has no name.
+	NamePos lexer.Position `parser:""`
+	NameEnd lexer.Position `parser:""`
 }
 
 // Literal is a JSON-like value: null, true, false, a number, a string, a

@@ -208,10 +208,15 @@ func (p *rdParser) checkLeadingZero(t *lexer.Token) {
 }
 
 func (p *rdParser) ident() Ident {
-	t := p.expectType(tokIdentifier, "an identifier")
-	var id Ident
-	_ = id.Capture([]string{t.Value})
+	id, _, _ := p.identAt()
 	return id
+}
+
+// identAt reads an identifier and returns it with where it starts and ends.
+func (p *rdParser) identAt() (id Ident, pos, end lexer.Position) {
+	t := p.expectType(tokIdentifier, "an identifier")
+	_ = id.Capture([]string{t.Value})
+	return id, t.Pos, p.end()
 }
 
 func (p *rdParser) enter() {
@@ -276,7 +281,9 @@ func (p *rdParser) decl() *Decl {
 func (p *rdParser) importDecl() *Import {
 	n := &Import{Pos: p.peek().Pos}
 	p.next()
+	n.PathPos = p.peek().Pos
 	n.Path = p.expectType(tokString, "a string").Value
+	n.PathEnd = p.end()
 	p.expectPunct(";")
 	n.EndPos = p.end()
 	return n
@@ -285,7 +292,7 @@ func (p *rdParser) importDecl() *Import {
 func (p *rdParser) option() *Option {
 	n := &Option{Pos: p.peek().Pos}
 	p.next()
-	n.Name = p.ident()
+	n.Name, n.NamePos, n.NameEnd = p.identAt()
 	p.expectPunct("=")
 	n.Value = p.literal()
 	p.expectPunct(";")
@@ -295,7 +302,7 @@ func (p *rdParser) option() *Option {
 
 func (p *rdParser) record() *Record {
 	n := &Record{Pos: p.peek().Pos, Keyword: p.next().Value}
-	n.Name = p.ident()
+	n.Name, n.NamePos, n.NameEnd = p.identAt()
 	p.expectPunct("{")
 	for !p.isPunct("}") {
 		n.Members = append(n.Members, p.member())
@@ -324,7 +331,7 @@ func (p *rdParser) field() *Field {
 	if p.peek().Type != tokIdentifier {
 		p.fail(p.peek(), `a field name or "}"`)
 	}
-	f.Name = p.ident()
+	f.Name, f.NamePos, f.NameEnd = p.identAt()
 	p.expectPunct(":")
 	f.Type = p.typeExpr()
 	if p.isPunct("=") {
@@ -368,7 +375,7 @@ func (p *rdParser) reservedName() *ReservedName {
 func (p *rdParser) enum() *Enum {
 	e := &Enum{Pos: p.peek().Pos}
 	p.next()
-	e.Name = p.ident()
+	e.Name, e.NamePos, e.NameEnd = p.identAt()
 	p.expectPunct("{")
 	if p.peek().Type == tokIdentifier || p.isPunct("@") {
 		e.Symbols = append(e.Symbols, p.symbol())
@@ -389,8 +396,8 @@ func (p *rdParser) enum() *Enum {
 	p.expectPunct("}")
 	if p.isKeyword("default") {
 		p.next()
-		id := p.ident()
-		e.Default = &id
+		id, pos, end := p.identAt()
+		e.Default, e.DefaultPos, e.DefaultEnd = &id, pos, end
 		p.expectPunct(";")
 	}
 	e.EndPos = p.end()
@@ -400,7 +407,7 @@ func (p *rdParser) enum() *Enum {
 func (p *rdParser) symbol() *Symbol {
 	s := &Symbol{Pos: p.peek().Pos}
 	s.Annotations = p.annotations()
-	s.Name = p.ident()
+	s.Name, s.NamePos, s.NameEnd = p.identAt()
 	s.EndPos = p.end()
 	return s
 }
@@ -408,7 +415,7 @@ func (p *rdParser) symbol() *Symbol {
 func (p *rdParser) fixed() *Fixed {
 	f := &Fixed{Pos: p.peek().Pos}
 	p.next()
-	f.Name = p.ident()
+	f.Name, f.NamePos, f.NameEnd = p.identAt()
 	p.expectPunct("(")
 	f.Size = p.expectType(tokNumber, "a number").Value
 	p.expectPunct(")")
@@ -437,7 +444,7 @@ func (p *rdParser) fixed() *Fixed {
 func (p *rdParser) typeDef() *TypeDef {
 	t := &TypeDef{Pos: p.peek().Pos}
 	p.next()
-	t.Name = p.ident()
+	t.Name, t.NamePos, t.NameEnd = p.identAt()
 	p.expectPunct("=")
 	t.Type = p.typeExpr()
 	p.expectPunct(";")
@@ -448,7 +455,9 @@ func (p *rdParser) typeDef() *TypeDef {
 func (p *rdParser) topic() *Topic {
 	t := &Topic{Pos: p.peek().Pos}
 	p.next()
+	t.NamePos = p.peek().Pos
 	t.Name = p.expectType(tokString, "a string").Value
+	t.NameEnd = p.end()
 	p.expectPunct("{")
 	for !p.isPunct("}") {
 		e := &TopicEntry{Pos: p.peek().Pos}
@@ -563,8 +572,8 @@ func (p *rdParser) annotations() []*Annotation {
 func (p *rdParser) arg() *Arg {
 	a := &Arg{Pos: p.peek().Pos}
 	if p.peek().Type == tokIdentifier && p.peekAt(1).Type == tokPunct && p.peekAt(1).Value == "=" {
-		id := p.ident()
-		a.Name = &id
+		id, pos, end := p.identAt()
+		a.Name, a.NamePos, a.NameEnd = &id, pos, end
 		p.next()
 	}
 	a.Value = p.literal()
