@@ -24,7 +24,7 @@ type Options struct {
 	// Verdict judges one step of a type's history: data written with older
 	// read by newer and the other way, in the type's mode. nil shows the
 	// changes without a verdict.
-	Verdict func(name string, older, newer *ir.Type) Verdict
+	Verdict func(name string, older, newer Version) Verdict
 }
 
 // History is the earlier versions of one type, oldest first. The current

@@ -32,6 +32,17 @@ type step struct {
 	Judged bool
 }
 
+// Count says how many changes there are, in words.
+func (s *step) Count() string {
+	switch len(s.Changes) {
+	case 0:
+		return "no change"
+	case 1:
+		return "1 change"
+	}
+	return fmt.Sprintf("%d changes", len(s.Changes))
+}
+
 // change is one field-level difference.
 type change struct {
 	// Op is "added", "removed" or "changed".
@@ -88,7 +99,7 @@ func (st *site) step(name string, older, newer Version) *step {
 	d.typ(name, older.Type, newer.Type)
 	s.Changes = d.out
 	if st.opts.Verdict != nil {
-		v := st.opts.Verdict(name, older.Type, newer.Type)
+		v := st.opts.Verdict(name, older, newer)
 		s.Verdict, s.Judged = &v, true
 	}
 	return s
@@ -109,8 +120,8 @@ func (d *differ) typ(path string, old, new *ir.Type) {
 	if old == nil || new == nil {
 		return
 	}
-	if old.Kind != new.Kind || (!old.Kind.IsNamed() && old.Name() != new.Name()) {
-		d.add("changed", path, "type %s → %s", old.Name(), new.Name())
+	if old.Kind != new.Kind || (!old.Kind.IsNamed() && wireName(old) != wireName(new)) {
+		d.add("changed", path, "type %s → %s", wireName(old), wireName(new))
 		return
 	}
 	switch old.Kind {
@@ -199,6 +210,17 @@ func (d *differ) fields(path string, old, new *ir.Named) {
 			d.add("removed", path+"."+of.Name, "field %s: %s", of.Name, of.Type.Name())
 		}
 	}
+}
+
+// wireName is the name of a type as Avro sees it: a custom domain type is
+// its wire type, so binding a string to a Go type is no change.
+func wireName(t *ir.Type) string {
+	if t.Custom == nil {
+		return t.Name()
+	}
+	c := *t
+	c.Custom = nil
+	return c.Name()
 }
 
 func defaultText(f *ir.Field) string {

@@ -128,7 +128,7 @@ const pageTemplates = `
 <h1>History of {{.Name}}</h1>
 <p>Versions, oldest first: {{range $i, $l := .Labels}}{{if $i}} → {{end}}<code>{{$l}}</code>{{end}}.</p>
 <table class="steps"><thead><tr><th>From</th><th>To</th><th>Changes</th><th>Verdict</th></tr></thead><tbody>
-{{range .Steps}}<tr><td><code>{{.From}}</code></td><td><code>{{.To}}</code></td><td><a href="#{{.ID}}">{{len .Changes}} changes</a></td><td>{{template "verdict" .}}</td></tr>
+{{range .Steps}}<tr><td><code>{{.From}}</code></td><td><code>{{.To}}</code></td><td><a href="#{{.ID}}">{{.Count}}</a></td><td>{{template "verdict" .}}</td></tr>
 {{end}}</tbody></table>
 {{range .Steps}}<section id="{{.ID}}">
 <h2>{{.From}} → {{.To}}</h2>

@@ -125,11 +125,15 @@ func Doc(opts DocOptions) (*DocResult, error) {
 			return res, err
 		}
 		copts.History = hist
-		copts.Verdict = func(name string, older, newer *ir.Type) catalog.Verdict {
+		copts.Verdict = func(name string, older, newer catalog.Version) catalog.Verdict {
+			// Every step is judged in the mode the type has now.
 			mode := rules.Override
-			if newer.Named != nil {
-				mode = compat.Mode(modeOf(newer.Named))
-			} else if mode == "" {
+			if n := cres.Schema.Lookup(name); n != nil {
+				mode = compat.Mode(modeOf(n))
+			} else if newer.Type.Named != nil {
+				mode = compat.Mode(modeOf(newer.Type.Named))
+			}
+			if mode == "" {
 				mode = compat.DefaultMode
 			}
 			return verdict(name, mode, older, newer)
@@ -205,8 +209,8 @@ func docHistory(res *DocResult, sources, paths []string) ([]catalog.History, err
 
 // verdict checks one step of a type's history as evc compat would: older
 // is the earlier version, newer the later one.
-func verdict(name string, mode compat.Mode, older, newer *ir.Type) catalog.Verdict {
-	rep := compat.Check([]compat.Subject{{Name: name, New: newer, Mode: mode, Versions: []compat.Version{{Label: "older", Type: older}}}}, nil, compat.Options{})
+func verdict(name string, mode compat.Mode, older, newer catalog.Version) catalog.Verdict {
+	rep := compat.Check([]compat.Subject{{Name: name, New: newer.Type, Mode: mode, Versions: []compat.Version{{Label: older.Label, Type: older.Type}}}}, nil, compat.Options{})
 	v := catalog.Verdict{Mode: string(mode), Compatible: !rep.Failed()}
 	for _, f := range rep.Findings {
 		sev := "warning"
