@@ -9,11 +9,19 @@ GO ?= go
 # go.mod names it too (toolchain go1.27.3) for GOTOOLCHAIN=auto users.
 export GOTOOLCHAIN := go1.27.3
 
-.PHONY: examples test fmt-check vet bench
+.PHONY: examples docs test fmt-check vet bench
 
 examples:
 	$(GO) run ./cmd/evc compile --avro-out examples/squarebot/avro --go-out examples/squarebot/gen --go-module github.com/evc-dev/evc/examples/squarebot/gen examples/squarebot
 	$(GO) run ./cmd/evc compile --avro-out examples/openedx/avro --go-out examples/openedx/gen --go-module github.com/evc-dev/evc/examples/openedx/gen examples/openedx
+
+# docs builds each example's event catalog (a static site in
+# examples/*/catalog, not checked in) and its AsyncAPI document (checked in).
+docs:
+	$(GO) run ./cmd/evc doc -o examples/squarebot/catalog --title "Squarebot events" examples/squarebot/*.evc
+	$(GO) run ./cmd/evc doc --format asyncapi -o examples/squarebot/asyncapi.json --title "Squarebot events" examples/squarebot/*.evc
+	$(GO) run ./cmd/evc doc -o examples/openedx/catalog --title "Open edX learning events" examples/openedx/*.evc
+	$(GO) run ./cmd/evc doc --format asyncapi -o examples/openedx/asyncapi.json --title "Open edX learning events" examples/openedx/*.evc
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

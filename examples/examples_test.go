@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evc-dev/evc/backend/asyncapi"
+	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/internal/driver"
 	"github.com/evc-dev/evc/internal/golden"
@@ -92,4 +94,31 @@ func walk(dir string, f func(string)) error {
 		f(p)
 	}
 	return nil
+}
+
+// TestExamples_AsyncAPIIsFresh regenerates each example's AsyncAPI
+// document (make docs) and fails when the checked-in one differs; the
+// asyncapi package's tests validate them with the AsyncAPI parser.
+func TestExamples_AsyncAPIIsFresh(t *testing.T) {
+	t.Chdir("..")
+	for _, ex := range examples {
+		t.Run(ex.dir, func(t *testing.T) {
+			dir := "examples/" + ex.dir
+			res := compiler.Compile([]string{dir}, compiler.Options{SkipDirs: []string{dir + "/avro", dir + "/gen", dir + "/catalog"}})
+			if res.Diags.HasErrors() {
+				t.Fatalf("the example has errors: %v", res.Diags.Items())
+			}
+			doc, err := asyncapi.Generate(res.Schema, asyncapi.Options{Title: exampleTitles[ex.dir]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, dir+"/asyncapi.json", doc)
+		})
+	}
+}
+
+// exampleTitles mirror the Makefile's docs target.
+var exampleTitles = map[string]string{
+	"squarebot": "Squarebot events",
+	"openedx":   "Open edX learning events",
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const docSchema = `/// Orders.
+namespace shop;
+
+/// Sent when an order is placed.
+@event(type = "com.example.order.placed.v1")
+record OrderPlaced {
+  order_id: string;
+  placed_at: timestamp-millis;
+}
+
+topic "orders" { value: OrderPlaced; }
+`
+
+// docHistoryV1 is OrderPlaced before placed_at, as a history folder holds it.
+const docHistoryV1 = `{"type": "record", "name": "OrderPlaced", "namespace": "shop", "fields": [{"name": "order_id", "type": "string"}]}`
+
+func TestDoc_Site(t *testing.T) {
+	dir := fmtTree(t, map[string]string{
+		"events/shop.evc":                  docSchema,
+		"history/shop.OrderPlaced/v1.avsc": docHistoryV1,
+	})
+	out := filepath.Join(dir, "site")
+	code, _, stderr := runEvc(t, "", "doc", "-o", out, "--mode", "BACKWARD", "--history", filepath.Join(dir, "history"), filepath.Join(dir, "events"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "evc doc: wrote 9 files to "+out) {
+		t.Errorf("stderr: %s", stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "history-shop.OrderPlaced.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The verdict is evc compat's: in BACKWARD, a field added without a
+	// default breaks the new readers.
+	for _, want := range []string{
+		`<span class="bad">incompatible</span> in BACKWARD`,
+		`<td><code>FIELD_NO_DEFAULT</code></td><td>BACKWARD</td><td><code>shop.OrderPlaced.placed_at</code></td>`,
+		`new consumers cannot read data written with v1`,
+	} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the history page lacks %s", want)
+		}
+	}
+	// Run again: the same bytes, the site's own folder not read as input.
+	before, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if code, _, stderr := runEvc(t, "", "doc", "-o", out, "--mode", "BACKWARD", "--history", filepath.Join(dir, "history"), filepath.Join(dir, "events")); code != exitOK {
+		t.Fatalf("second run: exit %d: %s", code, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if string(before) != string(after) {
+		t.Error("a second run changed index.html")
+	}
+}
+
+func TestDoc_AsyncAPIToStdout(t *testing.T) {
+	dir := fmtTree(t, map[string]string{"shop.evc": docSchema})
+	code, stdout, stderr := runEvc(t, "", "doc", "--format", "asyncapi", "--title", "Shop", "-o", "-", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`"asyncapi": "3.0.0"`, `"title": "Shop"`, `"address": "orders"`, `"ce_type"`, `"const": "com.example.order.placed.v1"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the document lacks %s", want)
+		}
+	}
+}
+
+func TestDoc_AsyncAPIIntoFolder(t *testing.T) {
+	dir := fmtTree(t, map[string]string{"in/shop.evc": docSchema})
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runEvc(t, "", "doc", "--format", "asyncapi", "-o", filepath.Join(dir, "out"), filepath.Join(dir, "in")); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "asyncapi.json")); err != nil {
+		t.Errorf("a folder for -o gets asyncapi.json: %v", err)
+	}
+}
+
+// TestDoc_Errors asserts every message evc doc prints of its own, and its
+// exit codes.
+func TestDoc_Errors(t *testing.T) {
+	dir := fmtTree(t, map[string]string{
+		"ok/shop.evc": docSchema,
+		"bad/bad.evc": "namespace x;\nrecord R { a: Nope; }\n",
+		"hist/x.txt":  "",
+	})
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no out", []string{"doc", filepath.Join(dir, "ok")}, exitUsage, "evc doc: doc needs -o: the site's folder, or the AsyncAPI document's file"},
+		{"bad format", []string{"doc", "--format", "pdf", "-o", filepath.Join(dir, "s"), filepath.Join(dir, "ok")}, exitUsage, `evc doc: --format is html or asyncapi, not "pdf"`},
+		{"history with asyncapi", []string{"doc", "--format", "asyncapi", "--history", filepath.Join(dir, "hist"), "-o", "-", filepath.Join(dir, "ok")}, exitUsage, "evc doc: --history applies to the html catalog, not to --format asyncapi"},
+		{"bad mode", []string{"doc", "--mode", "SIDEWAYS", "-o", filepath.Join(dir, "s"), filepath.Join(dir, "ok")}, exitUsage, "evc doc: --mode: "},
+		{"schema error", []string{"doc", "-o", filepath.Join(dir, "s"), filepath.Join(dir, "bad")}, exitSchema, `bad.evc:2:15: unknown type "Nope"`},
+		{"missing history", []string{"doc", "--history", filepath.Join(dir, "nowhere"), "-o", filepath.Join(dir, "s"), filepath.Join(dir, "ok")}, exitUsage, "cannot read the earlier versions"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runEvc(t, "", c.args...)
+			if code != c.code || !strings.Contains(stderr, c.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, c.code, c.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s")); err == nil {
+		t.Error("a failed run wrote the site")
+	}
+}
