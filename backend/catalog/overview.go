@@ -16,17 +16,30 @@ type overviewPage struct {
 	Events     []*typePage
 	Namespaces []namespace
 	Histories  []*historyPage
-	NTypes     int
+	// Counts says how many topics, events, types and namespaces there are.
+	Counts string
 }
 
 func (st *site) overview(diagram template.HTML) *overviewPage {
-	p := &overviewPage{page: st.page(st.opts.Title, ""), Diagram: diagram, Topics: st.topics, Namespaces: st.namespaces, Histories: st.histories, NTypes: len(st.types)}
+	p := &overviewPage{page: st.page(st.opts.Title, ""), Diagram: diagram, Topics: st.topics, Namespaces: st.namespaces, Histories: st.histories}
 	for _, t := range st.types {
 		if t.Event != nil {
 			p.Events = append(p.Events, t)
 		}
 	}
+	p.Counts = strings.Join([]string{
+		count(len(p.Topics), "topic"), count(len(p.Events), "event"),
+		count(len(st.types), "type"), count(len(p.Namespaces), "namespace"),
+	}, " · ")
 	return p
+}
+
+// count says "1 topic" or "3 topics".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // entry is one search result: a topic, a type, a field or a symbol.

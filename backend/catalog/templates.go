@@ -35,7 +35,7 @@ const pageTemplates = `
 
 {{define "index"}}{{template "head" .}}
 <h1>{{.Title}}</h1>
-<p class="counts">{{len .Topics}} topics · {{len .Events}} events · {{.NTypes}} types · {{len .Namespaces}} namespaces</p>
+<p class="counts">{{.Counts}}</p>
 {{if .Topics}}<section>
 <h2 id="diagram">Topics and events</h2>
 <figure>{{.Diagram}}<figcaption>Each topic with the types it carries: a solid line to a value type, a dashed one to the key.</figcaption></figure>
