@@ -140,6 +140,21 @@ func TestEverything_EncodeErrors(t *testing.T) {
 		{"text marshaller fails", func(m *kitchen.Everything) { m.Emails[1] = domain.Email{} }, "emails[1]"},
 		{"decimal with too many places", func(m *kitchen.Everything) { m.Price = big.NewRat(1, 1000) }, "price"},
 		{"nested enum in union", func(m *kitchen.Everything) { m.Choice = kitchen.EverythingChoiceColor{Value: -1} }, "choice"},
+		// Avro readers take the declared precision at its word: python3-avro
+		// reads 123456789012.34 in a decimal(10,2) back as 123456789000.00.
+		{"decimal beyond its precision", func(m *kitchen.Everything) { m.Price, _ = new(big.Rat).SetString("123456789012.34") }, "price"},
+		{"optional decimal beyond its precision", func(m *kitchen.Everything) { m.MaybePrice = big.NewRat(-10000000000, 100) }, "maybe_price"},
+		{"fixed decimal beyond its precision", func(m *kitchen.Everything) { m.Money = big.NewRat(1e12, 1) }, "money"},
+		// A string that is not UTF-8 makes python3-avro raise and avsc
+		// substitute U+FFFD.
+		{"string not UTF-8", func(m *kitchen.Everything) { m.Text = "caf\xe9" }, "text"},
+		{"optional string not UTF-8", func(m *kitchen.Everything) { m.Maybe = ptr("\xff") }, "maybe"},
+		{"array item not UTF-8", func(m *kitchen.Everything) { m.Tags = []string{"ok", "\xc3("} }, "tags[1]"},
+		{"map key not UTF-8", func(m *kitchen.Everything) { m.Scores = map[string]float64{"\xff": 1} }, `scores["\xff"]`},
+		{"map value not UTF-8", func(m *kitchen.Everything) { m.MaybeMap = map[string]string{"k": "\xed\xa0\x80"} }, `maybe_map["k"]`},
+		{"union branch not UTF-8", func(m *kitchen.Everything) { m.NoNull = kitchen.EverythingNoNullString{Value: "\x80"} }, "no_null"},
+		{"custom text not UTF-8", func(m *kitchen.Everything) { m.Email = domain.Email{User: "\xff", Domain: "x"} }, "email"},
+		{"nested record string not UTF-8", func(m *kitchen.Everything) { m.Tree.Children = []kitchen.Tree{{Label: "\xfe"}} }, "tree.children[0].label"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := everything()
@@ -155,6 +170,9 @@ func TestEverything_EncodeErrors(t *testing.T) {
 			}
 			if string(out) != "keep" {
 				t.Errorf("AppendAvro returned %q, want dst as it was", out)
+			}
+			if !errors.Is(err, avrobin.ErrInvalid) && tc.name != "text marshaller fails" {
+				t.Errorf("error %q does not wrap avrobin.ErrInvalid", err)
 			}
 		})
 	}

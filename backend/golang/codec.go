@@ -106,7 +106,7 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 		return
 	}
 	if s, ok := scalarOf(t); ok {
-		call := c.q(av(s.appendFn)) + "(dst, " + x + s.args(t) + ")"
+		call := c.q(av(s.appendFn)) + "(dst, " + x + s.appendArgs(t) + ")"
 		if s.fails {
 			fails(call)
 		} else {
@@ -154,7 +154,9 @@ func (c *codec) encMap(t *ir.Type, x string, wrap wrapper) {
 	c.p("dst = ", av("AppendCount"), "(dst, len(", x, "))")
 	c.p("var ", keys, " [", av("SmallMap"), "]string")
 	c.p("for _, ", k, " := range ", av("SortedKeys"), "(", keys, "[:0], ", x, ") {")
-	c.p("dst = ", av("AppendString"), "(dst, ", k, ")")
+	c.p("if dst, err = ", av("AppendString"), "(dst, ", k, "); err != nil {")
+	c.p("return dst, ", c.wrapKey(k, wrap)("err"))
+	c.p("}")
 	if t.Values.Kind != ir.Null {
 		c.p(v, " := ", recv(x), "[", k, "]")
 		c.nested(func() { c.enc(t.Values, v, c.wrapKey(k, wrap)) })

@@ -27,6 +27,9 @@ type scalar struct {
 	// params are the type's parameters that the calls take after the value:
 	// a decimal's scale, and a fixed's size.
 	params func(t *ir.Type) []string
+	// appendParams, when set, are the append call's parameters instead of
+	// params: a decimal's precision too, which only writing checks.
+	appendParams func(t *ir.Type) []string
 }
 
 type scalarKey struct {
@@ -47,6 +50,14 @@ func fixedDecimal(t *ir.Type) []string {
 	return []string{strconv.Itoa(t.Named.Scale), strconv.Itoa(t.Named.Size)}
 }
 
+func decimalPrecisionScale(t *ir.Type) []string {
+	return []string{strconv.Itoa(t.Precision), strconv.Itoa(t.Scale)}
+}
+
+func fixedDecimalPrecision(t *ir.Type) []string {
+	return []string{strconv.Itoa(t.Named.Precision), strconv.Itoa(t.Named.Scale), strconv.Itoa(t.Named.Size)}
+}
+
 var scalars = map[scalarKey]scalar{
 	{ir.Boolean, ir.NoLogical}:         {goType: GoIdent{Name: "bool"}, appendFn: "AppendBool", read: "ReadBool", skip: "SkipBool"},
 	{ir.Int, ir.NoLogical}:             {goType: GoIdent{Name: "int32"}, appendFn: "AppendInt", read: "ReadInt", skip: "SkipLong"},
@@ -61,10 +72,10 @@ var scalars = map[scalarKey]scalar{
 	{ir.Float, ir.NoLogical}:           {goType: GoIdent{Name: "float32"}, appendFn: "AppendFloat", read: "ReadFloat", skip: "SkipFloat"},
 	{ir.Double, ir.NoLogical}:          {goType: GoIdent{Name: "float64"}, appendFn: "AppendDouble", read: "ReadDouble", skip: "SkipDouble"},
 	{ir.Bytes, ir.NoLogical}:           {goType: GoIdent{Name: "[]byte"}, appendFn: "AppendBytes", read: "ReadBytes", skip: "SkipBytes"},
-	{ir.Bytes, ir.Decimal}:             {goType: bigRat, pointer: true, appendFn: "AppendDecimal", fails: true, read: "ReadDecimal", skip: "SkipBytes", params: decimalScale},
-	{ir.String, ir.NoLogical}:          {goType: GoIdent{Name: "string"}, appendFn: "AppendString", read: "ReadString", skip: "SkipBytes"},
+	{ir.Bytes, ir.Decimal}:             {goType: bigRat, pointer: true, appendFn: "AppendDecimal", fails: true, read: "ReadDecimal", skip: "SkipBytes", params: decimalScale, appendParams: decimalPrecisionScale},
+	{ir.String, ir.NoLogical}:          {goType: GoIdent{Name: "string"}, appendFn: "AppendString", fails: true, read: "ReadString", skip: "SkipBytes"},
 	{ir.String, ir.UUID}:               {goType: uuidIdent, appendFn: "AppendUUID", read: "ReadUUID", skip: "SkipBytes"},
-	{ir.Fixed, ir.Decimal}:             {goType: bigRat, pointer: true, appendFn: "AppendDecimalFixed", fails: true, read: "ReadDecimalFixed", skip: "SkipFixed", params: fixedDecimal},
+	{ir.Fixed, ir.Decimal}:             {goType: bigRat, pointer: true, appendFn: "AppendDecimalFixed", fails: true, read: "ReadDecimalFixed", skip: "SkipFixed", params: fixedDecimal, appendParams: fixedDecimalPrecision},
 }
 
 // scalarOf returns the table row of t, or false when t has a Go type of its
@@ -85,14 +96,24 @@ func scalarOf(t *ir.Type) (scalar, bool) {
 	return s, ok
 }
 
-// args returns the parameters of t that s's calls take, each preceded by
-// ", ".
-func (s scalar) args(t *ir.Type) string {
-	if s.params == nil {
+// args returns the parameters of t that s's read call takes, each
+// preceded by ", ".
+func (s scalar) args(t *ir.Type) string { return join(s.params, t) }
+
+// appendArgs is args for s's append call.
+func (s scalar) appendArgs(t *ir.Type) string {
+	if s.appendParams != nil {
+		return join(s.appendParams, t)
+	}
+	return join(s.params, t)
+}
+
+func join(params func(*ir.Type) []string, t *ir.Type) string {
+	if params == nil {
 		return ""
 	}
 	out := ""
-	for _, p := range s.params(t) {
+	for _, p := range params(t) {
 		out += ", " + p
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,8 +62,8 @@ func TestReader_Errors(t *testing.T) {
 		{"count min int64", AppendLong(nil, math.MinInt64), func(r *Reader) error { _, err := r.ReadBlockCount(1); return err }, ErrCount},
 		{"count negative size beyond input", []byte{0x01, 0x08, 0}, func(r *Reader) error { _, err := r.ReadBlockCount(1); return err }, ErrLength},
 		{"count of zero-size items", AppendLong(nil, maxZeroSizeItems+1), func(r *Reader) error { _, err := r.ReadBlockCount(0); return err }, ErrCount},
-		{"uuid malformed", AppendString(nil, "123e4567-e89b-42d3-a456-42661417400g"), func(r *Reader) error { _, err := r.ReadUUID(); return err }, ErrInvalid},
-		{"uuid short", AppendString(nil, "123e4567"), func(r *Reader) error { _, err := r.ReadUUID(); return err }, ErrInvalid},
+		{"uuid malformed", str(nil, "123e4567-e89b-42d3-a456-42661417400g"), func(r *Reader) error { _, err := r.ReadUUID(); return err }, ErrInvalid},
+		{"uuid short", str(nil, "123e4567"), func(r *Reader) error { _, err := r.ReadUUID(); return err }, ErrInvalid},
 		{"time-micros overflow", AppendLong(nil, math.MaxInt64), func(r *Reader) error { _, err := r.ReadTimeMicros(); return err }, ErrOverflow},
 		{"trailing", []byte{0, 0}, func(r *Reader) error { r.ReadLong(); return r.Finish() }, ErrTrailing},
 	} {
@@ -110,8 +111,8 @@ func TestReader_NoAllocationFromLength(t *testing.T) {
 }
 
 func TestReader_Strings(t *testing.T) {
-	in := AppendBytes(AppendString(AppendString(nil, "hello"), ""), []byte{})
-	in = AppendString(in, "world")
+	in := AppendBytes(str(str(nil, "hello"), ""), []byte{})
+	in = str(in, "world")
 	r := NewReader(in)
 	a, _ := r.ReadString()
 	empty, _ := r.ReadString()
@@ -166,7 +167,7 @@ func TestDecimal(t *testing.T) {
 		{"-42", 0, []byte{0xd6}},
 	} {
 		v, _ := new(big.Rat).SetString(tc.v)
-		b, err := AppendDecimal(nil, v, tc.scale)
+		b, err := AppendDecimal(nil, v, 38, tc.scale)
 		if err != nil || !bytes.Equal(b, AppendBytes(nil, tc.hex)) {
 			t.Errorf("decimal %s: %x, %v; want %x", tc.v, b, err, tc.hex)
 		}
@@ -176,17 +177,17 @@ func TestDecimal(t *testing.T) {
 			t.Errorf("decimal %s reads back as %v, %v", tc.v, got, err)
 		}
 	}
-	if _, err := AppendDecimal(nil, big.NewRat(1, 3), 2); !errors.Is(err, ErrInvalid) {
+	if _, err := AppendDecimal(nil, big.NewRat(1, 3), 38, 2); !errors.Is(err, ErrInvalid) {
 		t.Errorf("1/3 at scale 2: %v", err)
 	}
-	if _, err := AppendDecimalFixed(nil, big.NewRat(40000, 1), 0, 2); !errors.Is(err, ErrInvalid) {
+	if _, err := AppendDecimalFixed(nil, big.NewRat(40000, 1), 38, 0, 2); !errors.Is(err, ErrInvalid) {
 		t.Errorf("40000 in 2 bytes: %v", err)
 	}
-	b, err := AppendDecimalFixed(nil, big.NewRat(-1, 100), 2, 4)
+	b, err := AppendDecimalFixed(nil, big.NewRat(-1, 100), 9, 2, 4)
 	if err != nil || !bytes.Equal(b, []byte{0xff, 0xff, 0xff, 0xff}) {
 		t.Errorf("-0.01 in 4 bytes: %x, %v", b, err)
 	}
-	b, err = AppendDecimalFixed(nil, big.NewRat(-128, 1), 0, 1)
+	b, err = AppendDecimalFixed(nil, big.NewRat(-128, 1), 3, 0, 1)
 	if err != nil || !bytes.Equal(b, []byte{0x80}) {
 		t.Errorf("-128 in 1 byte: %x, %v", b, err)
 	}
@@ -252,5 +253,135 @@ func TestSortedKeys(t *testing.T) {
 	}
 	if allocs != 0 {
 		t.Errorf("SortedKeys of %d keys into a stack array: %v allocations, want 0", len(small), allocs)
+	}
+}
+
+// str is AppendString for strings the test knows are UTF-8.
+func str(dst []byte, s string) []byte {
+	b, err := AppendString(dst, s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestAppendString_UTF8(t *testing.T) {
+	for _, tc := range []struct {
+		name, s string
+		err     string // "" when s is UTF-8
+	}{
+		{"ascii", "hello", ""},
+		{"empty", "", ""},
+		{"multibyte", "héllo, 世界 🙂", ""},
+		{"long ascii", strings.Repeat("a", 200), ""},
+		{"latin-1 byte", "caf\xe9", "string is not valid UTF-8: byte 0xe9 at offset 3"},
+		{"lone continuation", "\x80", "string is not valid UTF-8: byte 0x80 at offset 0"},
+		{"truncated sequence", "ok\xc3", "string is not valid UTF-8: byte 0xc3 at offset 2"},
+		{"surrogate half", "a\xed\xa0\x80", "string is not valid UTF-8: byte 0xed at offset 1"},
+		{"overlong", "\xc0\xaf", "string is not valid UTF-8: byte 0xc0 at offset 0"},
+		{"late in a long string", strings.Repeat("é", 100) + "\xff", "string is not valid UTF-8: byte 0xff at offset 200"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, fn := range []struct {
+				name   string
+				append func([]byte) ([]byte, error)
+			}{
+				{"AppendString", func(dst []byte) ([]byte, error) { return AppendString(dst, tc.s) }},
+				{"AppendText", func(dst []byte) ([]byte, error) { return AppendText(dst, text(tc.s)) }},
+			} {
+				got, err := fn.append([]byte("keep"))
+				if tc.err == "" {
+					if err != nil || !bytes.Equal(got, AppendBytes([]byte("keep"), []byte(tc.s))) {
+						t.Errorf("%s: %x, %v", fn.name, got, err)
+					}
+					continue
+				}
+				var e *Error
+				if !errors.As(err, &e) || !errors.Is(err, ErrInvalid) || e.Op != "encode" {
+					t.Fatalf("%s: error %v, want an encode *Error wrapping ErrInvalid", fn.name, err)
+				}
+				if want := "evc: encode: invalid value: " + tc.err; err.Error() != want {
+					t.Errorf("%s: error %q, want %q", fn.name, err, want)
+				}
+				if string(got) != "keep" {
+					t.Errorf("%s: returned %q, want dst unchanged", fn.name, got)
+				}
+			}
+		})
+	}
+}
+
+// text is a custom domain type whose text is itself.
+type text string
+
+func (t text) MarshalText() ([]byte, error) { return []byte(t), nil }
+
+func TestAppendString_NoAllocations(t *testing.T) {
+	buf := make([]byte, 0, 256)
+	if n := testing.AllocsPerRun(100, func() {
+		buf, _ = AppendString(buf[:0], "a message of some length, with é and 🙂 in it")
+	}); n != 0 {
+		t.Errorf("AppendString allocates %v times", n)
+	}
+}
+
+func TestDecimal_Precision(t *testing.T) {
+	for _, tc := range []struct {
+		v                string
+		precision, scale int
+		err              string // "" when v fits
+	}{
+		{"12345678.90", 10, 2, ""},
+		{"-99999999.99", 10, 2, ""},
+		{"0.01", 1, 2, ""},
+		{"123456789012.34", 10, 2, "decimal 123456789012.34 has 14 digits, more than its precision 10"},
+		{"100000000.00", 10, 2, "decimal 100000000.00 has 11 digits, more than its precision 10"},
+		{"-100000000", 10, 2, "decimal -100000000.00 has 11 digits, more than its precision 10"},
+		{"10", 1, 0, "decimal 10 has 2 digits, more than its precision 1"},
+		{"9", 1, 0, ""},
+		// 2^30 has 10 digits and 31 bits, past the bit-length shortcut.
+		{"1073741824", 10, 0, ""},
+		{"9999999999", 10, 0, ""},
+		{"10000000000", 10, 0, "decimal 10000000000 has 11 digits, more than its precision 10"},
+	} {
+		v, _ := new(big.Rat).SetString(tc.v)
+		_, err := AppendDecimal(nil, v, tc.precision, tc.scale)
+		_, ferr := AppendDecimalFixed(nil, v, tc.precision, tc.scale, 16)
+		for _, err := range []error{err, ferr} {
+			switch {
+			case tc.err == "" && err != nil:
+				t.Errorf("%s as decimal(%d,%d): %v", tc.v, tc.precision, tc.scale, err)
+			case tc.err != "" && (!errors.Is(err, ErrInvalid) || err.Error() != "evc: encode: invalid value: "+tc.err):
+				t.Errorf("%s as decimal(%d,%d): error %v, want %q", tc.v, tc.precision, tc.scale, err, tc.err)
+			}
+		}
+	}
+}
+
+// TestValidUTF8_EveryPosition puts one bad byte at every position of
+// strings of every length up to 80, past each word and block boundary of
+// the fast path.
+func TestValidUTF8_EveryPosition(t *testing.T) {
+	for n := 0; n <= 80; n++ {
+		b := bytes.Repeat([]byte{'a'}, n)
+		if !validUTF8(b) {
+			t.Fatalf("validUTF8 of %d ASCII bytes is false", n)
+		}
+		for i := range n {
+			for _, bad := range []byte{0x80, 0xff, 0xc3} {
+				c := bytes.Clone(b)
+				c[i] = bad
+				if validUTF8(c) {
+					t.Fatalf("validUTF8 of %d bytes with 0x%02x at %d is true", n, bad, i)
+				}
+			}
+			if i+2 <= n {
+				c := bytes.Clone(b)
+				copy(c[i:], "é")
+				if !validUTF8(c) {
+					t.Fatalf("validUTF8 of %d bytes with é at %d is false", n, i)
+				}
+			}
+		}
 	}
 }

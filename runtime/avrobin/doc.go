@@ -4,7 +4,8 @@
 // timestamps, times, UUIDs, decimals).
 //
 // Encoding functions append to a slice and never fail, except where a Go
-// value has no Avro encoding (a decimal that does not fit its scale).
+// value has no Avro encoding that every reader reads back as written: a
+// string that is not UTF-8, a decimal beyond its scale or precision.
 //
 // Decoding goes through a Reader, which checks every length and item count
 // against the input that remains before it allocates anything, so a corrupt

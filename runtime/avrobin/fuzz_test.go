@@ -3,15 +3,16 @@ package avrobin
 import (
 	"runtime"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzReader runs a program of reads, chosen by ops, over data, with a
 // copying and an aliasing Reader: no read may panic or move past the input,
 // and allocations stay within a bound linear in the input's size.
 func FuzzReader(f *testing.F) {
-	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, AppendString(AppendLong(nil, 300), "héllo"))
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, str(AppendLong(nil, 300), "héllo"))
 	f.Add([]byte{6, 6, 6}, []byte{0x01, 0x04, 0x02, 0x02, 0x00})
-	f.Add([]byte{9}, AppendString(nil, "123e4567-e89b-42d3-a456-426614174000"))
+	f.Add([]byte{9}, str(nil, "123e4567-e89b-42d3-a456-426614174000"))
 	f.Add([]byte{3, 4}, []byte{0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, ops, data []byte) {
 		if len(ops) > 64 {
@@ -71,6 +72,20 @@ func FuzzReader(f *testing.F) {
 		runtime.ReadMemStats(&after)
 		if n := after.TotalAlloc - before.TotalAlloc; n > uint64(16*len(data))+256<<10 {
 			t.Fatalf("%d bytes allocated for %d bytes of input", n, len(data))
+		}
+	})
+}
+
+// FuzzValidUTF8 checks the word-at-a-time UTF-8 check against
+// unicode/utf8.
+func FuzzValidUTF8(f *testing.F) {
+	f.Add([]byte("plain ascii, longer than thirty-two bytes in all"))
+	f.Add([]byte("é"))
+	f.Add([]byte("0123456789abcdef0123456789abcdef\xff"))
+	f.Add([]byte("abcd\xed\xa0\x80"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := validUTF8(b), utf8.Valid(b); got != want {
+			t.Errorf("validUTF8(%q) = %v, want %v", b, got, want)
 		}
 	})
 }

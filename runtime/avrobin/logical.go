@@ -215,8 +215,9 @@ func (r *Reader) ReadUUID() (UUID, error) {
 
 var bigTen = big.NewInt(10)
 
-// unscaled returns v * 10^scale, which must be an integer.
-func unscaled(v *big.Rat, scale int) (*big.Int, error) {
+// unscaled returns v * 10^scale, which must be an integer of at most
+// precision digits.
+func unscaled(v *big.Rat, precision, scale int) (*big.Int, error) {
 	if v == nil {
 		return new(big.Int), nil
 	}
@@ -225,6 +226,11 @@ func unscaled(v *big.Rat, scale int) (*big.Int, error) {
 	q, m := new(big.Int).QuoRem(n, v.Denom(), new(big.Int))
 	if m.Sign() != 0 {
 		return nil, Invalidf("decimal %s has more than %d decimal places", v.RatString(), scale)
+	}
+	// |q| < 2^(3p) <= 10^p needs no power of ten.
+	if q.BitLen() > 3*precision && q.CmpAbs(new(big.Int).Exp(bigTen, big.NewInt(int64(precision)), nil)) >= 0 {
+		digits := len(new(big.Int).Abs(q).String())
+		return nil, Invalidf("decimal %s has %d digits, more than its precision %d", v.FloatString(scale), digits, precision)
 	}
 	return q, nil
 }
@@ -252,10 +258,14 @@ func twos(x *big.Int, size int) ([]byte, bool) {
 	return m.FillBytes(make([]byte, size)), true
 }
 
-// AppendDecimal appends v as an Avro decimal on bytes with the given scale;
-// v must have at most scale decimal places. A nil v is zero.
-func AppendDecimal(dst []byte, v *big.Rat, scale int) ([]byte, error) {
-	x, err := unscaled(v, scale)
+// AppendDecimal appends v as an Avro decimal(precision, scale) on bytes. v
+// must have at most scale decimal places and at most precision digits in
+// all: readers take the declared precision at its word (python3-avro reads
+// 123456789012.34 written as a decimal(10,2) back as 123456789000.00, and
+// Java refuses to write it), so either excess is an ErrInvalid error. A nil
+// v is zero.
+func AppendDecimal(dst []byte, v *big.Rat, precision, scale int) ([]byte, error) {
+	x, err := unscaled(v, precision, scale)
 	if err != nil {
 		return dst, err
 	}
@@ -263,9 +273,10 @@ func AppendDecimal(dst []byte, v *big.Rat, scale int) ([]byte, error) {
 	return AppendBytes(dst, b), nil
 }
 
-// AppendDecimalFixed appends v as an Avro decimal on a fixed of size bytes.
-func AppendDecimalFixed(dst []byte, v *big.Rat, scale, size int) ([]byte, error) {
-	x, err := unscaled(v, scale)
+// AppendDecimalFixed appends v as an Avro decimal(precision, scale) on a
+// fixed of size bytes, with AppendDecimal's checks.
+func AppendDecimalFixed(dst []byte, v *big.Rat, precision, scale, size int) ([]byte, error) {
+	x, err := unscaled(v, precision, scale)
 	if err != nil {
 		return dst, err
 	}

@@ -52,11 +52,15 @@ func AppendEnum[E ~int32](dst []byte, e E, n int, enum string) ([]byte, error) {
 }
 
 // AppendText appends the text of v as an Avro string: a custom domain type
-// carried as a string.
+// carried as a string. Text that is not UTF-8 is an error, as in
+// AppendString.
 func AppendText(dst []byte, v encoding.TextMarshaler) ([]byte, error) {
 	b, err := v.MarshalText()
 	if err != nil {
 		return dst, EncodeError(err)
+	}
+	if !validUTF8(b) {
+		return dst, notUTF8(string(b))
 	}
 	return AppendBytes(dst, b), nil
 }

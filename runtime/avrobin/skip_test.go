@@ -19,7 +19,7 @@ func TestReader_Skip(t *testing.T) {
 		{"long overflow", []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02}, (*Reader).SkipLong, 0, ErrOverflow},
 		{"float", []byte{1, 2, 3, 4, 5}, (*Reader).SkipFloat, 4, nil},
 		{"double short", []byte{1, 2, 3, 4, 5}, (*Reader).SkipDouble, 0, ErrShortBuffer},
-		{"bytes", AppendString(nil, "hello"), (*Reader).SkipBytes, 6, nil},
+		{"bytes", str(nil, "hello"), (*Reader).SkipBytes, 6, nil},
 		{"bytes too long", append(AppendLong(nil, 1<<40), 'x'), (*Reader).SkipBytes, 0, ErrLength},
 		{"fixed", []byte{1, 2, 3}, func(r *Reader) error { return r.SkipFixed(3) }, 3, nil},
 		{"fixed short", []byte{1, 2}, func(r *Reader) error { return r.SkipFixed(3) }, 0, ErrShortBuffer},

@@ -203,7 +203,9 @@ func (m *Tree) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *Tree) appendAvro(dst []byte) (_ []byte, err error) {
-	dst = avrobin.AppendString(dst, m.Label)
+	if dst, err = avrobin.AppendString(dst, m.Label); err != nil {
+		return dst, avrobin.AtField(err, "label")
+	}
 	if len(m.Children) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Children))
 		for i := range m.Children {
@@ -474,15 +476,17 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendFloat(dst, m.Ratio)
 	dst = avrobin.AppendDouble(dst, m.Precise)
 	dst = avrobin.AppendBytes(dst, m.Raw)
-	dst = avrobin.AppendString(dst, m.Text)
+	if dst, err = avrobin.AppendString(dst, m.Text); err != nil {
+		return dst, avrobin.AtField(err, "text")
+	}
 	if dst, err = avrobin.AppendEnum(dst, m.Color, 4, "evc.kitchen.Color"); err != nil {
 		return dst, avrobin.AtField(err, "color")
 	}
 	dst = append(dst, m.Hash[:]...)
-	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 2, 8); err != nil {
+	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 12, 2, 8); err != nil {
 		return dst, avrobin.AtField(err, "money")
 	}
-	if dst, err = avrobin.AppendDecimal(dst, m.Price, 2); err != nil {
+	if dst, err = avrobin.AppendDecimal(dst, m.Price, 10, 2); err != nil {
 		return dst, avrobin.AtField(err, "price")
 	}
 	if dst, err = avrobin.AppendDate(dst, m.Day); err != nil {
@@ -499,7 +503,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.Tags) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Tags))
 		for i := range m.Tags {
-			dst = avrobin.AppendString(dst, m.Tags[i])
+			if dst, err = avrobin.AppendString(dst, m.Tags[i]); err != nil {
+				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "tags")
+			}
 		}
 	}
 	dst = append(dst, 0)
@@ -507,7 +513,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
 		var keys [avrobin.SmallMap]string
 		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
-			dst = avrobin.AppendString(dst, k)
+			if dst, err = avrobin.AppendString(dst, k); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, k), "scores")
+			}
 			v := m.Scores[k]
 			dst = avrobin.AppendDouble(dst, v)
 		}
@@ -517,7 +525,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.Maybe)
+		if dst, err = avrobin.AppendString(dst, *m.Maybe); err != nil {
+			return dst, avrobin.AtField(err, "maybe")
+		}
 	}
 	if m.MaybeList == nil {
 		dst = append(dst, 0x00)
@@ -539,9 +549,13 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 			dst = avrobin.AppendCount(dst, len(m.MaybeMap))
 			var keys [avrobin.SmallMap]string
 			for _, k := range avrobin.SortedKeys(keys[:0], m.MaybeMap) {
-				dst = avrobin.AppendString(dst, k)
+				if dst, err = avrobin.AppendString(dst, k); err != nil {
+					return dst, avrobin.AtField(avrobin.AtKey(err, k), "maybe_map")
+				}
 				v := m.MaybeMap[k]
-				dst = avrobin.AppendString(dst, v)
+				if dst, err = avrobin.AppendString(dst, v); err != nil {
+					return dst, avrobin.AtField(avrobin.AtKey(err, k), "maybe_map")
+				}
 			}
 		}
 		dst = append(dst, 0)
@@ -550,7 +564,7 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = avrobin.AppendDecimal(dst, m.MaybePrice, 2); err != nil {
+		if dst, err = avrobin.AppendDecimal(dst, m.MaybePrice, 10, 2); err != nil {
 			return dst, avrobin.AtField(err, "maybe_price")
 		}
 	}
@@ -567,7 +581,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	case EverythingChoiceString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u.Value)
+		if dst, err = avrobin.AppendString(dst, u.Value); err != nil {
+			return dst, avrobin.AtField(err, "choice")
+		}
 	case EverythingChoiceLong:
 		dst = append(dst, 0x04)
 		dst = avrobin.AppendLong(dst, u.Value)
@@ -592,7 +608,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendInt(dst, u.Value)
 	case EverythingNoNullString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u.Value)
+		if dst, err = avrobin.AppendString(dst, u.Value); err != nil {
+			return dst, avrobin.AtField(err, "no_null")
+		}
 	default:
 		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EverythingNoNull", u), "no_null")
 	}
@@ -624,7 +642,9 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 				dst = avrobin.AppendCount(dst, len(m.Nested[i]))
 				var keys1 [avrobin.SmallMap]string
 				for _, k1 := range avrobin.SortedKeys(keys1[:0], m.Nested[i]) {
-					dst = avrobin.AppendString(dst, k1)
+					if dst, err = avrobin.AppendString(dst, k1); err != nil {
+						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "nested")
+					}
 					v1 := m.Nested[i][k1]
 					if v1 == nil {
 						dst = append(dst, 0x00)
@@ -649,8 +669,12 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	if dst, err = m.Empty.appendAvro(dst); err != nil {
 		return dst, avrobin.AtField(err, "empty")
 	}
-	dst = avrobin.AppendString(dst, m.AppendAvro2)
-	dst = avrobin.AppendString(dst, m.AppendAvro3)
+	if dst, err = avrobin.AppendString(dst, m.AppendAvro2); err != nil {
+		return dst, avrobin.AtField(err, "append_avro")
+	}
+	if dst, err = avrobin.AppendString(dst, m.AppendAvro3); err != nil {
+		return dst, avrobin.AtField(err, "AppendAvro")
+	}
 	return dst, nil
 }
 

@@ -57,9 +57,15 @@ func (m *UserPersonalData) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *UserPersonalData) appendAvro(dst []byte) (_ []byte, err error) {
-	dst = avrobin.AppendString(dst, m.Username)
-	dst = avrobin.AppendString(dst, m.Email)
-	dst = avrobin.AppendString(dst, m.Name)
+	if dst, err = avrobin.AppendString(dst, m.Username); err != nil {
+		return dst, avrobin.AtField(err, "username")
+	}
+	if dst, err = avrobin.AppendString(dst, m.Email); err != nil {
+		return dst, avrobin.AtField(err, "email")
+	}
+	if dst, err = avrobin.AppendString(dst, m.Name); err != nil {
+		return dst, avrobin.AtField(err, "name")
+	}
 	return dst, nil
 }
 
@@ -218,7 +224,9 @@ func (m *CourseData) appendAvro(dst []byte) (_ []byte, err error) {
 	if dst, err = avrobin.AppendText(dst, &m.CourseKey); err != nil {
 		return dst, avrobin.AtField(err, "course_key")
 	}
-	dst = avrobin.AppendString(dst, m.DisplayName)
+	if dst, err = avrobin.AppendString(dst, m.DisplayName); err != nil {
+		return dst, avrobin.AtField(err, "display_name")
+	}
 	if m.Start == nil {
 		dst = append(dst, 0x00)
 	} else {

@@ -428,10 +428,16 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 		dst = append(dst, 0x02)
 		dst = avrobin.AppendTimestampMicros(dst, *m.CourseEditedTimestamp)
 	}
-	dst = avrobin.AppendString(dst, m.CourseVersion)
-	dst = avrobin.AppendString(dst, m.GradingPolicyHash)
+	if dst, err = avrobin.AppendString(dst, m.CourseVersion); err != nil {
+		return dst, avrobin.AtField(err, "course_version")
+	}
+	if dst, err = avrobin.AppendString(dst, m.GradingPolicyHash); err != nil {
+		return dst, avrobin.AtField(err, "grading_policy_hash")
+	}
 	dst = avrobin.AppendDouble(dst, m.PercentGrade)
-	dst = avrobin.AppendString(dst, m.LetterGrade)
+	if dst, err = avrobin.AppendString(dst, m.LetterGrade); err != nil {
+		return dst, avrobin.AtField(err, "letter_grade")
+	}
 	if m.PassedTimestamp == nil {
 		dst = append(dst, 0x00)
 	} else {
@@ -442,7 +448,9 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 		dst = avrobin.AppendCount(dst, len(m.SubsectionScores))
 		var keys [avrobin.SmallMap]string
 		for _, k := range avrobin.SortedKeys(keys[:0], m.SubsectionScores) {
-			dst = avrobin.AppendString(dst, k)
+			if dst, err = avrobin.AppendString(dst, k); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, k), "subsection_scores")
+			}
 			v := m.SubsectionScores[k]
 			dst = avrobin.AppendFloat(dst, v)
 		}

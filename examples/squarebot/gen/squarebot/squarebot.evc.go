@@ -159,7 +159,9 @@ func (m *SquarebotMessageKey) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *SquarebotMessageKey) appendAvro(dst []byte) (_ []byte, err error) {
-	dst = avrobin.AppendString(dst, m.ChannelID)
+	if dst, err = avrobin.AppendString(dst, m.ChannelID); err != nil {
+		return dst, avrobin.AtField(err, "channel_id")
+	}
 	return dst, nil
 }
 
@@ -243,17 +245,25 @@ func (m *SquarebotMessage) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.User)
+		if dst, err = avrobin.AppendString(dst, *m.User); err != nil {
+			return dst, avrobin.AtField(err, "user")
+		}
 	}
 	if dst, err = avrobin.AppendEnum(dst, m.ChannelType, 5, "squarebot.ChannelType"); err != nil {
 		return dst, avrobin.AtField(err, "channel_type")
 	}
-	dst = avrobin.AppendString(dst, m.ChannelID)
+	if dst, err = avrobin.AppendString(dst, m.ChannelID); err != nil {
+		return dst, avrobin.AtField(err, "channel_id")
+	}
 	if dst, err = avrobin.AppendEnum(dst, m.MessageType, 2, "squarebot.MessageType"); err != nil {
 		return dst, avrobin.AtField(err, "message_type")
 	}
-	dst = avrobin.AppendString(dst, m.MessageID)
-	dst = avrobin.AppendString(dst, m.Message)
+	if dst, err = avrobin.AppendString(dst, m.MessageID); err != nil {
+		return dst, avrobin.AtField(err, "message_id")
+	}
+	if dst, err = avrobin.AppendString(dst, m.Message); err != nil {
+		return dst, avrobin.AtField(err, "message")
+	}
 	return dst, nil
 }
 
