@@ -225,8 +225,8 @@ func symbolList(n *ir.Named) string {
 func (c *compilation) resolveFixed(d *decl) {
 	u, fx, n := d.unit, d.ast.Fixed, d.named
 	size, err := strconv.Atoi(fx.Size)
-	if err != nil || size < 0 || size > 1<<24 {
-		c.res.Diags.Errorf(n.NameSpan, "fixed %q has size %s; the size must be a whole number from 0 to %d", n.Name, fx.Size, 1<<24)
+	if err != nil || size < 0 || size > ir.MaxFixedSize {
+		c.res.Diags.Errorf(n.NameSpan, "fixed %q has size %s; the size must be a whole number from 0 to %d", n.Name, fx.Size, ir.MaxFixedSize)
 		size = 1
 	}
 	n.Size = size

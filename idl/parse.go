@@ -1,11 +1,13 @@
 package idl
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -22,6 +24,9 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 			errs = []diag.Diagnostic{{Span: diag.At(diag.Pos{File: path}), Message: fmt.Sprintf("internal error parsing file: %v", r)}}
 		}
 	}()
+	if errs := textErrors(path, src); len(errs) > 0 {
+		return nil, errs
+	}
 	var comments []Comment
 	buf := tokenPool.Get().(*[]lexer.Token)
 	defer func() { tokenPool.Put(buf) }()
@@ -72,6 +77,43 @@ func syntaxError(path string, err error) diag.Diagnostic {
 	}
 	return diag.Diagnostic{Span: diag.At(pos), Message: "syntax error: " + msg}
 }
+
+// textErrors reports what makes src not UTF-8 text, which evc source must
+// be: invalid UTF-8, NUL bytes, and byte order marks after the start (a
+// leading one is dropped before parsing). They would otherwise reach the
+// .avsc docs and the generated Go (which refuses all three) from a comment
+// or a string. At most maxSyntaxErrors are reported.
+func textErrors(path string, src []byte) []diag.Diagnostic {
+	if utf8.Valid(src) && bytes.IndexByte(src, 0) < 0 && !bytes.Contains(src[min(len(src), 3):], bom) {
+		return nil
+	}
+	var errs []diag.Diagnostic
+	line, col := 1, 1
+	for i := 0; i < len(src) && len(errs) < maxSyntaxErrors; {
+		r, w := utf8.DecodeRune(src[i:])
+		msg, help := "", ""
+		switch {
+		case r == utf8.RuneError && w == 1:
+			msg, help = "invalid UTF-8 in source", "evc source is UTF-8 text; save the file as UTF-8"
+		case r == 0:
+			msg, help = "the source holds a NUL byte", "evc source is text; remove it"
+		case r == '\ufeff' && i > 0:
+			msg, help = "the source holds a byte order mark (U+FEFF) after its start", "remove it"
+		}
+		if msg != "" {
+			errs = append(errs, diag.Diagnostic{Span: diag.At(diag.Pos{File: path, Offset: i, Line: line, Col: col}), Message: msg, Help: help})
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += w
+	}
+	return errs
+}
+
+var bom = []byte("\ufeff")
 
 // toPos converts a participle position to a diag position.
 func toPos(path string, p lexer.Position) diag.Pos {

@@ -1,6 +1,7 @@
 package idl
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -103,4 +104,35 @@ func TestParse_SyntaxErrorPositioned(t *testing.T) {
 		t.Errorf("error at %v: %s", got, errs[0].Message)
 	}
 	t.Log(errs[0].Error())
+}
+
+// TestParse_NotText: NUL bytes, invalid UTF-8 and a byte order mark after
+// the start are positioned errors (in a doc comment they used to reach the
+// generated Go, which does not parse with them).
+func TestParse_NotText(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"nul in doc", "namespace t;\n/// a \x00 nul\nrecord R { a: string; }\n",
+			[]string{"t.evc:2:7: the source holds a NUL byte\n  help: evc source is text; remove it"}},
+		{"invalid utf8 in doc", "namespace t;\nrecord R { /// bad \xff utf8\n a: string; }\n",
+			[]string{"t.evc:2:20: invalid UTF-8 in source\n  help: evc source is UTF-8 text; save the file as UTF-8"}},
+		{"bom in string and after é", "namespace t;\n/// é\ufeff\nrecord R { a: string = \"\ufeff\"; }\n",
+			[]string{
+				"t.evc:2:6: the source holds a byte order mark (U+FEFF) after its start\n  help: remove it",
+				"t.evc:3:25: the source holds a byte order mark (U+FEFF) after its start\n  help: remove it",
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errs := Parse("t.evc", []byte(tc.src))
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.Error()+"\n  help: "+e.Help)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
 }

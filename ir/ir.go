@@ -501,6 +501,11 @@ func (s *Schema) Namespaces() []string {
 	return out
 }
 
+// MaxFixedSize is the largest fixed evc accepts, from .evc and .avsc alike:
+// 16 MiB. Every value of a fixed type holds that many bytes (a new message
+// allocates them before reading any), and no real schema needs more.
+const MaxFixedSize = 1 << 24
+
 // MaxDecimalPrecision returns how many decimal digits a decimal on a fixed of
 // size bytes can hold, as the Avro specification says:
 // floor(log10(2^(8*size-1) - 1)).

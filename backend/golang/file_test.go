@@ -86,3 +86,20 @@ func TestGenerate_ImportCycle(t *testing.T) {
 		t.Errorf("one package: %v, %d files", err, len(files))
 	}
 }
+
+// TestGenerate_DocNotText: an .avsc doc may hold what Go source may not (a
+// NUL, a byte order mark, invalid UTF-8); the comment shows U+FFFD instead,
+// and the file parses.
+func TestGenerate_DocNotText(t *testing.T) {
+	n := &ir.Named{Kind: ir.Record, Name: "R", Namespace: "t", Doc: "a \x00 nul \ufeff bom \xff end", Deprecated: true, DeprecatedReason: "old\x00"}
+	n.Fields = []*ir.Field{{Name: "a", Type: &ir.Type{Kind: ir.String}, Doc: "x \x00 y"}}
+	files, err := Generate(&ir.Schema{Types: []*ir.Named{n}}, Options{Module: "example.com/m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"// a \ufffd nul \ufffd bom \ufffd end\n", "// x \ufffd y\n", "// Deprecated: old\ufffd\n"} {
+		if !strings.Contains(string(files[0].Data), want) {
+			t.Errorf("no %q in\n%s", want, files[0].Data)
+		}
+	}
+}

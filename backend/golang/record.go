@@ -10,7 +10,7 @@ import (
 
 // doc writes text as a Go comment.
 func doc(f *GeneratedFile, text string) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(commentText(text))
 	if text == "" {
 		return
 	}
@@ -43,7 +43,18 @@ func deprecatedDoc(f *GeneratedFile, deprecated bool, reason string) {
 	if reason == "" {
 		reason = "do not use in new code."
 	}
-	f.P("// Deprecated: ", strings.ReplaceAll(strings.TrimSpace(reason), "\n", " "))
+	f.P("// Deprecated: ", strings.ReplaceAll(strings.TrimSpace(commentText(reason)), "\n", " "))
+}
+
+// commentText makes text safe in a Go comment: Go source refuses NUL bytes,
+// invalid UTF-8 and byte order marks, which an .avsc doc may hold ("\u0000"
+// is valid JSON). Each becomes U+FFFD; the .avsc keeps the doc as it is.
+func commentText(text string) string {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	if strings.ContainsAny(text, "\x00\uFEFF") {
+		text = strings.NewReplacer("\x00", "\uFFFD", "\uFEFF", "\uFFFD").Replace(text)
+	}
+	return text
 }
 
 // genRecord writes a record's struct, its union types, its constructor, its

@@ -111,6 +111,8 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 		default:
 			if size, ok = intValue(sv); !ok || size < 0 {
 				r.l.Errorf(sv.Span, `%s: "size" must be a non-negative integer, not %s`, owner, defaults.Render(sv))
+			} else if size > ir.MaxFixedSize {
+				r.l.Errorf(sv.Span, `%s: "size" is %d; evc takes a fixed of at most %d bytes (16 MiB)`, owner, size, ir.MaxFixedSize).Help = "every value of a fixed holds all its bytes; use bytes for large or variable-size data"
 			} else {
 				n.Size = size
 				reserved = append(reserved, r.logical(o, ir.Fixed, size, &n.Logical, &n.Precision, &n.Scale, &n.NoScale)...)
