@@ -61,12 +61,117 @@ func (w *writer) indented() []byte {
 	var b bytes.Buffer
 	// Two-space indentation about doubles a schema.
 	b.Grow(2*w.buf.Len() + 64)
-	if err := json.Indent(&b, w.buf.Bytes(), "", "  "); err != nil {
-		// The writer emits valid JSON; should it not, the compact form
-		// is still the right schema.
-		return bytes.Clone(w.buf.Bytes())
-	}
+	indent(&b, w.buf.Bytes(), maxIndentDepth)
 	return b.Bytes()
+}
+
+// maxIndentDepth is how deep indent lays JSON out over lines: a value nested
+// deeper is written compact on one line. Without a bound, every line of a
+// chain of N records nested in one another is indented by up to ~4N levels,
+// and the .avsc files of the chain grow with N^3 rather than N^2 (what
+// self-contained files cost: each holds the rest of the chain).
+const maxIndentDepth = 16
+
+// indent appends src, compact JSON, to dst laid out as json.Indent does with
+// two spaces, except that arrays and objects more than maxDepth levels deep
+// stay compact.
+func indent(dst *bytes.Buffer, src []byte, maxDepth int) {
+	depth := 0
+	newline := func() {
+		dst.WriteByte('\n')
+		for range depth {
+			dst.WriteString("  ")
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case ' ', '\t', '\n', '\r':
+		case '"':
+			end := stringEnd(src, i)
+			dst.Write(src[i:end])
+			i = end - 1
+		case '{', '[':
+			if depth >= maxDepth {
+				end := valueEnd(src, i)
+				compactTo(dst, src[i:end])
+				i = end - 1
+				continue
+			}
+			dst.WriteByte(c)
+			if j := skipSpace(src, i+1); j < len(src) && (src[j] == '}' || src[j] == ']') {
+				dst.WriteByte(src[j])
+				i = j
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			dst.WriteByte(c)
+		case ',':
+			dst.WriteByte(c)
+			newline()
+		case ':':
+			dst.WriteString(": ")
+		default:
+			dst.WriteByte(c)
+		}
+	}
+}
+
+// compactTo appends src without the white space between tokens.
+func compactTo(dst *bytes.Buffer, src []byte) {
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case ' ', '\t', '\n', '\r':
+		case '"':
+			end := stringEnd(src, i)
+			dst.Write(src[i:end])
+			i = end - 1
+		default:
+			dst.WriteByte(c)
+		}
+	}
+}
+
+// stringEnd returns the offset just past the JSON string starting at i.
+func stringEnd(src []byte, i int) int {
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(src)
+}
+
+// valueEnd returns the offset just past the array or object starting at i.
+func valueEnd(src []byte, i int) int {
+	depth := 0
+	for j := i; j < len(src); j++ {
+		switch src[j] {
+		case '"':
+			j = stringEnd(src, j) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return len(src)
+}
+
+func skipSpace(src []byte, i int) int {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // writer writes compact JSON.
