@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"strconv"
 	"strings"
+
+	"github.com/evc-dev/evc/ir"
 )
 
 // A small schema model for generating random schemas and evolving them:
@@ -611,9 +613,10 @@ func (g *gen) mutate(root *gType) {
 	case 15: // a decimal's precision or scale changes: Avro ignores it
 		for _, n := range nodes {
 			if n.logical == "decimal" {
-				if g.r.Intn(2) == 0 || n.scale == 0 {
+				grow := n.kind != "fixed" || n.precision < ir.MaxDecimalPrecision(n.size)
+				if grow && (g.r.Intn(2) == 0 || n.scale == 0) {
 					n.precision++
-				} else {
+				} else if n.scale > 0 {
 					n.scale--
 				}
 				break
