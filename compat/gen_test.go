@@ -193,6 +193,10 @@ var primitives = []string{"null", "boolean", "int", "long", "float", "double", "
 type gen struct {
 	r    *rand.Rand
 	next int
+	// shapes counts the recursive references made, by shape: "self" or
+	// "mutual", "namespaces" (to a record of another namespace), and the
+	// container ("optional", "union", "array", "map").
+	shapes map[string]int
 }
 
 func (g *gen) newName(prefix string) string {
@@ -341,6 +345,26 @@ func (g *gen) recursive(t *gType) {
 		from := path[len(path)-1]
 		to := path[g.r.Intn(len(path))]
 		typ, def := g.backRef(to.fullName())
+		if g.shapes == nil {
+			g.shapes = map[string]int{}
+		}
+		switch {
+		case from == to:
+			g.shapes["self"]++
+		default:
+			g.shapes["mutual"]++
+		}
+		if from.namespace != to.namespace {
+			g.shapes["namespaces"]++
+		}
+		switch {
+		case typ.kind != "union":
+			g.shapes[typ.kind]++
+		case len(typ.branches) == 2:
+			g.shapes["optional"]++
+		default:
+			g.shapes["union"]++
+		}
 		f := &gField{name: g.newName("back"), typ: typ}
 		if g.r.Intn(2) == 0 {
 			f.def = def

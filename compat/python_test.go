@@ -158,8 +158,8 @@ type genPair struct {
 }
 
 // generatedPairs returns the generated differential's pairs, the same on
-// every run.
-func generatedPairs() []genPair {
+// every run, and how many recursive references of each shape they hold.
+func generatedPairs() ([]genPair, map[string]int) {
 	g := &gen{r: rand.New(rand.NewSource(genSeed))}
 	var ps []genPair
 	for i := 0; i < genGeneral+genRecursive; i++ {
@@ -171,7 +171,7 @@ func generatedPairs() []genPair {
 		v2 := g.evolve(v1)
 		ps = append(ps, genPair{v1.JSON(), v2.JSON(), rec})
 	}
-	return ps
+	return ps, g.shapes
 }
 
 // pythonVerdicts asks python3-avro for both directions of every pair:
@@ -209,7 +209,12 @@ func pythonVerdicts(t *testing.T, ps []genPair) (backward, forward []bool) {
 // qualified, names without dots), so evc must agree with both.
 func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
 	requireOracle(t)
-	ps := generatedPairs()
+	ps, shapes := generatedPairs()
+	for _, shape := range []string{"self", "mutual", "namespaces", "optional", "union", "array", "map"} {
+		if shapes[shape] < 100 {
+			t.Errorf("the generator made %d recursive references of shape %s, want at least 100 (%v)", shapes[shape], shape, shapes)
+		}
+	}
 	backward, forward := pythonVerdicts(t, ps)
 	var nCompatible, nIncompatible, nRecursive int
 	for i, p := range ps {
@@ -239,6 +244,7 @@ func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
 	if nCompatible < 1000 || nIncompatible < 1000 || nRecursive != genRecursive {
 		t.Errorf("generator gave %d compatible and %d incompatible directions, %d recursive pairs; want at least 1000 of each, and %d", nCompatible, nIncompatible, nRecursive, genRecursive)
 	}
+	t.Logf("recursive references by shape: %v", shapes)
 	t.Logf("%d evolved pairs (%d recursive), %d compatible and %d incompatible directions, all as python3-avro says", len(ps), nRecursive, nCompatible, nIncompatible)
 
 	// The whole check, as evc compat runs it on a folder of old and one of
