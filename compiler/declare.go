@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -157,9 +158,18 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 				c.res.Diags.Errorf(an.namespace.span, "namespace %q is not a valid Avro name: %s", n.Namespace, p)
 			}
 		}
-		c.checkName(n.Name, nameSpan, kind.String())
+		if n.Namespace != "" && names.IsPrimitiveName(n.Name) && names.Problem(n.Name) == "" {
+			d := c.res.Diags.Warnf(nameSpan, "%s %q is outside the Avro specification: its name is that of a primitive type", kind, n.FullName())
+			d.Help = fmt.Sprintf("Avro Java accepts it (refer to it by its full name, %s: %s alone is the primitive), but the specification and other libraries may refuse it", n.FullName(), n.Name)
+		} else {
+			c.checkName(n.Name, nameSpan, kind.String())
+		}
 		for _, al := range an.aliases {
 			full := al.val
+			if short, ok := names.NullNamespaceAlias(full); ok {
+				n.Aliases = append(n.Aliases, short) // ".Old": Old in the null namespace
+				continue
+			}
 			if p := names.NamespaceProblem(full, true); p != "" {
 				c.res.Diags.Errorf(al.span, "alias %q is not a valid Avro name: %s", al.val, p)
 				continue

@@ -36,6 +36,9 @@ func Print(f *ir.File, l *diag.List) []byte {
 	p := &printer{l: l, file: f, ns: ns, idents: map[*ir.Named]string{}, customIdents: map[*ir.Custom]string{}}
 	p.assignIdents()
 	p.printFile()
+	if p.failed {
+		return nil
+	}
 	name := strings.TrimSuffix(path.Base(f.Path), path.Ext(f.Path)) + ".evc"
 	out, errs := idl.Format(name, []byte(p.b.String()))
 	if len(errs) > 0 {
@@ -79,6 +82,7 @@ type printer struct {
 	ns           string
 	idents       map[*ir.Named]string
 	customIdents map[*ir.Custom]string
+	failed       bool // an error was reported: there is no source to return
 }
 
 func (p *printer) P(parts ...string) {
@@ -95,14 +99,22 @@ var builtinNames = map[string]bool{
 	"bytes": true, "string": true, "date": true, "uuid": true, "decimal": true,
 }
 
-// assignIdents gives every declared type an identifier unique in the file.
-// Types of the file's namespace come first, so that they keep their names.
+// assignIdents gives every declared type an identifier that a reference
+// resolves to it. Types of the file's namespace come first, so that they
+// keep their names. A type of another namespace keeps its name too, since
+// it is referenced by its full name (two types F of x.one and x.two are
+// x.one.F and x.two.F); one referenced by its short name (in the file's
+// namespace or the null namespace) is renamed, with @name, when another
+// such type or a built-in type has that name.
 func (p *printer) assignIdents() {
 	taken := map[string]bool{}
 	pick := func(name, ns string) string {
 		id := name
-		if !builtinNames[id] && !taken[id] {
-			taken[id] = true
+		byShort := ns == p.ns || ns == ""
+		if !builtinNames[id] && !(byShort && taken[id]) {
+			if byShort {
+				taken[id] = true
+			}
 			return id
 		}
 		base := name + "_"
@@ -282,7 +294,14 @@ func (p *printer) namedAnnotations(n *ir.Named) {
 		p.P("@namespace(", ir.QuoteJSON(n.Namespace), ")")
 	}
 	if len(n.Aliases) > 0 {
-		p.P("@aliases(", quoteList(n.Aliases), ")")
+		als := make([]string, len(n.Aliases))
+		for i, a := range n.Aliases {
+			if n.Namespace != "" && !strings.Contains(a, ".") {
+				a = "." + a // in the null namespace, not n's (as Avro Java writes it)
+			}
+			als[i] = a
+		}
+		p.P("@aliases(", quoteList(als), ")")
 	}
 	p.deprecated(n.Deprecated, n.DeprecatedReason)
 	if n.Compat != "" {
@@ -507,6 +526,12 @@ func decimal(precision, scale int, noScale bool) string {
 
 // unionType writes a union in full: union<A, B>.
 func (p *printer) unionType(t *ir.Type) string {
+	if len(t.Branches) == 0 {
+		d := p.l.Errorf(t.Span, "evc cannot write a union with no branches")
+		d.Help = "no value can be written or read with it; give it a branch, or keep this schema as .avsc (evc compile and compat read it)"
+		p.failed = true
+		return "union<null>"
+	}
 	parts := make([]string, len(t.Branches))
 	for i, br := range t.Branches {
 		parts[i] = p.typ(br)

@@ -136,7 +136,9 @@ func TestPrint_RoundTrip(t *testing.T) {
 		}
 		src := Print(in, &l)
 		if l.HasErrors() {
-			t.Errorf("%s: Print: %v", name, l.Err())
+			if !refused(l.Err()) {
+				t.Errorf("%s: Print: %v", name, l.Err())
+			}
 			continue
 		}
 		path := filepath.Join(dir, fmt.Sprintf("s%03d.evc", i))
@@ -284,6 +286,9 @@ func walkSchema(v any, ns, at string, out map[string]string, defined map[string]
 			}
 		}
 		for k, val := range s {
+			if _, str := val.(string); k == "doc" && !str {
+				continue // Avro reads a doc that is not a string as none
+			}
 			if !structural[k] {
 				out[at+" "+k] = canonicalJSON(val)
 			}
@@ -293,6 +298,9 @@ func walkSchema(v any, ns, at string, out map[string]string, defined map[string]
 				fo := f.(map[string]any)
 				fat := fmt.Sprintf("%s.%v", at, fo["name"])
 				for k, val := range fo {
+					if _, str := val.(string); k == "doc" && !str {
+						continue
+					}
 					switch k {
 					case "name", "type":
 					case "aliases":
@@ -408,6 +416,12 @@ var knownGapMessages = []string{
 	`appears twice`,                          // a duplicate key inside a property's JSON value
 }
 
+// refused reports whether Print's error is one it gives on purpose: a
+// schema that Avro accepts and evc source does not say.
+func refused(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "evc cannot write a union with no branches")
+}
+
 // FuzzPrint checks that every .avsc the reader accepts with a named
 // top-level type prints as evc that compiles back to the same schema.
 func FuzzPrint(f *testing.F) {
@@ -431,6 +445,9 @@ func FuzzPrint(f *testing.F) {
 		before := l.Len()
 		out := Print(in, &l)
 		if l.HasErrors() {
+			if refused(l.Err()) {
+				return
+			}
 			t.Fatalf("Print: %v", l.Err())
 		}
 		if l.Len() > before {

@@ -1,6 +1,7 @@
 package avsc
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -20,6 +21,12 @@ type jsonParser struct {
 	file string
 	src  []byte
 	pos  diag.Pos // the position of src[pos.Offset]
+	// comment is the span of the first comment, if any: JSON has none,
+	// but Avro Java's parser allows // and /* */ comments (Jackson's
+	// ALLOW_COMMENTS), so files with them exist.
+	comment *diag.Span
+	// unclosed is where a /* comment that never ends starts.
+	unclosed *diag.Pos
 }
 
 // syntaxError is a JSON syntax error at a position.
@@ -30,9 +37,19 @@ type syntaxError struct {
 
 func (e *syntaxError) Error() string { return e.msg }
 
-// parseJSON parses src as one JSON value.
-func parseJSON(file string, src []byte) (*defaults.Literal, *syntaxError) {
+// parseJSON parses src as one JSON value, with comments as Avro Java allows
+// them; comment is the span of the first, or nil.
+func parseJSON(file string, src []byte) (v *defaults.Literal, comment *diag.Span, err *syntaxError) {
 	p := &jsonParser{file: file, src: src, pos: diag.Pos{File: file, Line: 1, Col: 1}}
+	v, err = p.parse()
+	if err != nil && p.unclosed != nil {
+		err = &syntaxError{pos: *p.unclosed, msg: "a /* comment is never closed"}
+	}
+	return v, p.comment, err
+}
+
+func (p *jsonParser) parse() (*defaults.Literal, *syntaxError) {
+	src := p.src
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		p.pos.Offset = 3 // a UTF-8 byte order mark
 	}
@@ -92,10 +109,47 @@ func (p *jsonParser) skipSpace() {
 		switch p.src[p.pos.Offset] {
 		case ' ', '\t', '\n', '\r':
 			p.advance()
+		case '/':
+			if !p.skipComment() {
+				return
+			}
 		default:
 			return
 		}
 	}
+}
+
+// skipComment skips a // or /* */ comment at the current position and
+// reports whether there was one.
+func (p *jsonParser) skipComment() bool {
+	rest := p.src[p.pos.Offset:]
+	var end int
+	switch {
+	case len(rest) >= 2 && rest[1] == '/':
+		end = len(rest)
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			end = i
+		}
+	case len(rest) >= 2 && rest[1] == '*':
+		i := bytes.Index(rest[2:], []byte("*/"))
+		if i < 0 {
+			start := p.pos
+			p.unclosed = &start
+			return false
+		}
+		end = i + 4
+	default:
+		return false
+	}
+	start := p.pos
+	for p.pos.Offset < start.Offset+end {
+		p.advance()
+	}
+	if p.comment == nil {
+		sp := p.span(start)
+		p.comment = &sp
+	}
+	return true
 }
 
 func (p *jsonParser) span(start diag.Pos) diag.Span { return diag.Span{Start: start, End: p.pos} }

@@ -55,7 +55,12 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 		}
 	}
 	if nameLit != nil && names.IsPrimitiveName(n.Name) {
-		r.l.Errorf(nameLit.Span, "%s cannot be named %q: that is the name of a primitive type", typ, n.Name)
+		if n.Namespace == "" {
+			r.l.Errorf(nameLit.Span, "%s cannot be named %q: that is the name of a primitive type", typ, n.Name)
+		} else {
+			d := r.l.Warnf(nameLit.Span, "%s %q is outside the Avro specification: its name is that of a primitive type", typ, n.FullName())
+			d.Help = fmt.Sprintf("Avro Java accepts it (refer to it by its full name, %q: %q alone is the primitive), but the specification and other libraries may refuse it", n.FullName(), n.Name)
+		}
 	}
 	full := n.FullName()
 	owner := typ
@@ -174,7 +179,9 @@ func (r *reader) aliases(o *object, ns, owner string, full bool) []string {
 		ok := names.ValidName(a)
 		if full {
 			ok = names.ValidFullName(a)
-			if !strings.Contains(a, ".") {
+			if short, dot := names.NullNamespaceAlias(a); dot {
+				a, ok = short, true
+			} else if !strings.Contains(a, ".") {
 				a = ir.JoinName(ns, a)
 			}
 		}

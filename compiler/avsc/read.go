@@ -20,10 +20,14 @@ const nameHelp = `Avro names contain only letters, digits and "_", and do not st
 // type; Avsc: true; Path: path) and reports every problem to l.
 func Read(path string, src []byte, l *diag.List, lookup func(fullName string) *ir.Named) *ir.File {
 	file := &ir.File{Path: path, Avsc: true}
-	root, serr := parseJSON(path, src)
+	root, comment, serr := parseJSON(path, src)
 	if serr != nil {
 		l.Errorf(diag.At(serr.pos), "invalid JSON: %s", serr.msg)
 		return file
+	}
+	if comment != nil {
+		d := l.Warnf(*comment, "a comment is not JSON: Avro Java skips it, but most other Avro libraries refuse the file")
+		d.Help = "evc reads the file as Avro Java does; evc import and compile do not keep comments"
 	}
 	r := &reader{file: file, l: l, lookup: lookup, src: src, defs: map[string]*ir.Named{}}
 	file.Root = r.schema(root, "", 0)
@@ -144,6 +148,12 @@ func (r *reader) schema(lit *defaults.Literal, ns string, depth int) *ir.Type {
 		r.typeName(t, lit.Text, lit, ns)
 	case defaults.LitArray:
 		t.Kind = ir.Union
+		if len(lit.Items) == 0 {
+			// No value has this type, but Avro Java and Python parse it,
+			// and Java's compatibility rules let any union read it.
+			t.Branches = []*ir.Type{}
+			return t
+		}
 		for _, it := range lit.Items {
 			t.Branches = append(t.Branches, r.schema(it, ns, depth+1))
 		}
@@ -164,6 +174,12 @@ func (r *reader) typeName(t *ir.Type, name string, lit *defaults.Literal, ns str
 	}
 	switch name {
 	case "record", "error", "enum", "fixed", "array", "map":
+		// A type may be named so (Avro Java looks the name up like any
+		// other); only a name that no type has is a mistake.
+		if n := r.defined(name, ns); n != nil {
+			t.Kind, t.Named = n.Kind, n
+			return
+		}
 		d := r.l.Errorf(lit.Span, "%q is not a type by itself: it must be written as an object", name)
 		d.Help = complexHelp[name]
 		return
@@ -173,22 +189,30 @@ func (r *reader) typeName(t *ir.Type, name string, lit *defaults.Literal, ns str
 		d.Help = nameHelp
 		return
 	}
+	if n := r.defined(name, ns); n != nil {
+		t.Kind, t.Named = n.Kind, n
+		return
+	}
+	r.pending = append(r.pending, &pendingRef{t: t, written: name, candidates: candidates(name, ns)})
+}
+
+// defined returns the type a name refers to in namespace ns, among those
+// defined so far in the file, then those of other files, or nil.
+func (r *reader) defined(name, ns string) *ir.Named {
 	cands := candidates(name, ns)
 	for _, c := range cands {
 		if n := r.defs[c]; n != nil {
-			t.Kind, t.Named = n.Kind, n
-			return
+			return n
 		}
 	}
 	if r.lookup != nil {
 		for _, c := range cands {
 			if n := r.lookup(c); n != nil {
-				t.Kind, t.Named = n.Kind, n
-				return
+				return n
 			}
 		}
 	}
-	r.pending = append(r.pending, &pendingRef{t: t, written: name, candidates: cands})
+	return nil
 }
 
 var complexHelp = map[string]string{

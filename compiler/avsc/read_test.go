@@ -1,6 +1,7 @@
 package avsc
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -195,5 +196,42 @@ func TestRead_Corpus(t *testing.T) {
 		if f.Root == nil {
 			t.Errorf("%s: no root", name)
 		}
+	}
+}
+
+// TestRead_JavaAccepts checks what the reader makes of schemas Avro Java
+// accepts (testdata/errors/java_accepts.avsc shows their warnings).
+func TestRead_JavaAccepts(t *testing.T) {
+	src, err := os.ReadFile("testdata/errors/java_accepts.avsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l diag.List
+	f := Read("java_accepts.avsc", src, &l, nil)
+	if l.HasErrors() {
+		t.Fatal(l.Err())
+	}
+	r := f.Root.Named
+	if got := strings.Join(r.Aliases, ","); got != "Old,a.Older" {
+		t.Errorf("aliases %s, want Old (the null namespace),a.Older", got)
+	}
+	if r.Doc != "" || r.EmptyDoc {
+		t.Errorf("a null doc is no doc: %q %v", r.Doc, r.EmptyDoc)
+	}
+	typ := func(name string) *ir.Type { return r.Field(name).Type }
+	if n := typ("i").Named; n == nil || n.FullName() != "a.int" || typ("again").Named != n {
+		t.Errorf("a.int: %+v, %+v", typ("i"), typ("again"))
+	}
+	if typ("prim").Kind != ir.Int {
+		t.Errorf(`"int" in namespace a is the primitive, not a.int: %v`, typ("prim").Kind)
+	}
+	if b := typ("recref").Branches; len(b) != 2 || b[1].Named == nil || b[1].Named.FullName() != "record" {
+		t.Errorf(`"record" names the record called record: %+v`, b)
+	}
+	if u := typ("empty"); u.Kind != ir.Union || u.Branches == nil || len(u.Branches) != 0 {
+		t.Errorf("empty union: %+v", u)
+	}
+	if e := typ("err").Named; e == nil || !e.Error || !e.EmptyDoc {
+		t.Errorf("error type with an empty doc: %+v", e)
 	}
 }

@@ -79,3 +79,14 @@ func nameProblem(s string) string {
 	}
 	return ""
 }
+
+// NullNamespaceAlias returns the short name of an alias written with a
+// leading dot, ".Old": Avro Java reads it as the name Old in the null
+// namespace (and writes such an alias of a type that has a namespace that
+// way), where a bare "Old" would be read in the type's own namespace.
+func NullNamespaceAlias(s string) (name string, ok bool) {
+	if len(s) > 1 && s[0] == '.' && ValidName(s[1:]) {
+		return s[1:], true
+	}
+	return "", false
+}
