@@ -750,3 +750,40 @@ func TestCompat_JSONRuleEverywhere(t *testing.T) {
 		})
 	}
 }
+
+// TestCompat_GitEmptyBaseline checks against a revision that has no schema
+// under the paths yet: a usage error, unless --allow-empty-baseline says
+// these are the first versions.
+func TestCompat_GitEmptyBaseline(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	repo := t.TempDir()
+	if err := os.WriteFile(filepath.Join(repo, "README.md"), []byte("events to come\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun(t, repo, "init", "-q")
+	gitRun(t, repo, "add", ".")
+	gitRun(t, repo, "commit", "-q", "-m", "start")
+	if err := os.MkdirAll(filepath.Join(repo, "events"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "events", "ping.evc"), []byte("namespace acme;\n\nrecord Ping {\n  seq: long;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(repo)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"compat", "--against", "git:HEAD", "events"}, nil, &stdout, &stderr); code != exitUsage {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if want := "evc compat: revision HEAD has no schema under events; if these are the first versions of the schemas, pass --allow-empty-baseline\n"; stderr.String() != want || stdout.Len() > 0 {
+		t.Errorf("stderr = %q, want %q; stdout %q", stderr.String(), want, stdout.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"compat", "--allow-empty-baseline", "--against", "git:HEAD", "events"}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if want := "note: new, with no earlier version: acme.Ping\nnote: no type of the new schemas has an earlier version to check against\n"; stdout.String() != want {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+}
