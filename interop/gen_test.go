@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/evc-dev/evc/diag"
-	"github.com/evc-dev/evc/internal/build"
+	"github.com/evc-dev/evc/internal/driver"
 	"github.com/evc-dev/evc/internal/golden"
 )
 
@@ -18,7 +18,7 @@ func TestGeneratedFilesAreFresh(t *testing.T) {
 	t.Chdir("..")
 	for _, v := range []string{"v1", "v2"} {
 		t.Run(v, func(t *testing.T) {
-			res, outs, err := build.Run([]string{"interop/testdata/" + v}, build.Options{
+			res, outs, err := driver.Run([]string{"interop/testdata/" + v}, driver.Options{
 				GoOut: "interop/gen", GoModule: "github.com/evc-dev/evc/interop/gen",
 			})
 			if res.Diags.Len() > 0 {
