@@ -130,7 +130,7 @@ func newEnv(t *testing.T, topics ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(cluster.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	t.Cleanup(cancel)
 	e := &env{t: t, ctx: ctx, brokers: strings.Join(cluster.ListenAddrs(), ","), registry: registrytest.New(t)}
 	// gzip, not franz-go's snappy: kafkajs reads no snappy without a
@@ -471,7 +471,7 @@ func (e *env) runClient(c client, j job) result {
 	if err := os.WriteFile(jobFile, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, 3*time.Minute)
+	ctx, cancel := context.WithTimeout(e.ctx, 6*time.Minute)
 	defer cancel()
 	cmd := c.cmd(ctx, jobFile, outFile)
 	var stderr bytes.Buffer

@@ -197,7 +197,7 @@ def consume(job, spec):
     }, **kwargs)
     c.subscribe([spec["topic"]])
     got = []
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while len(got) < spec["count"]:
         if time.monotonic() > deadline:
             raise TimeoutError("%s: %d of %d records read" % (spec["topic"], len(got), spec["count"]))
