@@ -105,12 +105,8 @@ func (m *Point) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Point) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.interop.Point")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.interop.Point")
 }
 
 func (m *Point) appendAvro(dst []byte) (_ []byte, err error) {
@@ -124,25 +120,14 @@ func (m *Point) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Point) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.interop.Point")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Point) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Point) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.interop.Point")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.interop.Point")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -191,12 +176,8 @@ func (m *EveryTypeKey) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) 
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *EveryTypeKey) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.interop.EveryTypeKey")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.interop.EveryTypeKey")
 }
 
 func (m *EveryTypeKey) appendAvro(dst []byte) (_ []byte, err error) {
@@ -209,25 +190,14 @@ func (m *EveryTypeKey) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *EveryTypeKey) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryTypeKey")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *EveryTypeKey) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *EveryTypeKey) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.interop.EveryTypeKey")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryTypeKey")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -337,7 +307,7 @@ var avroTypeEveryType = &runtime.Type{
 	Fingerprint: 0x8058bbeb035de076,
 	New:         func() runtime.Message { return new(EveryType) },
 	Topics: []runtime.TopicRole{
-		{Topic: "interop.everytype", Key: false},
+		{Topic: "interop.everytype"},
 	},
 	Event: &runtime.Event{Type: "evc.interop.everytype.v1", Source: "/evc/interop"},
 }
@@ -353,12 +323,8 @@ func (m *EveryType) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *EveryType) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.interop.EveryType")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.interop.EveryType")
 }
 
 func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
@@ -369,10 +335,9 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendDouble(dst, m.Precise)
 	dst = avrobin.AppendString(dst, m.Text)
 	dst = avrobin.AppendBytes(dst, m.Raw)
-	if uint32(m.Suit) >= 4 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.Suit, "evc.interop.Suit"), "suit")
+	if dst, err = avrobin.AppendEnum(dst, m.Suit, 4, "evc.interop.Suit"); err != nil {
+		return dst, avrobin.AtField(err, "suit")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.Suit))
 	dst = append(dst, m.Hash[:]...)
 	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 2, 8); err != nil {
 		return dst, avrobin.AtField(err, "money")
@@ -394,38 +359,40 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendLocalTimestampMicros(dst, m.LocalUs)
 	if len(m.Tags) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Tags))
-		for i1 := range m.Tags {
-			dst = avrobin.AppendString(dst, m.Tags[i1])
+		for i := range m.Tags {
+			dst = avrobin.AppendString(dst, m.Tags[i])
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Points) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Points))
-		for i2 := range m.Points {
-			if dst, err = m.Points[i2].appendAvro(dst); err != nil {
-				return dst, avrobin.AtField(avrobin.AtIndex(err, i2), "points")
+		for i := range m.Points {
+			if dst, err = m.Points[i].appendAvro(dst); err != nil {
+				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "points")
 			}
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
-		for _, k3 := range avrobin.SortedKeys(m.Scores) {
-			dst = avrobin.AppendString(dst, k3)
-			v4 := m.Scores[k3]
-			dst = avrobin.AppendDouble(dst, v4)
+		var keys [avrobin.SmallMap]string
+		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
+			dst = avrobin.AppendString(dst, k)
+			v := m.Scores[k]
+			dst = avrobin.AppendDouble(dst, v)
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Nested) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Nested))
-		for _, k5 := range avrobin.SortedKeys(m.Nested) {
-			dst = avrobin.AppendString(dst, k5)
-			v6 := m.Nested[k5]
-			if len(v6) > 0 {
-				dst = avrobin.AppendCount(dst, len(v6))
-				for i7 := range v6 {
-					dst = avrobin.AppendLong(dst, v6[i7])
+		var keys [avrobin.SmallMap]string
+		for _, k := range avrobin.SortedKeys(keys[:0], m.Nested) {
+			dst = avrobin.AppendString(dst, k)
+			v := m.Nested[k]
+			if len(v) > 0 {
+				dst = avrobin.AppendCount(dst, len(v))
+				for i1 := range v {
+					dst = avrobin.AppendLong(dst, v[i1])
 				}
 			}
 			dst = append(dst, 0)
@@ -436,7 +403,7 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, (*m.MaybeText))
+		dst = avrobin.AppendString(dst, *m.MaybeText)
 	}
 	if m.MaybePrice == nil {
 		dst = append(dst, 0x00)
@@ -450,7 +417,7 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = (*m.MaybePoint).appendAvro(dst); err != nil {
+		if dst, err = m.MaybePoint.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "maybe_point")
 		}
 	}
@@ -458,36 +425,36 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendTimestampMicros(dst, (*m.MaybeAt))
+		dst = avrobin.AppendTimestampMicros(dst, *m.MaybeAt)
 	}
-	switch u8 := m.Choice.(type) {
+	switch u := m.Choice.(type) {
 	case nil:
 		dst = append(dst, 0x00)
 	case EveryTypeChoiceString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u8.Value)
+		dst = avrobin.AppendString(dst, u.Value)
 	case EveryTypeChoiceLong:
 		dst = append(dst, 0x04)
-		dst = avrobin.AppendLong(dst, u8.Value)
+		dst = avrobin.AppendLong(dst, u.Value)
 	case EveryTypeChoicePoint:
 		dst = append(dst, 0x06)
-		if dst, err = u8.Value.appendAvro(dst); err != nil {
+		if dst, err = u.Value.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "choice")
 		}
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeChoice", u8), "choice")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeChoice", u), "choice")
 	}
-	switch u9 := m.NoNull.(type) {
+	switch u := m.NoNull.(type) {
 	case nil:
 		return dst, avrobin.AtField(avrobin.Invalidf("nil value for union EveryTypeNoNull, which has no null branch"), "no_null")
 	case EveryTypeNoNullInt:
 		dst = append(dst, 0x00)
-		dst = avrobin.AppendInt(dst, u9.Value)
+		dst = avrobin.AppendInt(dst, u.Value)
 	case EveryTypeNoNullString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u9.Value)
+		dst = avrobin.AppendString(dst, u.Value)
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeNoNull", u9), "no_null")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeNoNull", u), "no_null")
 	}
 	dst = avrobin.AppendInt(dst, m.Legacy)
 	return dst, nil
@@ -498,25 +465,14 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *EveryType) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryType")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *EveryType) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *EveryType) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.interop.EveryType")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryType")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -543,15 +499,11 @@ func (m *EveryType) DecodeAvro(r *avrobin.Reader) (err error) {
 	if m.Raw, err = r.ReadBytes(); err != nil {
 		return avrobin.AtField(err, "raw")
 	}
-	if e10, err := r.ReadEnum(4); err != nil {
+	if m.Suit, err = avrobin.ReadEnum[Suit](r, 4); err != nil {
 		return avrobin.AtField(err, "suit")
-	} else {
-		m.Suit = Suit(e10)
 	}
-	if b11, err := r.ReadFixed(8); err != nil {
+	if err = r.ReadFixedTo(m.Hash[:]); err != nil {
 		return avrobin.AtField(err, "hash")
-	} else {
-		copy(m.Hash[:], b11)
 	}
 	if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
 		return avrobin.AtField(err, "money")
@@ -584,216 +536,216 @@ func (m *EveryType) DecodeAvro(r *avrobin.Reader) (err error) {
 		return avrobin.AtField(err, "local_us")
 	}
 	{
-		var s12 []string
+		var s []string
 		for {
-			n13, err := r.ReadBlockCount(1)
+			n, err := r.ReadBlockCount(1)
 			if err != nil {
 				return avrobin.AtField(err, "tags")
 			}
-			if n13 == 0 {
+			if n == 0 {
 				break
 			}
-			s12 = slices.Grow(s12, n13)
-			for range n13 {
-				s12 = s12[:len(s12)+1]
-				if s12[len(s12)-1], err = r.ReadString(); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s12)-1), "tags")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if s[len(s)-1], err = r.ReadString(); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
 				}
 			}
 		}
-		if s12 == nil {
-			s12 = []string{}
+		if s == nil {
+			s = []string{}
 		}
-		m.Tags = s12
+		m.Tags = s
 	}
 	{
-		var s14 []Point
+		var s []Point
 		for {
-			n15, err := r.ReadBlockCount(2)
+			n, err := r.ReadBlockCount(2)
 			if err != nil {
 				return avrobin.AtField(err, "points")
 			}
-			if n15 == 0 {
+			if n == 0 {
 				break
 			}
-			s14 = slices.Grow(s14, n15)
-			for range n15 {
-				s14 = s14[:len(s14)+1]
-				if err = s14[len(s14)-1].DecodeAvro(r); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s14)-1), "points")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if err = s[len(s)-1].DecodeAvro(r); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "points")
 				}
 			}
 		}
-		if s14 == nil {
-			s14 = []Point{}
+		if s == nil {
+			s = []Point{}
 		}
-		m.Points = s14
+		m.Points = s
 	}
 	{
-		var m16 map[string]float64
+		var mp map[string]float64
 		for {
-			n17, err := r.ReadBlockCount(9)
+			n, err := r.ReadBlockCount(9)
 			if err != nil {
 				return avrobin.AtField(err, "scores")
 			}
-			if n17 == 0 {
+			if n == 0 {
 				break
 			}
-			if m16 == nil {
-				m16 = make(map[string]float64, n17)
+			if mp == nil {
+				mp = make(map[string]float64, n)
 			}
-			for range n17 {
-				k18, err := r.ReadString()
+			for range n {
+				k, err := r.ReadString()
 				if err != nil {
 					return avrobin.AtField(err, "scores")
 				}
-				var v19 float64
-				if v19, err = r.ReadDouble(); err != nil {
-					return avrobin.AtField(avrobin.AtKey(err, k18), "scores")
+				var v float64
+				if v, err = r.ReadDouble(); err != nil {
+					return avrobin.AtField(avrobin.AtKey(err, k), "scores")
 				}
-				m16[k18] = v19
+				mp[k] = v
 			}
 		}
-		if m16 == nil {
-			m16 = map[string]float64{}
+		if mp == nil {
+			mp = map[string]float64{}
 		}
-		m.Scores = m16
+		m.Scores = mp
 	}
 	{
-		var m20 map[string][]int64
+		var mp map[string][]int64
 		for {
-			n21, err := r.ReadBlockCount(2)
+			n, err := r.ReadBlockCount(2)
 			if err != nil {
 				return avrobin.AtField(err, "nested")
 			}
-			if n21 == 0 {
+			if n == 0 {
 				break
 			}
-			if m20 == nil {
-				m20 = make(map[string][]int64, n21)
+			if mp == nil {
+				mp = make(map[string][]int64, n)
 			}
-			for range n21 {
-				k22, err := r.ReadString()
+			for range n {
+				k, err := r.ReadString()
 				if err != nil {
 					return avrobin.AtField(err, "nested")
 				}
-				var v23 []int64
+				var v []int64
 				{
-					var s24 []int64
+					var s1 []int64
 					for {
-						n25, err := r.ReadBlockCount(1)
+						n1, err := r.ReadBlockCount(1)
 						if err != nil {
-							return avrobin.AtField(avrobin.AtKey(err, k22), "nested")
+							return avrobin.AtField(avrobin.AtKey(err, k), "nested")
 						}
-						if n25 == 0 {
+						if n1 == 0 {
 							break
 						}
-						s24 = slices.Grow(s24, n25)
-						for range n25 {
-							s24 = s24[:len(s24)+1]
-							if s24[len(s24)-1], err = r.ReadLong(); err != nil {
-								return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s24)-1), k22), "nested")
+						s1 = slices.Grow(s1, n1)
+						for range n1 {
+							s1 = s1[:len(s1)+1]
+							if s1[len(s1)-1], err = r.ReadLong(); err != nil {
+								return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s1)-1), k), "nested")
 							}
 						}
 					}
-					if s24 == nil {
-						s24 = []int64{}
+					if s1 == nil {
+						s1 = []int64{}
 					}
-					v23 = s24
+					v = s1
 				}
-				m20[k22] = v23
+				mp[k] = v
 			}
 		}
-		if m20 == nil {
-			m20 = map[string][]int64{}
+		if mp == nil {
+			mp = map[string][]int64{}
 		}
-		m.Nested = m20
+		m.Nested = mp
 	}
-	if b26, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_text")
-	} else if b26 == 0 {
+	case b == 0:
 		m.MaybeText = nil
-	} else {
-		p27 := new(string)
-		if (*p27), err = r.ReadString(); err != nil {
+	default:
+		p := new(string)
+		if *p, err = r.ReadString(); err != nil {
 			return avrobin.AtField(err, "maybe_text")
 		}
-		m.MaybeText = p27
+		m.MaybeText = p
 	}
-	if b28, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_price")
-	} else if b28 == 0 {
+	case b == 0:
 		m.MaybePrice = nil
-	} else {
+	default:
 		if m.MaybePrice, err = r.ReadDecimal(3); err != nil {
 			return avrobin.AtField(err, "maybe_price")
 		}
 	}
-	if b29, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_point")
-	} else if b29 == 0 {
+	case b == 0:
 		m.MaybePoint = nil
-	} else {
-		p30 := new(Point)
-		if err = (*p30).DecodeAvro(r); err != nil {
+	default:
+		p := new(Point)
+		if err = p.DecodeAvro(r); err != nil {
 			return avrobin.AtField(err, "maybe_point")
 		}
-		m.MaybePoint = p30
+		m.MaybePoint = p
 	}
-	if b31, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_at")
-	} else if b31 == 0 {
+	case b == 0:
 		m.MaybeAt = nil
-	} else {
-		p32 := new(time.Time)
-		if (*p32), err = r.ReadTimestampMicros(); err != nil {
+	default:
+		p := new(time.Time)
+		if *p, err = r.ReadTimestampMicros(); err != nil {
 			return avrobin.AtField(err, "maybe_at")
 		}
-		m.MaybeAt = p32
+		m.MaybeAt = p
 	}
-	if b33, err := r.ReadUnion(4); err != nil {
+	switch b, err := r.ReadUnion(4); {
+	case err != nil:
 		return avrobin.AtField(err, "choice")
-	} else {
-		switch b33 {
-		case 0:
-			m.Choice = nil
-		case 1:
-			var u34 EveryTypeChoiceString
-			if u34.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u34
-		case 2:
-			var u35 EveryTypeChoiceLong
-			if u35.Value, err = r.ReadLong(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u35
-		case 3:
-			var u36 EveryTypeChoicePoint
-			if err = u36.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u36
+	case b == 0:
+		m.Choice = nil
+	case b == 1:
+		var u EveryTypeChoiceString
+		if u.Value, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "choice")
 		}
+		m.Choice = u
+	case b == 2:
+		var u EveryTypeChoiceLong
+		if u.Value, err = r.ReadLong(); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
+	case b == 3:
+		var u EveryTypeChoicePoint
+		if err = u.Value.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
 	}
-	if b37, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "no_null")
-	} else {
-		switch b37 {
-		case 0:
-			var u38 EveryTypeNoNullInt
-			if u38.Value, err = r.ReadInt(); err != nil {
-				return avrobin.AtField(err, "no_null")
-			}
-			m.NoNull = u38
-		case 1:
-			var u39 EveryTypeNoNullString
-			if u39.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "no_null")
-			}
-			m.NoNull = u39
+	case b == 0:
+		var u EveryTypeNoNullInt
+		if u.Value, err = r.ReadInt(); err != nil {
+			return avrobin.AtField(err, "no_null")
 		}
+		m.NoNull = u
+	case b == 1:
+		var u EveryTypeNoNullString
+		if u.Value, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "no_null")
+		}
+		m.NoNull = u
 	}
 	if m.Legacy, err = r.ReadInt(); err != nil {
 		return avrobin.AtField(err, "legacy")

@@ -147,12 +147,8 @@ func (m *Point) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *Point) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.interop.Point")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.interop.Point")
 }
 
 func (m *Point) appendAvro(dst []byte) (_ []byte, err error) {
@@ -166,25 +162,14 @@ func (m *Point) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *Point) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.interop.Point")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *Point) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *Point) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.interop.Point")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.interop.Point")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -233,12 +218,8 @@ func (m *EveryTypeKey) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) 
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *EveryTypeKey) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.interop.EveryTypeKey")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.interop.EveryTypeKey")
 }
 
 func (m *EveryTypeKey) appendAvro(dst []byte) (_ []byte, err error) {
@@ -251,25 +232,14 @@ func (m *EveryTypeKey) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *EveryTypeKey) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryTypeKey")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *EveryTypeKey) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *EveryTypeKey) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.interop.EveryTypeKey")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryTypeKey")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -385,7 +355,7 @@ var avroTypeEveryType = &runtime.Type{
 	Fingerprint: 0x08236ce2a6b5d6e7,
 	New:         func() runtime.Message { return new(EveryType) },
 	Topics: []runtime.TopicRole{
-		{Topic: "interop.everytype", Key: false},
+		{Topic: "interop.everytype"},
 	},
 	Event: &runtime.Event{Type: "evc.interop.everytype.v1", Source: "/evc/interop"},
 }
@@ -401,12 +371,8 @@ func (m *EveryType) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
 // AppendAvro appends the Avro binary encoding of m to dst; on error it
 // returns dst as it was.
 func (m *EveryType) AppendAvro(dst []byte) ([]byte, error) {
-	n := len(dst)
 	out, err := m.appendAvro(dst)
-	if err != nil {
-		return out[:n], avrobin.InType(err, "evc.interop.EveryType")
-	}
-	return out, nil
+	return avrobin.Appended(dst, out, err, "evc.interop.EveryType")
 }
 
 func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
@@ -417,10 +383,9 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendDouble(dst, m.Precise)
 	dst = avrobin.AppendString(dst, m.Text)
 	dst = avrobin.AppendBytes(dst, m.Raw)
-	if uint32(m.Suit) >= 4 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.Suit, "evc.interop.Suit"), "suit")
+	if dst, err = avrobin.AppendEnum(dst, m.Suit, 4, "evc.interop.Suit"); err != nil {
+		return dst, avrobin.AtField(err, "suit")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.Suit))
 	dst = append(dst, m.Hash[:]...)
 	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 2, 8); err != nil {
 		return dst, avrobin.AtField(err, "money")
@@ -442,38 +407,40 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendLocalTimestampMicros(dst, m.LocalUs)
 	if len(m.Tags) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Tags))
-		for i1 := range m.Tags {
-			dst = avrobin.AppendString(dst, m.Tags[i1])
+		for i := range m.Tags {
+			dst = avrobin.AppendString(dst, m.Tags[i])
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Points) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Points))
-		for i2 := range m.Points {
-			if dst, err = m.Points[i2].appendAvro(dst); err != nil {
-				return dst, avrobin.AtField(avrobin.AtIndex(err, i2), "points")
+		for i := range m.Points {
+			if dst, err = m.Points[i].appendAvro(dst); err != nil {
+				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "points")
 			}
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
-		for _, k3 := range avrobin.SortedKeys(m.Scores) {
-			dst = avrobin.AppendString(dst, k3)
-			v4 := m.Scores[k3]
-			dst = avrobin.AppendDouble(dst, v4)
+		var keys [avrobin.SmallMap]string
+		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
+			dst = avrobin.AppendString(dst, k)
+			v := m.Scores[k]
+			dst = avrobin.AppendDouble(dst, v)
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Nested) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Nested))
-		for _, k5 := range avrobin.SortedKeys(m.Nested) {
-			dst = avrobin.AppendString(dst, k5)
-			v6 := m.Nested[k5]
-			if len(v6) > 0 {
-				dst = avrobin.AppendCount(dst, len(v6))
-				for i7 := range v6 {
-					dst = avrobin.AppendLong(dst, v6[i7])
+		var keys [avrobin.SmallMap]string
+		for _, k := range avrobin.SortedKeys(keys[:0], m.Nested) {
+			dst = avrobin.AppendString(dst, k)
+			v := m.Nested[k]
+			if len(v) > 0 {
+				dst = avrobin.AppendCount(dst, len(v))
+				for i1 := range v {
+					dst = avrobin.AppendLong(dst, v[i1])
 				}
 			}
 			dst = append(dst, 0)
@@ -484,7 +451,7 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, (*m.MaybeText))
+		dst = avrobin.AppendString(dst, *m.MaybeText)
 	}
 	if m.MaybePrice == nil {
 		dst = append(dst, 0x00)
@@ -498,7 +465,7 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = (*m.MaybePoint).appendAvro(dst); err != nil {
+		if dst, err = m.MaybePoint.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "maybe_point")
 		}
 	}
@@ -506,49 +473,48 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendTimestampMicros(dst, (*m.MaybeAt))
+		dst = avrobin.AppendTimestampMicros(dst, *m.MaybeAt)
 	}
-	switch u8 := m.Choice.(type) {
+	switch u := m.Choice.(type) {
 	case nil:
 		dst = append(dst, 0x00)
 	case EveryTypeChoiceString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u8.Value)
+		dst = avrobin.AppendString(dst, u.Value)
 	case EveryTypeChoiceLong:
 		dst = append(dst, 0x04)
-		dst = avrobin.AppendLong(dst, u8.Value)
+		dst = avrobin.AppendLong(dst, u.Value)
 	case EveryTypeChoicePoint:
 		dst = append(dst, 0x06)
-		if dst, err = u8.Value.appendAvro(dst); err != nil {
+		if dst, err = u.Value.appendAvro(dst); err != nil {
 			return dst, avrobin.AtField(err, "choice")
 		}
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeChoice", u8), "choice")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeChoice", u), "choice")
 	}
-	switch u9 := m.NoNull.(type) {
+	switch u := m.NoNull.(type) {
 	case nil:
 		return dst, avrobin.AtField(avrobin.Invalidf("nil value for union EveryTypeNoNull, which has no null branch"), "no_null")
 	case EveryTypeNoNullInt:
 		dst = append(dst, 0x00)
-		dst = avrobin.AppendInt(dst, u9.Value)
+		dst = avrobin.AppendInt(dst, u.Value)
 	case EveryTypeNoNullString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u9.Value)
+		dst = avrobin.AppendString(dst, u.Value)
 	default:
-		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeNoNull", u9), "no_null")
+		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeNoNull", u), "no_null")
 	}
 	dst = avrobin.AppendString(dst, m.Note)
 	if len(m.Extra) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Extra))
-		for i10 := range m.Extra {
-			dst = avrobin.AppendLong(dst, m.Extra[i10])
+		for i := range m.Extra {
+			dst = avrobin.AppendLong(dst, m.Extra[i])
 		}
 	}
 	dst = append(dst, 0)
-	if uint32(m.Level) >= 2 {
-		return dst, avrobin.AtField(avrobin.Invalidf("enum value %d is not a symbol of %s", m.Level, "evc.interop.Level"), "level")
+	if dst, err = avrobin.AppendEnum(dst, m.Level, 2, "evc.interop.Level"); err != nil {
+		return dst, avrobin.AtField(err, "level")
 	}
-	dst = avrobin.AppendInt(dst, int32(m.Level))
 	return dst, nil
 }
 
@@ -557,25 +523,14 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 // On error, m is partly overwritten.
 func (m *EveryType) UnmarshalAvro(data []byte) error {
 	r := avrobin.NewReader(data)
-	return m.finishAvro(&r)
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryType")
 }
 
 // UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
 // bytes alias data, which must not be modified while m is in use.
 func (m *EveryType) UnmarshalAvroAlias(data []byte) error {
 	r := avrobin.NewAliasReader(data)
-	return m.finishAvro(&r)
-}
-
-func (m *EveryType) finishAvro(r *avrobin.Reader) error {
-	err := m.DecodeAvro(r)
-	if err == nil {
-		err = r.Finish()
-	}
-	if err != nil {
-		return avrobin.InType(err, "evc.interop.EveryType")
-	}
-	return nil
+	return r.Done(m.DecodeAvro(&r), "evc.interop.EveryType")
 }
 
 // DecodeAvro decodes m from r. It is what generated code calls for a
@@ -602,15 +557,11 @@ func (m *EveryType) DecodeAvro(r *avrobin.Reader) (err error) {
 	if m.Raw, err = r.ReadBytes(); err != nil {
 		return avrobin.AtField(err, "raw")
 	}
-	if e11, err := r.ReadEnum(4); err != nil {
+	if m.Suit, err = avrobin.ReadEnum[Suit](r, 4); err != nil {
 		return avrobin.AtField(err, "suit")
-	} else {
-		m.Suit = Suit(e11)
 	}
-	if b12, err := r.ReadFixed(8); err != nil {
+	if err = r.ReadFixedTo(m.Hash[:]); err != nil {
 		return avrobin.AtField(err, "hash")
-	} else {
-		copy(m.Hash[:], b12)
 	}
 	if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
 		return avrobin.AtField(err, "money")
@@ -643,247 +594,245 @@ func (m *EveryType) DecodeAvro(r *avrobin.Reader) (err error) {
 		return avrobin.AtField(err, "local_us")
 	}
 	{
-		var s13 []string
+		var s []string
 		for {
-			n14, err := r.ReadBlockCount(1)
+			n, err := r.ReadBlockCount(1)
 			if err != nil {
 				return avrobin.AtField(err, "tags")
 			}
-			if n14 == 0 {
+			if n == 0 {
 				break
 			}
-			s13 = slices.Grow(s13, n14)
-			for range n14 {
-				s13 = s13[:len(s13)+1]
-				if s13[len(s13)-1], err = r.ReadString(); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s13)-1), "tags")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if s[len(s)-1], err = r.ReadString(); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
 				}
 			}
 		}
-		if s13 == nil {
-			s13 = []string{}
+		if s == nil {
+			s = []string{}
 		}
-		m.Tags = s13
+		m.Tags = s
 	}
 	{
-		var s15 []Point
+		var s []Point
 		for {
-			n16, err := r.ReadBlockCount(2)
+			n, err := r.ReadBlockCount(2)
 			if err != nil {
 				return avrobin.AtField(err, "points")
 			}
-			if n16 == 0 {
+			if n == 0 {
 				break
 			}
-			s15 = slices.Grow(s15, n16)
-			for range n16 {
-				s15 = s15[:len(s15)+1]
-				if err = s15[len(s15)-1].DecodeAvro(r); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s15)-1), "points")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if err = s[len(s)-1].DecodeAvro(r); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "points")
 				}
 			}
 		}
-		if s15 == nil {
-			s15 = []Point{}
+		if s == nil {
+			s = []Point{}
 		}
-		m.Points = s15
+		m.Points = s
 	}
 	{
-		var m17 map[string]float64
+		var mp map[string]float64
 		for {
-			n18, err := r.ReadBlockCount(9)
+			n, err := r.ReadBlockCount(9)
 			if err != nil {
 				return avrobin.AtField(err, "scores")
 			}
-			if n18 == 0 {
+			if n == 0 {
 				break
 			}
-			if m17 == nil {
-				m17 = make(map[string]float64, n18)
+			if mp == nil {
+				mp = make(map[string]float64, n)
 			}
-			for range n18 {
-				k19, err := r.ReadString()
+			for range n {
+				k, err := r.ReadString()
 				if err != nil {
 					return avrobin.AtField(err, "scores")
 				}
-				var v20 float64
-				if v20, err = r.ReadDouble(); err != nil {
-					return avrobin.AtField(avrobin.AtKey(err, k19), "scores")
+				var v float64
+				if v, err = r.ReadDouble(); err != nil {
+					return avrobin.AtField(avrobin.AtKey(err, k), "scores")
 				}
-				m17[k19] = v20
+				mp[k] = v
 			}
 		}
-		if m17 == nil {
-			m17 = map[string]float64{}
+		if mp == nil {
+			mp = map[string]float64{}
 		}
-		m.Scores = m17
+		m.Scores = mp
 	}
 	{
-		var m21 map[string][]int64
+		var mp map[string][]int64
 		for {
-			n22, err := r.ReadBlockCount(2)
+			n, err := r.ReadBlockCount(2)
 			if err != nil {
 				return avrobin.AtField(err, "nested")
 			}
-			if n22 == 0 {
+			if n == 0 {
 				break
 			}
-			if m21 == nil {
-				m21 = make(map[string][]int64, n22)
+			if mp == nil {
+				mp = make(map[string][]int64, n)
 			}
-			for range n22 {
-				k23, err := r.ReadString()
+			for range n {
+				k, err := r.ReadString()
 				if err != nil {
 					return avrobin.AtField(err, "nested")
 				}
-				var v24 []int64
+				var v []int64
 				{
-					var s25 []int64
+					var s1 []int64
 					for {
-						n26, err := r.ReadBlockCount(1)
+						n1, err := r.ReadBlockCount(1)
 						if err != nil {
-							return avrobin.AtField(avrobin.AtKey(err, k23), "nested")
+							return avrobin.AtField(avrobin.AtKey(err, k), "nested")
 						}
-						if n26 == 0 {
+						if n1 == 0 {
 							break
 						}
-						s25 = slices.Grow(s25, n26)
-						for range n26 {
-							s25 = s25[:len(s25)+1]
-							if s25[len(s25)-1], err = r.ReadLong(); err != nil {
-								return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s25)-1), k23), "nested")
+						s1 = slices.Grow(s1, n1)
+						for range n1 {
+							s1 = s1[:len(s1)+1]
+							if s1[len(s1)-1], err = r.ReadLong(); err != nil {
+								return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s1)-1), k), "nested")
 							}
 						}
 					}
-					if s25 == nil {
-						s25 = []int64{}
+					if s1 == nil {
+						s1 = []int64{}
 					}
-					v24 = s25
+					v = s1
 				}
-				m21[k23] = v24
+				mp[k] = v
 			}
 		}
-		if m21 == nil {
-			m21 = map[string][]int64{}
+		if mp == nil {
+			mp = map[string][]int64{}
 		}
-		m.Nested = m21
+		m.Nested = mp
 	}
-	if b27, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_text")
-	} else if b27 == 0 {
+	case b == 0:
 		m.MaybeText = nil
-	} else {
-		p28 := new(string)
-		if (*p28), err = r.ReadString(); err != nil {
+	default:
+		p := new(string)
+		if *p, err = r.ReadString(); err != nil {
 			return avrobin.AtField(err, "maybe_text")
 		}
-		m.MaybeText = p28
+		m.MaybeText = p
 	}
-	if b29, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_price")
-	} else if b29 == 0 {
+	case b == 0:
 		m.MaybePrice = nil
-	} else {
+	default:
 		if m.MaybePrice, err = r.ReadDecimal(3); err != nil {
 			return avrobin.AtField(err, "maybe_price")
 		}
 	}
-	if b30, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_point")
-	} else if b30 == 0 {
+	case b == 0:
 		m.MaybePoint = nil
-	} else {
-		p31 := new(Point)
-		if err = (*p31).DecodeAvro(r); err != nil {
+	default:
+		p := new(Point)
+		if err = p.DecodeAvro(r); err != nil {
 			return avrobin.AtField(err, "maybe_point")
 		}
-		m.MaybePoint = p31
+		m.MaybePoint = p
 	}
-	if b32, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "maybe_at")
-	} else if b32 == 0 {
+	case b == 0:
 		m.MaybeAt = nil
-	} else {
-		p33 := new(time.Time)
-		if (*p33), err = r.ReadTimestampMicros(); err != nil {
+	default:
+		p := new(time.Time)
+		if *p, err = r.ReadTimestampMicros(); err != nil {
 			return avrobin.AtField(err, "maybe_at")
 		}
-		m.MaybeAt = p33
+		m.MaybeAt = p
 	}
-	if b34, err := r.ReadUnion(4); err != nil {
+	switch b, err := r.ReadUnion(4); {
+	case err != nil:
 		return avrobin.AtField(err, "choice")
-	} else {
-		switch b34 {
-		case 0:
-			m.Choice = nil
-		case 1:
-			var u35 EveryTypeChoiceString
-			if u35.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u35
-		case 2:
-			var u36 EveryTypeChoiceLong
-			if u36.Value, err = r.ReadLong(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u36
-		case 3:
-			var u37 EveryTypeChoicePoint
-			if err = u37.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u37
+	case b == 0:
+		m.Choice = nil
+	case b == 1:
+		var u EveryTypeChoiceString
+		if u.Value, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "choice")
 		}
+		m.Choice = u
+	case b == 2:
+		var u EveryTypeChoiceLong
+		if u.Value, err = r.ReadLong(); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
+	case b == 3:
+		var u EveryTypeChoicePoint
+		if err = u.Value.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "choice")
+		}
+		m.Choice = u
 	}
-	if b38, err := r.ReadUnion(2); err != nil {
+	switch b, err := r.ReadUnion(2); {
+	case err != nil:
 		return avrobin.AtField(err, "no_null")
-	} else {
-		switch b38 {
-		case 0:
-			var u39 EveryTypeNoNullInt
-			if u39.Value, err = r.ReadInt(); err != nil {
-				return avrobin.AtField(err, "no_null")
-			}
-			m.NoNull = u39
-		case 1:
-			var u40 EveryTypeNoNullString
-			if u40.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "no_null")
-			}
-			m.NoNull = u40
+	case b == 0:
+		var u EveryTypeNoNullInt
+		if u.Value, err = r.ReadInt(); err != nil {
+			return avrobin.AtField(err, "no_null")
 		}
+		m.NoNull = u
+	case b == 1:
+		var u EveryTypeNoNullString
+		if u.Value, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "no_null")
+		}
+		m.NoNull = u
 	}
 	if m.Note, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "note")
 	}
 	{
-		var s41 []int64
+		var s []int64
 		for {
-			n42, err := r.ReadBlockCount(1)
+			n, err := r.ReadBlockCount(1)
 			if err != nil {
 				return avrobin.AtField(err, "extra")
 			}
-			if n42 == 0 {
+			if n == 0 {
 				break
 			}
-			s41 = slices.Grow(s41, n42)
-			for range n42 {
-				s41 = s41[:len(s41)+1]
-				if s41[len(s41)-1], err = r.ReadLong(); err != nil {
-					return avrobin.AtField(avrobin.AtIndex(err, len(s41)-1), "extra")
+			s = slices.Grow(s, n)
+			for range n {
+				s = s[:len(s)+1]
+				if s[len(s)-1], err = r.ReadLong(); err != nil {
+					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "extra")
 				}
 			}
 		}
-		if s41 == nil {
-			s41 = []int64{}
+		if s == nil {
+			s = []int64{}
 		}
-		m.Extra = s41
+		m.Extra = s
 	}
-	if e43, err := r.ReadEnum(2); err != nil {
+	if m.Level, err = avrobin.ReadEnum[Level](r, 2); err != nil {
 		return avrobin.AtField(err, "level")
-	} else {
-		m.Level = Level(e43)
 	}
 	return nil
 }
