@@ -381,16 +381,18 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = avrobin.AppendLong(dst, m.Big)
 	dst = avrobin.AppendFloat(dst, m.Ratio)
 	dst = avrobin.AppendDouble(dst, m.Precise)
-	dst = avrobin.AppendString(dst, m.Text)
+	if dst, err = avrobin.AppendString(dst, m.Text); err != nil {
+		return dst, avrobin.AtField(err, "text")
+	}
 	dst = avrobin.AppendBytes(dst, m.Raw)
 	if dst, err = avrobin.AppendEnum(dst, m.Suit, 4, "evc.interop.Suit"); err != nil {
 		return dst, avrobin.AtField(err, "suit")
 	}
 	dst = append(dst, m.Hash[:]...)
-	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 2, 8); err != nil {
+	if dst, err = avrobin.AppendDecimalFixed(dst, m.Money, 15, 2, 8); err != nil {
 		return dst, avrobin.AtField(err, "money")
 	}
-	if dst, err = avrobin.AppendDecimal(dst, m.Price, 3); err != nil {
+	if dst, err = avrobin.AppendDecimal(dst, m.Price, 12, 3); err != nil {
 		return dst, avrobin.AtField(err, "price")
 	}
 	dst = avrobin.AppendUUID(dst, m.ID)
@@ -408,7 +410,9 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.Tags) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Tags))
 		for i := range m.Tags {
-			dst = avrobin.AppendString(dst, m.Tags[i])
+			if dst, err = avrobin.AppendString(dst, m.Tags[i]); err != nil {
+				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "tags")
+			}
 		}
 	}
 	dst = append(dst, 0)
@@ -425,7 +429,9 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
 		var keys [avrobin.SmallMap]string
 		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
-			dst = avrobin.AppendString(dst, k)
+			if dst, err = avrobin.AppendString(dst, k); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, k), "scores")
+			}
 			v := m.Scores[k]
 			dst = avrobin.AppendDouble(dst, v)
 		}
@@ -435,7 +441,9 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendCount(dst, len(m.Nested))
 		var keys [avrobin.SmallMap]string
 		for _, k := range avrobin.SortedKeys(keys[:0], m.Nested) {
-			dst = avrobin.AppendString(dst, k)
+			if dst, err = avrobin.AppendString(dst, k); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, k), "nested")
+			}
 			v := m.Nested[k]
 			if len(v) > 0 {
 				dst = avrobin.AppendCount(dst, len(v))
@@ -451,13 +459,15 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.MaybeText)
+		if dst, err = avrobin.AppendString(dst, *m.MaybeText); err != nil {
+			return dst, avrobin.AtField(err, "maybe_text")
+		}
 	}
 	if m.MaybePrice == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = avrobin.AppendDecimal(dst, m.MaybePrice, 3); err != nil {
+		if dst, err = avrobin.AppendDecimal(dst, m.MaybePrice, 12, 3); err != nil {
 			return dst, avrobin.AtField(err, "maybe_price")
 		}
 	}
@@ -480,7 +490,9 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	case EveryTypeChoiceString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u.Value)
+		if dst, err = avrobin.AppendString(dst, u.Value); err != nil {
+			return dst, avrobin.AtField(err, "choice")
+		}
 	case EveryTypeChoiceLong:
 		dst = append(dst, 0x04)
 		dst = avrobin.AppendLong(dst, u.Value)
@@ -500,11 +512,15 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendInt(dst, u.Value)
 	case EveryTypeNoNullString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u.Value)
+		if dst, err = avrobin.AppendString(dst, u.Value); err != nil {
+			return dst, avrobin.AtField(err, "no_null")
+		}
 	default:
 		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EveryTypeNoNull", u), "no_null")
 	}
-	dst = avrobin.AppendString(dst, m.Note)
+	if dst, err = avrobin.AppendString(dst, m.Note); err != nil {
+		return dst, avrobin.AtField(err, "note")
+	}
 	if len(m.Extra) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Extra))
 		for i := range m.Extra {
