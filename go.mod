@@ -6,6 +6,7 @@ toolchain go1.27.3
 
 require (
 	github.com/alecthomas/participle/v2 v2.1.4
+	github.com/sourcegraph/jsonrpc2 v0.2.3
 	github.com/spf13/cobra v1.10.2
 	github.com/twmb/avro v1.9.1
 	github.com/twmb/franz-go v1.22.3
