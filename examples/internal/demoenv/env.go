@@ -59,7 +59,9 @@ func Start(ctx context.Context, cfg Config, stdout io.Writer, topics ...string) 
 	} else {
 		fmt.Fprintf(stdout, "using the Schema Registry at %s and Kafka at %s\n", e.Registry, strings.Join(e.Seeds, ","))
 	}
-	if e.Client, err = kgo.NewClient(kgo.SeedBrokers(e.Seeds...)); err != nil {
+	// Gzip, not franz-go's snappy, so that kafkajs and every other client
+	// reads what the demos write.
+	if e.Client, err = kgo.NewClient(append(kafka.ProducerOpts(), kgo.SeedBrokers(e.Seeds...))...); err != nil {
 		return nil, err
 	}
 	if err := createTopics(ctx, e.Client, topics...); err != nil {

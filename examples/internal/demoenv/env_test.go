@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -233,5 +234,57 @@ func TestCountdown(t *testing.T) {
 	}
 	if seen, total := done.counts(); seen != 3 || total != 3 {
 		t.Errorf("counts = %d, %d", seen, total)
+	}
+}
+
+// codecHook records the compression codec of each fetched batch.
+type codecHook struct {
+	mu     sync.Mutex
+	codecs []uint8
+}
+
+func (h *codecHook) OnFetchBatchRead(_ kgo.BrokerMetadata, _ string, _ int32, m kgo.FetchBatchMetrics) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.codecs = append(h.codecs, m.CompressionType)
+}
+
+// TestStart_ClientWritesGzip checks that the demos write batches that
+// kafkajs reads out of the box: gzip (codec 1), not franz-go's snappy.
+func TestStart_ClientWritesGzip(t *testing.T) {
+	ctx := testContext(t)
+	env, err := Start(ctx, Config{}, io.Discard, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	for range 3 {
+		if err := env.Client.ProduceSync(ctx, &kgo.Record{Topic: "t", Value: []byte(strings.Repeat("compressible ", 20))}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hook := &codecHook{}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(env.Seeds...), kgo.ConsumeTopics("t"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.WithHooks(hook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for n := 0; n < 3; {
+		fs := cl.PollFetches(ctx)
+		if err := fs.Err0(); err != nil {
+			t.Fatal(err)
+		}
+		n += fs.NumRecords()
+	}
+	hook.mu.Lock()
+	defer hook.mu.Unlock()
+	for _, c := range hook.codecs {
+		if c != 1 {
+			t.Errorf("a batch has compression codec %d, want 1 (gzip)", c)
+		}
+	}
+	if len(hook.codecs) == 0 {
+		t.Error("no batch fetched")
 	}
 }
