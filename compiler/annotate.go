@@ -38,7 +38,7 @@ var evcAnnotations = map[string][]target{
 	"compat":     {onNamed},
 	"event":      {onNamed},
 	"go":         {onTypeDef},
-	"go_name":    {onNamed, onTypeDef},
+	"go_name":    {onNamed, onTypeDef, onField},
 	"order":      {onField},
 	"prop":       {onNamed, onField, onType},
 	"doc":        {onNamed, onField, onSymbol},

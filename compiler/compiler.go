@@ -46,6 +46,7 @@ func Compile(paths []string, opts Options) *Result {
 	c.load(paths)
 	c.declare()
 	c.resolve()
+	c.checkGoNames()
 	c.build()
 	c.res.Diags.Sort()
 	return c.res

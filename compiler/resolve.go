@@ -103,7 +103,7 @@ func (c *compilation) resolveRecord(d *decl) {
 		f := &ir.Field{
 			Name: string(fa.Name), Order: an.order,
 			Deprecated: an.deprecated, DeprecatedReason: an.deprecatedReason, Props: an.props,
-			Span: idl.Span(u.path, m.Pos, m.EndPos), NameSpan: nameSpan,
+			GoName: an.goName, Span: idl.Span(u.path, m.Pos, m.EndPos), NameSpan: nameSpan,
 		}
 		f.Doc, f.EmptyDoc = c.docOf(m.Doc, an)
 		for _, al := range an.aliases {

@@ -357,6 +357,9 @@ type Field struct {
 	Deprecated       bool
 	DeprecatedReason string
 	Props            []Prop
+	// GoName is the Go field name @go_name gives, or "" for the one the
+	// Avro name makes.
+	GoName string
 	// Span covers the field; NameSpan the name as written.
 	Span, NameSpan diag.Span
 }

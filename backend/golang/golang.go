@@ -244,7 +244,7 @@ func (g *generator) planNamed(ni *namedInfo) {
 		ni.typeVar = "avroType" + name
 		fs := newScope(methodNames...)
 		for _, f := range ni.n.Fields {
-			ni.fields = append(ni.fields, fs.claim(GoName(f.Name)))
+			ni.fields = append(ni.fields, fs.claim(fieldName(f)))
 		}
 		for i, f := range ni.n.Fields {
 			g.planUnions(ni, f.Type, name+ni.fields[i], "field "+f.Name)

@@ -7,18 +7,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/evc-dev/evc/internal/goname"
 	"github.com/evc-dev/evc/ir"
 )
-
-// initialisms are the words written in upper case in Go identifiers.
-var initialisms = map[string]bool{
-	"id": true, "url": true, "uuid": true, "http": true, "https": true,
-	"api": true, "json": true, "xml": true, "html": true, "uri": true,
-	"ip": true, "sql": true, "tcp": true, "udp": true, "ttl": true,
-}
-
-// initialismList is initialisms in a fixed order, longest first.
-var initialismList = []string{"https", "html", "http", "json", "uuid", "api", "sql", "tcp", "ttl", "udp", "uri", "url", "xml", "id", "ip"}
 
 // predeclared are Go's predeclared identifiers, which a generated name must
 // not shadow.
@@ -35,51 +26,21 @@ var predeclared = map[string]bool{
 }
 
 // GoName turns an Avro name (or a symbol, or a dotted or dashed name) into an
-// exported Go identifier: camel case on "_", "." and "-", with initialisms
-// in upper case ("channel_id" is ChannelID, "user-url" UserURL), and "X"
-// before a name that would not start with a letter.
-func GoName(s string) string {
-	var b strings.Builder
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
-		return r == '_' || r == '.' || r == '-' || !(unicode.IsLetter(r) || unicode.IsDigit(r))
-	}) {
-		if initialisms[strings.ToLower(part)] {
-			b.WriteString(strings.ToUpper(part))
-			continue
-		}
-		// An initialism at the end of a camel-case part: userId -> UserID.
-		r, n := utf8.DecodeRuneInString(part)
-		part = string(unicode.ToUpper(r)) + part[n:]
-		for _, w := range initialismList {
-			if len(part) > len(w) && strings.HasSuffix(part, strings.ToUpper(w[:1])+w[1:]) {
-				if c, _ := utf8.DecodeLastRuneInString(part[:len(part)-len(w)]); unicode.IsLower(c) || unicode.IsDigit(c) {
-					part = part[:len(part)-len(w)] + strings.ToUpper(w)
-					break
-				}
-			}
-		}
-		b.WriteString(part)
-	}
-	name := b.String()
-	if r, _ := utf8.DecodeRuneInString(name); name == "" || !unicode.IsLetter(r) {
-		name = "X" + name
-	}
-	return name
-}
+// exported Go identifier, by goname's rule: camel case on "_", "." and "-",
+// initialisms in upper case, also in the plural ("channel_id" is ChannelID,
+// "tracking_ids" TrackingIDs), and "X" before a name that would not start
+// with a letter.
+func GoName(s string) string { return goname.Of(s) }
 
 // typeName returns the Go name of a named type: its GoName (from @go_name,
 // or the evc identifier when @name gives another Avro name), else its Avro
 // name, as an exported identifier in either case, since other packages may
 // use it.
-func typeName(n *ir.Named) string {
-	if n.GoName == "" {
-		return GoName(n.Name)
-	}
-	if token.IsIdentifier(n.GoName) && token.IsExported(n.GoName) {
-		return n.GoName
-	}
-	return GoName(n.GoName)
-}
+func typeName(n *ir.Named) string { return goname.Override(n.GoName, n.Name) }
+
+// fieldName returns the Go name of a record field: its @go_name, or its
+// Avro name, as an exported identifier.
+func fieldName(f *ir.Field) string { return goname.Override(f.GoName, f.Name) }
 
 // safeLocal makes s usable as an unexported identifier or package name: a
 // keyword or predeclared name gets a "_" suffix.

@@ -1,0 +1,51 @@
+package compiler
+
+import (
+	"fmt"
+
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/goname"
+	"github.com/evc-dev/evc/ir"
+)
+
+// checkGoNames reports two fields of a record that would become the same
+// Go field (user_id and userId are both UserID), at the second one. In an
+// .evc file it is an error, which @go_name on either field resolves; an
+// .avsc file has no way to say otherwise, so there it is a warning, and the
+// Go backend numbers the second field.
+func (c *compilation) checkGoNames() {
+	for _, u := range c.order {
+		if u.file == nil || u.imported {
+			continue
+		}
+		for _, n := range u.file.Types {
+			if n.Kind != ir.Record || c.repeats[n] {
+				continue
+			}
+			seen := make(map[string]*ir.Field, len(n.Fields))
+			for _, f := range n.Fields {
+				g := goname.Override(f.GoName, f.Name)
+				prev := seen[g]
+				if prev == nil {
+					seen[g] = f
+					continue
+				}
+				if prev.Name == f.Name {
+					continue // reported as a duplicate field
+				}
+				d := diag.Diagnostic{
+					Span:     f.NameSpan,
+					Message:  fmt.Sprintf("fields %q and %q of record %q would both be the Go field %s", prev.Name, f.Name, n.Name, g),
+					Related:  []diag.Related{{Span: prev.NameSpan, Message: "the other field"}},
+					Severity: diag.Error,
+					Help:     fmt.Sprintf("give one of them another Go name: @go_name(%q)", g+"2"),
+				}
+				if u.avsc {
+					d.Severity = diag.Warning
+					d.Help = fmt.Sprintf("the Go field of %q is %s2", f.Name, g)
+				}
+				c.res.Diags.Add(d)
+			}
+		}
+	}
+}
