@@ -48,7 +48,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Long:          "evc compiles event schemas written in the evc language to canonical Avro schemas\nand Go bindings, and checks schema evolution against earlier versions.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("evc {{.Version}}\n")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

@@ -15,12 +15,17 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print evc's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v := "(devel)"
-			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-				v = bi.Main.Version
-			}
-			fmt.Fprintf(a.stdout, "evc %s\n", v)
+			fmt.Fprintf(a.stdout, "evc %s\n", version())
 			return nil
 		},
 	}
+}
+
+// version is the module version evc was built from, as go install records
+// it, or "(devel)". evc version and evc --version print it.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }
