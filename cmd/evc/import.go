@@ -26,8 +26,11 @@ func newImportCmd(a *app) *cobra.Command {
 		Use:   "import [-o DIR] FILE.avsc...",
 		Short: "Turn .avsc files into .evc source",
 		Long: `import reads Avro schema files (.avsc) and writes each as evc source that
-compiles back to the same schema: the same Parsing Canonical Form, docs,
-defaults, aliases, sort orders and custom properties.
+compiles back to the same schema: the same Parsing Canonical Form, docs
+(exactly: empty ones and white space too), defaults, aliases, sort orders,
+custom properties, and error types. It reads what Apache Avro Java reads
+(comments, a "doc" that is not a string, a union default of a later branch...),
+with a warning where the specification differs.
 
 Each FILE.avsc becomes FILE.evc in DIR (-o), or is printed to standard output.
 The .evc file's namespace is that of the schema's top-level type, which must
