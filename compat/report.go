@@ -93,6 +93,104 @@ type Options struct {
 	// type, the report warns, naming them (RuleNoMatch).
 	EarlierLabel string
 	EarlierNames []string
+	// Homes are the definitions of named types to point at, by full name,
+	// when the new schemas define a type again in several files (a folder
+	// of self-contained .avsc files): a finding in a shared type then
+	// points at its own file, not at a copy inside a file that uses it.
+	// See Homes.
+	Homes map[string]*ir.Named
+}
+
+// Homes returns, for each named type that is the schema of an .avsc file of
+// s, that file's definition.
+func Homes(s *ir.Schema) map[string]*ir.Named {
+	homes := map[string]*ir.Named{}
+	for _, f := range s.Files {
+		if f.Avsc && !f.Imported && f.Root != nil && f.Root.Named != nil {
+			if _, ok := homes[f.Root.Named.FullName()]; !ok {
+				homes[f.Root.Named.FullName()] = f.Root.Named
+			}
+		}
+	}
+	return homes
+}
+
+// atHome moves sp, a place in the definition n, to the same place in the
+// home definition of n's type, when it has another one.
+func atHome(homes map[string]*ir.Named, n *ir.Named, sp diag.Span) diag.Span {
+	if n == nil {
+		return sp
+	}
+	h := homes[n.FullName()]
+	if h == nil || h == n || h.Kind != n.Kind {
+		return sp
+	}
+	switch sp {
+	case n.NameSpan:
+		return h.NameSpan
+	case n.Span:
+		return h.Span
+	}
+	if len(h.Symbols) == len(n.Symbols) {
+		for i, sym := range n.Symbols {
+			if sym.Span == sp {
+				return h.Symbols[i].Span
+			}
+		}
+	}
+	if len(h.Fields) != len(n.Fields) {
+		return sp
+	}
+	for i, f := range n.Fields {
+		hf := h.Fields[i]
+		switch sp {
+		case f.Span:
+			return hf.Span
+		case f.NameSpan:
+			return hf.NameSpan
+		}
+		if got, ok := sameSpot(f.Type, hf.Type, sp); ok {
+			return got
+		}
+	}
+	return sp
+}
+
+// sameSpot finds sp in type a and returns the span of the same element in
+// b, a type of the same shape; it does not enter named types.
+func sameSpot(a, b *ir.Type, sp diag.Span) (diag.Span, bool) {
+	if a == nil || b == nil {
+		return diag.Span{}, false
+	}
+	if a.Span == sp {
+		return b.Span, true
+	}
+	switch {
+	case a.Items != nil:
+		return sameSpot(a.Items, b.Items, sp)
+	case a.Values != nil:
+		return sameSpot(a.Values, b.Values, sp)
+	case len(a.Branches) > 0 && len(a.Branches) == len(b.Branches):
+		for i := range a.Branches {
+			if got, ok := sameSpot(a.Branches[i], b.Branches[i], sp); ok {
+				return got, true
+			}
+		}
+	}
+	return diag.Span{}, false
+}
+
+// newSide returns the named type on the new schema's side that holds the
+// element of in: the innermost record, or the named type itself.
+func newSide(in *Incompatibility, newIsReader bool) *ir.Named {
+	rec, t := in.WriterRecord, in.Writer
+	if newIsReader {
+		rec, t = in.ReaderRecord, in.Reader
+	}
+	if t != nil && t.Kind.IsNamed() && t.Named != nil && (in.Kind == NameMismatch || in.Kind == FixedSizeMismatch || in.Kind == MissingEnumSymbols) {
+		return t.Named
+	}
+	return rec
 }
 
 // Finding is one result of Check, as the JSON report gives it.
@@ -185,9 +283,11 @@ type finding struct {
 	related  []diag.Related
 	acked    bool
 	reason   string
-	// named is set when path names an element of a named type (its full
-	// name, then fields): the same element wherever it is defined.
-	named bool
+	// named names the element when it belongs to a named type: the
+	// type's full name for the type itself (a rename, an enum's symbols,
+	// a fixed's size), else path (the type's full name, then fields). It
+	// is the same element wherever the type is defined.
+	named string
 }
 
 // Check checks every subject against its earlier versions in its mode, both
@@ -206,8 +306,8 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		// shared type in every file that uses it, and a break in it is one
 		// finding, at its first place. Anything else is told apart by place.
 		where := f.span.Start.String()
-		if f.named {
-			where = f.path
+		if f.named != "" {
+			where = f.named
 		}
 		key := f.dir + "\x00" + f.rule + "\x00" + where + "\x00" + f.msg
 		g, ok := index[key]
@@ -249,7 +349,9 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 				rep.BackwardOK = false
 				if s.Mode.Backward() {
 					for _, in := range ins {
-						add(describe(in, BackwardDir, fallback, where), s.Name, s.Mode, v.Label)
+						f := describe(in, BackwardDir, fallback, where)
+						f.span = atHome(opts.Homes, newSide(in, true), f.span)
+						add(f, s.Name, s.Mode, v.Label)
 					}
 				}
 			}
@@ -259,7 +361,9 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 				rep.ForwardOK = false
 				if s.Mode.Forward() {
 					for _, in := range ins {
-						add(describe(in, ForwardDir, fallback, where), s.Name, s.Mode, v.Label)
+						f := describe(in, ForwardDir, fallback, where)
+						f.span = atHome(opts.Homes, newSide(in, false), f.span)
+						add(f, s.Name, s.Mode, v.Label)
 					}
 				}
 			}
@@ -576,7 +680,12 @@ func (p *placer) declaredAt(sp diag.Span, what string) []diag.Related {
 func describe(in *Incompatibility, dir Direction, fallback diag.Span, where *placer) *finding {
 	newIsReader := dir == BackwardDir
 	f := &finding{sev: diag.Error, rule: string(in.Kind), dir: dir.String(), path: in.Path}
-	f.named = in.ReaderRecord != nil || in.Reader.Kind.IsNamed()
+	switch {
+	case in.Kind == NameMismatch || in.Kind == FixedSizeMismatch || in.Kind == MissingEnumSymbols:
+		f.named = "type " + fullName(in.Reader) + " " + fullName(in.Writer)
+	case in.ReaderRecord != nil:
+		f.named = in.Path
+	}
 	f.span = in.WriterSpan
 	if newIsReader {
 		f.span = in.ReaderSpan
@@ -811,7 +920,10 @@ func promotionHelp(r, w ir.Kind, newIsReader bool) string {
 
 // describeChange turns a strict change into a finding.
 func describeChange(c *Change, fallback diag.Span) *finding {
-	f := &finding{rule: c.Rule, path: c.Path, span: c.Span, named: c.Field != nil}
+	f := &finding{rule: c.Rule, path: c.Path, span: c.Span}
+	if c.Field != nil {
+		f.named = c.Path
+	}
 	if !f.span.IsValid() {
 		f.span = fallback
 	}

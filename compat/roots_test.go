@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -100,5 +101,20 @@ func TestJoinModes(t *testing.T) {
 		if got := joinModes(tc.in); got != tc.want {
 			t.Errorf("joinModes(%v) = %s, want %s", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestCheck_SharedEnumOnce: an enum two records use, through fields of
+// other names, that gains a symbol is one finding, at the symbol.
+func TestCheck_SharedEnumOnce(t *testing.T) {
+	const src = "namespace s;\nenum Cur { EUR, USD%s }\nrecord A { c: Cur; }\nrecord B { d: Cur; }\n"
+	old := compileFiles(t, map[string]string{"a.evc": fmt.Sprintf(src, "")})
+	e := NewEarlier("v1")
+	e.AddSchema(old, "v1")
+	ns := compileFiles(t, map[string]string{"a.evc": fmt.Sprintf(src, ", GBP")})
+	subjects, removed := Match(Roots(ns), ns, e, ModeRules{}, nil)
+	rep := Check(subjects, removed, Options{Homes: Homes(ns)})
+	if len(rep.Findings) != 1 || rep.Findings[0].Rule != RuleEnumSymbolAdded || rep.Findings[0].Span.Start.Col != 22 || strings.Join(rep.Findings[0].Types, " ") != "s.A s.B" {
+		t.Errorf("findings: %+v", rep.Findings)
 	}
 }

@@ -316,7 +316,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 
 	res.Report = compat.Check(subjects, removed, compat.Options{
 		Strict: opts.Strict, Acks: acks, AckFile: ackFile, EarlierSources: earlier,
-		EarlierLabel: old.Label, EarlierNames: slices.Clone(old.Order),
+		EarlierLabel: old.Label, EarlierNames: slices.Clone(old.Order), Homes: compat.Homes(cres.Schema),
 	})
 	res.Sources = cres.Sources
 	return res, nil
