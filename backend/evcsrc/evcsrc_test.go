@@ -111,7 +111,7 @@ func TestPrint_RoundTrip(t *testing.T) {
 	knownGaps := map[string]string{}
 	gapSeen := map[string]bool{}
 	dir := t.TempDir()
-	done, unnamed, pcf := 0, 0, 0
+	done, unnamed, pcf, lossless := 0, 0, 0, 0
 	for i, s := range schemas {
 		name := s.Name
 		var l diag.List
@@ -174,6 +174,12 @@ func TestPrint_RoundTrip(t *testing.T) {
 		if diff := compareAttributes(s.Data, got); diff != "" {
 			t.Errorf("%s: %s\nsource:\n%s", name, diff, src)
 		}
+		// The whole schema, as Avro reads it: nothing lost, nothing added.
+		if a, b := mustNormal(t, s.Data), mustNormal(t, got); a != b {
+			t.Errorf("%s: not the same schema after the round trip (-input +output):\n%s", name, golden.Diff(a, b))
+			continue
+		}
+		lossless++
 		if orig, err := tavro.Parse(string(s.Data)); err == nil {
 			out, err := tavro.Parse(string(got))
 			if err != nil {
@@ -195,7 +201,7 @@ func TestPrint_RoundTrip(t *testing.T) {
 	if done < 200 || pcf < done-10 {
 		t.Errorf("round-tripped %d schemas, compared %d canonical forms", done, pcf)
 	}
-	t.Logf("%d schemas round-tripped (%d canonical forms compared), %d with an unnamed top-level type skipped", done, pcf, unnamed)
+	t.Logf("%d schemas round-tripped (%d canonical forms compared, %d the same schema as the input), %d with an unnamed top-level type skipped", done, pcf, lossless, unnamed)
 }
 
 // compareAttributes compares what Parsing Canonical Form drops: docs,
@@ -414,6 +420,17 @@ var knownGapMessages = []string{
 	`has no symbols`,                         // an enum without symbols
 	`the size must be a whole number from 1`, // a fixed of size 0
 	`appears twice`,                          // a duplicate key inside a property's JSON value
+}
+
+func mustNormal(t testing.TB, src []byte) string {
+	t.Helper()
+	s, err := normalSchema(src)
+	if err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, src)
+	}
+	// The output has the input's meaning but one layout: compare the
+	// parsed forms, so a key's order or a number's spelling does not count.
+	return strings.ReplaceAll(s, `,"`, ",\n\"")
 }
 
 // refused reports whether Print's error is one it gives on purpose: a
