@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -50,11 +52,27 @@ type scope struct {
 func (c *compilation) declare() {
 	c.scope = &scope{byName: map[string][]*decl{}}
 	seen := map[string]*decl{}
+	// evcCopies are .avsc definitions identical to a .evc one.
+	evcCopies := map[*ir.Named]bool{}
 	add := func(key string, d *decl, primary bool) {
 		if prev, ok := seen[key]; ok && prev != d {
-			if d.ast == nil && prev.ast == nil && d.named != nil && prev.named != nil && sameNamed(prev.named, d.named) {
-				// The same type again in another self-contained .avsc.
+			if d.named != nil && prev.named != nil && (d.ast == nil || prev.ast == nil) && sameNamed(prev.named, d.named) {
+				// The same type again in another self-contained .avsc, or
+				// an .avsc copy of a .evc type: one type, and the .evc
+				// definition is the one kept.
+				if d.ast != nil {
+					prev, d = d, prev
+					seen[key] = prev
+					for i, x := range c.scope.byName[key] {
+						if x == d {
+							c.scope.byName[key][i] = prev
+						}
+					}
+				}
 				c.repeats[d.named] = true
+				if prev.ast != nil {
+					evcCopies[d.named] = true
+				}
 				return
 			}
 			if primary {
@@ -62,29 +80,104 @@ func (c *compilation) declare() {
 				if d.ast == nil && prev.ast == nil {
 					msg += ", differently"
 				}
-				c.res.Diags.Add(diag.Diagnostic{
+				dg := diag.Diagnostic{
 					Span:    d.span(),
 					Message: msg,
 					Related: []diag.Related{{Span: prev.span(), Message: "first defined here"}},
-				})
+				}
+				if avsc, evc := d, prev; (avsc.ast == nil) != (evc.ast == nil) {
+					if avsc.ast != nil {
+						avsc, evc = evc, avsc
+					}
+					if avsc.named != nil {
+						dg.Help = fmt.Sprintf("%s defines it differently from %s; if it is generated output, keep it out of the folders evc reads (write it elsewhere, or list it under \"exclude\" in %s), else define the type in one place", avsc.unit.path, evc.unit.path, "evc.json")
+					}
+				}
+				c.res.Diags.Add(dg)
 			}
 			return
 		}
 		seen[key] = d
 		c.scope.byName[key] = append(c.scope.byName[key], d)
 	}
+	declareAvsc := func(u *unit) {
+		for _, n := range u.file.Types {
+			d := &decl{unit: u, named: n, resolved: true}
+			c.decls = append(c.decls, d)
+			add(n.FullName(), d, true)
+		}
+	}
+	imported := map[*unit]bool{}
+	for _, u := range c.order {
+		for _, e := range u.imports {
+			imported[e.target] = true
+		}
+	}
+	// evc's own output, found in a folder being compiled, is not a source:
+	// history files (<dir>/<full.name>/v<N>.avsc, of that type) are left
+	// out, and a <full.name>.avsc of a type that a .evc file defines is that
+	// type's generated copy, stale or not.
+	var copies []*unit
 	for _, u := range c.order {
 		switch {
 		case u.avsc && u.file != nil:
-			for _, n := range u.file.Types {
-				d := &decl{unit: u, named: n, resolved: true}
-				c.decls = append(c.decls, d)
-				add(n.FullName(), d, true)
+			if u.walked && !imported[u] {
+				switch root := rootName(u.file); {
+				case root != "" && historyFile(u.path, root):
+					u.file = nil
+					continue
+				case root != "" && path.Base(u.path) == root+".avsc":
+					copies = append(copies, u)
+					continue
+				}
 			}
+			declareAvsc(u)
 		case u.ast != nil:
 			c.declareFile(u, add)
 		}
 	}
+	for _, u := range copies {
+		if d := seen[rootName(u.file)]; d != nil && d.ast != nil {
+			u.file = nil
+			continue
+		}
+		declareAvsc(u)
+	}
+	// An .avsc file that only repeats .evc types adds nothing: leave it out,
+	// so that it is not one more top-level type.
+	for _, u := range c.order {
+		if !u.avsc || u.file == nil || len(u.file.Types) == 0 {
+			continue
+		}
+		copied := false
+		for _, n := range u.file.Types {
+			if !c.repeats[n] {
+				copied = false
+				break
+			}
+			copied = copied || evcCopies[n]
+		}
+		if copied {
+			u.file = nil
+		}
+	}
+}
+
+// rootName is the full name of an .avsc file's top-level type, "" when it
+// is not a named type.
+func rootName(f *ir.File) string {
+	if f.Root == nil || f.Root.Named == nil {
+		return ""
+	}
+	return f.Root.Named.FullName()
+}
+
+var historyVersion = regexp.MustCompile(`^v[0-9]+\.avsc$`)
+
+// historyFile reports whether p is laid out as evc compat --record-history
+// writes a version of the type called name: <dir>/<name>/v<N>.avsc.
+func historyFile(p, name string) bool {
+	return historyVersion.MatchString(path.Base(p)) && path.Base(path.Dir(p)) == name
 }
 
 func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {

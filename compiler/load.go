@@ -25,6 +25,10 @@ type unit struct {
 	avsc     bool
 	file     *ir.File
 	imported bool
+	// walked is set for a file found by searching a directory given as
+	// input (not named itself, nor imported): only such a file may be
+	// recognised as evc's own output and left out.
+	walked bool
 	imports  []*importEdge
 	// diags collects what this unit reports while it is processed alone
 	// (parsing runs concurrently).
@@ -86,6 +90,7 @@ func IsSource(name string) bool {
 // load expands the inputs, reads and parses them and everything they import.
 func (c *compilation) load(paths []string) {
 	var inputs []string
+	walked, named := map[string]bool{}, map[string]bool{}
 	for _, p := range paths {
 		p = cleanPath(p)
 		st, err := fs.Stat(c.fsys, p)
@@ -95,6 +100,7 @@ func (c *compilation) load(paths []string) {
 		}
 		if !st.IsDir() {
 			inputs = append(inputs, p)
+			named[p] = true
 			continue
 		}
 		var found []string
@@ -107,6 +113,7 @@ func (c *compilation) load(paths []string) {
 			}
 			if !d.IsDir() && IsSource(d.Name()) {
 				found = append(found, cleanPath(q))
+				walked[cleanPath(q)] = true
 			}
 			return nil
 		})
@@ -119,7 +126,7 @@ func (c *compilation) load(paths []string) {
 	var batch []*unit
 	for _, p := range inputs {
 		if c.units[p] == nil {
-			u := &unit{path: p}
+			u := &unit{path: p, walked: walked[p] && !named[p]}
 			c.units[p] = u
 			c.order = append(c.order, u)
 			batch = append(batch, u)
