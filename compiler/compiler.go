@@ -13,9 +13,10 @@ type Options struct {
 	// file system, with paths used as given. compat reads an earlier git
 	// revision through an FS.
 	FS fs.FS
-	// SkipDirs are directories not to search when a directory is given as
-	// input: typically the output directories, whose generated .avsc files
-	// would otherwise be read back as sources.
+	// SkipDirs are directories (and files) not to read when a directory is
+	// given as input: the output directories, whose generated .avsc files
+	// would otherwise be read back as sources, and the workspace file's
+	// excludes.
 	SkipDirs []string
 }
 

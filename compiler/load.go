@@ -28,8 +28,8 @@ type unit struct {
 	// walked is set for a file found by searching a directory given as
 	// input (not named itself, nor imported): only such a file may be
 	// recognised as evc's own output and left out.
-	walked bool
-	imports  []*importEdge
+	walked  bool
+	imports []*importEdge
 	// diags collects what this unit reports while it is processed alone
 	// (parsing runs concurrently).
 	diags diag.List
@@ -111,7 +111,7 @@ func (c *compilation) load(paths []string) {
 			if d.IsDir() && q != p && (strings.HasPrefix(d.Name(), ".") || c.skip[cleanPath(q)]) {
 				return fs.SkipDir
 			}
-			if !d.IsDir() && IsSource(d.Name()) {
+			if !d.IsDir() && IsSource(d.Name()) && !c.skip[cleanPath(q)] {
 				found = append(found, cleanPath(q))
 				walked[cleanPath(q)] = true
 			}

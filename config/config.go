@@ -20,12 +20,51 @@ import (
 // other is named.
 const Name = "evc.json"
 
-// Config is an evc.json file.
+// Config is an evc.json file, the workspace file: it says where the
+// schemas are, what is not one, where compile writes and how compat checks,
+// so that evc compile and evc compat need no arguments in its folder.
+//
+//	{
+//	  "roots": ["schemas"],
+//	  "exclude": ["schemas/legacy"],
+//	  "compile": {"avro_out": "gen/avro", "go_out": "gen/go"},
+//	  "compat": {"against": "git:origin/main"}
+//	}
+//
+// Every key is optional. Paths are relative to the file's folder.
 type Config struct {
 	// File is the path of the file, as given.
 	File string
+	// Roots are the folders and files of schemas that compile and compat
+	// read when no PATH is given.
+	Roots []string
+	// Exclude are folders and files under the roots that are not sources
+	// (the folders compile writes to are excluded too).
+	Exclude []string
+	// Compile holds the default outputs of evc compile.
+	Compile Compile
 	// Compat is the "compat" section.
 	Compat Compat
+}
+
+// Compile is the "compile" section: the defaults of evc compile's flags.
+type Compile struct {
+	AvroOut, GoOut, GoModule string
+}
+
+// Skip returns the folders and files that are not sources: Exclude, and
+// the outputs of compile.
+func (c *Config) Skip() []string {
+	if c == nil {
+		return nil
+	}
+	skip := append([]string(nil), c.Exclude...)
+	for _, d := range []string{c.Compile.AvroOut, c.Compile.GoOut} {
+		if d != "" {
+			skip = append(skip, d)
+		}
+	}
+	return skip
 }
 
 // Compat is the "compat" section of an evc.json file:
@@ -102,8 +141,40 @@ func Parse(file string, src []byte, l *diag.List) *Config {
 		return path.Join(base, p)
 	}
 	ok := p.object("", func(key string, at diag.Span) bool {
-		if key != "compat" {
-			p.errorf(at, "unknown section %q", key).Help = `evc.json has one section, "compat"`
+		switch key {
+		case "roots", "exclude":
+			list, ok := p.strs(key)
+			for i := range list {
+				list[i] = rel(list[i])
+			}
+			if key == "roots" {
+				cfg.Roots = list
+			} else {
+				cfg.Exclude = list
+			}
+			return ok
+		case "compile":
+			return p.object(key, func(key string, at diag.Span) bool {
+				s, _, ok := p.str(key)
+				if !ok {
+					return false
+				}
+				switch key {
+				case "avro_out":
+					cfg.Compile.AvroOut = rel(s)
+				case "go_out":
+					cfg.Compile.GoOut = rel(s)
+				case "go_module":
+					cfg.Compile.GoModule = s
+				default:
+					p.errorf(at, "unknown key %q in \"compile\"", key).Help = "the keys are avro_out, go_out and go_module"
+					return false
+				}
+				return true
+			})
+		case "compat":
+		default:
+			p.errorf(at, "unknown key %q", key).Help = `the keys are roots, exclude, compile and compat`
 			return false
 		}
 		return p.object("compat", func(key string, at diag.Span) bool {

@@ -71,6 +71,29 @@ func TestParse_Success(t *testing.T) {
 	}
 }
 
+// TestParse_Workspace reads the keys compile and compat share, and resolves
+// their paths from the file's folder.
+func TestParse_Workspace(t *testing.T) {
+	var l diag.List
+	c := Parse("repo/evc.json", []byte(`{"roots": ["schemas", "/abs"], "exclude": ["schemas/legacy"],
+  "compile": {"avro_out": "gen/avro", "go_out": "gen/go", "go_module": "example.com/m/gen/go"}}`), &l)
+	if l.Len() > 0 || c == nil {
+		t.Fatalf("diagnostics: %v", l.Items())
+	}
+	if want := []string{"repo/schemas", "/abs"}; !reflect.DeepEqual(c.Roots, want) {
+		t.Errorf("roots %v, want %v", c.Roots, want)
+	}
+	if want := (Compile{AvroOut: "repo/gen/avro", GoOut: "repo/gen/go", GoModule: "example.com/m/gen/go"}); c.Compile != want {
+		t.Errorf("compile %+v, want %+v", c.Compile, want)
+	}
+	if want := []string{"repo/schemas/legacy", "repo/gen/avro", "repo/gen/go"}; !reflect.DeepEqual(c.Skip(), want) {
+		t.Errorf("skip %v, want %v", c.Skip(), want)
+	}
+	if (*Config)(nil).Skip() != nil {
+		t.Error("no config skips something")
+	}
+}
+
 // TestParse_Failure checks the exact message and position of each
 // problem.
 func TestParse_Failure(t *testing.T) {
@@ -78,7 +101,9 @@ func TestParse_Failure(t *testing.T) {
 		name, src, want string
 	}{
 		{"failure_not_object", `[]`, `evc.json:1:1: the file must be a JSON object`},
-		{"failure_unknown_section", `{"compile": {}}`, `evc.json:1:2: unknown section "compile"`},
+		{"failure_unknown_section", `{"compiler": {}}`, `evc.json:1:2: unknown key "compiler"`},
+		{"failure_compile_key", `{"compile": {"avro": "x"}}`, `evc.json:1:14: unknown key "avro" in "compile"`},
+		{"failure_roots", `{"roots": "schemas"}`, `evc.json:1:11: "roots" must be an array of strings`},
 		{"failure_unknown_key", "{\"compat\": {\n  \"mdoe\": \"FULL\"}}", `evc.json:2:3: unknown key "mdoe" in "compat"`},
 		{"failure_bad_mode", "{\"compat\": {\"mode\": \"SIDEWAYS\"}}", `evc.json:1:21: unknown compatibility mode "SIDEWAYS"`},
 		{"failure_bad_type_mode", "{\"compat\": {\"types\": {\n  \"acme.A\": \"FULL\",\n  \"acme.B\": \"SOMETIMES\"}}}", `evc.json:3:13: unknown compatibility mode "SOMETIMES"`},

@@ -57,8 +57,8 @@ func newCompatCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compat [flags] --against SOURCE [PATH...]",
 		Short: "Check that new schemas are compatible with earlier versions",
-		Long: `compat checks the schemas in PATH (.evc or .avsc files or folders; default .)
-against their earlier versions in SOURCE, by Apache Avro's schema resolution
+		Long: `compat checks the schemas in PATH (.evc or .avsc files or folders; default:
+the config file's "roots", else .) against their earlier versions in SOURCE, by Apache Avro's schema resolution
 rules (as Avro Java's SchemaCompatibility, which Confluent Schema Registry
 uses), and reports every incompatibility at the new schema's source line.
 
@@ -76,8 +76,13 @@ earlier version, not just the latest) or NONE. From the most to the least
 specific: --mode, a type's @compat, the config file's "types", a file's
 option compat, the config file's "mode", FORWARD.
 
-The config file is evc.json in the current directory (or --config FILE):
-  {"compat": {"mode": "FULL", "types": {"acme.Audit": "NONE"},
+The config file is evc.json in the current directory (or --config FILE), the
+workspace file that evc compile reads too; "exclude" and compile's outputs are
+not read as sources, and evc's own output (a <full.name>.avsc of a .evc type,
+history files) never is:
+  {"roots": ["schemas"], "exclude": ["schemas/legacy"],
+   "compile": {"avro_out": "gen/avro"},
+   "compat": {"mode": "FULL", "types": {"acme.Audit": "NONE"},
               "against": "git:origin/main", "ack_file": "evc-compat-ack.json",
               "registry": {"url": "https://registry:8081", "subject_suffix": "-value"}}}
 

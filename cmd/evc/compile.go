@@ -19,6 +19,7 @@ func newCompileCmd(a *app) *cobra.Command {
 		packages []string
 		check    bool
 		format   string
+		cfgFile  string
 	)
 	cmd := &cobra.Command{
 		Use:   "compile [flags] PATH...",
@@ -28,17 +29,44 @@ with everything they import, reports every error at once, and when there is
 none writes one self-contained .avsc per named type (--avro-out) and Go
 bindings with generated encoders and decoders (--go-out).
 
+The workspace file, evc.json in the current directory (or --config FILE),
+gives the default PATHs ("roots"), folders that are not sources ("exclude")
+and the outputs ("compile": {"avro_out", "go_out", "go_module"}); flags win.
+evc's own output found in a searched folder is never read back as a source.
+
 Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 2 on usage errors.`,
 		Example: `  evc compile --avro-out gen/avro --go-out gen/go events/
   evc compile --check --avro-out gen/avro events/   # in CI: fail if gen/avro is stale`,
-		Args: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, _, bad, err := driver.LoadConfig(cfgFile)
+			if bad != nil {
+				if werr := writeDiags(a, format, bad.Diags, bad.Sources); werr != nil {
+					return werr
+				}
+				return fail(exitUsage)
+			}
+			if err != nil {
+				return err
+			}
+			if cfg != nil {
+				if len(args) == 0 {
+					args = cfg.Roots
+				}
+				for _, d := range []struct {
+					flag string
+					opt  *string
+					val  string
+				}{{"avro-out", &opts.AvroOut, cfg.Compile.AvroOut}, {"go-out", &opts.GoOut, cfg.Compile.GoOut}, {"go-module", &opts.GoModule, cfg.Compile.GoModule}} {
+					if !cmd.Flags().Changed(d.flag) {
+						*d.opt = d.val
+					}
+				}
+				opts.Skip = cfg.Exclude
+			}
 			if len(args) == 0 {
 				return fmt.Errorf("compile needs at least one .evc or .avsc file, or a directory of them")
 			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := driver.CheckInputs(args); err != nil {
 				return err
 			}
@@ -109,6 +137,7 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 	f.StringArrayVar(&packages, "go-package", nil, "put `NAMESPACE=IMPORT/PATH` in that Go package (repeatable; wins over the IDL's go_package)")
 	f.BoolVar(&check, "check", false, "write nothing; fail if any generated file would change")
 	f.StringVar(&format, "format", "text", "diagnostics format: text, json or github")
+	f.StringVar(&cfgFile, "config", "", "workspace `FILE` (default: evc.json when it exists)")
 	return cmd
 }
 

@@ -27,6 +27,9 @@ import (
 type Options struct {
 	// Paths are the new schemas' paths; git:REF reads the same paths at REF.
 	Paths []string
+	// Skip are folders and files under Paths that are not sources (the
+	// workspace file's excludes and compile outputs); git:REF skips them too.
+	Skip []string
 	// Dir is the directory git runs in; "" is the current directory.
 	Dir string
 	// Names are the full names (and aliases) of the new top-level types: a
@@ -303,7 +306,7 @@ func loadGit(ref string, opts Options, l *diag.List) (*compat.Earlier, error) {
 	if len(existing) == 0 {
 		return e, nil
 	}
-	res := compiler.Compile(existing, compiler.Options{FS: mfs})
+	res := compiler.Compile(existing, compiler.Options{FS: mfs, SkipDirs: opts.Skip})
 	for _, d := range res.Diags.Items() {
 		d.Message = "at " + ref + ": " + d.Message
 		l.Add(d)

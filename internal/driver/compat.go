@@ -124,28 +124,35 @@ func usage(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// loadConfig reads the workspace file named by opts.Config, else evc.json
-// in the current directory when there is one; nil when there is none.
-func loadConfig(res *CompatResult, opts CompatOptions) (*config.Config, []byte, error) {
-	file := opts.Config
+// LoadConfig reads the workspace file named file, else evc.json in the
+// current directory when there is one; nil when there is none. Problems in
+// the file come back as a Batch with ErrInvalid.
+func LoadConfig(file string) (*config.Config, []byte, *Batch, error) {
 	if file == "" {
 		if !fileExists(config.Name) {
-			return nil, nil, nil
+			return nil, nil, nil, nil
 		}
 		file = config.Name
 	}
 	src, err := os.ReadFile(file)
 	if err != nil {
-		return nil, nil, usage("--config: %v", err)
+		return nil, nil, nil, usage("--config: %v", err)
 	}
 	file = filepath.ToSlash(file)
 	var l diag.List
 	cfg := config.Parse(file, src, &l)
 	if l.HasErrors() {
-		res.Diags = append(res.Diags, Batch{tag(l.Items(), RuleConfig), diag.Sources{file: src}})
-		return nil, nil, ErrInvalid
+		return nil, nil, &Batch{tag(l.Items(), RuleConfig), diag.Sources{file: src}}, ErrInvalid
 	}
-	return cfg, src, nil
+	return cfg, src, nil, nil
+}
+
+func loadConfig(res *CompatResult, opts CompatOptions) (*config.Config, []byte, error) {
+	cfg, src, b, err := LoadConfig(opts.Config)
+	if b != nil {
+		res.Diags = append(res.Diags, *b)
+	}
+	return cfg, src, err
 }
 
 // Compat checks the new schemas against their earlier versions, or records
@@ -197,12 +204,15 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 		return res, usage("--against is required (a folder, history:DIR, git:REF or registry:URL), or \"against\" in %s", config.Name)
 	}
 	paths := opts.Paths
+	if len(paths) == 0 && cfg != nil {
+		paths = cfg.Roots
+	}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
 
 	// The new schemas.
-	cres := compiler.Compile(paths, compiler.Options{})
+	cres := compiler.Compile(paths, compiler.Options{SkipDirs: cfg.Skip()})
 	if cres.Diags.Len() > 0 {
 		res.Diags = append(res.Diags, Batch{tag(cres.Diags.Items(), RuleSchema), cres.Sources})
 	}
@@ -248,7 +258,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 	}
 	var srcDiags diag.List
 	old, err := source.Load(against, source.Options{
-		Paths: paths, Names: names, SubjectSuffix: suffix, Transitive: transitive,
+		Paths: paths, Skip: cfg.Skip(), Names: names, SubjectSuffix: suffix, Transitive: transitive,
 		Context: ctx, Registry: auth, Namespaces: namespaces,
 	}, &srcDiags)
 	if err != nil {

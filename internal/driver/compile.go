@@ -30,6 +30,9 @@ type Options struct {
 	GoModule string
 	// GoPackages maps namespaces to Go import paths.
 	GoPackages map[string]string
+	// Skip are folders and files under the inputs that are not sources
+	// (the workspace file's excludes); the output folders are skipped too.
+	Skip []string
 }
 
 // Output is a directory and the files a backend writes in it.
@@ -42,7 +45,7 @@ type Output struct {
 // returned error is about the backends or the options (a schema error is in
 // the result's diagnostics instead).
 func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
-	var skip []string
+	skip := append([]string(nil), opts.Skip...)
 	for _, d := range []string{opts.AvroOut, opts.GoOut} {
 		if d != "" {
 			skip = append(skip, d)
