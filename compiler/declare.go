@@ -306,6 +306,7 @@ func (c *compilation) option(u *unit, d *idl.Decl) {
 				return
 			}
 			u.file.GoPackage = s
+			u.file.GoPackageSpan = idl.Span(u.path, o.Value.Pos, o.Value.EndPos)
 		}
 	case "compat":
 		var s string

@@ -434,6 +434,8 @@ type File struct {
 	// GoPackage is the import path the IDL asks Go code to be generated in,
 	// or "".
 	GoPackage string
+	// GoPackageSpan is where the go_package option is written.
+	GoPackageSpan diag.Span
 	// Compat is the file's default compatibility mode, or "".
 	Compat string
 	// Types are the named types the file declares, in order (for .avsc, in

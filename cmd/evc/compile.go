@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -89,13 +90,6 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				}
 				opts.GoPackages[ns] = path
 			}
-			if opts.GoOut != "" && opts.GoModule == "" {
-				mod, err := driver.ModulePath(opts.GoOut)
-				if err != nil {
-					return err // a usage error: say where the output goes
-				}
-				opts.GoModule = mod
-			}
 			res, outs, err := driver.Run(args, opts)
 			if res.Diags.Len() > 0 {
 				if werr := writeDiags(a, format, res.Diags.Items(), res.Sources); werr != nil {
@@ -104,6 +98,10 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 			}
 			if res.Diags.HasErrors() {
 				return fail(exitSchema)
+			}
+			var uerr *driver.UsageError
+			if errors.As(err, &uerr) {
+				return err // say where the output goes
 			}
 			if err != nil {
 				fmt.Fprintln(a.stderr, err)

@@ -17,6 +17,8 @@ import (
 	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/backend/golang"
 	"github.com/evc-dev/evc/compiler"
+	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/ir"
 )
 
 // Options say which backends run and where their files go.
@@ -43,7 +45,9 @@ type Output struct {
 
 // Run compiles paths and, when there are no errors, runs the backends. The
 // returned error is about the backends or the options (a schema error is in
-// the result's diagnostics instead).
+// the result's diagnostics instead); it is a *UsageError when the Go import
+// path of the output cannot be worked out. Schema errors come first: the
+// import path is looked for only when the schemas compile.
 func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 	skip := append([]string(nil), opts.Skip...)
 	for _, d := range []string{opts.AvroOut, opts.GoOut} {
@@ -55,6 +59,20 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 	if res.Diags.HasErrors() {
 		return res, nil, nil
 	}
+	mod := opts.GoModule
+	if opts.GoOut != "" {
+		if mod == "" {
+			m, err := ModulePath(opts.GoOut)
+			if err != nil {
+				return res, nil, &UsageError{Msg: err.Error()}
+			}
+			mod = m
+		}
+		checkGoPackages(res, mod, opts.GoModule != "", opts.GoPackages)
+		if res.Diags.HasErrors() {
+			return res, nil, nil
+		}
+	}
 	var outs []Output
 	if opts.AvroOut != "" {
 		files, err := avro.Generate(res.Schema)
@@ -64,14 +82,6 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 		outs = append(outs, Output{Dir: opts.AvroOut, Files: files})
 	}
 	if opts.GoOut != "" {
-		mod := opts.GoModule
-		if mod == "" {
-			m, err := ModulePath(opts.GoOut)
-			if err != nil {
-				return res, nil, err
-			}
-			mod = m
-		}
 		files, err := golang.Generate(res.Schema, golang.Options{Module: mod, Packages: opts.GoPackages})
 		if err != nil {
 			return res, nil, err
@@ -79,6 +89,36 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 		outs = append(outs, Output{Dir: opts.GoOut, Files: files})
 	}
 	return res, outs, nil
+}
+
+// checkGoPackages reports, at the option, a go_package that is not the
+// import path of --go-out or below it: the Go backend writes every package
+// under --go-out, so it could not write that one. fromFlag says whether
+// outPath came from --go-module rather than from a go.mod file. A
+// namespace that --go-package places elsewhere does not use its
+// go_package.
+func checkGoPackages(res *compiler.Result, outPath string, fromFlag bool, packages map[string]string) {
+	reported := map[*ir.File]bool{}
+	for _, n := range res.Schema.Types {
+		f := n.File
+		if f == nil || f.GoPackage == "" || reported[f] || packages[n.Namespace] != "" {
+			continue
+		}
+		if p := f.GoPackage; p == outPath || strings.HasPrefix(p, outPath+"/") {
+			continue
+		}
+		reported[f] = true
+		how := "the go.mod above it"
+		if fromFlag {
+			how = "--go-module"
+		}
+		res.Diags.Add(diag.Diagnostic{
+			Span:    f.GoPackageSpan,
+			Message: fmt.Sprintf("go_package %q is not inside %q, the Go import path of --go-out (from %s)", f.GoPackage, outPath, how),
+			Help:    fmt.Sprintf("evc writes Go packages under --go-out: use %q or a path below it, or --go-package %s=PATH", outPath, n.Namespace),
+		})
+	}
+	res.Diags.Sort()
 }
 
 // Write writes every output.
