@@ -84,10 +84,10 @@ func pairFiles(t *testing.T, what string, oldSrc, newSrc []byte, form string) (o
 	return out[0], out[1]
 }
 
-// checkPairAsCLI checks one pair as evc compat --against old new does with
-// folders: both compiled, top-level types found and matched by name, then
-// checked in mode.
-func checkPairAsCLI(t *testing.T, oldFS, newFS fstest.MapFS, mode Mode) *Report {
+// checkPairAsCLI returns a function that checks one pair as evc compat
+// --against old new does with folders: both compiled (once), top-level
+// types found and matched by name, then checked in the mode given.
+func checkPairAsCLI(t *testing.T, oldFS, newFS fstest.MapFS) func(Mode) *Report {
 	t.Helper()
 	compile := func(fsys fstest.MapFS, dir string) *ir.Schema {
 		res := compiler.Compile([]string{dir}, compiler.Options{FS: fsys})
@@ -103,8 +103,11 @@ func checkPairAsCLI(t *testing.T, oldFS, newFS fstest.MapFS, mode Mode) *Report 
 	olds, news := compile(oldFS, "old"), compile(newFS, "new")
 	e := NewEarlier("old")
 	e.AddSchema(olds, "old")
-	subjects, removed := Match(Roots(news), news, e, ModeRules{Override: mode}, nil)
-	return Check(subjects, removed, Options{})
+	roots := Roots(news)
+	return func(mode Mode) *Report {
+		subjects, removed := Match(roots, news, e, ModeRules{Override: mode}, nil)
+		return Check(subjects, removed, Options{Homes: Homes(news)})
+	}
 }
 
 // TestCompat_AgreesWithJavaMasterOnPairs runs every pair of
@@ -122,9 +125,10 @@ func TestCompat_AgreesWithJavaMasterOnPairs(t *testing.T) {
 		var agree, total, recAgree, recTotal int
 		for _, p := range pairs {
 			oldFS, newFS := pairFiles(t, fmt.Sprintf("%s:%d", corpus.PairsFile, p.Line), p.Old, p.New, form)
+			check := checkPairAsCLI(t, oldFS, newFS)
 			for _, m := range []Mode{Backward, Forward, Full} {
 				want := (!m.Backward() || p.Java.Backward) && (!m.Forward() || p.Java.Forward)
-				rep := checkPairAsCLI(t, oldFS, newFS, m)
+				rep := check(m)
 				total++
 				if p.Recursive() {
 					recTotal++

@@ -258,9 +258,10 @@ func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
 				continue
 			}
 			oldFS, newFS := pairFiles(t, fmt.Sprintf("generated pair %d", i), []byte(p.old), []byte(p.new), form)
+			check := checkPairAsCLI(t, oldFS, newFS)
 			for _, m := range []Mode{Backward, Forward, Full} {
 				want := (!m.Backward() || backward[i]) && (!m.Forward() || forward[i])
-				rep := checkPairAsCLI(t, oldFS, newFS, m)
+				rep := check(m)
 				if got := !rep.Failed(); got != want {
 					var msgs []string
 					for _, d := range rep.Diags {
