@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,13 +35,14 @@ with a warning where the specification differs.
 
 Each FILE.avsc becomes FILE.evc in DIR (-o), or is printed to standard output.
 The .evc file's namespace is that of the schema's top-level type, which must
-be a record, enum or fixed. A schema may use named types that an earlier FILE
-on the command line defines: its .evc file then imports that file's .evc.
-Self-contained .avsc files often define the same type again (a shared user
-or course record): each such type is declared once, in the .evc file of the
-first FILE that defines it, and the later files import it from there. A
-repeat must be identical (docs, defaults and properties included); a type
-defined differently by two FILEs is an error that names both.
+be a record, enum or fixed. A schema may use named types that another FILE
+defines, in any order on the command line: its .evc file then imports that
+file's .evc. Self-contained .avsc files often define the same type again (a
+shared user or course record): each such type is declared once, in the .evc
+file of the first FILE that defines it, and the others import it from there.
+A repeat must be identical (docs, defaults and properties included); a type
+defined differently by two FILEs is an error that names both. When any FILE
+fails, nothing is written.
 
 Exit status: 0 on success, 1 on schema errors, 2 on usage errors (bad flags,
 unreadable or unwritable files).`,
@@ -60,17 +62,17 @@ unreadable or unwritable files).`,
 	return cmd
 }
 
-// importFiles imports each .avsc and returns the exit code.
+// importFiles imports each .avsc and returns the exit code. The files are
+// read in the order their references need (a file after those that define
+// the types it uses), whatever their order on the command line; when any
+// fails, nothing is written.
 func (a *app) importFiles(paths []string, outDir, format string) int {
 	code := exitOK
 	var diags diag.List
 	sources := diag.Sources{}
-	// defined maps the full names of types read so far to the .evc file of
-	// the .avsc that defines them, for the files after it.
-	defined := map[string]*ir.Named{}
-	evcOf := map[*ir.Named]string{}
+	evcName := map[string]string{} // .avsc -> its .evc name
 	written := map[string]string{} // .evc name -> the .avsc it comes from
-	var files []backend.File
+	var ok []string
 	for _, path := range paths {
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -85,6 +87,17 @@ func (a *app) importFiles(paths []string, outDir, format string) int {
 			code = max(code, exitUsage)
 			continue
 		}
+		written[name] = path
+		evcName[path] = name
+		ok = append(ok, path)
+	}
+	// defined maps the full names of types read so far to the .evc file of
+	// the .avsc that defines them, for the files after it.
+	defined := map[string]*ir.Named{}
+	evcOf := map[*ir.Named]string{}
+	var files []backend.File
+	for _, path := range importOrder(ok, sources) {
+		src, name := sources[path], evcName[path]
 		used := map[string]bool{}
 		lookup := func(full string) *ir.Named {
 			n := defined[full]
@@ -119,14 +132,6 @@ func (a *app) importFiles(paths []string, outDir, format string) int {
 				evcOf[n] = name
 			}
 		}
-		written[name] = path
-		if outDir == "" {
-			if len(paths) > 1 {
-				fmt.Fprintf(a.stdout, "// %s\n", name)
-			}
-			a.stdout.Write(out)
-			continue
-		}
 		files = append(files, backend.File{Path: name, Data: out})
 	}
 	diags.Sort()
@@ -135,13 +140,70 @@ func (a *app) importFiles(paths []string, outDir, format string) int {
 			fmt.Fprintf(a.stderr, "evc: %v\n", err)
 		}
 	}
-	if outDir != "" && len(files) > 0 {
-		if err := backend.Write(outDir, files); err != nil {
-			fmt.Fprintln(a.stderr, err)
-			code = max(code, exitUsage)
+	if code != exitOK {
+		return code // all or nothing
+	}
+	// In the order of the command line.
+	sort.SliceStable(files, func(i, j int) bool {
+		return slices.Index(ok, written[files[i].Path]) < slices.Index(ok, written[files[j].Path])
+	})
+	if outDir == "" {
+		for _, f := range files {
+			if len(files) > 1 {
+				fmt.Fprintf(a.stdout, "// %s\n", f.Path)
+			}
+			a.stdout.Write(f.Data)
 		}
+		return code
+	}
+	if err := backend.Write(outDir, files); err != nil {
+		fmt.Fprintln(a.stderr, err)
+		code = max(code, exitUsage)
 	}
 	return code
+}
+
+// importOrder returns paths ordered so that every file comes after the files
+// that define the types it uses from outside itself; otherwise (and in a
+// cycle, which then fails as it would in any order) as given.
+func importOrder(paths []string, sources diag.Sources) []string {
+	definer := map[string]string{} // full name -> the first file defining it
+	uses := map[string][]string{}
+	for _, p := range paths {
+		var l diag.List
+		f := avsc.Read(p, sources[p], &l, func(full string) *ir.Named {
+			uses[p] = append(uses[p], full)
+			return nil
+		})
+		if f == nil {
+			continue
+		}
+		for _, n := range f.Types {
+			if _, ok := definer[n.FullName()]; !ok {
+				definer[n.FullName()] = p
+			}
+		}
+	}
+	var order []string
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(p string)
+	visit = func(p string) {
+		if state[p] != 0 {
+			return
+		}
+		state[p] = 1
+		for _, full := range uses[p] {
+			if q, ok := definer[full]; ok && q != p {
+				visit(q)
+			}
+		}
+		state[p] = 2
+		order = append(order, p)
+	}
+	for _, p := range paths {
+		visit(p)
+	}
+	return order
 }
 
 // shareRepeats removes from f the named types that an earlier file already

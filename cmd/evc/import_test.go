@@ -142,9 +142,8 @@ func TestImport_SchemaErrors(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	// The good file is still imported; the bad ones write nothing.
-	entries, _ := os.ReadDir(out)
-	if len(entries) != 1 || entries[0].Name() != "money.evc" {
+	// All or nothing: the good file is not written either.
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("wrote %v", entries)
 	}
 }
@@ -299,7 +298,7 @@ func TestImport_SharedTypes(t *testing.T) {
 
 // TestImport_SharedTypeConflict: two files define the same type differently
 // (Open edX's content-authoring CourseData has one field, the learning one
-// four): the error names both files, and the conflicting files write nothing.
+// four): the error names both files, and nothing is written.
 func TestImport_SharedTypeConflict(t *testing.T) {
 	dir := filepath.Join(importDir, "shared")
 	out := t.TempDir()
@@ -309,20 +308,9 @@ func TestImport_SharedTypeConflict(t *testing.T) {
 		t.Errorf("code %d stdout %q", code, stdout)
 	}
 	golden.Check(t, "conflict.stderr.golden", []byte(stderr))
-	written := map[string]bool{}
-	for _, e := range mustReadDir(t, out) {
-		written[e.Name()] = true
-	}
-	for _, name := range []string{
-		"org+openedx+content_authoring+course+created+v1_schema.evc",
-		"org+openedx+learning+student+registration+completed+v1_schema.evc", // no CourseData
-	} {
-		if !written[name] {
-			t.Errorf("%s not written; wrote %v", name, written)
-		}
-	}
-	if written["org+openedx+learning+certificate+created+v1_schema.evc"] {
-		t.Errorf("a file with a conflicting definition was written")
+	// All or nothing.
+	if entries := mustReadDir(t, out); len(entries) != 0 {
+		t.Errorf("a failed import wrote %v", entries)
 	}
 }
 
@@ -347,5 +335,61 @@ func TestImport_RepeatedRoot(t *testing.T) {
 	want := doc + `:3:11: type "shop.Money" is defined differently in ` + doc + " and in " + money
 	if code != exitSchema || !strings.Contains(stderr, want) || !strings.Contains(stderr, money+":1:27: note: first defined here") {
 		t.Errorf("code %d, stderr lacks %q:\n%s", code, want, stderr)
+	}
+}
+
+// TestImport_AnyOrder: a file may use a type that a file after it on the
+// command line defines (the README's evc import -o events/ legacy/*.avsc
+// sorts them by name).
+func TestImport_AnyOrder(t *testing.T) {
+	dir := fmtTree(t, map[string]string{
+		"a_order.avsc":    `{"type": "record", "name": "Order", "namespace": "com.acme", "fields": [{"name": "customer", "type": "com.acme.Customer"}, {"name": "shipping", "type": "com.acme.Address"}]}`,
+		"b_customer.avsc": `{"type": "record", "name": "Customer", "namespace": "com.acme", "fields": [{"name": "address", "type": "com.acme.Address"}]}`,
+		"c_address.avsc":  `{"type": "record", "name": "Address", "namespace": "com.acme", "fields": [{"name": "street", "type": "string"}]}`,
+	})
+	t.Chdir(dir)
+	code, stdout, stderr := runEvc(t, "", "import", "-o", "out", "a_order.avsc", "b_customer.avsc", "c_address.avsc")
+	if code != exitOK || stdout != "" || stderr != "" {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	got, _ := os.ReadFile("out/a_order.evc")
+	want := `namespace com.acme;
+
+import "b_customer.evc";
+import "c_address.evc";
+
+record Order {
+  customer: com.acme.Customer;
+  shipping: com.acme.Address;
+}
+`
+	if string(got) != want {
+		t.Errorf("a_order.evc:\n%s\nwant:\n%s", got, want)
+	}
+	res := compileDir(t, "out")
+	if res.Schema.Lookup("com.acme.Order") == nil {
+		t.Error("the imported files do not compile to com.acme.Order")
+	}
+}
+
+// TestImport_FailureWritesNothing: one bad file among good ones writes no
+// file, to a folder or to standard output, and each error is printed once.
+func TestImport_FailureWritesNothing(t *testing.T) {
+	dir := fmtTree(t, map[string]string{
+		"b.avsc": `{"type": "record", "name": "Customer", "namespace": "com.acme", "fields": [{"name": "n", "type": "string"}]}`,
+		"c.avsc": `{"type": "record", "name": "X", "namespace": "com.acme", "fields": [{"name": "addr", "type": {"type": "record", "name": "Addr", "fields": [{"name": "s", "type": "string"}]}}]}`,
+		"d.avsc": `{"type": "record", "name": "Y", "namespace": "com.acme", "fields": [{"name": "addr", "type": {"type": "record", "name": "Addr", "fields": [{"name": "s", "type": "int"}]}}]}`,
+	})
+	t.Chdir(dir)
+	for _, args := range [][]string{{"import", "-o", "out", "b.avsc", "c.avsc", "d.avsc"}, {"import", "b.avsc", "c.avsc", "d.avsc"}} {
+		code, stdout, stderr := runEvc(t, "", args...)
+		const msg = "d.avsc:1:121: type \"com.acme.Addr\" is defined differently in d.avsc and in c.avsc\n"
+		const help = "  c.avsc:1:121: note: first defined here\n  help: evc import declares a type shared by several files once; make the definitions agree, or import these files separately\n"
+		if code != exitSchema || stdout != "" || !strings.HasPrefix(stderr, msg) || !strings.HasSuffix(stderr, help) || strings.Count(stderr, "defined differently") != 1 {
+			t.Errorf("%v: exit %d\nstdout %q\nstderr:\n%s", args, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat("out"); err == nil {
+		t.Error("a failed import created out/")
 	}
 }
