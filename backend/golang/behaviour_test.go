@@ -16,6 +16,7 @@ import (
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen/other"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
+	"github.com/evc-dev/evc/runtime/resolve"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -328,7 +329,7 @@ func TestDecodeFrom_Evolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	var k kitchen.EverythingKey
-	if err := runtime.DecodeFrom(writer, &k, data); err != nil {
+	if err := resolve.DecodeFrom(writer, &k, data); err != nil {
 		t.Fatal(err)
 	}
 	if k.ID.String() != "123e4567-e89b-42d3-a456-426614174000" {
@@ -337,14 +338,14 @@ func TestDecodeFrom_Evolution(t *testing.T) {
 	// The same schema takes the direct path.
 	own, _ := (&kitchen.EverythingKey{ID: k.ID}).MarshalAvro()
 	var k2 kitchen.EverythingKey
-	if err := runtime.DecodeFrom(k.AvroType().Schema, &k2, own); err != nil || k2 != k {
+	if err := resolve.DecodeFrom(k.AvroType().Schema, &k2, own); err != nil || k2 != k {
 		t.Errorf("own schema: %v, %v", err, k2)
 	}
 	// An incompatible writer is an error, not a panic.
-	if err := runtime.DecodeFrom(`{"type":"record","name":"EverythingKey","namespace":"evc.kitchen","fields":[{"name":"id","type":"int"}]}`, &k2, []byte{2}); err == nil {
+	if err := resolve.DecodeFrom(`{"type":"record","name":"EverythingKey","namespace":"evc.kitchen","fields":[{"name":"id","type":"int"}]}`, &k2, []byte{2}); err == nil {
 		t.Error("incompatible writer: no error")
 	}
-	if err := runtime.DecodeFrom(`{`, &k2, []byte{2}); err == nil {
+	if err := resolve.DecodeFrom(`{`, &k2, []byte{2}); err == nil {
 		t.Error("bad writer schema: no error")
 	}
 }

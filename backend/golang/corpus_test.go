@@ -27,7 +27,7 @@ func wrapAlways(schema json.RawMessage) string {
 //     code, which re-encodes them to the same bytes.
 //   - resolve: for every pair of compat/cases.jsonl that Avro Java deems
 //     compatible, random data encoded with the writer decodes with
-//     runtime.DecodeFrom into the reader's generated type to the value
+//     resolve.DecodeFrom into the reader's generated type to the value
 //     twmb/avro's resolved decode gives.
 func TestGenerate_Corpus(t *testing.T) {
 	h := newHarness(t)

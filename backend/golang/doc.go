@@ -43,5 +43,5 @@
 // must stay unmodified while the message is in use. Both reject truncated or
 // corrupt input and trailing bytes with an *avrobin.Error that names the
 // field. Data written with another version of a schema is read with
-// runtime.DecodeFrom.
+// resolve.DecodeFrom (runtime/resolve).
 package golang

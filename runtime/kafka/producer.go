@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -172,7 +173,7 @@ func (p *Producer) Record(ctx context.Context, value runtime.Message, opts ...Pr
 	case c.key != nil:
 		k, err := p.ser.Serialize(ctx, c.key)
 		if err != nil {
-			return nil, fmt.Errorf("evc: kafka: key for topic %q: %w", rec.Topic, err)
+			return nil, wrap(err, "key for topic %q", rec.Topic)
 		}
 		rec.Key = k
 	case c.hasRawKey:
@@ -180,7 +181,7 @@ func (p *Producer) Record(ctx context.Context, value runtime.Message, opts ...Pr
 	}
 	v, err := p.ser.Serialize(ctx, value)
 	if err != nil {
-		return nil, fmt.Errorf("evc: kafka: value for topic %q: %w", rec.Topic, err)
+		return nil, wrap(err, "value for topic %q", rec.Topic)
 	}
 	rec.Value = v
 	rec.Headers = c.headers
@@ -202,7 +203,7 @@ func (p *Producer) Record(ctx context.Context, value runtime.Message, opts ...Pr
 		ev.Extensions = c.extensions
 		hs, err := ev.AppendHeaders(nil)
 		if err != nil {
-			return nil, fmt.Errorf("evc: kafka: type %q: %w", t.Name, err)
+			return nil, wrap(err, "type %q", t.Name)
 		}
 		for _, h := range hs {
 			rec.Headers = append(rec.Headers, kgo.RecordHeader(h))
@@ -220,7 +221,7 @@ func (p *Producer) Produce(ctx context.Context, value runtime.Message, opts ...P
 		return nil, err
 	}
 	if err := p.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
-		return nil, fmt.Errorf("evc: kafka: produce to %q: %w", rec.Topic, err)
+		return nil, wrap(err, "produce to %q", rec.Topic)
 	}
 	return rec, nil
 }
@@ -281,7 +282,7 @@ func (p *Producer) DeleteRecord(ctx context.Context, key runtime.Message, opts .
 	}
 	k, err := p.ser.Serialize(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("evc: kafka: key for topic %q: %w", rec.Topic, err)
+		return nil, wrap(err, "key for topic %q", rec.Topic)
 	}
 	rec.Key = k
 	return rec, nil
@@ -295,7 +296,7 @@ func (p *Producer) Delete(ctx context.Context, key runtime.Message, opts ...Prod
 		return nil, err
 	}
 	if err := p.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
-		return nil, fmt.Errorf("evc: kafka: produce tombstone to %q: %w", rec.Topic, err)
+		return nil, wrap(err, "produce tombstone to %q", rec.Topic)
 	}
 	return rec, nil
 }
@@ -360,10 +361,27 @@ func DeadLetterTopic(cl *kgo.Client, topic string) func(ctx context.Context, rec
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("evc: kafka: dead-letter to %q: %w", topic, err)
+			return wrap(err, "dead-letter to %q", topic)
 		}
 		return nil
 	}
+}
+
+// wrapped is an error of a lower layer with what the producer was doing;
+// its message says "evc:" once.
+type wrapped struct {
+	what string
+	err  error
+}
+
+func (e *wrapped) Error() string {
+	return "evc: kafka: " + e.what + ": " + strings.TrimPrefix(e.err.Error(), "evc: ")
+}
+
+func (e *wrapped) Unwrap() error { return e.err }
+
+func wrap(err error, format string, args ...any) error {
+	return &wrapped{what: fmt.Sprintf(format, args...), err: err}
 }
 
 // tooLarge reports whether a produce failed on the record's size, from the

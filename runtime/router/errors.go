@@ -3,6 +3,7 @@ package router
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -83,7 +84,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("evc: cannot decode %s of record at %s: %v", e.Part, e.Position, e.Err)
+	return fmt.Sprintf("evc: cannot decode %s of record at %s: %s", e.Part, e.Position, inner(e.Err))
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
@@ -106,9 +107,9 @@ type UnavailableError struct {
 
 func (e *UnavailableError) Error() string {
 	if e.Last != nil {
-		return fmt.Sprintf("evc: %s of record at %s not decoded: %v (last error: %v)", e.Part, e.Position, e.Err, e.Last)
+		return fmt.Sprintf("evc: %s of record at %s not decoded: %s (last error: %s)", e.Part, e.Position, inner(e.Err), inner(e.Last))
 	}
-	return fmt.Sprintf("evc: %s of record at %s not decoded after %d attempt(s), not handled: %v", e.Part, e.Position, e.Attempts, e.Err)
+	return fmt.Sprintf("evc: %s of record at %s not decoded after %d attempt(s), not handled: %s", e.Part, e.Position, e.Attempts, inner(e.Err))
 }
 
 // Unwrap returns the failure.
@@ -125,7 +126,7 @@ type HandlerError struct {
 }
 
 func (e *HandlerError) Error() string {
-	return fmt.Sprintf("evc: handler %s failed on record at %s after %d attempt(s): %v", e.Route, e.Position, e.Attempts, e.Err)
+	return fmt.Sprintf("evc: handler %s failed on record at %s after %d attempt(s): %s", e.Route, e.Position, e.Attempts, inner(e.Err))
 }
 
 func (e *HandlerError) Unwrap() error { return e.Err }
@@ -140,7 +141,7 @@ type DeadLetterError struct {
 }
 
 func (e *DeadLetterError) Error() string {
-	return fmt.Sprintf("evc: dead-letter of record at %s failed: %v (dead-lettered because: %v)", e.Position, e.Err, e.Cause)
+	return fmt.Sprintf("evc: dead-letter of record at %s failed: %s (dead-lettered because: %s)", e.Position, inner(e.Err), inner(e.Cause))
 }
 
 func (e *DeadLetterError) Unwrap() error { return e.Err }
@@ -175,6 +176,15 @@ func truncate(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + ell
+}
+
+// inner is the message of a wrapped error without the "evc: " prefix that
+// the outer message already has, so that errors read once.
+func inner(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.TrimPrefix(err.Error(), "evc: ")
 }
 
 type permanentError struct{ err error }

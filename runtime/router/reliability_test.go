@@ -242,3 +242,19 @@ func TestRouter_Tombstones(t *testing.T) {
 		t.Error("nil delete handler accepted")
 	}
 }
+
+// TestRouter_ErrorsReadOnce: the router's errors say "evc:" once, however
+// many layers the cause went through.
+func TestRouter_ErrorsReadOnce(t *testing.T) {
+	de := deserializerFunc(func(context.Context, []byte) (runtime.Message, error) {
+		return nil, errors.New(`evc: serde: decoding "x" (schema id 3): bad`)
+	})
+	r, err := router.New(de)
+	must(t, err)
+	must(t, router.HandleValue(r, []string{"t"}, func(context.Context, string, *Msg) error { return nil }))
+	err = r.Dispatch(context.Background(), &router.Record{Topic: "t", Value: []byte{0}})
+	const want = `evc: cannot decode value of record at topic "t" partition 0 offset 0: serde: decoding "x" (schema id 3): bad`
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n got %v\nwant %s", err, want)
+	}
+}

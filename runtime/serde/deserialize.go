@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/resolve"
 	"github.com/twmb/avro"
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -92,7 +93,7 @@ type writer struct {
 // of the type registered for the writer schema's full name (or an alias of
 // it). The writer schema is fetched once per id and cached. Data written
 // with the type's own schema is decoded by its generated decoder; data
-// written with another version of it goes through runtime.DecodeFrom.
+// written with another version of it goes through resolve.DecodeFrom.
 //
 // Errors are typed: *ShortDataError, *MagicByteError, *UnknownIDError,
 // *UnknownNameError, *SchemaError, *DecodeError, *RegistryError.
@@ -198,7 +199,7 @@ func (b *binding) decode(msg runtime.Message, payload []byte) error {
 	if b.fast {
 		err = msg.UnmarshalAvro(payload)
 	} else {
-		err = runtime.DecodeFrom(b.w.schema, msg, payload)
+		err = resolve.DecodeFrom(b.w.schema, msg, payload)
 	}
 	if err != nil {
 		return &DecodeError{ID: int(b.w.id), Type: b.typ.Name, Resolved: !b.fast, Err: err}

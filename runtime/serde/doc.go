@@ -17,7 +17,7 @@
 //
 // Deserialization takes the generated decoder (the fast path) when the
 // writer's schema has the same Parsing Canonical Form as the type's own, and
-// runtime.DecodeFrom, which applies Avro schema resolution, when the
+// resolve.DecodeFrom (runtime/resolve), which applies Avro schema resolution, when the
 // producer is on another version of the type.
 //
 // The registry client is franz-go's pkg/sr. Manager adds retries with

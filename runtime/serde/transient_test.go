@@ -3,6 +3,7 @@ package serde_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -136,5 +137,30 @@ func TestUnknownIDLimit(t *testing.T) {
 	}
 	if got := len(reg.requests()) - before; got > 5+10+2 || got < 5 {
 		t.Errorf("%d records of garbage in 500ms made %d registry requests, want 5 to 17", n, got)
+	}
+}
+
+// TestErrorsReadOnce: a resolution failure says "evc:" once, names the
+// field and both types, and carries no prefix of a lower layer.
+func TestErrorsReadOnce(t *testing.T) {
+	reg := newRegistry(t)
+	ctx := ctxT(t)
+	// A producer's User whose age is a string: UserV1 (age: int) cannot
+	// read it.
+	writer := `{"type":"record","name":"User","namespace":"evc.test","fields":[{"name":"name","type":"string"},{"name":"age","type":"string"}]}`
+	id, _, err := reg.RegisterSchema("evc.test.User", sr.Schema{Schema: writer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newManager(t, reg.URL())
+	if err := m.AddTypes((*UserV1)(nil)); err != nil {
+		t.Fatal(err)
+	}
+	data := append([]byte{0, 0, 0, 0, byte(id)}, 2, 'a', 2, '7')
+	_, err = m.Deserialize(ctx, data)
+	want := fmt.Sprintf(`evc: serde: decoding "evc.test.User" (schema id %d) with schema resolution: `+
+		`the type cannot read data written with this schema: at age, the writer's string cannot be read as int (incompatible types)`, id)
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n got %v\nwant %s", err, want)
 	}
 }

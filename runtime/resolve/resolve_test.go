@@ -1,4 +1,4 @@
-package runtime
+package resolve
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/twmb/avro"
 
+	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
@@ -16,13 +17,13 @@ type point struct {
 	Label string
 }
 
-var pointType = &Type{
+var pointType = &runtime.Type{
 	Name:      "ns.Point",
 	Schema:    `{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"long"},{"name":"label","type":"string","default":"none"}]}`,
 	Canonical: `{"name":"ns.Point","type":"record","fields":[{"name":"x","type":"long"},{"name":"label","type":"string"}]}`,
 }
 
-func (*point) AvroType() *Type { return pointType }
+func (*point) AvroType() *runtime.Type { return pointType }
 
 func (p *point) AppendAvro(dst []byte) ([]byte, error) {
 	return avrobin.AppendString(avrobin.AppendLong(dst, p.X), p.Label)
@@ -97,7 +98,7 @@ func TestDecodeFrom_Concurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range ResolveCacheSize/4 + 10 {
+			for i := range CacheSize/4 + 10 {
 				// Each writer has an extra field of its own name.
 				w := fmt.Sprintf(`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"f%d_%d","type":"int"},{"name":"x","type":"int"}]}`, g, i)
 				data := avrobin.AppendInt(avrobin.AppendInt(nil, 5), int32(i))
@@ -113,8 +114,8 @@ func TestDecodeFrom_Concurrent(t *testing.T) {
 	resolvers.mu.RLock()
 	n := len(resolvers.m)
 	resolvers.mu.RUnlock()
-	if n > ResolveCacheSize {
-		t.Errorf("cache holds %d resolutions, more than %d", n, ResolveCacheSize)
+	if n > CacheSize {
+		t.Errorf("cache holds %d resolutions, more than %d", n, CacheSize)
 	}
 }
 

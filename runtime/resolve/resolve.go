@@ -1,12 +1,22 @@
-package runtime
+// Package resolve decodes data written with another version of a generated
+// type's schema, applying Avro's schema resolution rules. It is the slow
+// path of runtime/serde, apart from package runtime so that generated code,
+// which imports runtime, does not pull in twmb/avro and its dependencies.
+//
+// Its errors are bare causes, without an "evc:" prefix: callers wrap them
+// with the type and schema id they concern (serde's *DecodeError does).
+package resolve
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/twmb/avro"
+
+	"github.com/evc-dev/evc/runtime"
 )
 
 // DecodeFrom decodes data, written with writerSchema (Avro JSON), into m,
@@ -21,8 +31,8 @@ import (
 // resolved schema (twmb/avro's Resolve) into a generic value, encodes that
 // with m's schema and decodes the result with m.UnmarshalAvro. The resolved
 // schemas are cached per writer schema and type, in a cache of at most
-// ResolveCacheSize entries that is safe for concurrent use.
-func DecodeFrom(writerSchema string, m Message, data []byte) error {
+// CacheSize entries that is safe for concurrent use.
+func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 	t := m.AvroType()
 	r := resolvers.get(writerSchema, t)
 	if r.err != nil {
@@ -34,25 +44,25 @@ func DecodeFrom(writerSchema string, m Message, data []byte) error {
 	var v any
 	rest, err := r.resolved.Decode(data, &v, avro.TaggedUnions())
 	if err != nil {
-		return fmt.Errorf("evc: decode %s from its writer's schema: %w", t.Name, err)
+		return fmt.Errorf("data does not match the writer's schema: %s", strings.TrimPrefix(err.Error(), "avro: "))
 	}
 	if len(rest) != 0 {
-		return fmt.Errorf("evc: decode %s from its writer's schema: %d trailing bytes after the message", t.Name, len(rest))
+		return fmt.Errorf("%d trailing bytes after the message", len(rest))
 	}
 	buf, err := r.reader.AppendEncode(nil, v)
 	if err != nil {
-		return fmt.Errorf("evc: decode %s from its writer's schema: re-encoding: %w", t.Name, err)
+		return fmt.Errorf("re-encoding with the type's schema: %s", strings.TrimPrefix(err.Error(), "avro: "))
 	}
 	return m.UnmarshalAvro(buf)
 }
 
-// ResolveCacheSize bounds how many (writer schema, type) resolutions
-// DecodeFrom keeps.
-const ResolveCacheSize = 256
+// CacheSize bounds how many (writer schema, type) resolutions DecodeFrom
+// keeps.
+const CacheSize = 256
 
 type resolveKey struct {
 	writer string
-	reader *Type
+	reader *runtime.Type
 }
 
 type resolution struct {
@@ -69,7 +79,7 @@ type resolveCache struct {
 
 var resolvers = &resolveCache{m: map[resolveKey]*resolution{}}
 
-func (c *resolveCache) get(writer string, t *Type) *resolution {
+func (c *resolveCache) get(writer string, t *runtime.Type) *resolution {
 	k := resolveKey{writer, t}
 	c.mu.RLock()
 	r := c.m[k]
@@ -79,7 +89,7 @@ func (c *resolveCache) get(writer string, t *Type) *resolution {
 	}
 	r = resolve(writer, t)
 	c.mu.Lock()
-	if len(c.m) >= ResolveCacheSize {
+	if len(c.m) >= CacheSize {
 		// Drop an arbitrary entry: writers are few in practice, and a
 		// dropped one only costs a resolution.
 		for old := range c.m {
@@ -92,17 +102,17 @@ func (c *resolveCache) get(writer string, t *Type) *resolution {
 	return r
 }
 
-func resolve(writer string, t *Type) *resolution {
+func resolve(writer string, t *runtime.Type) *resolution {
 	w, err := avro.Parse(writer)
 	if err != nil {
-		return &resolution{err: fmt.Errorf("evc: writer schema for %s: %w", t.Name, err)}
+		return &resolution{err: fmt.Errorf("the writer's schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
 	if t.Canonical != "" && string(w.Canonical()) == t.Canonical {
 		return &resolution{same: true}
 	}
 	rd, err := avro.Parse(t.Schema)
 	if err != nil {
-		return &resolution{err: fmt.Errorf("evc: schema of %s: %w", t.Name, err)}
+		return &resolution{err: fmt.Errorf("the type's own schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
 	if t.Canonical == "" && string(w.Canonical()) == string(rd.Canonical()) {
 		return &resolution{same: true}
@@ -113,16 +123,31 @@ func resolve(writer string, t *Type) *resolution {
 	// exactly what the reader's schema says, which the generated decoder
 	// turns into times, decimals and UUIDs itself.
 	if w, err = parsePlain(writer); err != nil {
-		return &resolution{err: fmt.Errorf("evc: writer schema for %s: %w", t.Name, err)}
+		return &resolution{err: fmt.Errorf("the writer's schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
 	if rd, err = parsePlain(t.Schema); err != nil {
-		return &resolution{err: fmt.Errorf("evc: schema of %s: %w", t.Name, err)}
+		return &resolution{err: fmt.Errorf("the type's own schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
 	res, err := avro.Resolve(w, rd)
 	if err != nil {
-		return &resolution{err: fmt.Errorf("evc: %s cannot read data written with this schema: %w", t.Name, err)}
+		return &resolution{err: incompatible(err)}
 	}
 	return &resolution{resolved: res, reader: rd}
+}
+
+// incompatible says why the writer's schema does not resolve against the
+// type's, in one sentence.
+func incompatible(err error) error {
+	var ce *avro.CompatibilityError
+	if !errors.As(err, &ce) {
+		return fmt.Errorf("the type cannot read data written with this schema: %s", strings.TrimPrefix(err.Error(), "avro: "))
+	}
+	writer := ce.WriterType
+	if writer == "" {
+		writer = "value"
+	}
+	return fmt.Errorf("the type cannot read data written with this schema: at %s, the writer's %s cannot be read as %s (%s)",
+		ce.Path, writer, ce.ReaderType, ce.Detail)
 }
 
 // parsePlain parses schema with every logicalType attribute removed.
