@@ -18,6 +18,12 @@ type Options struct {
 	// would otherwise be read back as sources, and the workspace file's
 	// excludes.
 	SkipDirs []string
+	// TopicNameSubjects says that services register schemas with
+	// TopicNameStrategy (subjects "<topic>-key" and "<topic>-value")
+	// rather than the runtime's default RecordNameStrategy. A topic with
+	// several value types is then warned about: they would share one
+	// subject.
+	TopicNameSubjects bool
 }
 
 // Result is what Compile built and found.

@@ -55,6 +55,9 @@ type compilation struct {
 	// repeats are .avsc definitions identical to an earlier one; the schema
 	// lists only the first.
 	repeats map[*ir.Named]bool
+	// topicSubjects: warn about topics whose value types would share a
+	// subject (Options.TopicNameSubjects).
+	topicSubjects bool
 }
 
 func newCompilation(opts Options) *compilation {
@@ -69,6 +72,8 @@ func newCompilation(opts Options) *compilation {
 		topics:  map[string]*ir.Topic{},
 		skip:    map[string]bool{},
 		repeats: map[*ir.Named]bool{},
+
+		topicSubjects: opts.TopicNameSubjects,
 	}
 }
 

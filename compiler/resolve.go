@@ -657,6 +657,15 @@ func (c *compilation) resolveTopic(u *unit, d *idl.Decl) {
 	if len(t.Values) == 0 {
 		c.res.Diags.Errorf(sp, "topic %q declares no value type", name).Help = "add a line such as: value: MyEvent;"
 	}
+	if c.topicSubjects && len(t.Values) > 1 {
+		names := make([]string, len(t.Values))
+		for i, v := range t.Values {
+			names[i] = v.Name()
+		}
+		c.res.Diags.Warnf(sp, "topic %q carries %d value types (%s), which TopicNameStrategy registers under the one subject %q",
+			name, len(names), strings.Join(names, ", "), name+"-value").Help =
+			"a registry in BACKWARD mode rejects the second as incompatible with the first; name subjects by type (RecordNameStrategy, the runtime's default, or TopicRecordNameStrategy), or give each value type its own topic"
+	}
 	u.file.Topics = append(u.file.Topics, t)
 }
 

@@ -21,6 +21,7 @@ func newCompileCmd(a *app) *cobra.Command {
 		check    bool
 		format   string
 		cfgFile  string
+		strategy string
 	)
 	cmd := &cobra.Command{
 		Use:   "compile [flags] PATH...",
@@ -76,6 +77,13 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 			}
 			if err := validFormat(format); err != nil {
 				return err
+			}
+			switch strategy {
+			case "record", "topic-record":
+			case "topic":
+				opts.TopicNameSubjects = true
+			default:
+				return fmt.Errorf("--subject-strategy is record, topic or topic-record, not %q", strategy)
 			}
 			if opts.GoOut == "" && (opts.GoModule != "" || len(packages) > 0) {
 				return fmt.Errorf("--go-module and --go-package need --go-out")
@@ -136,6 +144,7 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 	f.BoolVar(&check, "check", false, "write nothing; fail if any generated file would change")
 	f.StringVar(&format, "format", "text", "diagnostics format: text, json or github")
 	f.StringVar(&cfgFile, "config", "", "workspace `FILE` (default: evc.json when it exists)")
+	f.StringVar(&strategy, "subject-strategy", "record", "how your services name registry subjects (serde.Strategy): record, topic or topic-record; with topic, warn about topics whose value types would share a subject")
 	return cmd
 }
 

@@ -35,6 +35,9 @@ type Options struct {
 	// Skip are folders and files under the inputs that are not sources
 	// (the workspace file's excludes); the output folders are skipped too.
 	Skip []string
+	// TopicNameSubjects says that services register schemas with
+	// TopicNameStrategy; see compiler.Options.
+	TopicNameSubjects bool
 }
 
 // Output is a directory and the files a backend writes in it.
@@ -55,7 +58,7 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 			skip = append(skip, d)
 		}
 	}
-	res := compiler.Compile(paths, compiler.Options{SkipDirs: skip})
+	res := compiler.Compile(paths, compiler.Options{SkipDirs: skip, TopicNameSubjects: opts.TopicNameSubjects})
 	if res.Diags.HasErrors() {
 		return res, nil, nil
 	}

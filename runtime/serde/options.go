@@ -18,7 +18,11 @@ const (
 	// topics and keeps one history.
 	RecordNameStrategy SubjectStrategy = iota
 	// TopicNameStrategy registers a type under "<topic>-key" or
-	// "<topic>-value" for each topic the IDL declares it on.
+	// "<topic>-value" for each topic the IDL declares it on, as
+	// Confluent's serializers do by default. The value types of a topic
+	// then share one subject, which a registry in BACKWARD mode rejects
+	// from the second type on; evc compile --subject-strategy topic warns
+	// about such topics.
 	TopicNameStrategy
 	// TopicRecordNameStrategy registers a type under "<topic>-<full name>"
 	// for each topic the IDL declares it on.
