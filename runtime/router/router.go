@@ -542,14 +542,16 @@ func (rt *route) matches(key, value string) bool {
 	return true
 }
 
-// Dispatch decodes rec and calls every handler that matches it, in
-// registration order, retrying a failing handler as HandlerRetry says. It
-// returns nil when the record is handled: every matching handler succeeded,
-// or the policies set it (or a failing handler's share of it) aside. It
-// returns an error when the record is not handled and must not be
-// committed: a Stop policy applied (*UnmatchedError, *DecodeError,
-// *HandlerError), the dead-letter function failed (*DeadLetterError), or ctx
-// ended (the error wraps ctx.Err()). A later Dispatch of the same record,
+// Dispatch decodes rec and calls every handler that matches it (the delete
+// handlers, for a tombstone), in registration order, retrying a failing
+// handler as HandlerRetry says. It returns nil when the record is handled:
+// every matching handler succeeded, or the policies set it (or a failing
+// handler's share of it) aside. It returns an error when the record is not
+// handled and must not be committed: a Stop policy applied
+// (*UnmatchedError, *DecodeError, *HandlerError), the dead-letter function
+// failed (*DeadLetterError), the record could not be decoded for a reason
+// not its own even after UnavailableRetry (*UnavailableError), or ctx ended
+// (the error wraps ctx.Err()). A later Dispatch of the same record,
 // after a restart, calls every matching handler again, including those that
 // had succeeded: delivery is at least once, so handlers should be
 // idempotent.
