@@ -259,7 +259,7 @@ func TestCheckPair_AgreesWithPythonOnEvolvedSchemas(t *testing.T) {
 			}
 			oldFS, newFS := pairFiles(t, fmt.Sprintf("generated pair %d", i), []byte(p.old), []byte(p.new), form)
 			check := checkPairAsCLI(t, oldFS, newFS)
-			for _, m := range []Mode{Backward, Forward, Full} {
+			for _, m := range Modes {
 				want := (!m.Backward() || backward[i]) && (!m.Forward() || forward[i])
 				rep := check(m)
 				if got := !rep.Failed(); got != want {
