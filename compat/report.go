@@ -44,6 +44,25 @@ type Version struct {
 	Label string
 	// Type is the version's top-level type.
 	Type *ir.Type
+	// Latest marks the latest version of one registry subject among
+	// several (a type on several topics): a mode that is not transitive
+	// checks each version so marked, rather than only the last version.
+	Latest bool
+}
+
+// latestVersions returns the versions a mode that is not transitive
+// checks: those marked Latest, else the last one.
+func latestVersions(vs []Version) []Version {
+	var out []Version
+	for _, v := range vs {
+		if v.Latest {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return vs[len(vs)-1:]
+	}
+	return out
 }
 
 // Subject is one top-level type of the new schemas with its earlier
@@ -334,7 +353,7 @@ func Check(subjects []Subject, removed []Removed, opts Options) *Report {
 		rep.Checked++
 		vs := s.Versions
 		if !s.Mode.Transitive() {
-			vs = vs[len(vs)-1:]
+			vs = latestVersions(vs)
 		}
 		tr.Versions = make([]string, len(vs))
 		for i, v := range vs {

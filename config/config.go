@@ -113,8 +113,12 @@ type Registry struct {
 	// URL is the registry's base URL, used by --against registry (with no
 	// URL). It must not hold credentials.
 	URL string
-	// SubjectSuffix is appended to a type's full name to make its subject.
+	// SubjectSuffix is appended to every subject, such as "-value" after
+	// a type's full name.
 	SubjectSuffix string
+	// SubjectStrategy names the subjects: RecordNameStrategy (also when
+	// ""), TopicNameStrategy or TopicRecordNameStrategy.
+	SubjectStrategy string
 	// Namespaces are the namespaces whose subjects the checked PATHs own:
 	// a subject of one of them that no new type names is a removed type.
 	// NamespacesSet says the file set them (an empty list reports no
@@ -236,6 +240,14 @@ func Parse(file string, src []byte, l *diag.List) *Config {
 						c.Registry.URL = s
 					case "subject_suffix":
 						c.Registry.SubjectSuffix = s
+					case "subject_strategy":
+						switch s {
+						case "RecordNameStrategy", "TopicNameStrategy", "TopicRecordNameStrategy":
+							c.Registry.SubjectStrategy = s
+						default:
+							p.errorf(sp, "unknown subject strategy %q", s).Help = "the strategies are RecordNameStrategy (the default), TopicNameStrategy and TopicRecordNameStrategy"
+							return false
+						}
 					case "ca_file":
 						c.Registry.CAFile = rel(s)
 					case "cert_file":
@@ -243,7 +255,7 @@ func Parse(file string, src []byte, l *diag.List) *Config {
 					case "key_file":
 						c.Registry.KeyFile = rel(s)
 					default:
-						p.errorf(at, "unknown key %q in \"registry\"", key).Help = "the keys are url, subject_suffix, namespaces, ca_file, cert_file and key_file"
+						p.errorf(at, "unknown key %q in \"registry\"", key).Help = "the keys are url, subject_strategy, subject_suffix, namespaces, ca_file, cert_file and key_file"
 						return false
 					}
 					return true

@@ -20,6 +20,7 @@ func TestParse_Success(t *testing.T) {
     "registry": {
       "url": "https://registry.example.com",
       "subject_suffix": "-value",
+      "subject_strategy": "TopicNameStrategy",
       "namespaces": ["acme", "acme.billing"],
       "ca_file": "certs/ca.pem",
       "cert_file": "/etc/evc/client.pem",
@@ -38,7 +39,7 @@ func TestParse_Success(t *testing.T) {
 		Types:   map[string]compat.Mode{"acme.Audit": compat.None, "acme.User": compat.ForwardTransitive},
 		Against: "git:origin/main", AckFile: "schemas/acks.json",
 		Registry: Registry{
-			URL: "https://registry.example.com", SubjectSuffix: "-value",
+			URL: "https://registry.example.com", SubjectSuffix: "-value", SubjectStrategy: "TopicNameStrategy",
 			Namespaces: []string{"acme", "acme.billing"}, NamespacesSet: true,
 			CAFile: "schemas/certs/ca.pem", CertFile: "/etc/evc/client.pem", KeyFile: "schemas/certs/key.pem",
 		},
@@ -112,6 +113,7 @@ func TestParse_Failure(t *testing.T) {
 		{"failure_types_not_object", `{"compat": {"types": ["acme.A"]}}`, `evc.json:1:22: "types" must be a JSON object`},
 		{"failure_registry_key", `{"compat": {"registry": {"password": "x"}}}`, `evc.json:1:26: unknown key "password" in "registry"`},
 		{"failure_registry_credentials", `{"compat": {"registry": {"url": "https://u:p@host"}}}`, `evc.json:1:33: the registry URL must not hold credentials`},
+		{"failure_subject_strategy", `{"compat": {"registry": {"subject_strategy": "topic"}}}`, `evc.json:1:46: unknown subject strategy "topic"`},
 		{"failure_namespaces", `{"compat": {"registry": {"namespaces": ["a", 1]}}}`, `evc.json:1:46: "namespaces" must be an array of strings`},
 		{"failure_cert_without_key", `{"compat": {"registry": {"cert_file": "c.pem"}}}`, `evc.json:1:1: registry: cert_file and key_file go together`},
 		{"failure_truncated", `{"compat": {"mode": "FULL"`, `evc.json:1:27: unexpected end of file`},

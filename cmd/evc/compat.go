@@ -23,15 +23,16 @@ func init() { register(newCompatCmd) }
 
 // compatFlags are the flags of evc compat.
 type compatFlags struct {
-	mode          string
-	against       string
-	format        string
-	strict        bool
-	ack           string
-	subjectSuffix string
-	recordHistory string
-	config        string
-	allowEmpty    bool
+	mode            string
+	against         string
+	format          string
+	strict          bool
+	ack             string
+	subjectSuffix   string
+	subjectStrategy string
+	recordHistory   string
+	config          string
+	allowEmpty      bool
 
 	registryUser     string
 	registryPassword string
@@ -67,7 +68,9 @@ SOURCE is one of:
   history:DIR      a history folder, DIR/<full.name>/v<N>.avsc (a folder laid
                    out so is recognized without the prefix)
   git:REF          the same PATHs as they were at git revision REF
-  registry:URL     the subjects <full.name><suffix> in a Schema Registry
+  registry:URL     the subjects of the new types in a Schema Registry, named
+                   by --subject-strategy (default <full.name>) plus
+                   --subject-suffix, with the schemas they reference
                    (registry alone: the URL of the config file)
 
 MODE is BACKWARD (new schemas read old data), FORWARD (old schemas read new
@@ -84,7 +87,8 @@ history files) never is:
    "compile": {"avro_out": "gen/avro"},
    "compat": {"mode": "FULL", "types": {"acme.Audit": "NONE"},
               "against": "git:origin/main", "ack_file": "evc-compat-ack.json",
-              "registry": {"url": "https://registry:8081", "subject_suffix": "-value"}}}
+              "registry": {"url": "https://registry:8081", "subject_suffix": "-value",
+                           "subject_strategy": "RecordNameStrategy"}}}
 
 Registry credentials come from EVC_REGISTRY_USER and EVC_REGISTRY_PASSWORD,
 or EVC_REGISTRY_TOKEN (or the --registry-* flags, which override them); they
@@ -104,6 +108,7 @@ Exit status: 0 compatible, 1 incompatible, 2 usage or input errors.`,
 		Example: `  evc compat --against git:origin/main events/
   evc compat --mode FULL_TRANSITIVE --against history:schemas/history events/
   evc compat --against registry:https://registry:8081 --subject-suffix -value events/
+  evc compat --against registry:https://registry:8081 --subject-strategy TopicNameStrategy events/
   EVC_REGISTRY_TOKEN=... evc compat --against registry --registry-ca ca.pem events/
   evc compat --format github --against git:origin/main .
   evc compat --record-history schemas/history events/`,
@@ -119,7 +124,8 @@ Exit status: 0 compatible, 1 incompatible, 2 usage or input errors.`,
 	f.BoolVar(&fl.strict, "strict", false, "fail on changes Avro allows but that change meaning (logical types, decimals, defaults)")
 	f.StringVar(&fl.ack, "ack", "", "file of acknowledged breaks (default: the config's, else "+compat.DefaultAckFile+" when it exists)")
 	f.StringVar(&fl.config, "config", "", "config `FILE` (default: "+config.Name+" when it exists)")
-	f.StringVar(&fl.subjectSuffix, "subject-suffix", "", "registry subjects are <full.name>`SUFFIX` (RecordNameStrategy)")
+	f.StringVar(&fl.subjectStrategy, "subject-strategy", "", "how registry subjects are named: RecordNameStrategy (<full.name>, the default), TopicNameStrategy (<topic>-value and <topic>-key, from the IDL's topics) or TopicRecordNameStrategy (<topic>-<full.name>)")
+	f.StringVar(&fl.subjectSuffix, "subject-suffix", "", "append `SUFFIX` to every registry subject")
 	f.StringVar(&fl.registryUser, "registry-user", "", "registry basic auth user (default $"+envRegistryUser+")")
 	f.StringVar(&fl.registryPassword, "registry-password", "", "registry basic auth password (default $"+envRegistryPassword+"; prefer the variable)")
 	f.StringVar(&fl.registryToken, "registry-token", "", "registry bearer token (default $"+envRegistryToken+"; prefer the variable)")
@@ -178,7 +184,7 @@ func runCompat(a *app, fl compatFlags, args []string) error {
 	}
 	res, err := driver.Compat(driver.CompatOptions{
 		Paths: args, Mode: fl.mode, Against: fl.against,
-		SubjectSuffix: fl.subjectSuffix, SubjectSuffixSet: set("subject-suffix"),
+		SubjectSuffix: fl.subjectSuffix, SubjectSuffixSet: set("subject-suffix"), SubjectStrategy: fl.subjectStrategy,
 		Ack: fl.ack, Config: fl.config, Strict: fl.strict, RecordHistory: fl.recordHistory,
 		AllowEmptyBaseline: fl.allowEmpty,
 		Registry:           registryAuth(fl), RegistryTimeout: fl.registryTimeout,

@@ -99,6 +99,98 @@ func (a RegistryAuth) clientOpts() ([]sr.ClientOpt, error) {
 	return append(opts, sr.HTTPClient(&http.Client{Transport: tr})), nil
 }
 
+// Strategy is how registry subjects are named, as in Confluent's
+// serializers and the runtime's serde.Strategy.
+type Strategy int
+
+const (
+	// RecordNameStrategy: a type's subject is its full name. It is the
+	// default, as in the runtime.
+	RecordNameStrategy Strategy = iota
+	// TopicNameStrategy (Confluent's default): "<topic>-value" for the
+	// value types and "<topic>-key" for the key type of each topic the
+	// IDL declares.
+	TopicNameStrategy
+	// TopicRecordNameStrategy: "<topic>-<full name>" for each topic the
+	// IDL declares the type on.
+	TopicRecordNameStrategy
+)
+
+var strategyNames = [...]string{"RecordNameStrategy", "TopicNameStrategy", "TopicRecordNameStrategy"}
+
+// String returns the strategy's name, as Confluent spells it.
+func (s Strategy) String() string {
+	if s >= 0 && int(s) < len(strategyNames) {
+		return strategyNames[s]
+	}
+	return "Strategy(" + strconv.Itoa(int(s)) + ")"
+}
+
+// ParseStrategy reads a strategy's name, as Confluent spells it.
+func ParseStrategy(name string) (Strategy, error) {
+	for i, n := range strategyNames {
+		if name == n {
+			return Strategy(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown subject strategy %q (the strategies are %s)", name, strings.Join(strategyNames[:], ", "))
+}
+
+// wanted is a subject to read as the versions of the type called name;
+// alias says that name is an alias, whose subject is only history.
+type wanted struct {
+	name, subject string
+	alias         bool
+}
+
+// subjectsOf lists the subjects to read for opts.Names under opts.Strategy:
+// for the topic strategies, those of the topics that opts.Topics declare
+// the types (or, with TopicRecordNameStrategy, their aliases) on.
+func subjectsOf(opts Options) []wanted {
+	var out []wanted
+	seen := map[wanted]bool{}
+	add := func(w wanted) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	if opts.Strategy == RecordNameStrategy {
+		for _, name := range opts.Names {
+			add(wanted{name: name, subject: name + opts.SubjectSuffix})
+		}
+		return out
+	}
+	names := map[string]bool{}
+	for _, name := range opts.Names {
+		names[name] = true
+	}
+	for _, t := range opts.Topics {
+		role := func(typ *ir.Type, key bool) {
+			if typ == nil || typ.Named == nil || !names[typ.Named.FullName()] {
+				return
+			}
+			n := typ.Named
+			switch {
+			case opts.Strategy == TopicRecordNameStrategy:
+				add(wanted{name: n.FullName(), subject: t.Name + "-" + n.FullName() + opts.SubjectSuffix})
+				for _, a := range n.Aliases {
+					add(wanted{a, t.Name + "-" + a + opts.SubjectSuffix, true})
+				}
+			case key:
+				add(wanted{name: n.FullName(), subject: t.Name + "-key" + opts.SubjectSuffix})
+			default:
+				add(wanted{name: n.FullName(), subject: t.Name + "-value" + opts.SubjectSuffix})
+			}
+		}
+		role(t.Key, true)
+		for _, v := range t.Values {
+			role(v, false)
+		}
+	}
+	return out
+}
+
 // registryURL parses a registry URL, takes credentials out of it, and
 // returns the URL to use and the one to show.
 func registryURL(raw string) (use string, user *neturl.Userinfo, err error) {
@@ -155,6 +247,7 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 		return fmt.Errorf("%w: registry %s: %s: %w", ErrSource, url, what, err)
 	}
 	e := compat.NewEarlier(url)
+	refs := newRefReader(ctx, cl, l)
 	seen := map[string]bool{}
 	// read adds the versions of one subject as the type called name; for a
 	// subject found by listing (check), a schema of another name is not
@@ -173,7 +266,7 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 				return fmt.Errorf("%w: registry %s: %s is %s, not Avro", ErrSource, url, what, ss.Type)
 			}
 			file := "registry:" + subject + "/versions/" + strconv.Itoa(v)
-			lookup, err := registryRefs(ctx, cl, ss.References, l, 0)
+			lookup, err := refs.lookup(ss.References, 0)
 			if err != nil {
 				return fail(what, err)
 			}
@@ -186,7 +279,11 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 			if f == nil || f.Root == nil {
 				continue
 			}
-			e.Add(name, compat.Version{Label: "registry version " + strconv.Itoa(v), Type: f.Root})
+			label := "registry version " + strconv.Itoa(v)
+			if opts.Strategy != RecordNameStrategy {
+				label = fmt.Sprintf("registry subject %s version %d", subject, v)
+			}
+			e.Add(name, compat.Version{Label: label, Type: f.Root})
 			e.Roots[name] = compat.Root{Name: name, Type: f.Root, Named: f.Root.Named, File: f}
 			for _, n := range f.Types {
 				e.All[n.FullName()] = n
@@ -194,27 +291,35 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 		}
 		return nil
 	}
-	for _, name := range opts.Names {
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
-		subject := name + opts.SubjectSuffix
-		versions, err := cl.SubjectVersions(ctx, subject)
+	for _, w := range subjectsOf(opts) {
+		seen[w.name] = true
+		versions, err := cl.SubjectVersions(ctx, w.subject)
 		if err != nil {
 			var re *sr.ResponseError
 			if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
 				continue // a new type: nothing registered yet
 			}
-			return nil, fail(fmt.Sprintf("subject %q", subject), err)
+			return nil, fail(fmt.Sprintf("subject %q", w.subject), err)
 		}
 		sort.Ints(versions)
 		if !opts.Transitive && len(versions) > 1 {
 			versions = versions[len(versions)-1:]
 		}
-		if err := read(name, subject, versions, false); err != nil {
+		if err := read(w.name, w.subject, versions, false); err != nil {
 			return nil, err
 		}
+		if opts.Strategy != RecordNameStrategy && !w.alias {
+			// The type is registered under each of its topics'
+			// subjects: the latest version of each is checked.
+			if vs := e.Versions[w.name]; len(vs) > 0 {
+				vs[len(vs)-1].Latest = true
+			}
+		}
+	}
+	if opts.Strategy != RecordNameStrategy {
+		// Subjects named after topics say nothing of the types that are
+		// gone.
+		return e, nil
 	}
 	if len(opts.Namespaces) == 0 {
 		return e, nil
@@ -251,40 +356,83 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 	return e, nil
 }
 
-// registryRefs reads the schemas a registered schema references and returns
-// a lookup over their named types.
-func registryRefs(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, l *diag.List, depth int) (func(string) *ir.Named, error) {
+// refReader reads the schemas that registered schemas reference, each
+// (subject, version) once per Load: a reference graph that fans out (a
+// schema referencing another twice, which does the same, and so on) costs one
+// request per schema rather than one per path.
+type refReader struct {
+	ctx  context.Context
+	cl   *sr.Client
+	l    *diag.List
+	done map[refKey]map[string]*ir.Named
+	busy map[refKey]bool
+}
+
+type refKey struct {
+	subject string
+	version int
+}
+
+func newRefReader(ctx context.Context, cl *sr.Client, l *diag.List) *refReader {
+	return &refReader{ctx: ctx, cl: cl, l: l, done: map[refKey]map[string]*ir.Named{}, busy: map[refKey]bool{}}
+}
+
+// lookup returns a lookup over the named types that refs make visible:
+// those of the referenced schemas and, as Confluent resolves them, of the
+// schemas they reference in turn.
+func (r *refReader) lookup(refs []sr.SchemaReference, depth int) (func(string) *ir.Named, error) {
 	if len(refs) == 0 {
 		return nil, nil
 	}
-	if depth > 32 {
-		return nil, errors.New("schema references nest too deep")
-	}
 	types := map[string]*ir.Named{}
 	for _, ref := range refs {
-		ss, err := cl.SchemaByVersion(ctx, ref.Subject, ref.Version)
-		if err != nil {
-			return nil, fmt.Errorf("reference %q: %w", ref.Name, err)
-		}
-		inner, err := registryRefs(ctx, cl, ss.References, l, depth+1)
+		ts, err := r.read(ref, depth)
 		if err != nil {
 			return nil, err
 		}
-		lookup := func(n string) *ir.Named {
-			if t := types[n]; t != nil {
-				return t
-			}
-			if inner != nil {
-				return inner(n)
-			}
-			return nil
-		}
-		f := avsc.Read("registry:"+ref.Subject+"/versions/"+strconv.Itoa(ss.Version), []byte(ss.Schema.Schema), l, lookup)
-		if f != nil {
-			for _, n := range f.Types {
-				types[n.FullName()] = n
+		for name, n := range ts {
+			if types[name] == nil {
+				types[name] = n
 			}
 		}
 	}
 	return func(n string) *ir.Named { return types[n] }, nil
+}
+
+// read returns the named types one reference makes visible.
+func (r *refReader) read(ref sr.SchemaReference, depth int) (map[string]*ir.Named, error) {
+	key := refKey{ref.Subject, ref.Version}
+	if ts, ok := r.done[key]; ok {
+		return ts, nil
+	}
+	if r.busy[key] {
+		return nil, fmt.Errorf("reference %q: subject %q version %d references itself", ref.Name, ref.Subject, ref.Version)
+	}
+	if depth > 32 {
+		return nil, errors.New("schema references nest too deep")
+	}
+	r.busy[key] = true
+	defer delete(r.busy, key)
+	ss, err := r.cl.SchemaByVersion(r.ctx, ref.Subject, ref.Version)
+	if err != nil {
+		return nil, fmt.Errorf("reference %q: %w", ref.Name, err)
+	}
+	inner, err := r.lookup(ss.References, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	ts := map[string]*ir.Named{}
+	for _, sub := range ss.References {
+		for name, n := range r.done[refKey{sub.Subject, sub.Version}] {
+			ts[name] = n
+		}
+	}
+	f := avsc.Read("registry:"+ref.Subject+"/versions/"+strconv.Itoa(ss.Version), []byte(ss.Schema.Schema), r.l, inner)
+	if f != nil {
+		for _, n := range f.Types {
+			ts[n.FullName()] = n
+		}
+	}
+	r.done[key] = ts
+	return ts, nil
 }

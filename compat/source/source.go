@@ -20,6 +20,7 @@ import (
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/internal/safefile"
+	"github.com/evc-dev/evc/ir"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
@@ -35,8 +36,13 @@ type Options struct {
 	// Names are the full names (and aliases) of the new top-level types: a
 	// registry is asked for exactly these subjects.
 	Names []string
-	// SubjectSuffix is appended to a full name to make a registry subject
-	// (RecordNameStrategy, with an optional suffix such as "-value").
+	// Strategy names the registry subjects of the new types.
+	Strategy Strategy
+	// Topics are the new schemas' topic declarations, which name the
+	// subjects of the topic strategies.
+	Topics []*ir.Topic
+	// SubjectSuffix is appended to every registry subject, such as "-value"
+	// after a full name, or ".test".
 	SubjectSuffix string
 	// Transitive asks a registry for every version rather than the latest.
 	Transitive bool
@@ -61,7 +67,8 @@ var ErrSource = errors.New("evc: cannot read the earlier versions")
 //   - git:REF: the .evc and .avsc files under the git working directory as
 //     they were at REF, compiled from the same Paths;
 //   - registry:URL: the subjects of the new types in a Confluent-compatible
-//     Schema Registry (RecordNameStrategy plus SubjectSuffix);
+//     Schema Registry (named by Strategy, plus SubjectSuffix), and the
+//     schemas they reference;
 //   - history:DIR, or a folder laid out as DIR/<full.name>/v<N>.avsc: every
 //     recorded version of each type;
 //   - any other folder or file of .evc or .avsc: one version of each type.

@@ -32,6 +32,9 @@ type CompatOptions struct {
 	// the flag was given (an empty suffix then wins over the config's).
 	SubjectSuffix    string
 	SubjectSuffixSet bool
+	// SubjectStrategy names registry subjects, as Confluent spells the
+	// strategies; "" means the config's, else RecordNameStrategy.
+	SubjectStrategy string
 	// Ack is the file of acknowledged breaks.
 	Ack string
 	// Config is the workspace file; "" means evc.json when it exists.
@@ -72,6 +75,9 @@ const (
 	RuleUnusedTypeMode = "UNUSED_TYPE_MODE"
 	// RuleAckFile: the file of acknowledged breaks is not valid.
 	RuleAckFile = "ACK_FILE"
+	// RuleNoSubject: a top-level type that the subject strategy gives no
+	// registry subject, so that nothing in the registry is checked for it.
+	RuleNoSubject = "NO_SUBJECT"
 )
 
 // tag gives rule to the diagnostics that have none.
@@ -174,6 +180,7 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 		return res, err
 	}
 	against, suffix, ackFile := opts.Against, opts.SubjectSuffix, opts.Ack
+	strategyName := opts.SubjectStrategy
 	auth := opts.Registry
 	if cfg != nil {
 		c := &cfg.Compat
@@ -183,6 +190,9 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 		}
 		if !opts.SubjectSuffixSet {
 			suffix = c.Registry.SubjectSuffix
+		}
+		if strategyName == "" {
+			strategyName = c.Registry.SubjectStrategy
 		}
 		if ackFile == "" {
 			ackFile = c.AckFile
@@ -199,6 +209,13 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 			return res, usage("--against registry needs a URL: registry:URL, or \"url\" under \"registry\" in %s", config.Name)
 		}
 		against = "registry:" + cfg.Compat.Registry.URL
+	}
+	strategy := source.RecordNameStrategy
+	if strategyName != "" {
+		strategy, err = source.ParseStrategy(strategyName)
+		if err != nil {
+			return res, usage("--subject-strategy: %v", err)
+		}
 	}
 	if opts.RecordHistory == "" && against == "" {
 		return res, usage("--against is required (a folder, history:DIR, git:REF or registry:URL), or \"against\" in %s", config.Name)
@@ -256,9 +273,14 @@ func Compat(opts CompatOptions) (*CompatResult, error) {
 		ctx, cancel = context.WithTimeout(ctx, opts.RegistryTimeout)
 		defer cancel()
 	}
+	if strings.HasPrefix(against, "registry:") && strategy != source.RecordNameStrategy {
+		if ds := noSubject(roots, cres.Schema.Topics, strategy); len(ds) > 0 {
+			res.Diags = append(res.Diags, Batch{ds, cres.Sources})
+		}
+	}
 	var srcDiags diag.List
 	old, err := source.Load(against, source.Options{
-		Paths: paths, Skip: cfg.Skip(), Names: names, SubjectSuffix: suffix, Transitive: transitive,
+		Paths: paths, Skip: cfg.Skip(), Names: names, Strategy: strategy, Topics: cres.Schema.Topics, SubjectSuffix: suffix, Transitive: transitive,
 		Context: ctx, Registry: auth, Namespaces: namespaces,
 	}, &srcDiags)
 	if err != nil {
@@ -342,6 +364,30 @@ func emptySource(against string, paths []string, label string) string {
 		return fmt.Sprintf("the registry %s has none of the subjects of the new types", label)
 	}
 	return fmt.Sprintf("%s holds no schema to check against", against)
+}
+
+// noSubject warns about the top-level types that no topic declaration
+// carries: a topic strategy gives them no registry subject, so they are
+// checked against nothing.
+func noSubject(roots []compat.Root, topics []*ir.Topic, strategy source.Strategy) []diag.Diagnostic {
+	on := map[*ir.Named]bool{}
+	for _, t := range topics {
+		for _, typ := range append([]*ir.Type{t.Key}, t.Values...) {
+			if typ != nil && typ.Named != nil {
+				on[typ.Named] = true
+			}
+		}
+	}
+	var l diag.List
+	for _, r := range roots {
+		if r.Named == nil || on[r.Named] {
+			continue
+		}
+		d := l.Warnf(r.Named.NameSpan, "%s is on no topic, so %v gives it no registry subject: it is not checked", r.Name, strategy)
+		d.Help = "declare the topic that carries it (topic \"name\" { value: " + r.Named.Name + "; }), or use --subject-strategy RecordNameStrategy"
+		d.Rule = RuleNoSubject
+	}
+	return l.Items()
 }
 
 // unusedTypeModes warns about per-type modes of the config file that name

@@ -46,21 +46,37 @@ import (
 type Registry struct {
 	*srfake.Registry
 	srv *httptest.Server
+
+	mu   sync.Mutex
+	reqs []string
 }
 
 // New starts a checking registry on 127.0.0.1 that stops when the test
 // ends.
 func New(t testing.TB, opts ...srfake.Option) *Registry {
 	t.Helper()
-	reg := srfake.NewRegistry(opts...)
-	Check(reg)
-	srv := httptest.NewServer(reg.Handler())
-	t.Cleanup(srv.Close)
-	return &Registry{Registry: reg, srv: srv}
+	r := &Registry{Registry: srfake.NewRegistry(opts...)}
+	Check(r.Registry)
+	inner := r.Registry.Handler()
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		r.reqs = append(r.reqs, req.Method+" "+req.URL.Path)
+		r.mu.Unlock()
+		inner.ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
 }
 
 // URL returns the registry's base URL.
 func (r *Registry) URL() string { return r.srv.URL }
+
+// Requests returns the requests served so far, as "METHOD /path".
+func (r *Registry) Requests() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.reqs)
+}
 
 // Check makes reg check compatibility like Confluent's registry, through an
 // interceptor; interceptors added later run after it. Registrations through

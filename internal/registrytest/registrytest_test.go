@@ -189,6 +189,18 @@ func TestCompatibilityEndpoint(t *testing.T) {
 	}
 }
 
+func TestRequests(t *testing.T) {
+	reg := registrytest.New(t)
+	cl, ctx := client(t, reg)
+	if _, err := cl.RegisterSchema(ctx, "a/b", avsc(xInt), -1, -1); err != nil {
+		t.Fatal(err)
+	}
+	got := reg.Requests()
+	if len(got) != 1 || got[0] != "POST /subjects/a/b/versions" {
+		t.Errorf("Requests() = %q", got)
+	}
+}
+
 func TestConfig(t *testing.T) {
 	reg := registrytest.New(t, srfake.WithGlobalCompat(sr.CompatFull))
 	cl, ctx := client(t, reg)
