@@ -396,7 +396,11 @@ func noSubject(roots []compat.Root, topics []*ir.Topic, strategy source.Strategy
 func unusedTypeModes(cfg *config.Compat, s *ir.Schema, subjects []compat.Subject, removed []compat.Removed) []diag.Diagnostic {
 	known := map[string]bool{}
 	for _, sub := range subjects {
-		known[sub.Name] = true
+		// A nested type checked on its own takes its users' mode, not
+		// one of "types".
+		if !sub.Nested {
+			known[sub.Name] = true
+		}
 	}
 	for _, r := range removed {
 		known[r.Name] = true
