@@ -92,6 +92,10 @@ func TestLayout_DifferentAvsc(t *testing.T) {
 	if code, _, errs := runEvc(t, "", "compile", "--check"); code != exitOK {
 		t.Errorf("--check: exit %d\n%s", code, errs)
 	}
+	// evc doc reads the same roots and excludes.
+	if code, _, errs := runEvc(t, "", "doc", "--format", "asyncapi", "-o", "api.json"); code != exitOK {
+		t.Errorf("doc: exit %d\n%s", code, errs)
+	}
 }
 
 // TestLayout_GitWithOutputAndHistory: the layout of docs/evolution.md,

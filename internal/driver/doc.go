@@ -12,6 +12,7 @@ import (
 	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/compat/source"
 	"github.com/evc-dev/evc/compiler"
+	"github.com/evc-dev/evc/config"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/ir"
 )
@@ -73,15 +74,18 @@ func Doc(opts DocOptions) (*DocResult, error) {
 	if opts.Format == DocAsyncAPI && len(opts.History) > 0 {
 		return res, usage("--history applies to the html catalog, not to --format asyncapi")
 	}
-	rules, err := docModeRules(res, opts)
+	rules, cfg, err := docModeRules(res, opts)
 	if err != nil {
 		return res, err
 	}
 	paths := opts.Paths
+	if len(paths) == 0 && cfg != nil {
+		paths = cfg.Roots
+	}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	skip := []string(nil)
+	skip := cfg.Skip()
 	if opts.Format == DocHTML {
 		skip = append(skip, opts.Out)
 	}
@@ -149,12 +153,12 @@ func Doc(opts DocOptions) (*DocResult, error) {
 
 // docModeRules reads the compatibility modes of the workspace file and the
 // --mode flag.
-func docModeRules(res *DocResult, opts DocOptions) (compat.ModeRules, error) {
+func docModeRules(res *DocResult, opts DocOptions) (compat.ModeRules, *config.Config, error) {
 	var rules compat.ModeRules
 	if opts.Mode != "" {
 		m, err := compat.ParseMode(opts.Mode)
 		if err != nil {
-			return rules, usage("--mode: %v", strings.TrimPrefix(err.Error(), "evc: "))
+			return rules, nil, usage("--mode: %v", strings.TrimPrefix(err.Error(), "evc: "))
 		}
 		rules.Override = m
 	}
@@ -162,12 +166,12 @@ func docModeRules(res *DocResult, opts DocOptions) (compat.ModeRules, error) {
 	cfg, _, err := loadConfig(cr, CompatOptions{Config: opts.Config})
 	res.Diags = append(res.Diags, cr.Diags...)
 	if err != nil {
-		return rules, err
+		return rules, nil, err
 	}
 	if cfg != nil {
 		rules.Default, rules.Types = cfg.Compat.Mode, cfg.Compat.Types
 	}
-	return rules, nil
+	return rules, cfg, nil
 }
 
 // docHistory reads every source of earlier versions and gathers each type's
