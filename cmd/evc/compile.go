@@ -78,12 +78,15 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 			if err := validFormat(format); err != nil {
 				return err
 			}
+			if cfg != nil && strategy == "" {
+				strategy = cfg.Compat.Registry.SubjectStrategy
+			}
 			switch strategy {
-			case "record", "topic-record":
-			case "topic":
+			case "", "RecordNameStrategy", "TopicRecordNameStrategy":
+			case "TopicNameStrategy":
 				opts.TopicNameSubjects = true
 			default:
-				return fmt.Errorf("--subject-strategy is record, topic or topic-record, not %q", strategy)
+				return fmt.Errorf("--subject-strategy is RecordNameStrategy, TopicNameStrategy or TopicRecordNameStrategy, not %q", strategy)
 			}
 			if opts.GoOut == "" && (opts.GoModule != "" || len(packages) > 0) {
 				return fmt.Errorf("--go-module and --go-package need --go-out")
@@ -144,7 +147,7 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 	f.BoolVar(&check, "check", false, "write nothing; fail if any generated file would change")
 	f.StringVar(&format, "format", "text", "diagnostics format: text, json or github")
 	f.StringVar(&cfgFile, "config", "", "workspace `FILE` (default: evc.json when it exists)")
-	f.StringVar(&strategy, "subject-strategy", "record", "how your services name registry subjects (serde.Strategy): record, topic or topic-record; with topic, warn about topics whose value types would share a subject")
+	f.StringVar(&strategy, "subject-strategy", "", "how your services name registry subjects (serde.Strategy), as for evc compat: RecordNameStrategy (the default), TopicNameStrategy or TopicRecordNameStrategy; with TopicNameStrategy, warn about topics whose value types would share a subject (default: the workspace file's compat.registry.subject_strategy)")
 	return cmd
 }
 

@@ -21,8 +21,8 @@ const (
 	// "<topic>-value" for each topic the IDL declares it on, as
 	// Confluent's serializers do by default. The value types of a topic
 	// then share one subject, which a registry in BACKWARD mode rejects
-	// from the second type on; evc compile --subject-strategy topic warns
-	// about such topics.
+	// from the second type on; evc compile --subject-strategy
+	// TopicNameStrategy warns about such topics.
 	TopicNameStrategy
 	// TopicRecordNameStrategy registers a type under "<topic>-<full name>"
 	// for each topic the IDL declares it on.
