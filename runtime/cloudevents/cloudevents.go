@@ -118,7 +118,10 @@ func NewID() string {
 }
 
 // Validate checks that e has the required attributes (specversion 1.0, id,
-// source and type) and well-formed extension names.
+// source and type) and well-formed extension names: lower-case letters and
+// digits. The specification says a name SHOULD NOT be longer than 20
+// characters; longer ones are accepted (Open edX has written
+// ce_organizationtenantidentifier).
 func (e *Event) Validate() error {
 	switch {
 	case e.SpecVersion != SpecVersion:
@@ -130,9 +133,9 @@ func (e *Event) Validate() error {
 	case e.Type == "":
 		return &Error{Attribute: "type", Msg: "is missing"}
 	}
-	for name := range e.Extensions {
+	for _, name := range slices.Sorted(maps.Keys(e.Extensions)) {
 		if !validName(name) {
-			return &Error{Attribute: name, Msg: "is not a valid extension name (lower-case letters and digits, at most 20)"}
+			return &Error{Attribute: name, Msg: "is not a valid extension name (lower-case letters and digits)"}
 		}
 		if isCore(name) {
 			return &Error{Attribute: name, Msg: "is a core attribute, not an extension"}
@@ -142,7 +145,7 @@ func (e *Event) Validate() error {
 }
 
 func validName(s string) bool {
-	if s == "" || len(s) > 20 {
+	if s == "" {
 		return false
 	}
 	for _, c := range []byte(s) {
@@ -161,95 +164,50 @@ func isCore(name string) bool {
 	return false
 }
 
-// AppendHeaders validates e and appends its binary-mode headers to dst:
-// ce_specversion, ce_id, ce_source, ce_type, then those of the optional
-// attributes that are set (ce_time in RFC 3339, ce_subject, ce_dataschema,
-// content-type), then the extensions sorted by name.
+// TimeLayout is how ce_time is written: UTC, microseconds, and "+00:00",
+// as Python's datetime.isoformat writes an aware UTC time. Every RFC 3339
+// parser reads it, and so does datetime.fromisoformat in Python 3.7 to 3.10
+// (which the Open edX event bus uses), which rejects a "Z" and more than six
+// fractional digits.
+const TimeLayout = "2006-01-02T15:04:05.000000-07:00"
+
+// AppendHeaders validates e and appends its headers in the Kafka binding's
+// binary mode to dst (see Kafka).
 func (e *Event) AppendHeaders(dst []router.Header) ([]router.Header, error) {
-	if err := e.Validate(); err != nil {
-		return dst, err
-	}
-	dst = append(dst,
-		router.Header{Key: HeaderSpecVersion, Value: []byte(e.SpecVersion)},
-		router.Header{Key: HeaderID, Value: []byte(e.ID)},
-		router.Header{Key: HeaderSource, Value: []byte(e.Source)},
-		router.Header{Key: HeaderType, Value: []byte(e.Type)},
-	)
-	if !e.Time.IsZero() {
-		dst = append(dst, router.Header{Key: HeaderTime, Value: e.Time.AppendFormat(nil, time.RFC3339Nano)})
-	}
-	for _, h := range [...]struct{ k, v string }{
-		{HeaderSubject, e.Subject}, {HeaderDataSchema, e.DataSchema}, {HeaderContentType, e.ContentType},
-	} {
-		if h.v != "" {
-			dst = append(dst, router.Header{Key: h.k, Value: []byte(h.v)})
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(e.Extensions)) {
-		dst = append(dst, router.Header{Key: headerPrefix + name, Value: []byte(e.Extensions[name])})
-	}
-	return dst, nil
+	return Kafka.AppendHeaders(e, dst)
 }
 
-// Parse reads an event's attributes from binary-mode headers. It returns
-// ok false, and no error, when there is no ce_specversion header: the record
-// is not a CloudEvent. Otherwise it returns an *Error if the attributes do
-// not meet the specification: a missing required attribute, another spec
-// version, a time that is not RFC 3339. When a header repeats, the last one
-// wins.
+// Parse reads an event's attributes from the Kafka binding's binary-mode
+// headers (see Kafka and Binding.Parse).
 func Parse(headers []router.Header) (ev Event, ok bool, err error) {
-	for _, h := range headers {
-		if h.Key == HeaderContentType {
-			ev.ContentType = string(h.Value)
-			continue
-		}
-		name, isCE := strings.CutPrefix(h.Key, headerPrefix)
-		if !isCE {
-			continue
-		}
-		v := string(h.Value)
-		switch name {
-		case "specversion":
-			ev.SpecVersion, ok = v, true
-		case "id":
-			ev.ID = v
-		case "source":
-			ev.Source = v
-		case "type":
-			ev.Type = v
-		case "time":
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return Event{}, true, &Error{Attribute: "time", Msg: fmt.Sprintf("%q is not an RFC 3339 time", v), Err: err}
-			}
-			ev.Time = t
-		case "subject":
-			ev.Subject = v
-		case "dataschema":
-			ev.DataSchema = v
-		default:
-			if ev.Extensions == nil {
-				ev.Extensions = map[string]string{}
-			}
-			ev.Extensions[name] = v
-		}
-	}
-	if !ok {
-		return Event{}, false, nil
-	}
-	if err := ev.Validate(); err != nil {
-		return Event{}, true, err
-	}
-	return ev, true, nil
+	return Kafka.Parse(headers)
 }
 
 // FromContext parses the CloudEvents headers of the record a router handler
-// is handling (see router.FromContext). ok is false when the context
-// carries no record or the record is not a CloudEvent.
+// is handling (see router.FromContext), in the Kafka binding. ok is false
+// when the context carries no record or the record is not a CloudEvent.
 func FromContext(ctx context.Context) (ev Event, ok bool, err error) {
-	rec, found := router.FromContext(ctx)
-	if !found {
-		return Event{}, false, nil
+	return Kafka.FromContext(ctx)
+}
+
+// parseTime reads an RFC 3339 time: with or without fractional seconds,
+// any offset, "T" and "Z" in either case, and a leap second (read as the
+// second that follows).
+func parseTime(v string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true
 	}
-	return Parse(rec.Headers)
+	u := strings.ToUpper(v) // RFC 3339 §5.6: "t" and "z" may be lower case
+	leap := len(u) > 19 && u[17:19] == "60"
+	if leap {
+		u = u[:17] + "59" + u[19:]
+	}
+	t, err := time.Parse(time.RFC3339, u)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if leap {
+		t = t.Add(time.Second)
+	}
+	return t, true
 }

@@ -25,9 +25,10 @@ type Serializer interface {
 
 // Producer produces generated messages through a franz-go client.
 type Producer struct {
-	cl     *kgo.Client
-	ser    Serializer
-	source string
+	cl      *kgo.Client
+	ser     Serializer
+	source  string
+	binding *cloudevents.Binding
 }
 
 // ProducerOption configures a Producer.
@@ -37,6 +38,18 @@ type ProducerOption func(*Producer)
 // none in the IDL, such as "/openedx/lms/web".
 func DefaultSource(source string) ProducerOption {
 	return func(p *Producer) { p.source = source }
+}
+
+// EventBinding sets how CloudEvents attributes are written as headers:
+// cloudevents.Kafka (the default) or cloudevents.OpenEdX, which writes
+// what the Open edX event bus writes and reads (sourcehost and sourcelib
+// as bare headers, ce_minorversion, ce_datacontenttype).
+func EventBinding(b *cloudevents.Binding) ProducerOption {
+	return func(p *Producer) {
+		if b != nil {
+			p.binding = b
+		}
+	}
 }
 
 // ProducerOpts returns the kgo options for a client that produces records
@@ -62,7 +75,7 @@ func NewProducer(cl *kgo.Client, ser Serializer, opts ...ProducerOption) (*Produ
 	if cl == nil || ser == nil {
 		return nil, errors.New("evc: kafka: NewProducer needs a client and a serializer")
 	}
-	p := &Producer{cl: cl, ser: ser}
+	p := &Producer{cl: cl, ser: ser, binding: cloudevents.Kafka}
 	for _, o := range opts {
 		o(p)
 	}
@@ -106,8 +119,9 @@ func EventTime(t time.Time) ProduceOption { return func(c *produceConfig) { c.ti
 // EventSubject sets the CloudEvents subject.
 func EventSubject(s string) ProduceOption { return func(c *produceConfig) { c.subject = s } }
 
-// EventExtension sets a CloudEvents extension attribute, such as the Open
-// edX "sourcehost".
+// EventExtension sets a CloudEvents extension attribute, such as Open
+// edX's "sourcelib" (which the producer's EventBinding decides how to
+// write: cloudevents.OpenEdX writes it as a bare sourcelib header).
 func EventExtension(name, value string) ProduceOption {
 	return func(c *produceConfig) {
 		if c.extensions == nil {
@@ -120,7 +134,9 @@ func EventExtension(name, value string) ProduceOption {
 // NoCloudEvents leaves out the CloudEvents headers.
 func NoCloudEvents() ProduceOption { return func(c *produceConfig) { c.noCE = true } }
 
-// Headers adds headers, before the CloudEvents ones.
+// Headers adds headers, before the CloudEvents ones. A header that the
+// CloudEvents ones repeat is an error: readers such as Open edX's refuse a
+// record with two of a header.
 func Headers(hs ...kgo.RecordHeader) ProduceOption {
 	return func(c *produceConfig) { c.headers = append(c.headers, hs...) }
 }
@@ -201,11 +217,14 @@ func (p *Producer) Record(ctx context.Context, value runtime.Message, opts ...Pr
 		}
 		ev.Subject = c.subject
 		ev.Extensions = c.extensions
-		hs, err := ev.AppendHeaders(nil)
+		hs, err := p.binding.AppendHeaders(&ev, nil)
 		if err != nil {
 			return nil, wrap(err, "type %q", t.Name)
 		}
 		for _, h := range hs {
+			if slices.ContainsFunc(c.headers, func(u kgo.RecordHeader) bool { return u.Key == h.Key }) {
+				return nil, fmt.Errorf("evc: kafka: type %q: header %q is given and is also a CloudEvents header", t.Name, h.Key)
+			}
 			rec.Headers = append(rec.Headers, kgo.RecordHeader(h))
 		}
 	}

@@ -64,9 +64,10 @@ func run(ctx context.Context, cfg demoenv.Config, stdout io.Writer) error {
 	}
 
 	// Produce: each type's topic comes from the IDL, its CloudEvents type
-	// and source from its @event; sourcehost is an extension attribute,
-	// as the Open edX ADR describes.
-	p, err := kafka.NewProducer(env.Client, env.Serde)
+	// and source from its @event. The headers are those the Open edX event
+	// bus writes and reads (cloudevents.OpenEdX): sourcehost and sourcelib
+	// as bare headers, ce_minorversion, ce_datacontenttype.
+	p, err := kafka.NewProducer(env.Client, env.Serde, kafka.EventBinding(cloudevents.OpenEdX))
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func run(ctx context.Context, cfg demoenv.Config, stdout io.Writer) error {
 	}
 	for _, ev := range events {
 		rec, err := p.Produce(ctx, ev, kafka.Key(&learning.LearnerKey{UserID: ada.ID}),
-			kafka.EventExtension("sourcehost", "edx.devstack.lms"))
+			kafka.EventExtension("sourcehost", "edx.devstack.lms"), kafka.EventExtension("sourcelib", "9.15.0"))
 		if err != nil {
 			return err
 		}
@@ -138,7 +139,7 @@ func run(ctx context.Context, cfg demoenv.Config, stdout io.Writer) error {
 	err = router.HandleValue(r, []string{registrationTopic, enrollmentTopic}, func(ctx context.Context, topic string, ev runtime.Message) error {
 		rec, _ := router.FromContext(ctx)
 		say(ctx, "record %s partition %d offset %d: %s\n", topic, rec.Partition, rec.Offset, ev.AvroType().Name)
-		ce, ok, err := cloudevents.FromContext(ctx)
+		ce, ok, err := cloudevents.OpenEdX.FromContext(ctx)
 		if err != nil {
 			return err
 		}
