@@ -53,6 +53,7 @@ func Compile(paths []string, opts Options) *Result {
 	c.load(paths)
 	c.declare()
 	c.resolve()
+	c.checkCopies()
 	c.checkGoNames()
 	c.build()
 	c.res.Diags.Sort()

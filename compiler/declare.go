@@ -52,27 +52,29 @@ type scope struct {
 func (c *compilation) declare() {
 	c.scope = &scope{byName: map[string][]*decl{}}
 	seen := map[string]*decl{}
-	// evcCopies are .avsc definitions identical to a .evc one.
-	evcCopies := map[*ir.Named]bool{}
 	add := func(key string, d *decl, primary bool) {
 		if prev, ok := seen[key]; ok && prev != d {
-			if d.named != nil && prev.named != nil && (d.ast == nil || prev.ast == nil) && sameNamed(prev.named, d.named) {
-				// The same type again in another self-contained .avsc, or
-				// an .avsc copy of a .evc type: one type, and the .evc
-				// definition is the one kept.
+			if d.ast == nil && prev.ast == nil && d.named != nil && prev.named != nil && sameNamed(prev.named, d.named) {
+				// The same type again in another self-contained .avsc.
+				c.repeats[d.named] = true
+				return
+			}
+			if primary && d.named != nil && prev.named != nil && (d.ast == nil) != (prev.ast == nil) {
+				// A .evc type and an .avsc definition: one type when they
+				// agree, which is known once the .evc type is resolved
+				// (checkCopies). The .evc definition is the one used.
+				evc, avsc := prev, d
 				if d.ast != nil {
-					prev, d = d, prev
-					seen[key] = prev
+					evc, avsc = d, prev
+					seen[key] = evc
 					for i, x := range c.scope.byName[key] {
-						if x == d {
-							c.scope.byName[key][i] = prev
+						if x == avsc {
+							c.scope.byName[key][i] = evc
 						}
 					}
 				}
-				c.repeats[d.named] = true
-				if prev.ast != nil {
-					evcCopies[d.named] = true
-				}
+				c.repeats[avsc.named] = true
+				c.copies = append(c.copies, [2]*decl{evc, avsc})
 				return
 			}
 			if primary {
@@ -84,14 +86,6 @@ func (c *compilation) declare() {
 					Span:    d.span(),
 					Message: msg,
 					Related: []diag.Related{{Span: prev.span(), Message: "first defined here"}},
-				}
-				if avsc, evc := d, prev; (avsc.ast == nil) != (evc.ast == nil) {
-					if avsc.ast != nil {
-						avsc, evc = evc, avsc
-					}
-					if avsc.named != nil {
-						dg.Help = fmt.Sprintf("%s defines it differently from %s; if it is generated output, keep it out of the folders evc reads (write it elsewhere, or list it under \"exclude\" in %s), else define the type in one place", avsc.unit.path, evc.unit.path, "evc.json")
-					}
 				}
 				c.res.Diags.Add(dg)
 			}
@@ -143,21 +137,42 @@ func (c *compilation) declare() {
 		}
 		declareAvsc(u)
 	}
-	// An .avsc file that only repeats .evc types adds nothing: leave it out,
-	// so that it is not one more top-level type.
+}
+
+// checkCopies settles the .avsc definitions of .evc types, now that the
+// .evc types are resolved: an identical one (the same Parsing Canonical
+// Form) is the same type, and an .avsc file that only repeats .evc types is
+// no source of its own (not one more top-level type); a different one is an
+// error at the .avsc whose help says what to do.
+func (c *compilation) checkCopies() {
+	copied := map[*ir.Named]bool{}
+	for _, p := range c.copies {
+		evc, avsc := p[0], p[1]
+		if sameNamed(evc.named, avsc.named) {
+			copied[avsc.named] = true
+			continue
+		}
+		c.res.Diags.Add(diag.Diagnostic{
+			Span:    avsc.span(),
+			Message: "type " + strconv.Quote(avsc.named.FullName()) + " is already defined",
+			Related: []diag.Related{{Span: evc.span(), Message: "first defined here"}},
+			Help: fmt.Sprintf("%s defines it differently from %s; if it is generated output, keep it out of the folders evc reads (write it elsewhere, or list it under \"exclude\" in evc.json), else define the type in one place",
+				avsc.unit.path, evc.unit.path),
+		})
+	}
+	if len(copied) == 0 {
+		return
+	}
 	for _, u := range c.order {
 		if !u.avsc || u.file == nil || len(u.file.Types) == 0 {
 			continue
 		}
-		copied := false
+		only, some := true, false
 		for _, n := range u.file.Types {
-			if !c.repeats[n] {
-				copied = false
-				break
-			}
-			copied = copied || evcCopies[n]
+			only = only && c.repeats[n]
+			some = some || copied[n]
 		}
-		if copied {
+		if only && some {
 			u.file = nil
 		}
 	}

@@ -55,6 +55,9 @@ type compilation struct {
 	// repeats are .avsc definitions identical to an earlier one; the schema
 	// lists only the first.
 	repeats map[*ir.Named]bool
+	// copies are .avsc definitions of .evc types, with the .evc one first:
+	// repeats when they agree (checkCopies).
+	copies [][2]*decl
 	// topicSubjects: warn about topics whose value types would share a
 	// subject (Options.TopicNameSubjects).
 	topicSubjects bool
