@@ -30,6 +30,7 @@ import (
 
 	"github.com/evc-dev/evc/config"
 	"github.com/evc-dev/evc/internal/golden"
+	"github.com/evc-dev/evc/internal/registrytest"
 )
 
 // TestCompat_Cases runs evc compat in each folder of testdata/compat, from
@@ -306,6 +307,7 @@ note: upgrade order: deploy consumers first, then producers (new consumers read 
 func TestCompat_RegistrySource(t *testing.T) {
 	reg := srfake.New()
 	defer reg.Close()
+	registrytest.Check(reg)
 	versions := []string{
 		`{"type": "record", "name": "Ping", "namespace": "acme", "fields": [{"name": "seq", "type": "int"}, {"name": "host", "type": "string"}]}`,
 		`{"type": "record", "name": "Ping", "namespace": "acme", "fields": [{"name": "seq", "type": "int"}, {"name": "host", "type": "string", "default": ""}]}`,
@@ -426,6 +428,7 @@ func TestCompat_RecordHistory(t *testing.T) {
 func registryCase(t *testing.T, opts ...srfake.Option) (reg *srfake.Registry, dir string) {
 	t.Helper()
 	reg = srfake.NewRegistry(opts...)
+	registrytest.Check(reg)
 	reg.SeedSchema("acme.Ping", 1, 1, sr.Schema{Type: sr.TypeAvro, Schema: `{"type": "record", "name": "Ping", "namespace": "acme", "fields": [{"name": "seq", "type": "int"}, {"name": "host", "type": "string"}]}`})
 	dir = t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "ping.evc"), []byte("namespace acme;\n\nrecord Ping {\n  seq: int;\n}\n"), 0o644); err != nil {

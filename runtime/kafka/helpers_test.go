@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/evc-dev/evc/internal/msgtest"
+	"github.com/evc-dev/evc/internal/registrytest"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/kafka"
 	"github.com/evc-dev/evc/runtime/serde"
@@ -80,6 +81,7 @@ func newEnv(t testing.TB, partitions int32, topics ...string) *env {
 	t.Helper()
 	reg := srfake.New()
 	t.Cleanup(reg.Close)
+	registrytest.Check(reg) // compatibility checked as a real registry does
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topics...))
 	if err != nil {
 		t.Fatal(err)
