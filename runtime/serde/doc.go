@@ -20,6 +20,13 @@
 // resolve.DecodeFrom (runtime/resolve), which applies Avro schema resolution, when the
 // producer is on another version of the type.
 //
+// Errors tell the data's faults from the registry's: a *RegistryError whose
+// Transient method reports true (no answer, 5xx, 429, a refused credential)
+// says nothing about the data, and the router retries such a record rather
+// than setting it aside. An id the registry does not know is remembered for
+// UnknownIDTTL, and lookups that end that way are paced (UnknownIDLimit), so
+// that garbage data cannot flood the registry.
+//
 // The registry client is franz-go's pkg/sr. Manager adds retries with
 // backoff on network errors and 5xx answers, a timeout per attempt, subject
 // naming strategies, compatibility settings, caching and typed errors. No
