@@ -268,7 +268,7 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 		}
 		if n.Namespace != "" && names.IsPrimitiveName(n.Name) && names.Problem(n.Name) == "" {
 			d := c.res.Diags.Warnf(nameSpan, "%s %q is outside the Avro specification: its name is that of a primitive type", kind, n.FullName())
-			d.Help = fmt.Sprintf("Avro Java accepts it (refer to it by its full name, %s: %s alone is the primitive), but the specification and other libraries may refuse it", n.FullName(), n.Name)
+			d.Help = fmt.Sprintf("Avro Java accepts it (refer to it by its full name, %q: %q alone is the primitive), but the specification and other libraries may refuse it", n.FullName(), n.Name)
 		} else {
 			c.checkName(n.Name, nameSpan, kind.String())
 		}
