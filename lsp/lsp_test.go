@@ -566,3 +566,29 @@ func TestLines_UTF16(t *testing.T) {
 		t.Errorf("utf-8 position of x = %+v", p)
 	}
 }
+
+// TestLSP_WorkspaceExcludes: the workspace file's "exclude" (and compile's
+// outputs) are not read as sources by the editor either: a folder of
+// different definitions there gives no diagnostic.
+func TestLSP_WorkspaceExcludes(t *testing.T) {
+	c := startClient(t)
+	legacy := `{"type": "record", "name": "Money", "namespace": "shop", "fields": [{"name": "x", "type": "int"}]}`
+	for _, dir := range []string{"legacy", "gen/avro"} {
+		if err := os.MkdirAll(c.path(dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(c.path(dir+"/money.avsc"), []byte(legacy), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := `{"exclude": ["legacy"], "compile": {"avro_out": "gen/avro"}, "compat": {"mode": "BACKWARD", "against": "history"}}`
+	if err := os.WriteFile(c.path("evc.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.open("orders.evc", c.text("orders.evc"))
+	for _, f := range []string{"orders.evc", "legacy/money.avsc", "gen/avro/money.avsc"} {
+		if ds := c.diagnostics(f); len(ds) != 0 {
+			t.Errorf("%s: %+v", f, ds)
+		}
+	}
+}

@@ -262,8 +262,11 @@ func (s *Server) compile() *snapshot {
 	}
 	sort.Strings(inputs[1:])
 	var skip []string
-	if s.base != nil && s.base.dir != "" {
-		skip = append(skip, s.base.dir)
+	if s.base != nil {
+		skip = append(skip, s.base.skip...)
+		if s.base.dir != "" {
+			skip = append(skip, s.base.dir)
+		}
 	}
 	res := compiler.Compile(inputs, compiler.Options{FS: overlay{docs: s.docs}, SkipDirs: skip})
 	snap := &snapshot{res: res, diags: map[string][]diag.Diagnostic{}, texts: map[string][]byte{}, lines: map[string]*lines{}, utf8: s.utf8}

@@ -102,6 +102,9 @@ type baseline struct {
 	// earlier schemas), which the workspace's compile must not read as
 	// sources; "" for git.
 	dir string
+	// skip are the workspace file's excludes and compile outputs, which are
+	// not sources either.
+	skip []string
 }
 
 // loadBaseline reads the workspace file at root, if any, and the earlier
@@ -114,6 +117,7 @@ func loadBaseline(root string, against string) *baseline {
 	if src, err := os.ReadFile(cfgPath); err == nil {
 		var l diag.List
 		if cfg := config.Parse(filepath.ToSlash(cfgPath), src, &l); cfg != nil {
+			b.skip = cfg.Skip()
 			b.rules.Default, b.rules.Types = cfg.Compat.Mode, cfg.Compat.Types
 			if against == "" {
 				against = cfg.Compat.Against
@@ -129,7 +133,7 @@ func loadBaseline(root string, against string) *baseline {
 		return b
 	}
 	var l diag.List
-	old, err := source.Load(against, source.Options{Paths: []string{root}, Dir: root}, &l)
+	old, err := source.Load(against, source.Options{Paths: []string{root}, Dir: root, Skip: b.skip}, &l)
 	if err != nil || l.HasErrors() || old == nil {
 		return b
 	}
