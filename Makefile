@@ -11,9 +11,13 @@ export GOTOOLCHAIN := go1.27.3
 
 .PHONY: examples docs test fmt-check vet bench
 
+# examples also regenerates the bindings of the interop suite's every-type
+# record (interop/testdata/v1 and v2).
 examples:
 	$(GO) run ./cmd/evc compile --avro-out examples/squarebot/avro --go-out examples/squarebot/gen --go-module github.com/evc-dev/evc/examples/squarebot/gen examples/squarebot
 	$(GO) run ./cmd/evc compile --avro-out examples/openedx/avro --go-out examples/openedx/gen --go-module github.com/evc-dev/evc/examples/openedx/gen examples/openedx
+	$(GO) run ./cmd/evc compile --go-out interop/gen --go-module github.com/evc-dev/evc/interop/gen interop/testdata/v1
+	$(GO) run ./cmd/evc compile --go-out interop/gen --go-module github.com/evc-dev/evc/interop/gen interop/testdata/v2
 
 # docs builds each example's event catalog (a static site in
 # examples/*/catalog, not checked in) and its AsyncAPI document (checked in).
