@@ -69,6 +69,9 @@ func (n *normalizer) schema(v any, ns string) any {
 		}
 		switch typ {
 		case "record", "error", "enum", "fixed":
+			if _, str := s["default"].(string); typ == "enum" && !str {
+				delete(out, "default") // Avro reads it as none
+			}
 			name, _ := s["name"].(string)
 			full := name
 			if !strings.Contains(name, ".") {

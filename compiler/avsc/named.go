@@ -46,7 +46,10 @@ func (r *reader) named(o *object, typ string, ns string, depth int) *ir.Named {
 				// Python writes "namespace": null for the null namespace's
 				// children; it leaves the enclosing namespace in force.
 			default:
-				r.l.Errorf(nsv.Span, `%s %q: "namespace" must be a string, not %s`, typ, name, kindName(nsv))
+				// Avro Java reads a namespace that is not a string as none
+				// written: the enclosing namespace stays in force.
+				d := r.l.Warnf(nsv.Span, `%s %q: "namespace" is %s, not a string, so Avro ignores it`, typ, name, kindName(nsv))
+				d.Help = "Avro Java reads it as no namespace: the enclosing one applies"
 			}
 		}
 		if nameLit != nil && !names.ValidName(name) {
@@ -351,7 +354,9 @@ func (r *reader) symbols(n *ir.Named, o *object, owner string) {
 	if dv := o.get("default"); dv != nil {
 		switch {
 		case dv.Kind != defaults.LitString:
-			r.l.Errorf(dv.Span, "%s has default %s, but an enum's default must be one of its symbols", owner, defaults.Render(dv))
+			// Avro Java reads a default that is not a string as none.
+			d := r.l.Warnf(dv.Span, "%s has default %s, which is not a string, so Avro ignores it", owner, defaults.Render(dv))
+			d.Help = "an enum's default is one of its symbols; Avro Java reads anything else as no default"
 		case n.Symbols != nil && n.SymbolIndex(dv.Text) < 0:
 			r.l.Errorf(dv.Span, "%s has default %q, which is not one of its symbols", owner, dv.Text)
 		default:

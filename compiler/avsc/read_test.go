@@ -234,4 +234,7 @@ func TestRead_JavaAccepts(t *testing.T) {
 	if e := typ("err").Named; e == nil || !e.Error || !e.EmptyDoc {
 		t.Errorf("error type with an empty doc: %+v", e)
 	}
+	if e := typ("nsnum").Named; e == nil || e.FullName() != "a.N" || e.HasDefault {
+		t.Errorf("a namespace or an enum default that is not a string is none: %+v", e)
+	}
 }
