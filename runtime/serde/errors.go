@@ -65,14 +65,18 @@ func (e *RegistryError) Unwrap() error { return e.Err }
 // Transient reports whether the failure is the registry's or the network's
 // rather than a definitive answer about the data: no answer came, or the
 // registry answered 5xx, 429 or 408, or refused the credentials (401, 403),
-// which an operator fixes without the data changing. Another attempt later
-// may succeed. The router looks for this method: a record whose schema
+// or something answered 404 without a registry error code (a wrong URL or
+// a proxy: only error code 40403 says that a schema id is unknown), which an
+// operator fixes without the data changing. Another attempt later may
+// succeed. The router looks for this method: a record whose schema
 // could not be fetched for such a reason is not handled yet, rather than
 // undecodable.
 func (e *RegistryError) Transient() bool {
 	switch s := e.StatusCode; {
 	case s == 0, s >= 500, s == http.StatusTooManyRequests, s == http.StatusRequestTimeout,
 		s == http.StatusUnauthorized, s == http.StatusForbidden:
+		return true
+	case s == http.StatusNotFound && e.Code == 0:
 		return true
 	}
 	return false

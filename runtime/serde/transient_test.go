@@ -48,7 +48,7 @@ func TestDeserialize_TransientErrors(t *testing.T) {
 		{"garbage 200", status(200, `<html>`), true},
 		{"connection refused", "http://" + closedAddr(t), true},
 		{"404 unknown id", status(404, `{"error_code":40403,"message":"Schema not found"}`), false},
-		{"404 bare", status(404, ``), false},
+		{"404 without a registry error code: a wrong URL, not an unknown id", status(404, `<html>not found</html>`), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
