@@ -92,6 +92,19 @@ func TestLayout_DifferentAvsc(t *testing.T) {
 	if code, _, errs := runEvc(t, "", "compile", "--check"); code != exitOK {
 		t.Errorf("--check: exit %d\n%s", code, errs)
 	}
+	// A bad workspace file is a usage error at its line; a missing one named
+	// by --config too.
+	if err := os.WriteFile("bad.json", []byte(`{"roots": "schemas"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runEvc(t, "", "compile", "--config", "bad.json")
+	if want := "bad.json:1:11: \"roots\" must be an array of strings\n"; code != exitUsage || !strings.HasPrefix(errs, want) {
+		t.Errorf("bad config: exit %d, stderr %q, want %q", code, errs, want)
+	}
+	code, _, errs = runEvc(t, "", "compile", "--config", "nope.json")
+	if want := "evc: --config: open nope.json: no such file or directory\n"; code != exitUsage || !strings.HasPrefix(errs, want) {
+		t.Errorf("missing config: exit %d, stderr %q, want %q", code, errs, want)
+	}
 	// evc doc reads the same roots and excludes.
 	if code, _, errs := runEvc(t, "", "doc", "--format", "asyncapi", "-o", "api.json"); code != exitOK {
 		t.Errorf("doc: exit %d\n%s", code, errs)
