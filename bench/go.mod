@@ -10,6 +10,7 @@ require (
 	github.com/bufbuild/protocompile v0.14.1
 	github.com/evc-dev/evc v0.0.0-00010101000000-000000000000
 	github.com/hamba/avro/v2 v2.31.0
+	github.com/sourcegraph/jsonrpc2 v0.2.3
 	github.com/twmb/avro v1.9.1
 	github.com/twmb/franz-go v1.22.3
 	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c

@@ -24,6 +24,9 @@ type Options struct {
 	// several value types is then warned about: they would share one
 	// subject.
 	TopicNameSubjects bool
+	// Parsed, when set, keeps parsed .evc files between compilations, so
+	// that a compile after an edit parses only what changed.
+	Parsed *ParseCache
 }
 
 // Result is what Compile built and found.

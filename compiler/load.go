@@ -52,6 +52,7 @@ type compilation struct {
 	pending []pendingDefault
 	topics  map[string]*ir.Topic
 	skip    map[string]bool
+	parsed  *ParseCache
 	// repeats are .avsc definitions identical to an earlier one; the schema
 	// lists only the first.
 	repeats map[*ir.Named]bool
@@ -74,6 +75,7 @@ func newCompilation(opts Options) *compilation {
 		units:   map[string]*unit{},
 		topics:  map[string]*ir.Topic{},
 		skip:    map[string]bool{},
+		parsed:  opts.Parsed,
 		repeats: map[*ir.Named]bool{},
 
 		topicSubjects: opts.TopicNameSubjects,
@@ -205,7 +207,7 @@ func (c *compilation) parseUnit(u *unit) {
 			u.file.Imported = u.imported
 		}
 	case strings.HasSuffix(u.path, ".evc"):
-		f, errs := idl.Parse(u.path, src)
+		f, errs := c.parsed.parse(u.path, src)
 		for _, d := range errs {
 			u.diags.Add(d)
 		}
