@@ -101,7 +101,7 @@ func TestProducer_DuplicateHeader(t *testing.T) {
 	}
 	// The id must be one Open edX reads.
 	_, err = p.Record(ctx, &ChatMessage{Text: "x"}, kafka.EventID("order-42"))
-	if want := `evc: kafka: type "evc.kafkatest.ChatMessage": evc: cloudevents: attribute "id" is "order-42", but Open edX reads it as a UUID`; err == nil || err.Error() != want {
+	if want := `evc: kafka: type "evc.kafkatest.ChatMessage": cloudevents: attribute "id" is "order-42", but Open edX reads it as a UUID`; err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
 }
