@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,5 +108,44 @@ func TestTypeName(t *testing.T) {
 		if got := typeName(&ir.Named{Name: tc.name, GoName: tc.goName}); got != tc.want {
 			t.Errorf("typeName(%q, GoName %q) = %q, want %q", tc.name, tc.goName, got, tc.want)
 		}
+	}
+}
+
+// TestGenerate_CycleOfThree: a -> b -> c -> a share one package, the first;
+// d, which uses a, keeps its own, and so does e, used by the cycle.
+func TestGenerate_CycleOfThree(t *testing.T) {
+	rec := func(ns string) *ir.Named { return &ir.Named{Kind: ir.Record, Name: "T", Namespace: ns} }
+	a, b, c, d, e := rec("a"), rec("b"), rec("c"), rec("d"), rec("e")
+	use := func(from *ir.Named, to ...*ir.Named) {
+		for i, n := range to {
+			typ := &ir.Type{Kind: ir.Record, Named: n}
+			if n != e {
+				typ = &ir.Type{Kind: ir.Array, Items: typ} // finite values
+			}
+			from.Fields = append(from.Fields, &ir.Field{Name: fmt.Sprintf("f%d", i), Type: typ})
+		}
+	}
+	use(a, b)
+	use(b, c, e)
+	use(c, a)
+	use(d, a)
+	s := &ir.Schema{Types: []*ir.Named{d, c, b, a, e}}
+	_, g, err := generate(s, Options{Module: "example.com/m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[*ir.Named]string{a: "example.com/m/a", b: "example.com/m/a", c: "example.com/m/a", d: "example.com/m/d", e: "example.com/m/e"}
+	for n, ip := range want {
+		if got := g.named[n].ident; got.ImportPath != ip {
+			t.Errorf("%s.T is in %s, want %s", n.Namespace, got.ImportPath, ip)
+		}
+	}
+	// Three types named T in one package: each keeps a distinct Go name.
+	names := map[string]bool{}
+	for _, n := range []*ir.Named{a, b, c} {
+		names[g.named[n].ident.Name] = true
+	}
+	if len(names) != 3 {
+		t.Errorf("Go names %v, want three", names)
 	}
 }
