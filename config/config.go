@@ -310,16 +310,34 @@ func (p *configParser) errorf(sp diag.Span, format string, args ...any) *diag.Di
 // syntax reports a JSON syntax error where the decoder stopped.
 func (p *configParser) syntax(err error) bool {
 	off := p.dec.InputOffset()
-	if se, ok := err.(*json.SyntaxError); ok {
-		off = se.Offset
-	}
 	msg := err.Error()
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
+	if se, ok := err.(*json.SyntaxError); ok {
+		off = badCharAt(p.src, se.Offset, msg)
+	}
+	// Go releases word a truncated input differently (io.ErrUnexpectedEOF,
+	// or a syntax error): say it one way.
+	if err == io.EOF || err == io.ErrUnexpectedEOF || strings.Contains(msg, "unexpected end of JSON input") {
 		msg = "unexpected end of file"
 		off = int64(len(p.src))
 	}
 	p.errorf(p.at(off), "%s", msg)
 	return false
+}
+
+// badCharAt returns the offset of the character a JSON syntax error names
+// ("invalid character 'x' ..."): at the error's offset or just before it,
+// as Go releases count it differently.
+func badCharAt(src []byte, off int64, msg string) int64 {
+	c, ok := strings.CutPrefix(msg, "invalid character '")
+	if !ok || len(c) < 2 || c[1] != '\'' {
+		return off
+	}
+	for _, o := range []int64{off - 1, off, off - 2} {
+		if o >= 0 && o < int64(len(src)) && src[o] == c[0] {
+			return o
+		}
+	}
+	return off
 }
 
 // object reads a JSON object and calls each for every key, with the key's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -313,6 +314,10 @@ func parseLines[T any](file string, data []byte, required []string, setLine func
 		}
 		var keys map[string]json.RawMessage
 		if err := json.Unmarshal(text, &keys); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return fail(errors.New("not a JSON object"))
+			}
 			return fail(err)
 		}
 		for _, k := range required {

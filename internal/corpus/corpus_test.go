@@ -329,7 +329,7 @@ func TestParseLines_Errors(t *testing.T) {
 		"{\"a\": \"x\", \"c\": 1}":                     `evc: corpus: f.jsonl:1: json: unknown field "c"`,
 		"{\"a\": \"x\"} {\"a\": \"y\"}":                `evc: corpus: f.jsonl:1: invalid character '{' after top-level value`,
 		"\n\n{\"a\": \"x\"":                            `evc: corpus: f.jsonl:3: unexpected end of JSON input`,
-		"[1]":                                          `evc: corpus: f.jsonl:1: json: cannot unmarshal array into Go value of type map[string]json.RawMessage`,
+		"[1]":                                          `evc: corpus: f.jsonl:1: not a JSON object`,
 		"{\"a\": \"x\", \"java\": \"maybe\"}":          `evc: corpus: f.jsonl:1: json: unknown field "java"`,
 		"{\"a\": \"x\"}\n{\"a\": \"x\", \"b\": \"2\"}": `evc: corpus: f.jsonl:2: json: cannot unmarshal string into Go struct field row.b of type int`,
 	} {
