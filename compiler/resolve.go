@@ -534,7 +534,7 @@ func (c *compilation) lookup(u *unit, name string, sp diag.Span) *decl {
 func (c *compilation) suggest(name string) string {
 	best, bestD := "", 3
 	try := func(cand string) {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(cand)); d < bestD {
+		if d := diag.EditDistance(strings.ToLower(name), strings.ToLower(cand)); d < bestD {
 			best, bestD = cand, d
 		}
 	}
@@ -552,27 +552,6 @@ func (c *compilation) suggest(name string) string {
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // relImport is the import path from one file to another.

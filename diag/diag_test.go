@@ -89,3 +89,14 @@ func TestWriteText_LongLineShowsAWindow(t *testing.T) {
 		t.Errorf("the window is not marked: %q", code)
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"record", "record", 0}, {"recrod", "record", 2}, {"namepsace", "namespace", 2}, {"int", "Int", 1}, {"é", "e", 1}, {"", "abc", 3}} {
+		if got := EditDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 	f, perrs := parseRecovering(kept, eofPos(kept), maxSyntaxErrors)
 	if len(perrs) > 0 {
 		for _, e := range perrs {
-			errs = append(errs, diag.Diagnostic{Span: diag.At(toPos(path, e.pos)), Message: "syntax error: " + e.msg})
+			errs = append(errs, diag.Diagnostic{Span: diag.At(toPos(path, e.pos)), Message: "syntax error: " + e.msg, Help: e.help})
 		}
 		return nil, errs
 	}

@@ -2,8 +2,11 @@ package idl
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/evc-dev/evc/diag"
 )
 
 // The hand-written parser. It builds exactly the AST that the participle
@@ -35,8 +38,9 @@ type rdParser struct {
 
 // syntaxErr is a parse failure at a token.
 type syntaxErr struct {
-	pos lexer.Position
-	msg string
+	pos  lexer.Position
+	msg  string
+	help string
 }
 
 func (e *syntaxErr) Error() string { return e.msg }
@@ -154,11 +158,41 @@ func (p *rdParser) end() lexer.Position {
 }
 
 func (p *rdParser) fail(t *lexer.Token, expected string) {
+	p.failHelp(t, expected, "")
+}
+
+// failHelp is fail with a help line.
+func (p *rdParser) failHelp(t *lexer.Token, expected, help string) {
 	got := fmt.Sprintf("%q", t.Value)
 	if t.EOF() {
 		got = "end of file"
 	}
-	panic(bail{&syntaxErr{pos: t.Pos, msg: fmt.Sprintf("unexpected %s, expected %s", got, expected)}})
+	panic(bail{&syntaxErr{pos: t.Pos, msg: fmt.Sprintf("unexpected %s, expected %s", got, expected), help: help}})
+}
+
+// atLineEnd reports whether the next token is on a later line than the
+// last one read, or is the end of the file: then a missing punctuation mark
+// belongs at the end of that last token, not at the next one.
+func (p *rdParser) atLineEnd() bool {
+	if p.i == 0 {
+		return false
+	}
+	t := p.peek()
+	return t.EOF() || t.Pos.Line > p.end().Line
+}
+
+// suggestKeyword returns a help line naming the keyword of keywords that
+// word is a misspelling of (Record, recrod), or "".
+func suggestKeyword(word string, keywords ...string) string {
+	for _, kw := range keywords {
+		if word == kw {
+			continue
+		}
+		if d := diag.EditDistance(strings.ToLower(word), kw); d == 0 || d <= 2 && len(word) >= 4 {
+			return fmt.Sprintf("did you mean %q?", kw)
+		}
+	}
+	return ""
 }
 
 func (p *rdParser) is(typ lexer.TokenType, val string) bool {
@@ -174,6 +208,9 @@ func (p *rdParser) isKeyword(kw string) bool { return p.is(tokIdentifier, kw) }
 
 func (p *rdParser) expectPunct(val string) {
 	if !p.isPunct(val) {
+		if p.atLineEnd() {
+			panic(bail{&syntaxErr{pos: p.end(), msg: fmt.Sprintf("expected %q", val)}})
+		}
 		p.fail(p.peek(), fmt.Sprintf("%q", val))
 	}
 	p.next()
@@ -253,8 +290,9 @@ func (p *rdParser) decl() *Decl {
 	d := &Decl{Pos: p.peek().Pos}
 	d.Annotations = p.annotations()
 	t := p.peek()
+	const declaration = "a declaration (import, option, record, enum, fixed, type or topic)"
 	if t.Type != tokIdentifier {
-		p.fail(t, "a declaration (import, option, record, enum, fixed, type or topic)")
+		p.fail(t, declaration)
 	}
 	switch t.Value {
 	case "import":
@@ -272,7 +310,7 @@ func (p *rdParser) decl() *Decl {
 	case "topic":
 		d.Topic = p.topic()
 	default:
-		p.fail(t, "a declaration (import, option, record, enum, fixed, type or topic)")
+		p.failHelp(t, declaration, suggestKeyword(t.Value, "record", "enum", "fixed", "type", "topic", "import", "option", "error", "namespace"))
 	}
 	d.EndPos = p.end()
 	return d
@@ -524,6 +562,17 @@ func (p *rdParser) typeExpr() *TypeExpr {
 		t.Decimal = d
 	case p.peek().Type == tokIdentifier:
 		t.Name = p.qualifiedName()
+		// Arguments after a plain name: a misspelt type constructor
+		// (Decimal(10, 2), Array<int>).
+		if next := p.peek(); next.Type == tokPunct && (next.Value == "<" || next.Value == "(") {
+			help := "a type with arguments is array<T>, map<T>, union<A, B> or decimal(precision, scale)"
+			if len(t.Name.Parts) == 1 {
+				if s := suggestKeyword(string(t.Name.Parts[0]), "array", "map", "union", "decimal"); s != "" {
+					help = s
+				}
+			}
+			p.failHelp(next, `";"`, help)
+		}
 	default:
 		p.fail(p.peek(), "a type")
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/ir"
@@ -21,6 +22,9 @@ type problem struct {
 	reason   string
 	span     diag.Span
 	help     string
+	// t and lit are the type and the literal of a mismatch.
+	t   *ir.Type
+	lit *Literal
 }
 
 // Check checks lit against t and returns the typed value; on a mismatch it
@@ -72,11 +76,65 @@ func (c *checker) run(subject string, t *ir.Type, lit *Literal, l *diag.List) *i
 		d = l.Errorf(p.span, "%s has an invalid default: %s%s", subject, shortPath(p.path), p.reason)
 	}
 	d.Help = p.help
+	if p.mismatch && d.Help == "" {
+		d.Help = mismatchHelp(p.t, p.lit, c.avsc)
+	}
 	return nil
 }
 
 func mismatch(t *ir.Type, lit *Literal) *problem {
-	return &problem{mismatch: true, reason: fmt.Sprintf("expected %s, found %s", t.Name(), describe(lit)), span: lit.Span}
+	return &problem{mismatch: true, reason: fmt.Sprintf("expected %s, found %s", t.Name(), describe(lit)), span: lit.Span, t: t, lit: lit}
+}
+
+// mismatchHelp explains the common mistakes: null for a type that cannot
+// be null, {} for a list and [] for a map, and a date or time written as a
+// string where Avro wants a number.
+func mismatchHelp(t *ir.Type, lit *Literal, avsc bool) string {
+	switch {
+	case lit.Kind == LitNull && t.Kind != ir.Union && avsc:
+		return `only a union with "null" as its first branch can default to null`
+	case lit.Kind == LitNull && t.Kind != ir.Union:
+		return fmt.Sprintf("only an optional type can default to null: write %s? (its default is then null), or give a default of type %s", t.Name(), t.Name())
+	case t.Kind == ir.Array && lit.Kind == LitObject:
+		return "an array default is a list: []"
+	case t.Kind == ir.Map && lit.Kind == LitArray:
+		return "a map default is an object: {}"
+	case lit.Kind == LitString && t.Logical != ir.NoLogical:
+		return timeHelp(t.Logical, lit.Text)
+	}
+	return ""
+}
+
+// timeHelp says what number a date or time logical type wants, and the
+// number for the string when it is an RFC 3339 time or a date.
+func timeHelp(l ir.Logical, s string) string {
+	var unit string
+	var per time.Duration
+	switch l {
+	case ir.Date:
+		unit, per = "days since 1970-01-01", 24*time.Hour
+	case ir.TimestampMillis, ir.LocalTimestampMillis:
+		unit, per = "milliseconds since 1970-01-01T00:00:00Z", time.Millisecond
+	case ir.TimestampMicros, ir.LocalTimestampMicros:
+		unit, per = "microseconds since 1970-01-01T00:00:00Z", time.Microsecond
+	case ir.TimeMillis:
+		return "a time-millis default is a number: milliseconds after midnight"
+	case ir.TimeMicros:
+		return "a time-micros default is a number: microseconds after midnight"
+	default:
+		return ""
+	}
+	help := fmt.Sprintf("a %s default is a number: %s", l, unit)
+	at, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		at, err = time.Parse(time.DateOnly, s)
+	}
+	if err == nil {
+		if since := at.Sub(time.Unix(0, 0)); since%per == 0 {
+			help += fmt.Sprintf(" (%s is %d)", s, since/per)
+		}
+	}
+	return help
 }
 
 func invalid(span diag.Span, format string, args ...any) *problem {
