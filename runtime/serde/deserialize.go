@@ -275,7 +275,7 @@ func (m *Manager) writer(ctx context.Context, id uint32) (*writer, error) {
 		}
 		s, err := m.cl.SchemaByID(ctx, int(id))
 		if err != nil {
-			re := registryError("fetch", "", int(id), err)
+			re := registryError(m.secrets, "fetch", "", int(id), err)
 			if re.Code == sr.ErrSchemaNotFound.Code {
 				m.unknownBudget.spend()
 				e := &UnknownIDError{ID: int(id), Err: re}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/evc-dev/evc/internal/redact"
 )
 
 // RegistryError is a Schema Registry call that failed: either the registry
@@ -27,9 +29,17 @@ type RegistryError struct {
 	Message string
 	// Err is the underlying error.
 	Err error
+
+	// secrets are the Manager's credentials, which Error redacts from Err;
+	// full is the registry's message, redacted but not shortened.
+	secrets *redact.Secrets
+	full    string
 }
 
-// Error describes the failure; it never contains a credential.
+// Error describes the failure; it never contains a credential: the
+// Manager's are replaced, and so is anything that looks like one in what
+// the registry answered (a proxy may echo the request's headers), which is
+// also cut to a few hundred bytes.
 func (e *RegistryError) Error() string {
 	var b strings.Builder
 	b.WriteString("evc: serde: ")
@@ -52,10 +62,10 @@ func (e *RegistryError) Error() string {
 	}
 	var ex *exhaustedError
 	if errors.As(e.Err, &ex) {
-		fmt.Fprintf(&b, ": %v", ex)
+		fmt.Fprintf(&b, ": %v", e.secrets.String(ex.Error()))
 		return b.String()
 	}
-	fmt.Fprintf(&b, ": %v", e.Err)
+	fmt.Fprintf(&b, ": %v", e.secrets.String(fmt.Sprint(e.Err)))
 	return b.String()
 }
 
@@ -256,17 +266,23 @@ func (e *EncodeError) Error() string {
 // Unwrap returns the underlying error.
 func (e *EncodeError) Unwrap() error { return e.Err }
 
-// registryError turns an error from the sr client into a *RegistryError.
-func registryError(op, subject string, id int, err error) *RegistryError {
-	re := &RegistryError{Op: op, Subject: subject, ID: id, Err: err}
+// registryError turns an error from the sr client into a *RegistryError
+// that prints none of secrets.
+func registryError(secrets *redact.Secrets, op, subject string, id int, err error) *RegistryError {
+	re := &RegistryError{Op: op, Subject: subject, ID: id, Err: err, secrets: secrets}
 	var resp *sr.ResponseError
 	if errors.As(err, &resp) {
 		re.StatusCode = resp.StatusCode
 		re.Code = resp.ErrorCode
-		re.Message = resp.Message
-		if re.Message == "" {
-			re.Message = string(resp.Raw)
+		msg := resp.Message
+		if msg == "" {
+			msg = string(resp.Raw)
 		}
+		if len(msg) > 64<<10 { // no list of reasons is longer
+			msg = msg[:64<<10]
+		}
+		re.full = secrets.String(msg)
+		re.Message = secrets.Message(msg)
 	}
 	return re
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/evc-dev/evc/internal/redact"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -22,6 +23,8 @@ import (
 type Manager struct {
 	cl  *sr.Client
 	cfg config
+	// secrets are the credentials no error or log line may show.
+	secrets *redact.Secrets
 
 	// The hot paths read these without locking; writers hold mu and
 	// replace the whole map.
@@ -69,20 +72,29 @@ func New(opts ...Option) (*Manager, error) {
 	if len(cfg.urls) == 0 {
 		return nil, errors.New("evc: serde: no registry URL")
 	}
+	secrets := &redact.Secrets{}
+	secrets.AddBasic(cfg.user, cfg.pass)
+	secrets.Add(cfg.bearer)
+	auth := &authTransport{byOrigin: map[string]string{}}
+	if cfg.basic {
+		auth.all = basicHeader(cfg.user, cfg.pass)
+	}
+	if cfg.bearer != "" {
+		auth.all = "Bearer " + cfg.bearer
+	}
 	urls := make([]string, len(cfg.urls))
 	for i, raw := range cfg.urls {
+		secrets.AddURL(raw)
 		u, err := url.Parse(raw)
-		if err != nil || u.Scheme == "" || u.Host == "" {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			// Neither the URL nor url.Parse's error is quoted: either
 			// may hold a password.
 			return nil, fmt.Errorf("evc: serde: registry URL %d is not an absolute http(s) URL", i+1)
 		}
 		if u.User != nil {
-			if !cfg.basic {
-				cfg.user = u.User.Username()
-				cfg.pass, _ = u.User.Password()
-				cfg.basic = true
-			}
+			// A URL's own credentials go to its own origin only.
+			p, _ := u.User.Password()
+			auth.byOrigin[origin(u)] = basicHeader(u.User.Username(), p)
 			u.User = nil
 		}
 		urls[i] = u.String()
@@ -98,24 +110,36 @@ func New(opts ...Option) (*Manager, error) {
 		timeout:    cfg.timeout,
 		minBackoff: cfg.minBackoff,
 		maxBackoff: cfg.maxBackoff,
+		maxBody:    cfg.maxBody,
 		log:        cfg.log,
+		secrets:    secrets,
 		sleep:      cfg.sleep,
+	}
+	auth.next = rt
+	for _, u := range urls {
+		pu, _ := url.Parse(u)
+		auth.registries = append(auth.registries, origin(pu))
 	}
 	log := cfg.log
 	srOpts := append(slices.Clone(cfg.clientOpts),
 		sr.URLs(urls...),
-		sr.HTTPClient(&http.Client{Transport: rt}),
+		// Credentials are set per request by authTransport, for the
+		// registry's own origins only, so that a redirect elsewhere (another
+		// host or port, or https to http) never carries them.
+		sr.HTTPClient(&http.Client{Transport: auth}),
 		sr.LogLevel(sr.LogLevelDebug),
 		sr.LogFn(func(_ int8, msg string, kv ...any) {
+			for i, v := range kv {
+				switch v := v.(type) {
+				case string:
+					kv[i] = secrets.String(v)
+				case error:
+					kv[i] = secrets.String(v.Error())
+				}
+			}
 			log.Debug("evc: serde: sr: "+msg, kv...)
 		}),
 	)
-	if cfg.basic {
-		srOpts = append(srOpts, sr.BasicAuth(cfg.user, cfg.pass))
-	}
-	if cfg.bearer != "" {
-		srOpts = append(srOpts, sr.BearerToken(cfg.bearer))
-	}
 	cl, err := sr.NewClient(srOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("evc: serde: %w", err)
@@ -123,6 +147,7 @@ func New(opts ...Option) (*Manager, error) {
 	return &Manager{
 		cl:        cl,
 		cfg:       cfg,
+		secrets:   secrets,
 		byName:    make(map[string][]*runtime.Type),
 		byAlias:   make(map[string][]*runtime.Type),
 		subjects:  make(map[subjectKey]uint32),
@@ -313,9 +338,9 @@ func (m *Manager) registerSubject(ctx context.Context, t *runtime.Type, subject 
 		}
 		id, err := m.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: t.Schema, Type: sr.TypeAvro}, -1, -1)
 		if err != nil {
-			re := registryError("register", subject, 0, err)
+			re := registryError(m.secrets, "register", subject, 0, err)
 			if re.StatusCode == http.StatusConflict {
-				return 0, &IncompatibleError{Subject: subject, Type: t.Name, Reasons: reasons(re.Message), Err: re}
+				return 0, &IncompatibleError{Subject: subject, Type: t.Name, Reasons: reasons(re.full), Err: re}
 			}
 			return 0, re
 		}
@@ -338,7 +363,7 @@ func (m *Manager) lookup(ctx context.Context, t *runtime.Type) (uint32, error) {
 	if !ok {
 		ss, err := m.cl.LookupSchema(ctx, key.subject, sr.Schema{Schema: t.Schema, Type: sr.TypeAvro})
 		if err != nil {
-			re := registryError("look up", key.subject, 0, err)
+			re := registryError(m.secrets, "look up", key.subject, 0, err)
 			if re.Code == sr.ErrSubjectNotFound.Code || re.Code == sr.ErrSchemaNotFound.Code {
 				return 0, &NotRegisteredError{Subject: key.subject, Type: t.Name, Err: re}
 			}
@@ -387,7 +412,7 @@ func (m *Manager) setCompat(ctx context.Context, subject string) error {
 		return &RegistryError{Op: "set compatibility of", Subject: subject, Err: errors.New("no result")}
 	}
 	if res[0].Err != nil {
-		return registryError("set compatibility of", subject, 0, res[0].Err)
+		return registryError(m.secrets, "set compatibility of", subject, 0, res[0].Err)
 	}
 	m.mu.Lock()
 	m.compatSet[subject] = true
@@ -400,12 +425,12 @@ func (m *Manager) setCompat(ctx context.Context, subject string) error {
 func (m *Manager) testCompat(ctx context.Context, subject string, t *runtime.Type) error {
 	res, err := m.cl.CheckCompatibility(sr.WithParams(ctx, sr.Verbose), subject, -2, sr.Schema{Schema: t.Schema, Type: sr.TypeAvro})
 	if err != nil {
-		re := registryError("test compatibility against", subject, 0, err)
+		re := registryError(m.secrets, "test compatibility against", subject, 0, err)
 		switch {
 		case re.Code == sr.ErrSubjectNotFound.Code || re.Code == sr.ErrVersionNotFound.Code:
 			return nil // a first version is compatible with nothing
 		case re.StatusCode == http.StatusConflict:
-			return &IncompatibleError{Subject: subject, Type: t.Name, Reasons: reasons(re.Message), Err: re}
+			return &IncompatibleError{Subject: subject, Type: t.Name, Reasons: reasons(re.full), Err: re}
 		}
 		return re
 	}

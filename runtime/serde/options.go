@@ -64,6 +64,7 @@ type config struct {
 	unknownBurst int
 	log          *slog.Logger
 	clientOpts   []sr.ClientOpt
+	maxBody      int64
 	sleep        func(ctx context.Context, d time.Duration) error
 }
 
@@ -79,6 +80,7 @@ func defaults() config {
 		unknownRate:  20,
 		unknownBurst: 100,
 		log:          slog.New(slog.DiscardHandler),
+		maxBody:      16 << 20,
 		sleep:        sleepCtx,
 	}
 }
@@ -86,20 +88,35 @@ func defaults() config {
 // URLs sets the registry's base URLs (default http://localhost:8081). A
 // request that gets no answer from one URL after its retries goes to the
 // next. Credentials in a URL ("https://user:pass@host") are taken out of it
-// and used as basic auth, so that they never appear in errors or logs.
+// and sent, as basic auth, to that URL's origin (scheme, host and port)
+// only; they, and the values of a URL's query string, never appear in
+// errors or logs.
 func URLs(urls ...string) Option {
 	return func(c *config) { c.urls = append([]string(nil), urls...) }
 }
 
-// BasicAuth authenticates every request with HTTP basic auth.
+// BasicAuth authenticates requests to the registry's URLs with HTTP basic
+// auth; a URL with credentials of its own uses those. A redirect to
+// another origin (another host or port, or from https to http) is
+// followed without credentials.
 func BasicAuth(user, pass string) Option {
 	return func(c *config) { c.user, c.pass, c.basic = user, pass, true }
 }
 
-// BearerToken authenticates every request with "Authorization: Bearer
-// <token>".
+// BearerToken authenticates requests to the registry's URLs with
+// "Authorization: Bearer <token>", as BasicAuth does.
 func BearerToken(token string) Option {
 	return func(c *config) { c.bearer = token }
+}
+
+// MaxResponseSize bounds the bytes read of one registry answer (default
+// 16 MiB); a larger answer is an error rather than a heap that fills.
+func MaxResponseSize(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
 }
 
 // TLS sets the TLS configuration for https URLs (the default is the

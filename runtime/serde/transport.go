@@ -4,13 +4,19 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/evc-dev/evc/internal/redact"
 )
 
 // retryTransport retries a registry request on network errors and on 5xx
@@ -23,7 +29,10 @@ type retryTransport struct {
 	timeout    time.Duration
 	minBackoff time.Duration
 	maxBackoff time.Duration
-	log        *slog.Logger
+	// maxBody bounds the bytes read of one answer.
+	maxBody int64
+	log     *slog.Logger
+	secrets *redact.Secrets
 	// sleep waits for d or until ctx ends; tests may replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -85,7 +94,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last := attempt > t.retries
 		if err == nil {
 			if !retryableStatus(resp.StatusCode) || last {
-				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, left: t.maxBody, max: t.maxBody}
 				return resp, nil
 			}
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -106,7 +115,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, &exhaustedError{attempts: attempt, last: err}
 			}
 			t.log.Warn("evc: serde: registry request failed; retrying",
-				"method", req.Method, "path", req.URL.Path, "error", err.Error(), "attempt", attempt)
+				"method", req.Method, "path", req.URL.Path, "error", t.secrets.String(err.Error()), "attempt", attempt)
 		}
 		if err := t.sleep(parent, t.backoff(attempt)); err != nil {
 			return nil, err
@@ -158,10 +167,86 @@ func retryableErr(err error) bool {
 	return !errors.As(err, &verr) && !errors.As(err, &uerr) && !errors.As(err, &herr) && !errors.As(err, &cerr)
 }
 
-// cancelBody releases an attempt's context once the body is closed.
+// cancelBody releases an attempt's context once the body is closed, and
+// fails a read past left bytes: a registry's answer is a schema or a small
+// JSON object, and one that never ends must not fill the heap.
 type cancelBody struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	cancel    context.CancelFunc
+	left, max int64
+}
+
+// errTooLarge is the read error of an answer over the size limit.
+type errTooLarge struct{ max int64 }
+
+func (e *errTooLarge) Error() string {
+	return fmt.Sprintf("the registry's answer is larger than %d bytes (serde.MaxResponseSize)", e.max)
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	if b.max <= 0 {
+		return b.ReadCloser.Read(p)
+	}
+	if b.left <= 0 {
+		return 0, &errTooLarge{b.max}
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	if b.left <= 0 && err == nil {
+		// The limit is reached: an answer of exactly the limit ends here,
+		// a longer one is too large.
+		var one [1]byte
+		if m, _ := b.ReadCloser.Read(one[:]); m > 0 {
+			return n, &errTooLarge{b.max}
+		}
+	}
+	return n, err
+}
+
+// authTransport sets the Authorization header of a request to one of the
+// registry's own origins: that URL's own credentials, or those of BasicAuth
+// or BearerToken. A redirect to any other origin goes without.
+type authTransport struct {
+	next http.RoundTripper
+	// all is the header for every registry origin without credentials of
+	// its own; byOrigin those of URLs with user information.
+	all        string
+	byOrigin   map[string]string
+	registries []string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	o := origin(req.URL)
+	h, ok := t.byOrigin[o]
+	if !ok && slices.Contains(t.registries, o) {
+		h = t.all
+	}
+	req = req.Clone(req.Context())
+	req.Header.Del("Authorization")
+	if h != "" {
+		req.Header.Set("Authorization", h)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// origin returns u's scheme, host and port (the default port when u names
+// none), lower case: what a credential is bound to.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if strings.EqualFold(u.Scheme, "https") {
+			port = "443"
+		}
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+func basicHeader(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 func (b *cancelBody) Close() error {
