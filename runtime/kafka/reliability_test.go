@@ -64,7 +64,7 @@ func produceFast(t *testing.T, ctx context.Context, e *env, n int) {
 	}
 }
 
-// dlqCount reads every record of the dead-letter topic and returns the
+// dlqNumbers reads every record of the dead-letter topic and returns the
 // message numbers in it.
 func dlqNumbers(t *testing.T, ctx context.Context, e *env, topic string, want int) map[int32]int {
 	t.Helper()
@@ -87,7 +87,8 @@ func dlqNumbers(t *testing.T, ctx context.Context, e *env, topic string, want in
 	return out
 }
 
-// committedSafe is committed without failing while the group is not there yet.
+// committedSafe is like committed, but returns an empty map rather than
+// failing while the group does not exist yet.
 func committedSafe(ctx context.Context, e *env, group, topic string) map[int32]int64 {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...))
 	if err != nil {
@@ -126,6 +127,7 @@ func TestRel_AtLeastOnceChaos(t *testing.T) {
 			var mu sync.Mutex
 			handled := map[int32]int{}  // successful handler returns per message
 			settled := map[int32]bool{} // handled or dead-lettered
+			deadLetters := 0            // produced to chat.dlq
 			rng := rand.New(rand.NewPCG(1, uint64(conc)))
 			restarts := 0
 			toDLQ := kafka.DeadLetterTopic(dlqCl, "chat.dlq")
@@ -134,11 +136,13 @@ func TestRel_AtLeastOnceChaos(t *testing.T) {
 					return err
 				}
 				var m ChatMessage
-				if err := m.UnmarshalAvro(rec.Value[5:]); err == nil {
-					mu.Lock()
+				err := m.UnmarshalAvro(rec.Value[5:])
+				mu.Lock()
+				deadLetters++
+				if err == nil {
 					settled[m.N] = true
-					mu.Unlock()
 				}
+				mu.Unlock()
 				return nil
 			}
 			for {
@@ -177,7 +181,7 @@ func TestRel_AtLeastOnceChaos(t *testing.T) {
 					t.Fatal(err)
 				}
 				rctx, stop := context.WithCancel(ctx)
-				delay := time.Duration(100+rng.IntN(400)) * time.Millisecond // before any handler uses rng
+				delay := time.Duration(30+rng.IntN(120)) * time.Millisecond // before any handler uses rng
 				go func() {
 					time.Sleep(delay)
 					stop()
@@ -188,7 +192,7 @@ func TestRel_AtLeastOnceChaos(t *testing.T) {
 				stop()
 				cl.Close()
 			}
-			dlq := dlqNumbers(t, ctx, e, "chat.dlq", n)
+			dlq := dlqNumbers(t, ctx, e, "chat.dlq", deadLetters)
 			lost, dup, both, dlqDup := 0, 0, 0, 0
 			for i := int32(0); i < int32(n); i++ {
 				h, d := handled[i], dlq[i]
