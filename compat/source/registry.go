@@ -16,6 +16,8 @@ import (
 	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/redact"
+	"github.com/evc-dev/evc/internal/registryhttp"
 	"github.com/evc-dev/evc/ir"
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -56,19 +58,32 @@ func (a RegistryAuth) String() string {
 // GoString is String, so that %#v shows no secret either.
 func (a RegistryAuth) GoString() string { return "source.RegistryAuth{" + a.String() + "}" }
 
-// clientOpts returns the registry client options that apply a.
-func (a RegistryAuth) clientOpts() ([]sr.ClientOpt, error) {
-	var opts []sr.ClientOpt
+// maxAnswer bounds the bytes read of one registry answer.
+const maxAnswer = 16 << 20
+
+// clientOpts returns the registry client options that apply a to the
+// registry at URL use: its credentials go to that origin only (never
+// along a redirect to another host or port, or from https to http), and
+// an answer is read up to maxAnswer bytes.
+func (a RegistryAuth) clientOpts(use string) ([]sr.ClientOpt, error) {
 	basic := a.User != "" || a.Password != ""
 	if basic && a.Token != "" {
 		return nil, errors.New("both basic auth and a bearer token are set; use one")
 	}
+	u, err := neturl.Parse(use)
+	if err != nil {
+		return nil, errors.New("the registry URL is not an http(s) URL")
+	}
+	auth := &registryhttp.Auth{Registries: []string{registryhttp.Origin(u)}}
 	if basic {
-		opts = append(opts, sr.BasicAuth(a.User, a.Password))
+		auth.All = registryhttp.Basic(a.User, a.Password)
 	}
 	if a.Token != "" {
-		opts = append(opts, sr.BearerToken(a.Token))
+		auth.All = "Bearer " + a.Token
 	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	auth.Next = &registryhttp.Limit{Next: tr, Max: maxAnswer}
+	opts := []sr.ClientOpt{sr.HTTPClient(&http.Client{Transport: auth})}
 	if a.CAFile == "" && a.CertFile == "" && a.KeyFile == "" {
 		return opts, nil
 	}
@@ -94,10 +109,33 @@ func (a RegistryAuth) clientOpts() ([]sr.ClientOpt, error) {
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = cfg
-	return append(opts, sr.HTTPClient(&http.Client{Transport: tr})), nil
+	return opts, nil
 }
+
+// redacted is a registry client's error as evc compat prints it: no
+// credential (the registry's error text may echo the request's headers),
+// no query value, no control character, a few hundred bytes at most.
+type redacted struct {
+	err     error
+	secrets *redact.Secrets
+}
+
+func (e *redacted) Error() string {
+	if re, ok := e.err.(*sr.ResponseError); ok {
+		msg := re.Message
+		if msg == "" {
+			msg = string(re.Raw)
+		}
+		if re.ErrorCode != 0 {
+			return fmt.Sprintf("registry answered %d (error code %d): %s", re.StatusCode, re.ErrorCode, e.secrets.Message(msg))
+		}
+		return fmt.Sprintf("registry answered %d: %s", re.StatusCode, e.secrets.Message(msg))
+	}
+	return e.secrets.Message(e.err.Error())
+}
+
+func (e *redacted) Unwrap() error { return e.err }
 
 // Strategy is how registry subjects are named, as in Confluent's
 // serializers and the runtime's serde.Strategy.
@@ -213,26 +251,32 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 	if raw == "" {
 		return nil, fmt.Errorf("%w: registry: needs a URL, as in registry:http://localhost:8081", ErrSource)
 	}
-	url, user, err := registryURL(raw)
+	use, user, err := registryURL(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: registry: %w", ErrSource, err)
 	}
+	// url is the registry as evc shows it: no credential, no query value.
+	url := redact.URL(use)
 	auth := opts.Registry
 	if user != nil && auth.User == "" && auth.Password == "" && auth.Token == "" {
 		auth.User = user.Username()
 		auth.Password, _ = user.Password()
 	}
+	secrets := &redact.Secrets{}
+	secrets.AddURL(raw)
+	secrets.AddBasic(auth.User, auth.Password)
+	secrets.Add(auth.Token)
 	ctx := opts.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	authOpts, err := auth.clientOpts()
+	authOpts, err := auth.clientOpts(use)
 	if err != nil {
 		return nil, fmt.Errorf("%w: registry %s: %w", ErrSource, url, err)
 	}
-	cl, err := sr.NewClient(append(append([]sr.ClientOpt{sr.URLs(url)}, authOpts...), opts.RegistryOpts...)...)
+	cl, err := sr.NewClient(append(append([]sr.ClientOpt{sr.URLs(use)}, authOpts...), opts.RegistryOpts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: registry %s: %w", ErrSource, url, err)
+		return nil, fmt.Errorf("%w: registry %s: %w", ErrSource, url, &redacted{err, secrets})
 	}
 	fail := func(what string, err error) error {
 		var re *sr.ResponseError
@@ -244,7 +288,7 @@ func loadRegistry(raw string, opts Options, l *diag.List) (*compat.Earlier, erro
 				return fmt.Errorf("%w: registry %s: %s: access denied (403) with %s", ErrSource, url, what, auth)
 			}
 		}
-		return fmt.Errorf("%w: registry %s: %s: %w", ErrSource, url, what, err)
+		return fmt.Errorf("%w: registry %s: %s: %w", ErrSource, url, what, &redacted{err, secrets})
 	}
 	e := compat.NewEarlier(url)
 	refs := newRefReader(ctx, cl, l)

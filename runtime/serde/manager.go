@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/evc-dev/evc/internal/redact"
+	"github.com/evc-dev/evc/internal/registryhttp"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -75,12 +76,12 @@ func New(opts ...Option) (*Manager, error) {
 	secrets := &redact.Secrets{}
 	secrets.AddBasic(cfg.user, cfg.pass)
 	secrets.Add(cfg.bearer)
-	auth := &authTransport{byOrigin: map[string]string{}}
+	auth := &registryhttp.Auth{ByOrigin: map[string]string{}}
 	if cfg.basic {
-		auth.all = basicHeader(cfg.user, cfg.pass)
+		auth.All = registryhttp.Basic(cfg.user, cfg.pass)
 	}
 	if cfg.bearer != "" {
-		auth.all = "Bearer " + cfg.bearer
+		auth.All = "Bearer " + cfg.bearer
 	}
 	urls := make([]string, len(cfg.urls))
 	for i, raw := range cfg.urls {
@@ -94,7 +95,7 @@ func New(opts ...Option) (*Manager, error) {
 		if u.User != nil {
 			// A URL's own credentials go to its own origin only.
 			p, _ := u.User.Password()
-			auth.byOrigin[origin(u)] = basicHeader(u.User.Username(), p)
+			auth.ByOrigin[registryhttp.Origin(u)] = registryhttp.Basic(u.User.Username(), p)
 			u.User = nil
 		}
 		urls[i] = u.String()
@@ -115,15 +116,15 @@ func New(opts ...Option) (*Manager, error) {
 		secrets:    secrets,
 		sleep:      cfg.sleep,
 	}
-	auth.next = rt
+	auth.Next = rt
 	for _, u := range urls {
 		pu, _ := url.Parse(u)
-		auth.registries = append(auth.registries, origin(pu))
+		auth.Registries = append(auth.Registries, registryhttp.Origin(pu))
 	}
 	log := cfg.log
 	srOpts := append(slices.Clone(cfg.clientOpts),
 		sr.URLs(urls...),
-		// Credentials are set per request by authTransport, for the
+		// Credentials are set per request by registryhttp.Auth, for the
 		// registry's own origins only, so that a redirect elsewhere (another
 		// host or port, or https to http) never carries them.
 		sr.HTTPClient(&http.Client{Transport: auth}),

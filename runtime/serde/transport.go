@@ -4,19 +4,16 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/evc-dev/evc/internal/redact"
+	"github.com/evc-dev/evc/internal/registryhttp"
 )
 
 // retryTransport retries a registry request on network errors and on 5xx
@@ -94,7 +91,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last := attempt > t.retries
 		if err == nil {
 			if !retryableStatus(resp.StatusCode) || last {
-				resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, left: t.maxBody, max: t.maxBody}
+				resp.Body = &cancelBody{ReadCloser: registryhttp.LimitBody(resp.Body, t.maxBody), cancel: cancel}
 				return resp, nil
 			}
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -167,86 +164,10 @@ func retryableErr(err error) bool {
 	return !errors.As(err, &verr) && !errors.As(err, &uerr) && !errors.As(err, &herr) && !errors.As(err, &cerr)
 }
 
-// cancelBody releases an attempt's context once the body is closed, and
-// fails a read past left bytes: a registry's answer is a schema or a small
-// JSON object, and one that never ends must not fill the heap.
+// cancelBody releases an attempt's context once the body is closed.
 type cancelBody struct {
 	io.ReadCloser
-	cancel    context.CancelFunc
-	left, max int64
-}
-
-// errTooLarge is the read error of an answer over the size limit.
-type errTooLarge struct{ max int64 }
-
-func (e *errTooLarge) Error() string {
-	return fmt.Sprintf("the registry's answer is larger than %d bytes (serde.MaxResponseSize)", e.max)
-}
-
-func (b *cancelBody) Read(p []byte) (int, error) {
-	if b.max <= 0 {
-		return b.ReadCloser.Read(p)
-	}
-	if b.left <= 0 {
-		return 0, &errTooLarge{b.max}
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.ReadCloser.Read(p)
-	b.left -= int64(n)
-	if b.left <= 0 && err == nil {
-		// The limit is reached: an answer of exactly the limit ends here,
-		// a longer one is too large.
-		var one [1]byte
-		if m, _ := b.ReadCloser.Read(one[:]); m > 0 {
-			return n, &errTooLarge{b.max}
-		}
-	}
-	return n, err
-}
-
-// authTransport sets the Authorization header of a request to one of the
-// registry's own origins: that URL's own credentials, or those of BasicAuth
-// or BearerToken. A redirect to any other origin goes without.
-type authTransport struct {
-	next http.RoundTripper
-	// all is the header for every registry origin without credentials of
-	// its own; byOrigin those of URLs with user information.
-	all        string
-	byOrigin   map[string]string
-	registries []string
-}
-
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	o := origin(req.URL)
-	h, ok := t.byOrigin[o]
-	if !ok && slices.Contains(t.registries, o) {
-		h = t.all
-	}
-	req = req.Clone(req.Context())
-	req.Header.Del("Authorization")
-	if h != "" {
-		req.Header.Set("Authorization", h)
-	}
-	return t.next.RoundTrip(req)
-}
-
-// origin returns u's scheme, host and port (the default port when u names
-// none), lower case: what a credential is bound to.
-func origin(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if strings.EqualFold(u.Scheme, "https") {
-			port = "443"
-		}
-	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
-}
-
-func basicHeader(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	cancel context.CancelFunc
 }
 
 func (b *cancelBody) Close() error {
