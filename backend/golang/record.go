@@ -79,7 +79,14 @@ func (g *generator) genStruct(f *GeneratedFile, ni *namedInfo) {
 	typeDoc(f, name, fmt.Sprintf("is the Avro record %s.", n.FullName()), n.Doc, n.Deprecated, n.DeprecatedReason)
 	f.P("type ", name, " struct {")
 	for i, fl := range n.Fields {
-		doc(f, fl.Doc)
+		text := fl.Doc
+		if note := nilNote(fl.Type); note != "" {
+			if strings.TrimSpace(text) != "" {
+				text += "\n\n"
+			}
+			text += note
+		}
+		doc(f, text)
 		deprecatedDoc(f, fl.Deprecated, fl.DeprecatedReason)
 		typ := g.goType(f, fl.Type)
 		if g.fieldIsPointer(n, fl.Type) {
@@ -89,6 +96,22 @@ func (g *generator) genStruct(f *GeneratedFile, ni *namedInfo) {
 	}
 	f.P("}")
 	f.P()
+}
+
+// nilNote says what nil means in a field of type t whose Go type can be
+// nil, where that is not plain to see: null for T? (a pointer, or a nil
+// slice, map or *big.Rat), zero for a required decimal (a *big.Rat).
+func nilNote(t *ir.Type) string {
+	if _, ok := customIdent(t); ok {
+		return ""
+	}
+	if _, _, ok := isNullable(t); ok {
+		return "Nil means null."
+	}
+	if s, ok := scalarOf(t); ok && s.pointer {
+		return "Nil encodes as zero; the field is not optional."
+	}
+	return ""
 }
 
 func (g *generator) genConstructor(f *GeneratedFile, ni *namedInfo) {

@@ -255,35 +255,41 @@ func (m *EveryTypeKey) DecodeAvro(r *avrobin.Reader) (err error) {
 //
 // Every Avro type and logical type.
 type EveryType struct {
-	Flag       bool               `avro:"flag"`
-	Small      int32              `avro:"small"`
-	Big        int64              `avro:"big"`
-	Ratio      float32            `avro:"ratio"`
-	Precise    float64            `avro:"precise"`
-	Text       string             `avro:"text"`
-	Raw        []byte             `avro:"raw"`
-	Suit       Suit               `avro:"suit"`
-	Hash       Hash               `avro:"hash"`
-	Money      *big.Rat           `avro:"money"`
-	Price      *big.Rat           `avro:"price"`
-	ID         avrobin.UUID       `avro:"id"`
-	Day        time.Time          `avro:"day"`
-	TodMs      time.Duration      `avro:"tod_ms"`
-	TodUs      time.Duration      `avro:"tod_us"`
-	AtMs       time.Time          `avro:"at_ms"`
-	AtUs       time.Time          `avro:"at_us"`
-	LocalMs    time.Time          `avro:"local_ms"`
-	LocalUs    time.Time          `avro:"local_us"`
-	Tags       []string           `avro:"tags"`
-	Points     []Point            `avro:"points"`
-	Scores     map[string]float64 `avro:"scores"`
-	Nested     map[string][]int64 `avro:"nested"`
-	MaybeText  *string            `avro:"maybe_text"`
-	MaybePrice *big.Rat           `avro:"maybe_price"`
-	MaybePoint *Point             `avro:"maybe_point"`
-	MaybeAt    *time.Time         `avro:"maybe_at"`
-	Choice     EveryTypeChoice    `avro:"choice"`
-	NoNull     EveryTypeNoNull    `avro:"no_null"`
+	Flag    bool    `avro:"flag"`
+	Small   int32   `avro:"small"`
+	Big     int64   `avro:"big"`
+	Ratio   float32 `avro:"ratio"`
+	Precise float64 `avro:"precise"`
+	Text    string  `avro:"text"`
+	Raw     []byte  `avro:"raw"`
+	Suit    Suit    `avro:"suit"`
+	Hash    Hash    `avro:"hash"`
+	// Nil encodes as zero; the field is not optional.
+	Money *big.Rat `avro:"money"`
+	// Nil encodes as zero; the field is not optional.
+	Price   *big.Rat           `avro:"price"`
+	ID      avrobin.UUID       `avro:"id"`
+	Day     time.Time          `avro:"day"`
+	TodMs   time.Duration      `avro:"tod_ms"`
+	TodUs   time.Duration      `avro:"tod_us"`
+	AtMs    time.Time          `avro:"at_ms"`
+	AtUs    time.Time          `avro:"at_us"`
+	LocalMs time.Time          `avro:"local_ms"`
+	LocalUs time.Time          `avro:"local_us"`
+	Tags    []string           `avro:"tags"`
+	Points  []Point            `avro:"points"`
+	Scores  map[string]float64 `avro:"scores"`
+	Nested  map[string][]int64 `avro:"nested"`
+	// Nil means null.
+	MaybeText *string `avro:"maybe_text"`
+	// Nil means null.
+	MaybePrice *big.Rat `avro:"maybe_price"`
+	// Nil means null.
+	MaybePoint *Point `avro:"maybe_point"`
+	// Nil means null.
+	MaybeAt *time.Time      `avro:"maybe_at"`
+	Choice  EveryTypeChoice `avro:"choice"`
+	NoNull  EveryTypeNoNull `avro:"no_null"`
 	// Added in version 2.
 	Note string `avro:"note"`
 	// Added in version 2.

@@ -82,6 +82,8 @@ type Money [8]byte
 type Node struct {
 	Value int32 `avro:"value"`
 	// The next node, if any.
+	//
+	// Nil means null.
 	Next *Node `avro:"next"`
 }
 
@@ -333,35 +335,43 @@ func (m *Empty) DecodeAvro(r *avrobin.Reader) (err error) {
 // Every kind of field.
 type Everything struct {
 	// A flag.
-	Flag        bool               `avro:"flag"`
-	Count       int32              `avro:"count"`
-	Big         int64              `avro:"big"`
-	Ratio       float32            `avro:"ratio"`
-	Precise     float64            `avro:"precise"`
-	Raw         []byte             `avro:"raw"`
-	Text        string             `avro:"text"`
-	Color       Color              `avro:"color"`
-	Hash        Hash               `avro:"hash"`
-	Money       *big.Rat           `avro:"money"`
-	Price       *big.Rat           `avro:"price"`
-	Day         time.Time          `avro:"day"`
-	AtMs        time.Time          `avro:"at_ms"`
-	AtUs        time.Time          `avro:"at_us"`
-	LocalMs     time.Time          `avro:"local_ms"`
-	TodMs       time.Duration      `avro:"tod_ms"`
-	TodUs       time.Duration      `avro:"tod_us"`
-	ID          avrobin.UUID       `avro:"id"`
-	Tags        []string           `avro:"tags"`
-	Scores      map[string]float64 `avro:"scores"`
-	Maybe       *string            `avro:"maybe"`
-	MaybeList   []int32            `avro:"maybe_list"`
-	MaybeMap    map[string]string  `avro:"maybe_map"`
-	MaybePrice  *big.Rat           `avro:"maybe_price"`
-	MaybeNode   *Node              `avro:"maybe_node"`
-	Choice      EverythingChoice   `avro:"choice"`
-	NoNull      EverythingNoNull   `avro:"no_null"`
-	Email       domain.Email       `avro:"email"`
-	UserID      domain.UserID      `avro:"user_id"`
+	Flag    bool    `avro:"flag"`
+	Count   int32   `avro:"count"`
+	Big     int64   `avro:"big"`
+	Ratio   float32 `avro:"ratio"`
+	Precise float64 `avro:"precise"`
+	Raw     []byte  `avro:"raw"`
+	Text    string  `avro:"text"`
+	Color   Color   `avro:"color"`
+	Hash    Hash    `avro:"hash"`
+	// Nil encodes as zero; the field is not optional.
+	Money *big.Rat `avro:"money"`
+	// Nil encodes as zero; the field is not optional.
+	Price   *big.Rat           `avro:"price"`
+	Day     time.Time          `avro:"day"`
+	AtMs    time.Time          `avro:"at_ms"`
+	AtUs    time.Time          `avro:"at_us"`
+	LocalMs time.Time          `avro:"local_ms"`
+	TodMs   time.Duration      `avro:"tod_ms"`
+	TodUs   time.Duration      `avro:"tod_us"`
+	ID      avrobin.UUID       `avro:"id"`
+	Tags    []string           `avro:"tags"`
+	Scores  map[string]float64 `avro:"scores"`
+	// Nil means null.
+	Maybe *string `avro:"maybe"`
+	// Nil means null.
+	MaybeList []int32 `avro:"maybe_list"`
+	// Nil means null.
+	MaybeMap map[string]string `avro:"maybe_map"`
+	// Nil means null.
+	MaybePrice *big.Rat `avro:"maybe_price"`
+	// Nil means null.
+	MaybeNode *Node            `avro:"maybe_node"`
+	Choice    EverythingChoice `avro:"choice"`
+	NoNull    EverythingNoNull `avro:"no_null"`
+	Email     domain.Email     `avro:"email"`
+	UserID    domain.UserID    `avro:"user_id"`
+	// Nil means null.
 	MaybeEmail  *domain.Email      `avro:"maybe_email"`
 	Emails      []domain.Email     `avro:"emails"`
 	Nested      []map[string]*Tree `avro:"nested"`
@@ -369,7 +379,8 @@ type Everything struct {
 	Tree        Tree               `avro:"tree"`
 	Empty       Empty              `avro:"empty"`
 	AppendAvro2 string             `avro:"append_avro"`
-	AppendAvro3 string             `avro:"AppendAvro"`
+	// The Go name of a field that clashes with another field is given.
+	AppendAvro3 string `avro:"AppendAvro"`
 }
 
 // EverythingChoice is the union type of field choice of evc.kitchen.Everything: one of
@@ -444,7 +455,7 @@ func NewEverything() *Everything {
 
 var avroTypeEverything = &runtime.Type{
 	Name:        "evc.kitchen.Everything",
-	Schema:      `{"type":"record","name":"Everything","namespace":"evc.kitchen","doc":"Every kind of field.","fields":[{"name":"flag","type":"boolean","doc":"A flag.","default":true},{"name":"count","type":"int","default":7},{"name":"big","type":"long","default":-9000000000},{"name":"ratio","type":"float","default":1.5},{"name":"precise","type":"double","default":2.25},{"name":"raw","type":"bytes"},{"name":"text","type":"string","default":"hé"},{"name":"color","type":{"type":"enum","name":"Color","doc":"A color.","symbols":["red","green","blue","dark_blue"],"default":"red","x-evc-symbol-docs":{"red":"The color of fire."}},"default":"blue"},{"name":"hash","type":{"type":"fixed","name":"Hash","doc":"Four bytes.","size":4}},{"name":"money","type":{"type":"fixed","name":"Money","doc":"An amount of money.","size":8,"logicalType":"decimal","precision":12,"scale":2}},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"at_ms","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"at_us","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local_ms","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"tod_ms","type":{"type":"int","logicalType":"time-millis"}},{"name":"tod_us","type":{"type":"long","logicalType":"time-micros"}},{"name":"id","type":{"type":"string","logicalType":"uuid"}},{"name":"tags","type":{"type":"array","items":"string"},"default":["a","b"]},{"name":"scores","type":{"type":"map","values":"double"},"default":{}},{"name":"maybe","type":["null","string"],"default":null},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}],"default":null},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}],"default":null},{"name":"maybe_price","type":["null",{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}],"default":null},{"name":"maybe_node","type":["null",{"type":"record","name":"Node","doc":"A node of a linked list.","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"],"doc":"The next node, if any.","default":null}]}],"default":null},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long","default":42},{"name":"maybe_email","type":["null","string"],"default":null},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",{"type":"record","name":"Tree","doc":"A tree of labels.","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":{"type":"record","name":"Empty","doc":"A record with no fields.","fields":[]}},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string"}],"x-evc-event":{"type":"evc.kitchen.everything.v1","source":"/kitchen"}}`,
+	Schema:      `{"type":"record","name":"Everything","namespace":"evc.kitchen","doc":"Every kind of field.","fields":[{"name":"flag","type":"boolean","doc":"A flag.","default":true},{"name":"count","type":"int","default":7},{"name":"big","type":"long","default":-9000000000},{"name":"ratio","type":"float","default":1.5},{"name":"precise","type":"double","default":2.25},{"name":"raw","type":"bytes"},{"name":"text","type":"string","default":"hé"},{"name":"color","type":{"type":"enum","name":"Color","doc":"A color.","symbols":["red","green","blue","dark_blue"],"default":"red","x-evc-symbol-docs":{"red":"The color of fire."}},"default":"blue"},{"name":"hash","type":{"type":"fixed","name":"Hash","doc":"Four bytes.","size":4}},{"name":"money","type":{"type":"fixed","name":"Money","doc":"An amount of money.","size":8,"logicalType":"decimal","precision":12,"scale":2}},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"at_ms","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"at_us","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local_ms","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"tod_ms","type":{"type":"int","logicalType":"time-millis"}},{"name":"tod_us","type":{"type":"long","logicalType":"time-micros"}},{"name":"id","type":{"type":"string","logicalType":"uuid"}},{"name":"tags","type":{"type":"array","items":"string"},"default":["a","b"]},{"name":"scores","type":{"type":"map","values":"double"},"default":{}},{"name":"maybe","type":["null","string"],"default":null},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}],"default":null},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}],"default":null},{"name":"maybe_price","type":["null",{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}],"default":null},{"name":"maybe_node","type":["null",{"type":"record","name":"Node","doc":"A node of a linked list.","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"],"doc":"The next node, if any.","default":null}]}],"default":null},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long","default":42},{"name":"maybe_email","type":["null","string"],"default":null},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",{"type":"record","name":"Tree","doc":"A tree of labels.","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":{"type":"record","name":"Empty","doc":"A record with no fields.","fields":[]}},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string","doc":"The Go name of a field that clashes with another field is given."}],"x-evc-event":{"type":"evc.kitchen.everything.v1","source":"/kitchen"}}`,
 	Canonical:   `{"name":"evc.kitchen.Everything","type":"record","fields":[{"name":"flag","type":"boolean"},{"name":"count","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"raw","type":"bytes"},{"name":"text","type":"string"},{"name":"color","type":{"name":"evc.kitchen.Color","type":"enum","symbols":["red","green","blue","dark_blue"]}},{"name":"hash","type":{"name":"evc.kitchen.Hash","type":"fixed","size":4}},{"name":"money","type":{"name":"evc.kitchen.Money","type":"fixed","size":8}},{"name":"price","type":"bytes"},{"name":"day","type":"int"},{"name":"at_ms","type":"long"},{"name":"at_us","type":"long"},{"name":"local_ms","type":"long"},{"name":"tod_ms","type":"int"},{"name":"tod_us","type":"long"},{"name":"id","type":"string"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"maybe","type":["null","string"]},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}]},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}]},{"name":"maybe_price","type":["null","bytes"]},{"name":"maybe_node","type":["null",{"name":"evc.kitchen.Node","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"]}]}]},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long"},{"name":"maybe_email","type":["null","string"]},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",{"name":"evc.kitchen.Tree","type":"record","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":{"name":"evc.kitchen.Empty","type":"record","fields":[]}},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string"}]}`,
 	Fingerprint: 0xe5175ca110a20a9c,
 	New:         func() runtime.Message { return new(Everything) },

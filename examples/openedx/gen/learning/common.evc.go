@@ -187,8 +187,12 @@ type CourseData struct {
 	// The course's title.
 	DisplayName string `avro:"display_name"`
 	// When the course starts, if it has a start date.
+	//
+	// Nil means null.
 	Start *time.Time `avro:"start"`
 	// When the course ends, if it has an end date.
+	//
+	// Nil means null.
 	End *time.Time `avro:"end"`
 }
 

@@ -106,6 +106,8 @@ type CourseEnrollmentData struct {
 	// When the enrollment was created.
 	CreationDate time.Time `avro:"creation_date"`
 	// Who created the enrollment, if not the learner.
+	//
+	// Nil means null.
 	CreatedBy *UserData `avro:"created_by"`
 }
 
@@ -372,6 +374,8 @@ type PersistentCourseGradeData struct {
 	// The course.
 	Course CourseData `avro:"course"`
 	// When the course was last edited, if known.
+	//
+	// Nil means null.
 	CourseEditedTimestamp *time.Time `avro:"course_edited_timestamp"`
 	// The grading policy hash in effect.
 	CourseVersion string `avro:"course_version"`
@@ -382,6 +386,8 @@ type PersistentCourseGradeData struct {
 	// The letter grade, or "" when failing.
 	LetterGrade string `avro:"letter_grade"`
 	// When the learner passed, if they have.
+	//
+	// Nil means null.
 	PassedTimestamp *time.Time `avro:"passed_timestamp"`
 	// Scores of the graded subsections, by subsection key.
 	SubsectionScores map[string]float32 `avro:"subsection_scores"`

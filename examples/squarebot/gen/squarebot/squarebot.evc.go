@@ -195,6 +195,8 @@ func (m *SquarebotMessageKey) DecodeAvro(r *avrobin.Reader) (err error) {
 type SquarebotMessage struct {
 	// The Slack user ID of the sender, if a user sent it (bots do not have
 	// one).
+	//
+	// Nil means null.
 	User *string `avro:"user"`
 	// The kind of channel the message was posted in.
 	ChannelType ChannelType `avro:"channel_type"`

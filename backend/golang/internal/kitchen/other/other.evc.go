@@ -19,8 +19,9 @@ const _ = runtime.SupportsVersion1
 //
 // A record whose fields are types of another package.
 type Wrapper struct {
-	Node   kitchen.Node   `avro:"node"`
-	Color  kitchen.Color  `avro:"color"`
+	Node  kitchen.Node  `avro:"node"`
+	Color kitchen.Color `avro:"color"`
+	// Nil means null.
 	Maybe  *kitchen.Tree  `avro:"maybe"`
 	Hashes []kitchen.Hash `avro:"hashes"`
 	Choice WrapperChoice  `avro:"choice"`
