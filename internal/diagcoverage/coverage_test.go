@@ -1,0 +1,277 @@
+package diagcoverage
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// checked are the packages (folders, from the module root) whose
+// diagnostics must all be asserted.
+var checked = []string{"idl", "compiler", "compiler/avsc", "compiler/defaults", "internal/driver"}
+
+// notYetAsserted are the message formats no test asserts yet: debt, to be
+// paid by adding a row to the phase's table (compiler/diagnostics_test.go,
+// idl/diagnostics_test.go) or a golden case. The test fails when a format
+// is missing from both the tests and this list, and when one on this list
+// has become asserted (then delete it here), so the list only shrinks.
+var notYetAsserted = map[string]bool{
+	"%q is reserved twice":                                                          true,
+	"%q is an Avro attribute, not a custom property":                                true,
+	"%s cannot be named %q: that is the name of a primitive type":                   true,
+	"%s is not a JSON value; write it as a string: %q":                              true,
+	"%s name %q is an Avro primitive type":                                          true,
+	"%s: %q %q must be a string, not %s":                                            true,
+	"%s: %q must be a string, not %s":                                               true,
+	"%s: %q must be an array of names, not %s":                                      true,
+	"%s: %q must be an object of %s, not %s":                                        true,
+	"%s: %q must be an object with \"type\" and \"source\", not %s":                 true,
+	"%s: \"aliases\" must be an array of names, not %s":                             true,
+	"%s: \"fields\" must be an array, not %s":                                       true,
+	"%s: \"symbols\" must be an array of names, not %s":                             true,
+	"%s: a symbol must be a string, not %s":                                         true,
+	"%s: an alias must be a string, not %s":                                         true,
+	"%s? is a union inside a union; add null to the union instead":                  true,
+	"@%s cannot be used on %s":                                                      true,
+	"@%s is given twice":                                                            true,
+	"@%s takes one string":                                                          true,
+	"@%s takes one value":                                                           true,
+	"@aliases needs at least one name":                                              true,
+	"@deprecated takes at most one reason":                                          true,
+	"@event applies to records only":                                                true,
+	"@event arguments are named: @event(type = \"...\", source = \"...\")":          true,
+	"@event has no argument %q; it takes type and source":                           true,
+	"@event needs a type, as in @event(type = \"org.example.thing.happened.v1\")":   true,
+	"@go needs a Go type as \"import/path.Name\", not %q":                           true,
+	"@order must be ascending, descending or ignore, not %q":                        true,
+	"@prop takes a name and a value, as in @prop(\"name\", true)":                   true,
+	"\"type\" must be a string, not %s":                                             true,
+	"a reference to %s cannot carry custom properties; put them on its declaration": true,
+	"a union cannot carry custom properties: Avro writes it as a JSON array":        true,
+	"a union may hold one branch of each unnamed type: %s":                          true,
+	"custom property %q is set twice":                                               true,
+	"custom property @%s cannot be set on %s":                                       true,
+	"custom property @%s takes one value, as in @%s(true)":                          true,
+	"custom type %q must be carried as an Avro primitive or logical type, not %s":   true,
+	"decimal needs a precision, as in decimal(10, 2)":                               true,
+	"decimal scale must be a whole number of at least 0, not %s":                    true,
+	"duration takes no parameters":                                                  true,
+	"field alias %q is not a valid Avro name: it %s":                                true,
+	"null? is just null":                                                            true,
+	"options take no annotations":                                                   true,
+	"reserved name %q is not a valid Avro name: it %s":                              true,
+	"reserved takes no annotations":                                                 true,
+	"the default of field %q never ends: a record in it leaves out a field whose default leads back to it (%s)": true,
+	"the schema nests more than %d levels deep":                                                                 true,
+	"topic %q declares no value type":                                                                           true,
+	"topic %q has more than one key type":                                                                       true,
+	"topic %q lists value type %s twice":                                                                        true,
+	"type %q is defined in terms of itself":                                                                     true,
+	"type name %q is not a valid Avro name: %s":                                                                 true,
+	"unknown option %q":                                                                                         true,
+	"uuid takes no parameters":                                                                                  true,
+}
+
+// TestEveryDiagnosticIsAsserted finds the message formats of every
+// diagnostic reported in the checked packages (the format argument of
+// Errorf and Warnf on a diagnostics list, and the Message of a
+// diag.Diagnostic literal), and looks for each, as a pattern, in the text
+// that tests assert: the string literals of every _test.go file and every
+// file under a testdata folder.
+func TestEveryDiagnosticIsAsserted(t *testing.T) {
+	root := "../.."
+	formats := map[string]string{} // format -> where
+	for _, dir := range checked {
+		for f, where := range messageFormats(t, filepath.Join(root, dir)) {
+			formats[f] = where
+		}
+	}
+	if len(formats) < 50 {
+		t.Fatalf("found only %d message formats: the scan is broken", len(formats))
+	}
+	asserted := assertedText(t, root)
+	var missing, paid []string
+	for f, where := range formats {
+		ok := pattern(f).MatchString(asserted)
+		switch {
+		case !ok && !notYetAsserted[f]:
+			missing = append(missing, where+": "+strconv.Quote(f))
+		case ok && notYetAsserted[f]:
+			paid = append(paid, strconv.Quote(f))
+		}
+	}
+	for f := range notYetAsserted {
+		if _, ok := formats[f]; !ok {
+			paid = append(paid, strconv.Quote(f)+" (no longer in the source)")
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(paid)
+	if len(missing) > 0 {
+		t.Errorf("%d diagnostic messages that no test asserts: add a table row or a golden case for each\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+	if len(paid) > 0 {
+		t.Errorf("remove from notYetAsserted, now that tests assert them or they are gone:\n%s", strings.Join(paid, "\n"))
+	}
+	t.Logf("%d message formats, %d not yet asserted", len(formats), len(notYetAsserted))
+}
+
+// messageFormats returns the diagnostic message formats written in the
+// non-test Go files of dir, with the position of each.
+func messageFormats(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	fset := token.NewFileSet()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add := func(lit ast.Expr) {
+			b, ok := lit.(*ast.BasicLit)
+			if !ok || b.Kind != token.STRING {
+				return
+			}
+			s, err := strconv.Unquote(b.Value)
+			if err != nil {
+				return
+			}
+			out[s] = fset.Position(b.Pos()).String()
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				// l.Errorf(span, "format", ...), l.Warnf(span, ...)
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Errorf" || sel.Sel.Name == "Warnf") && len(n.Args) >= 2 {
+					if _, isLit := n.Args[0].(*ast.BasicLit); !isLit {
+						add(n.Args[1])
+					}
+				}
+			case *ast.CompositeLit:
+				// diag.Diagnostic{Message: "..."} or Message: fmt.Sprintf("...", ...)
+				if !isDiagnostic(n.Type) {
+					return true
+				}
+				for _, el := range n.Elts {
+					kv, ok := el.(*ast.KeyValueExpr)
+					if id, isID := kv.Key.(*ast.Ident); !ok || !isID || id.Name != "Message" {
+						continue
+					}
+					switch v := kv.Value.(type) {
+					case *ast.BasicLit:
+						add(v)
+					case *ast.CallExpr:
+						if sel, ok := v.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Sprintf" && len(v.Args) > 0 {
+							add(v.Args[0])
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// isDiagnostic reports whether a composite literal's type is
+// diag.Diagnostic.
+func isDiagnostic(typ ast.Expr) bool {
+	switch x := typ.(type) {
+	case *ast.SelectorExpr:
+		return x.Sel.Name == "Diagnostic"
+	case *ast.Ident:
+		return x.Name == "Diagnostic"
+	}
+	return false
+}
+
+// assertedText is what tests can assert: the string literals of every test
+// file, and every file under a testdata folder, one per line.
+func assertedText(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != root && (strings.HasPrefix(n, ".") || n == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case strings.HasSuffix(p, "_test.go") && filepath.Base(filepath.Dir(p)) != "diagcoverage":
+			// (This file's own list of formats asserts nothing.)
+			f, err := parser.ParseFile(fset, p, nil, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if s, err := strconv.Unquote(lit.Value); err == nil {
+						b.WriteString(s)
+						b.WriteByte('\n')
+					}
+				}
+				return true
+			})
+		case strings.Contains(filepath.ToSlash(p), "/testdata/") && !strings.HasSuffix(p, ".go"):
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			b.Write(data)
+			b.WriteByte('\n')
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// verb matches a fmt verb with its flags.
+var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z%]`)
+
+// pattern turns a message format into a regular expression that matches
+// the messages it makes: a %q is a quoted string, a %d a number, any other
+// verb any text on one line.
+func pattern(format string) *regexp.Regexp {
+	var b strings.Builder
+	last := 0
+	for _, m := range verb.FindAllStringIndex(format, -1) {
+		b.WriteString(regexp.QuoteMeta(format[last:m[0]]))
+		switch v := format[m[0]:m[1]]; v[len(v)-1] {
+		case '%':
+			b.WriteString("%")
+		case 'q':
+			b.WriteString(`"(?:[^"\\\n]|\\.)*"`)
+		case 'd':
+			b.WriteString(`-?[0-9]+`)
+		default:
+			b.WriteString(`[^\n]*?`)
+		}
+		last = m[1]
+	}
+	b.WriteString(regexp.QuoteMeta(format[last:]))
+	return regexp.MustCompile(b.String())
+}
