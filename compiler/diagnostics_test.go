@@ -103,3 +103,47 @@ func TestDiagnostics_DefaultHelp(t *testing.T) {
 			[]string{`a.avsc:1:87: field "s" has default null, but its type is string` + "\n  help: only a union with \"null\" as its first branch can default to null"}},
 	})
 }
+
+// TestDiagnostics_Declarations: annotations, options, logical types,
+// unions, reserved names, custom types and topics.
+func TestDiagnostics_Declarations(t *testing.T) {
+	checkDiagCases(t, []diagCase{
+		{"failure_reserved_twice", map[string]string{"a.evc": `record R { a: int; reserved "x", "x"; }`}, []string{`a.evc:1:34: "x" is reserved twice`}},
+		{"failure_avro_attribute_as_property", map[string]string{"a.evc": `record R { @type("x") a: int; }`}, []string{`a.evc:1:12: "type" is an Avro attribute, not a custom property`}},
+		{"failure_not_json_value", map[string]string{"a.evc": `record R { @x-pii(yes) a: int; }`}, []string{`a.evc:1:19: yes is not a JSON value; write it as a string: "yes"`}},
+		{"failure_type_named_primitive", map[string]string{"a.evc": `record long { a: int; }`}, []string{`a.evc:1:8: record name "long" is an Avro primitive type`}},
+		{"failure_union_in_union", map[string]string{"a.evc": `record R { a: union<int, string>?; }`}, []string{`a.evc:1:15: union<int, string>? is a union inside a union; add null to the union instead`}},
+		{"failure_annotation_on_wrong_target", map[string]string{"a.evc": "record R { @order(ascending) b: int; }\n@order(ascending) record S { a: int; }"}, []string{`a.evc:2:1: @order cannot be used on a type declaration`}},
+		{"failure_annotation_twice", map[string]string{"a.evc": `@name("A") @name("B") record R { a: int; }`}, []string{`a.evc:1:12: @name is given twice`}},
+		{"failure_annotation_takes_string", map[string]string{"a.evc": `@name(1) record R { a: int; }`}, []string{`a.evc:1:7: expected a string`}},
+		{"failure_aliases_empty", map[string]string{"a.evc": `record R { @aliases a: int; }`}, []string{`a.evc:1:12: @aliases needs at least one name`}},
+		{"failure_deprecated_two_reasons", map[string]string{"a.evc": `record R { @deprecated("a", "b") a: int; }`}, []string{`a.evc:1:12: @deprecated takes at most one reason`}},
+		{"failure_event_on_enum", map[string]string{"a.evc": `@event(type = "x.y") enum E { A }`}, []string{`a.evc:1:1: @event applies to records only`}},
+		{"failure_event_unnamed_argument", map[string]string{"a.evc": `@event("x.y") record R { a: int; }`}, []string{`a.evc:1:1: @event needs a type, as in @event(type = "org.example.thing.happened.v1")`, `a.evc:1:8: @event arguments are named: @event(type = "...", source = "...")`}},
+		{"failure_event_unknown_argument", map[string]string{"a.evc": `@event(type = "x.y", kind = "z") record R { a: int; }`}, []string{`a.evc:1:22: @event has no argument "kind"; it takes type and source`}},
+		{"failure_go_not_a_type", map[string]string{"a.evc": `@go("nodot") type T = string;`}, []string{`a.evc:1:1: @go needs a Go type as "import/path.Name", not "nodot"`}},
+		{"failure_order_unknown", map[string]string{"a.evc": `record R { @order(up) a: int; }`}, []string{`a.evc:1:12: @order must be ascending, descending or ignore, not "up"`}},
+		{"failure_prop_no_value", map[string]string{"a.evc": `record R { @prop("x") a: int; }`}, []string{`a.evc:1:12: @prop takes a name and a value, as in @prop("name", true)`}},
+		{"failure_property_on_reference", map[string]string{"a.evc": "record S { a: int; }\nrecord R { a: @x-pii(true) S; }"}, []string{`a.evc:2:15: a reference to S cannot carry custom properties; put them on its declaration`}},
+		{"failure_property_on_union", map[string]string{"a.evc": `record R { a: @x-pii(true) union<int, string>; }`}, []string{"a.evc:1:15: a union cannot carry custom properties: Avro writes it as a JSON array\n  help: put the property on the field instead"}},
+		{"failure_union_two_of_a_kind", map[string]string{"a.evc": `record R { a: union<int, int>; }`}, []string{`a.evc:1:26: union branch int appears twice`}},
+		{"failure_property_twice", map[string]string{"a.evc": `record R { @x-pii(true) @x-pii(false) a: int; }`}, []string{`a.evc:1:25: custom property "x-pii" is set twice`}},
+		{"failure_property_two_values", map[string]string{"a.evc": `record R { @x-pii(true, false) a: int; }`}, []string{`a.evc:1:12: custom property @x-pii takes one value, as in @x-pii(true)`}},
+		{"failure_custom_type_record", map[string]string{"a.evc": "record S { a: int; }\ntype T = S;"}, []string{`a.evc:2:10: custom type "T" must be carried as an Avro primitive or logical type, not S`}},
+		{"failure_decimal_no_precision", map[string]string{"a.evc": `fixed F(8) decimal;`}, []string{`a.evc:1:12: decimal needs a precision, as in decimal(10, 2)`}},
+		{"failure_decimal_negative_scale", map[string]string{"a.evc": `record R { a: decimal(10, -1); }`}, []string{`a.evc:1:15: decimal scale must be a whole number of at least 0, not -1`}},
+		{"failure_duration_parameters", map[string]string{"a.evc": `fixed F(12) duration(1);`}, []string{`a.evc:1:13: duration takes no parameters`}},
+		{"failure_uuid_parameters", map[string]string{"a.evc": `fixed F(16) uuid(1);`}, []string{`a.evc:1:13: uuid takes no parameters`}},
+		{"failure_field_alias_invalid", map[string]string{"a.evc": `record R { @aliases("a-b") a: int; }`}, []string{`a.evc:1:21: field alias "a-b" is not a valid Avro name: it has a "-"`}},
+		{"failure_null_optional", map[string]string{"a.evc": `record R { a: null?; }`}, []string{`a.evc:1:15: null? is just null`}},
+		{"failure_option_annotation", map[string]string{"a.evc": `@x option go_package = "a/b";`}, []string{`a.evc:1:4: options take no annotations`}},
+		{"failure_reserved_invalid", map[string]string{"a.evc": `record R { a: int; reserved "a-b"; }`}, []string{`a.evc:1:29: reserved name "a-b" is not a valid Avro name: it has a "-"`}},
+		{"failure_reserved_annotation", map[string]string{"a.evc": `record R { a: int; @x reserved "b"; }`}, []string{`a.evc:1:20: reserved takes no annotations`}},
+		{"failure_topic_no_value", map[string]string{"a.evc": "record R { a: int; }\ntopic \"t\" { key: R; }"}, []string{"a.evc:2:1: topic \"t\" declares no value type\n  help: add a line such as: value: MyEvent;"}},
+		{"failure_topic_two_keys", map[string]string{"a.evc": "record R { a: int; }\ntopic \"t\" { key: R; key: R; value: R; }"}, []string{`a.evc:2:21: topic "t" has more than one key type`}},
+		{"failure_topic_value_twice", map[string]string{"a.evc": "record R { a: int; }\ntopic \"t\" { value: R; value: R; }"}, []string{`a.evc:2:23: topic "t" lists value type R twice`}},
+		{"failure_type_defined_in_itself", map[string]string{"a.evc": `type T = T;`}, []string{`a.evc:1:6: type "T" is defined in terms of itself`}},
+		{"failure_unknown_option", map[string]string{"a.evc": `option go_pkg = "a/b";`}, []string{"a.evc:1:1: unknown option \"go_pkg\"\n  help: the options are go_package and compat"}},
+		{"failure_default_never_ends", map[string]string{"a.evc": "record R { a: R? = null; b: S = {}; }\nrecord S { r: R = {}; }"}, []string{"a.evc:1:8: warning: record \"R\" can never hold a value: field \"b\" (S) contains another \"R\", and so on without end\n  help: make the field optional (b: S?), or hold the records in an array or a map", "a.evc:1:33: the default of field \"b\" never ends: a record in it leaves out a field whose default leads back to it (R.b -> S.r -> R.b)\n  help: write out the left-out field's value, or make its type optional", "a.evc:2:8: warning: record \"S\" can never hold a value: field \"r\" (R) contains another \"S\", and so on without end\n  help: make the field optional (r: R?), or hold the records in an array or a map"}},
+	})
+}
