@@ -147,3 +147,25 @@ func TestDiagnostics_Declarations(t *testing.T) {
 		{"failure_default_never_ends", map[string]string{"a.evc": "record R { a: R? = null; b: S = {}; }\nrecord S { r: R = {}; }"}, []string{"a.evc:1:8: warning: record \"R\" can never hold a value: field \"b\" (S) contains another \"R\", and so on without end\n  help: make the field optional (b: S?), or hold the records in an array or a map", "a.evc:1:33: the default of field \"b\" never ends: a record in it leaves out a field whose default leads back to it (R.b -> S.r -> R.b)\n  help: write out the left-out field's value, or make its type optional", "a.evc:2:8: warning: record \"S\" can never hold a value: field \"r\" (R) contains another \"S\", and so on without end\n  help: make the field optional (r: R?), or hold the records in an array or a map"}},
 	})
 }
+
+// TestDiagnostics_Avsc: the .avsc reader's structural errors.
+func TestDiagnostics_Avsc(t *testing.T) {
+	checkDiagCases(t, []diagCase{
+		{"failure_avsc_named_primitive", map[string]string{"a.avsc": `{"type": "record", "name": "long", "fields": []}`}, []string{`a.avsc:1:28: record cannot be named "long": that is the name of a primitive type`}},
+		{"failure_avsc_event_type_not_string", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}], "x-evc-event": {"type": 1}}`}, []string{`a.avsc:1:99: record "R": "x-evc-event" "type" must be a string, not a number`}},
+		{"failure_avsc_event_not_object", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}], "x-evc-event": "x"}`}, []string{`a.avsc:1:90: record "R": "x-evc-event" must be an object with "type" and "source", not a string`}},
+		{"failure_avsc_name_not_string", map[string]string{"a.avsc": `{"type": "record", "name": 1, "fields": []}`}, []string{`a.avsc:1:28: record: "name" must be a string, not a number`}},
+		{"failure_avsc_reserved_not_array", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}], "x-evc-reserved": "x"}`}, []string{`a.avsc:1:93: record "R": "x-evc-reserved" must be an array of names, not a string`}},
+		{"failure_avsc_symbol_docs_not_object", map[string]string{"a.avsc": `{"type": "enum", "name": "E", "symbols": ["A"], "x-evc-symbol-docs": []}`}, []string{`a.avsc:1:70: enum "E": "x-evc-symbol-docs" must be an object of symbol docs, not an array`}},
+		{"failure_avsc_aliases_not_array", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}], "aliases": "x"}`}, []string{`a.avsc:1:86: record "R": "aliases" must be an array of names, not a string`}},
+		{"failure_avsc_alias_not_string", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}], "aliases": [1]}`}, []string{`a.avsc:1:87: record "R": an alias must be a string, not 1`}},
+		{"failure_avsc_fields_not_array", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": {}}`}, []string{`a.avsc:1:43: record "R": "fields" must be an array, not an object`}},
+		{"failure_avsc_symbols_not_array", map[string]string{"a.avsc": `{"type": "enum", "name": "E", "symbols": "A"}`}, []string{`a.avsc:1:42: enum "E": "symbols" must be an array of names, not a string`}},
+		{"failure_avsc_symbol_not_string", map[string]string{"a.avsc": `{"type": "enum", "name": "E", "symbols": [1]}`}, []string{`a.avsc:1:43: enum "E": a symbol must be a string, not 1`}},
+		{"failure_avsc_type_not_string", map[string]string{"a.avsc": `{"type": 1}`}, []string{`a.avsc:1:10: "type" must be a string, not a number`}},
+		{"failure_avsc_union_two_of_a_kind", map[string]string{"a.avsc": `{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["int", "int"]}]}`}, []string{`a.avsc:1:74: the union has two branches of type int`}},
+		{"failure_avsc_invalid_name", map[string]string{"a.avsc": `{"type": "record", "name": "a-b", "fields": []}`}, []string{"a.avsc:1:28: record name \"a-b\" is not a valid Avro name: \"a-b\" has a \"-\"\n  help: Avro names contain only letters, digits and \"_\", and do not start with a digit; namespaces are such names joined by dots"}},
+		{"failure_name_takes_one_string", map[string]string{"a.evc": `@name("A", "B") record R { a: int; }`}, []string{`a.evc:1:1: @name takes one string`}},
+		{"failure_property_on_enum_symbol", map[string]string{"a.evc": `enum E { @x-pii(true) A }`}, []string{`a.evc:1:10: custom property @x-pii cannot be set on an enum symbol`}},
+	})
+}
