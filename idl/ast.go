@@ -244,11 +244,13 @@ type TypeExpr struct {
 	Optional    bool           `parser:"@\"?\"?"`
 }
 
-// UnionExpr is union<A, B, ...>.
+// UnionExpr is union<A, B, ...>. union<> has no branches: Avro allows it
+// (no value can be written with it), and Avro Java reads such schemas, so
+// evc can say what an .avsc holds.
 type UnionExpr struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
-	Branches []*TypeExpr `parser:"\"union\" \"<\" @@ ( \",\" @@ )* \",\"? \">\""`
+	Branches []*TypeExpr `parser:"\"union\" \"<\" ( @@ ( \",\" @@ )* \",\"? )? \">\""`
 }
 
 // DecimalExpr is decimal(precision, scale) on bytes.

@@ -536,8 +536,10 @@ func (p *rdParser) typeExpr() *TypeExpr {
 		u := &UnionExpr{Pos: p.peek().Pos}
 		p.next()
 		p.next()
-		u.Branches = append(u.Branches, p.typeExpr())
-		for p.isPunct(",") {
+		if !p.isPunct(">") { // union<> has no branches
+			u.Branches = append(u.Branches, p.typeExpr())
+		}
+		for len(u.Branches) > 0 && p.isPunct(",") {
 			p.next()
 			if p.isPunct(">") {
 				break // a trailing comma

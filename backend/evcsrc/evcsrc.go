@@ -526,12 +526,6 @@ func decimal(precision, scale int, noScale bool) string {
 
 // unionType writes a union in full: union<A, B>.
 func (p *printer) unionType(t *ir.Type) string {
-	if len(t.Branches) == 0 {
-		d := p.l.Errorf(t.Span, "evc cannot write a union with no branches")
-		d.Help = "no value can be written or read with it; give it a branch, or keep this schema as .avsc (evc compile and compat read it)"
-		p.failed = true
-		return "union<null>"
-	}
 	parts := make([]string, len(t.Branches))
 	for i, br := range t.Branches {
 		parts[i] = p.typ(br)
