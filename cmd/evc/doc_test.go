@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,5 +119,60 @@ func TestDoc_Errors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "s")); err == nil {
 		t.Error("a failed run wrote the site")
+	}
+}
+
+// TestDoc_HistoryFromWorkspaceAndGit: with no --history, the site shows the
+// versions of the workspace file's baseline; --against git:REF reads a
+// revision, as evc compat does.
+func TestDoc_HistoryFromWorkspaceAndGit(t *testing.T) {
+	dir := fmtTree(t, map[string]string{
+		"events/shop.evc":                  docSchema,
+		"history/shop.OrderPlaced/v1.avsc": docHistoryV1,
+		"evc.json":                         `{"roots": ["events"], "compat": {"mode": "BACKWARD", "against": "history"}}`,
+	})
+	t.Chdir(dir)
+	if code, _, stderr := runEvc(t, "", "doc", "-o", "site"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join("site", "history-shop.OrderPlaced.html"))
+	if err != nil {
+		t.Fatalf("no history page from the workspace's baseline: %v", err)
+	}
+	if !strings.Contains(string(page), `<code>v1</code> → <code>current</code>`) {
+		t.Errorf("history page:\n%s", page)
+	}
+
+	// The same schema at a git revision, before placed_at was added.
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	old := strings.Replace(docSchema, "  placed_at: timestamp-millis;\n", "", 1)
+	if err := os.WriteFile(filepath.Join("events", "shop.evc"), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("init", "-q")
+	gitRun("add", "events")
+	gitRun("commit", "-q", "-m", "v1")
+	gitRun("tag", "v1")
+	if err := os.WriteFile(filepath.Join("events", "shop.evc"), []byte(docSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runEvc(t, "", "doc", "-o", "site2", "--against", "git:v1", "events"); code != exitOK {
+		t.Fatalf("--against git:v1: exit %d: %s", code, stderr)
+	}
+	page, err = os.ReadFile(filepath.Join("site2", "history-shop.OrderPlaced.html"))
+	if err != nil {
+		t.Fatalf("no history page from git: %v", err)
+	}
+	for _, want := range []string{`<code>v1</code> → <code>current</code>`, `<span class="op">added</span> <code>shop.OrderPlaced.placed_at</code>`, `FIELD_NO_DEFAULT`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the git history page lacks %s:\n%s", want, page)
+		}
 	}
 }

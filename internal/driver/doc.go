@@ -38,6 +38,8 @@ type DocOptions struct {
 	Version string
 	// History are sources of earlier versions, oldest first: history
 	// folders, git:REF or folders of schemas (as evc compat --against).
+	// None means the workspace file's compat "against", unless it is a
+	// registry.
 	History []string
 	// Mode overrides every type's compatibility mode.
 	Mode string
@@ -81,6 +83,14 @@ func Doc(opts DocOptions) (*DocResult, error) {
 	paths := opts.Paths
 	if len(paths) == 0 && cfg != nil {
 		paths = cfg.Roots
+	}
+	// With no --history, the site shows the versions evc compat checks
+	// against: the workspace file's baseline (a history folder, git:REF or
+	// a folder; a registry needs credentials a site build should not hold).
+	if len(opts.History) == 0 && opts.Format == DocHTML && cfg != nil {
+		if a := cfg.Compat.Against; a != "" && !strings.HasPrefix(a, "registry") {
+			opts.History = []string{a}
+		}
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}
