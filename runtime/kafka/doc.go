@@ -28,7 +28,10 @@
 // manager, adds the CloudEvents headers of the binary content mode when the
 // IDL declares event metadata for the type, and produces to the topic the
 // IDL declares for the type, or to an explicit one. Delete produces a
-// tombstone for a key.
+// tombstone for a key. EventBinding(cloudevents.OpenEdX) writes the headers
+// as the Open edX event bus does. Build the producer's client from
+// ProducerOpts, which compresses with gzip, the codec every mainstream
+// client reads (franz-go's default, snappy, is one kafkajs cannot).
 //
 // DeadLetterTopic returns a router dead-letter function that copies
 // set-aside records to a topic, with headers saying where they came from
