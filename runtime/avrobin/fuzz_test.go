@@ -84,7 +84,7 @@ func FuzzValidUTF8(f *testing.F) {
 	f.Add([]byte("0123456789abcdef0123456789abcdef\xff"))
 	f.Add([]byte("abcd\xed\xa0\x80"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := validUTF8(b), utf8.Valid(b); got != want {
+		if got, want := validUTF8(b), utf8.Valid(b); got != want || validUTF8(string(b)) != want {
 			t.Errorf("validUTF8(%q) = %v, want %v", b, got, want)
 		}
 	})
