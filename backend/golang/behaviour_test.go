@@ -106,6 +106,17 @@ func TestEverything_Defaults(t *testing.T) {
 	}
 }
 
+func TestDiamond_Defaults(t *testing.T) {
+	m := kitchen.NewDiamond()
+	want := kitchen.Diamond{
+		Left:  kitchen.Corner{Tip: kitchen.Tip{Label: "leaf"}, Weight: 1},
+		Right: kitchen.Corner{Tip: kitchen.Tip{Label: "leaf"}, Weight: 1},
+	}
+	if *m != want {
+		t.Errorf("NewDiamond() = %+v, want %+v", *m, want)
+	}
+}
+
 func TestEverything_Descriptor(t *testing.T) {
 	ty := (*kitchen.Everything)(nil).AvroType()
 	if ty.Name != "evc.kitchen.Everything" || ty.Event == nil || ty.Event.Type != "evc.kitchen.everything.v1" {

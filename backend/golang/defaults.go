@@ -10,9 +10,22 @@ import (
 )
 
 // recordLiteral returns a composite literal of record n: the fields v gives
-// (a record default), else the fields' own defaults, else, for a nested
-// record that has defaults somewhere, its constructor's value.
+// (a record default), else the fields' own defaults, else, for a record held
+// by value whose constructor sets something, a call of that constructor. The
+// call, rather than its literal inlined, keeps the output linear in the
+// input: a record used twice in each of n nested records would otherwise
+// be written out 2^n times.
 func (g *generator) recordLiteral(f *GeneratedFile, n *ir.Named, v *ir.Value) string {
+	parts := g.recordParts(f, n, v)
+	ident := f.Qualify(g.named[n].ident)
+	if len(parts) == 0 {
+		return ident + "{}"
+	}
+	return ident + "{\n" + strings.Join(parts, ",\n") + ",\n}"
+}
+
+// recordParts returns the "Field: value" entries of recordLiteral.
+func (g *generator) recordParts(f *GeneratedFile, n *ir.Named, v *ir.Value) []string {
 	ni := g.named[n]
 	var parts []string
 	for i, fl := range n.Fields {
@@ -33,38 +46,29 @@ func (g *generator) recordLiteral(f *GeneratedFile, n *ir.Named, v *ir.Value) st
 			if g.fieldIsPointer(n, fl.Type) {
 				expr = "&" + expr
 			}
-		case fl.Type.Kind == ir.Record && fl.Type.Custom == nil && !g.fieldIsPointer(n, fl.Type) && hasDefaults(fl.Type.Named, map[*ir.Named]bool{}):
-			expr = g.recordLiteral(f, fl.Type.Named, nil)
-			if strings.HasSuffix(expr, "{}") {
-				continue // the zero value
-			}
+		case fl.Type.Kind == ir.Record && fl.Type.Custom == nil && !g.fieldIsPointer(n, fl.Type) && g.constructorSets(fl.Type.Named):
+			nested := g.named[fl.Type.Named]
+			expr = "*" + f.Qualify(GoIdent{nested.ident.ImportPath, nested.ctor}) + "()"
 		default:
 			continue
 		}
 		parts = append(parts, ni.fields[i]+": "+expr)
 	}
-	if len(parts) == 0 {
-		return f.Qualify(ni.ident) + "{}"
-	}
-	return f.Qualify(ni.ident) + "{\n" + strings.Join(parts, ",\n") + ",\n}"
+	return parts
 }
 
-// hasDefaults reports whether a record's constructor sets anything: a field
-// default, in it or in a record it holds by value.
-func hasDefaults(n *ir.Named, seen map[*ir.Named]bool) bool {
-	if seen[n] {
-		return false
+// constructorSets reports whether a record's constructor sets anything: a
+// field default that is not Go's zero value, in it or in a record it holds
+// by value (which cannot hold it in turn, so this ends).
+func (g *generator) constructorSets(n *ir.Named) bool {
+	if sets, ok := g.ctorSets[n]; ok {
+		return sets
 	}
-	seen[n] = true
-	for _, f := range n.Fields {
-		if f.Default != nil {
-			return true
-		}
-		if f.Type.Kind == ir.Record && f.Type.Custom == nil && hasDefaults(f.Type.Named, seen) {
-			return true
-		}
-	}
-	return false
+	ni := g.named[n]
+	scratch := newGeneratedFile("scratch.go", ni.ident.ImportPath, "scratch")
+	sets := len(g.recordParts(scratch, n, nil)) > 0
+	g.ctorSets[n] = sets
+	return sets
 }
 
 // goValue returns a Go expression for the default v of type t.

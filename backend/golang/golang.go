@@ -48,6 +48,9 @@ func generate(s *ir.Schema, opts Options) ([]backend.File, *generator, error) {
 		pkgs:   map[string]*goPackage{},
 		named:  map[*ir.Named]*namedInfo{},
 		unions: map[*ir.Type]*unionInfo{},
+
+		ctorSets: map[*ir.Named]bool{},
+		minSize:  map[*ir.Named]int{},
 	}
 	if err := g.plan(); err != nil {
 		return nil, nil, err
@@ -78,7 +81,10 @@ type generator struct {
 	pkgList []*goPackage
 	named   map[*ir.Named]*namedInfo
 	unions  map[*ir.Type]*unionInfo
-	tmp     int
+	// ctorSets caches constructorSets.
+	ctorSets map[*ir.Named]bool
+	// minSize caches minBytes of records.
+	minSize map[*ir.Named]int
 }
 
 type goPackage struct {

@@ -110,8 +110,11 @@ func recursive(n *ir.Named) bool {
 	return found
 }
 
-// minBytes returns the least number of bytes a value of t takes on the wire.
-func minBytes(t *ir.Type, seen map[*ir.Named]bool) int {
+// minBytes returns a lower bound of the number of bytes a value of t takes
+// on the wire, which decoders check item counts against. A record counts
+// the sum of its fields, and 0 where it contains itself; each record is
+// computed once, so a type used many times (a diamond) costs nothing more.
+func (g *generator) minBytes(t *ir.Type) int {
 	switch t.Kind {
 	case ir.Null:
 		return 0
@@ -122,15 +125,15 @@ func minBytes(t *ir.Type, seen map[*ir.Named]bool) int {
 	case ir.Fixed:
 		return t.Named.Size
 	case ir.Record:
-		if seen[t.Named] {
-			return 0
+		if n, ok := g.minSize[t.Named]; ok {
+			return n // -1 while being computed: a record inside itself
 		}
-		seen[t.Named] = true
-		defer delete(seen, t.Named)
+		g.minSize[t.Named] = -1
 		n := 0
 		for _, f := range t.Named.Fields {
-			n += minBytes(f.Type, seen)
+			n += max(g.minBytes(f.Type), 0)
 		}
+		g.minSize[t.Named] = n
 		return n
 	}
 	return 1

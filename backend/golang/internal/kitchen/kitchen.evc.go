@@ -271,6 +271,219 @@ func (m *Tree) DecodeAvro(r *avrobin.Reader) (err error) {
 	return nil
 }
 
+// Diamond is the Avro record evc.kitchen.Diamond.
+//
+// Two uses of one record with defaults, two levels deep: NewDiamond calls
+// NewCorner, which calls NewTip, instead of writing their defaults out.
+type Diamond struct {
+	Left  Corner `avro:"left"`
+	Right Corner `avro:"right"`
+}
+
+// NewDiamond returns a new Diamond holding the defaults of its schema.
+func NewDiamond() *Diamond {
+	return &Diamond{
+		Left:  *NewCorner(),
+		Right: *NewCorner(),
+	}
+}
+
+var avroTypeDiamond = &runtime.Type{
+	Name:        "evc.kitchen.Diamond",
+	Schema:      `{"type":"record","name":"Diamond","namespace":"evc.kitchen","doc":"Two uses of one record with defaults, two levels deep: NewDiamond calls\nNewCorner, which calls NewTip, instead of writing their defaults out.","fields":[{"name":"left","type":{"type":"record","name":"Corner","fields":[{"name":"tip","type":{"type":"record","name":"Tip","fields":[{"name":"label","type":"string","default":"leaf"}]}},{"name":"weight","type":"int","default":1}]}},{"name":"right","type":"evc.kitchen.Corner"}]}`,
+	Canonical:   `{"name":"evc.kitchen.Diamond","type":"record","fields":[{"name":"left","type":{"name":"evc.kitchen.Corner","type":"record","fields":[{"name":"tip","type":{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}},{"name":"weight","type":"int"}]}},{"name":"right","type":"evc.kitchen.Corner"}]}`,
+	Fingerprint: 0x9ca0e627e704f4e4,
+	New:         func() runtime.Message { return new(Diamond) },
+}
+
+var _ runtime.Message = (*Diamond)(nil)
+
+// AvroType returns the descriptor of evc.kitchen.Diamond; it does not read its receiver.
+func (*Diamond) AvroType() *runtime.Type { return avroTypeDiamond }
+
+// MarshalAvro returns the Avro binary encoding of m.
+func (m *Diamond) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
+
+// AppendAvro appends the Avro binary encoding of m to dst; on error it
+// returns dst as it was.
+func (m *Diamond) AppendAvro(dst []byte) ([]byte, error) {
+	out, err := m.appendAvro(dst)
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Diamond")
+}
+
+func (m *Diamond) appendAvro(dst []byte) (_ []byte, err error) {
+	if dst, err = m.Left.appendAvro(dst); err != nil {
+		return dst, avrobin.AtField(err, "left")
+	}
+	if dst, err = m.Right.appendAvro(dst); err != nil {
+		return dst, avrobin.AtField(err, "right")
+	}
+	return dst, nil
+}
+
+// UnmarshalAvro replaces m with the decoding of data, one message written
+// with m's own schema. Strings and bytes are sliced from one copy of data.
+// On error, m is partly overwritten.
+func (m *Diamond) UnmarshalAvro(data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Diamond")
+}
+
+// UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
+// bytes alias data, which must not be modified while m is in use.
+func (m *Diamond) UnmarshalAvroAlias(data []byte) error {
+	r := avrobin.NewAliasReader(data)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Diamond")
+}
+
+// DecodeAvro decodes m from r. It is what generated code calls for a
+// nested record; use UnmarshalAvro.
+func (m *Diamond) DecodeAvro(r *avrobin.Reader) (err error) {
+	if err = m.Left.DecodeAvro(r); err != nil {
+		return avrobin.AtField(err, "left")
+	}
+	if err = m.Right.DecodeAvro(r); err != nil {
+		return avrobin.AtField(err, "right")
+	}
+	return nil
+}
+
+// Corner is the Avro record evc.kitchen.Corner.
+type Corner struct {
+	Tip    Tip   `avro:"tip"`
+	Weight int32 `avro:"weight"`
+}
+
+// NewCorner returns a new Corner holding the defaults of its schema.
+func NewCorner() *Corner {
+	return &Corner{
+		Tip:    *NewTip(),
+		Weight: 1,
+	}
+}
+
+var avroTypeCorner = &runtime.Type{
+	Name:        "evc.kitchen.Corner",
+	Schema:      `{"type":"record","name":"Corner","namespace":"evc.kitchen","fields":[{"name":"tip","type":{"type":"record","name":"Tip","fields":[{"name":"label","type":"string","default":"leaf"}]}},{"name":"weight","type":"int","default":1}]}`,
+	Canonical:   `{"name":"evc.kitchen.Corner","type":"record","fields":[{"name":"tip","type":{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}},{"name":"weight","type":"int"}]}`,
+	Fingerprint: 0x958102eb1c215378,
+	New:         func() runtime.Message { return new(Corner) },
+}
+
+var _ runtime.Message = (*Corner)(nil)
+
+// AvroType returns the descriptor of evc.kitchen.Corner; it does not read its receiver.
+func (*Corner) AvroType() *runtime.Type { return avroTypeCorner }
+
+// MarshalAvro returns the Avro binary encoding of m.
+func (m *Corner) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
+
+// AppendAvro appends the Avro binary encoding of m to dst; on error it
+// returns dst as it was.
+func (m *Corner) AppendAvro(dst []byte) ([]byte, error) {
+	out, err := m.appendAvro(dst)
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Corner")
+}
+
+func (m *Corner) appendAvro(dst []byte) (_ []byte, err error) {
+	if dst, err = m.Tip.appendAvro(dst); err != nil {
+		return dst, avrobin.AtField(err, "tip")
+	}
+	dst = avrobin.AppendInt(dst, m.Weight)
+	return dst, nil
+}
+
+// UnmarshalAvro replaces m with the decoding of data, one message written
+// with m's own schema. Strings and bytes are sliced from one copy of data.
+// On error, m is partly overwritten.
+func (m *Corner) UnmarshalAvro(data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Corner")
+}
+
+// UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
+// bytes alias data, which must not be modified while m is in use.
+func (m *Corner) UnmarshalAvroAlias(data []byte) error {
+	r := avrobin.NewAliasReader(data)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Corner")
+}
+
+// DecodeAvro decodes m from r. It is what generated code calls for a
+// nested record; use UnmarshalAvro.
+func (m *Corner) DecodeAvro(r *avrobin.Reader) (err error) {
+	if err = m.Tip.DecodeAvro(r); err != nil {
+		return avrobin.AtField(err, "tip")
+	}
+	if m.Weight, err = r.ReadInt(); err != nil {
+		return avrobin.AtField(err, "weight")
+	}
+	return nil
+}
+
+// Tip is the Avro record evc.kitchen.Tip.
+type Tip struct {
+	Label string `avro:"label"`
+}
+
+// NewTip returns a new Tip holding the defaults of its schema.
+func NewTip() *Tip {
+	return &Tip{
+		Label: "leaf",
+	}
+}
+
+var avroTypeTip = &runtime.Type{
+	Name:        "evc.kitchen.Tip",
+	Schema:      `{"type":"record","name":"Tip","namespace":"evc.kitchen","fields":[{"name":"label","type":"string","default":"leaf"}]}`,
+	Canonical:   `{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}`,
+	Fingerprint: 0xf7273d91d2fe6b6a,
+	New:         func() runtime.Message { return new(Tip) },
+}
+
+var _ runtime.Message = (*Tip)(nil)
+
+// AvroType returns the descriptor of evc.kitchen.Tip; it does not read its receiver.
+func (*Tip) AvroType() *runtime.Type { return avroTypeTip }
+
+// MarshalAvro returns the Avro binary encoding of m.
+func (m *Tip) MarshalAvro() ([]byte, error) { return m.AppendAvro(nil) }
+
+// AppendAvro appends the Avro binary encoding of m to dst; on error it
+// returns dst as it was.
+func (m *Tip) AppendAvro(dst []byte) ([]byte, error) {
+	out, err := m.appendAvro(dst)
+	return avrobin.Appended(dst, out, err, "evc.kitchen.Tip")
+}
+
+func (m *Tip) appendAvro(dst []byte) (_ []byte, err error) {
+	dst = avrobin.AppendString(dst, m.Label)
+	return dst, nil
+}
+
+// UnmarshalAvro replaces m with the decoding of data, one message written
+// with m's own schema. Strings and bytes are sliced from one copy of data.
+// On error, m is partly overwritten.
+func (m *Tip) UnmarshalAvro(data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Tip")
+}
+
+// UnmarshalAvroAlias is UnmarshalAvro without the copy: m's strings and
+// bytes alias data, which must not be modified while m is in use.
+func (m *Tip) UnmarshalAvroAlias(data []byte) error {
+	r := avrobin.NewAliasReader(data)
+	return r.Done(m.DecodeAvro(&r), "evc.kitchen.Tip")
+}
+
+// DecodeAvro decodes m from r. It is what generated code calls for a
+// nested record; use UnmarshalAvro.
+func (m *Tip) DecodeAvro(r *avrobin.Reader) (err error) {
+	if m.Label, err = r.ReadString(); err != nil {
+		return avrobin.AtField(err, "label")
+	}
+	return nil
+}
+
 // Empty is the Avro record evc.kitchen.Empty.
 //
 // A record with no fields.

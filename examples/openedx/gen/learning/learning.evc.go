@@ -224,10 +224,7 @@ type CourseEnrollmentCreatedV1 struct {
 // NewCourseEnrollmentCreatedV1 returns a new CourseEnrollmentCreatedV1 holding the defaults of its schema.
 func NewCourseEnrollmentCreatedV1() *CourseEnrollmentCreatedV1 {
 	return &CourseEnrollmentCreatedV1{
-		Enrollment: CourseEnrollmentData{
-			Mode:     EnrollmentModeAudit,
-			IsActive: true,
-		},
+		Enrollment: *NewCourseEnrollmentData(),
 	}
 }
 
@@ -300,10 +297,7 @@ type CourseEnrollmentChangedV1 struct {
 // NewCourseEnrollmentChangedV1 returns a new CourseEnrollmentChangedV1 holding the defaults of its schema.
 func NewCourseEnrollmentChangedV1() *CourseEnrollmentChangedV1 {
 	return &CourseEnrollmentChangedV1{
-		Enrollment: CourseEnrollmentData{
-			Mode:     EnrollmentModeAudit,
-			IsActive: true,
-		},
+		Enrollment: *NewCourseEnrollmentData(),
 	}
 }
 
@@ -569,9 +563,7 @@ type PersistentGradeSummaryChangedV1 struct {
 // NewPersistentGradeSummaryChangedV1 returns a new PersistentGradeSummaryChangedV1 holding the defaults of its schema.
 func NewPersistentGradeSummaryChangedV1() *PersistentGradeSummaryChangedV1 {
 	return &PersistentGradeSummaryChangedV1{
-		Grade: PersistentCourseGradeData{
-			SubsectionScores: map[string]float32{},
-		},
+		Grade: *NewPersistentCourseGradeData(),
 	}
 }
 
