@@ -290,6 +290,11 @@ func (c *compilation) decimalParams(sp diag.Span, prec string, scale *string) (p
 		c.res.Diags.Errorf(sp, "decimal scale %d is greater than its precision %d", s, p)
 		return 0, 0, false
 	}
+	if p > ir.DecimalPrecisionLimit {
+		d := c.res.Diags.Errorf(sp, "decimal precision %d is more than evc supports (%d digits)", p, ir.DecimalPrecisionLimit)
+		d.Help = "a decimal's Go value holds 10^scale; keep the precision at most " + strconv.Itoa(ir.DecimalPrecisionLimit)
+		return 0, 0, false
+	}
 	return p, s, true
 }
 

@@ -511,6 +511,15 @@ func (s *Schema) Namespaces() []string {
 // allocates them before reading any), and no real schema needs more.
 const MaxFixedSize = 1 << 24
 
+// DecimalPrecisionLimit is the largest precision evc accepts for a decimal,
+// on bytes or on a fixed. The Avro specification sets no limit for bytes
+// (Java accepts any int); evc needs one because a decimal's Go value, a
+// *big.Rat, holds 10^scale as its denominator: a value of two bytes on the
+// wire with scale 1000 takes ~500 bytes, which is what the decoders' bound
+// of 256 bytes per input byte allows. PostgreSQL's numeric has the same
+// limit; SQL engines commonly stop at 38.
+const DecimalPrecisionLimit = 1000
+
 // MaxDecimalPrecision returns how many decimal digits a decimal on a fixed of
 // size bytes can hold, as the Avro specification says:
 // floor(log10(2^(8*size-1) - 1)).

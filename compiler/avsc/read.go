@@ -354,6 +354,9 @@ func (r *reader) logical(o *object, k ir.Kind, size int, lg *ir.Logical, prec, s
 		if s > p {
 			return ignore(fmt.Sprintf("scale %d is greater than precision %d", s, p))
 		}
+		if p > ir.DecimalPrecisionLimit {
+			return ignore(fmt.Sprintf("precision %d is more than evc supports (%d digits)", p, ir.DecimalPrecisionLimit))
+		}
 		if k == ir.Fixed {
 			if max := ir.MaxDecimalPrecision(size); p > max {
 				return ignore(fmt.Sprintf("precision %d does not fit in %d bytes, which hold at most %d digits", p, size, max))

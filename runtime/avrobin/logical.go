@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -213,7 +216,41 @@ func (r *Reader) ReadUUID() (UUID, error) {
 	return u, nil
 }
 
-var bigTen = big.NewInt(10)
+// pow10 returns 10^n, computed once per n and shared: callers must not
+// modify it. Decoding a decimal needs its type's 10^scale for every value.
+func pow10(n int) *big.Int {
+	if n < len(pow10Small) {
+		if p := pow10Small[n].Load(); p != nil {
+			return p
+		}
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+		pow10Small[n].Store(p)
+		return p
+	}
+	if p, ok := pow10Large.Load(n); ok {
+		return p.(*big.Int)
+	}
+	p, _ := pow10Large.LoadOrStore(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil))
+	return p.(*big.Int)
+}
+
+// pow10u64 and pow5u64 are the powers of 10 and 5 that fit in a uint64; a
+// uint64 has at most 27 factors 5.
+var (
+	pow10u64 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+	pow5u64  = func() (p [28]uint64) {
+		p[0] = 1
+		for i := 1; i < len(p); i++ {
+			p[i] = p[i-1] * 5
+		}
+		return p
+	}()
+)
+
+var (
+	pow10Small [64]atomic.Pointer[big.Int]
+	pow10Large sync.Map // int -> *big.Int
+)
 
 // unscaled returns v * 10^scale, which must be an integer of at most
 // precision digits.
@@ -221,14 +258,13 @@ func unscaled(v *big.Rat, precision, scale int) (*big.Int, error) {
 	if v == nil {
 		return new(big.Int), nil
 	}
-	n := new(big.Int).Exp(bigTen, big.NewInt(int64(scale)), nil)
-	n.Mul(n, v.Num())
+	n := new(big.Int).Mul(pow10(scale), v.Num())
 	q, m := new(big.Int).QuoRem(n, v.Denom(), new(big.Int))
 	if m.Sign() != 0 {
 		return nil, Invalidf("decimal %s has more than %d decimal places", v.RatString(), scale)
 	}
 	// |q| < 2^(3p) <= 10^p needs no power of ten.
-	if q.BitLen() > 3*precision && q.CmpAbs(new(big.Int).Exp(bigTen, big.NewInt(int64(precision)), nil)) >= 0 {
+	if q.BitLen() > 3*precision && q.CmpAbs(pow10(precision)) >= 0 {
 		digits := len(new(big.Int).Abs(q).String())
 		return nil, Invalidf("decimal %s has %d digits, more than its precision %d", v.FloatString(scale), digits, precision)
 	}
@@ -290,12 +326,69 @@ func AppendDecimalFixed(dst []byte, v *big.Rat, precision, scale, size int) ([]b
 // DecimalFromBytes returns the decimal whose unscaled value is b, big-endian
 // two's complement.
 func DecimalFromBytes(b []byte, scale int) *big.Rat {
+	// Drop the bytes that only extend the sign, so that most values take
+	// the int64 path whatever the size of their fixed.
+	for len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
+		b = b[1:]
+	}
+	if len(b) <= 8 {
+		var v int64
+		if len(b) > 0 {
+			v = int64(int8(b[0]))
+			for _, c := range b[1:] {
+				v = v<<8 | int64(c)
+			}
+		}
+		return scaledRat(v, scale)
+	}
 	x := new(big.Int).SetBytes(b)
-	if len(b) > 0 && b[0]&0x80 != 0 {
+	if b[0]&0x80 != 0 {
 		x.Sub(x, new(big.Int).Lsh(big.NewInt(1), uint(len(b)*8)))
 	}
-	d := new(big.Int).Exp(bigTen, big.NewInt(int64(scale)), nil)
-	return new(big.Rat).SetFrac(x, d)
+	return new(big.Rat).SetFrac(x, pow10(scale))
+}
+
+// scaledRat returns v / 10^scale, building the fraction in lowest terms
+// itself: the common factors of v and 10^scale are v's factors 2 and 5, so
+// no GCD of a large denominator is needed, and the Rat costs one allocation
+// for itself, one for its denominator and one word.
+func scaledRat(v int64, scale int) *big.Rat {
+	z := new(big.Rat)
+	if v == 0 {
+		return z
+	}
+	u := uint64(v)
+	if v < 0 {
+		u = -u
+	}
+	twos := min(bits.TrailingZeros64(u), scale)
+	u >>= twos
+	fives := 0
+	for fives < scale && u%5 == 0 {
+		u /= 5
+		fives++
+	}
+	// The denominator, 10^scale / (2^twos * 5^fives), goes in the
+	// numerator first: Inv then swaps the two without normalising.
+	d := z.Num()
+	if scale < len(pow10u64) {
+		d.SetUint64(pow10u64[scale] >> twos / pow5u64[fives])
+	} else {
+		p := pow10(scale)
+		// Give d exactly the words it needs: Rsh alone would ask for spare
+		// capacity, which for the largest scale costs a larger size class.
+		d.SetBits(make([]big.Word, len(p.Bits())))
+		d.Rsh(p, uint(twos))
+		if fives > 0 {
+			d.Quo(d, new(big.Int).SetUint64(pow5u64[fives]))
+		}
+	}
+	z.Inv(z)
+	z.Num().SetUint64(u)
+	if v < 0 {
+		z.Neg(z)
+	}
+	return z
 }
 
 // ReadDecimal reads an Avro decimal on bytes.
