@@ -9,26 +9,29 @@ import (
 	"strings"
 )
 
-// TestGenerate_Kitchen regenerates the kitchen-sink package
-// internal/kitchen from testdata/kitchen and fails when the checked-in code
-// is stale (EVC_UPDATE=1 rewrites it). The package is real code: go build
-// and go vet check it with the module, and kitchen's tests exercise it.
+// TestGenerate_Kitchen regenerates the packages under internal/ from their
+// schemas in testdata (kitchen: every kind of field; amp: the shapes hostile
+// input aims at) and fails when the checked-in code is stale (EVC_UPDATE=1
+// rewrites it). The packages are real code: go build and go vet check them
+// with the module, and their own tests exercise them.
 func TestGenerate_Kitchen(t *testing.T) {
-	res := compiler.Compile([]string{"testdata/kitchen"}, compiler.Options{})
-	if res.Diags.Len() > 0 {
-		var b strings.Builder
-		_ = diag.WriteText(&b, res.Diags.Items(), res.Sources)
-		t.Fatalf("the kitchen schema has diagnostics:\n%s", b.String())
-	}
-	files, err := Generate(res.Schema, Options{Module: "github.com/evc-dev/evc/backend/golang/internal/kitchen"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no files generated")
-	}
-	for _, f := range files {
-		golden.Check(t, "internal/kitchen/"+f.Path, f.Data)
+	for _, name := range []string{"kitchen", "amp"} {
+		res := compiler.Compile([]string{"testdata/" + name}, compiler.Options{})
+		if res.Diags.Len() > 0 {
+			var b strings.Builder
+			_ = diag.WriteText(&b, res.Diags.Items(), res.Sources)
+			t.Fatalf("the %s schema has diagnostics:\n%s", name, b.String())
+		}
+		files, err := Generate(res.Schema, Options{Module: "github.com/evc-dev/evc/backend/golang/internal/" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) == 0 {
+			t.Fatal("no files generated")
+		}
+		for _, f := range files {
+			golden.Check(t, "internal/"+name+"/"+f.Path, f.Data)
+		}
 	}
 }
 
