@@ -229,9 +229,13 @@ func (m *ArrMap) appendAvro(dst []byte) (_ []byte, err error) {
 				dst = avrobin.AppendCount(dst, len(m.V[i]))
 				var keys1 [avrobin.SmallMap]string
 				for _, k1 := range avrobin.SortedKeys(keys1[:0], m.V[i]) {
-					dst = avrobin.AppendString(dst, k1)
+					if dst, err = avrobin.AppendString(dst, k1); err != nil {
+						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "v")
+					}
 					v1 := m.V[i][k1]
-					dst = avrobin.AppendString(dst, v1)
+					if dst, err = avrobin.AppendString(dst, v1); err != nil {
+						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "v")
+					}
 				}
 			}
 			dst = append(dst, 0)
@@ -349,7 +353,7 @@ func (m *ArrDec) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.V) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.V))
 		for i := range m.V {
-			if dst, err = avrobin.AppendDecimal(dst, m.V[i], 10); err != nil {
+			if dst, err = avrobin.AppendDecimal(dst, m.V[i], 38, 10); err != nil {
 				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "v")
 			}
 		}
@@ -439,7 +443,7 @@ func (m *ArrBigDec) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.V) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.V))
 		for i := range m.V {
-			if dst, err = avrobin.AppendDecimal(dst, m.V[i], 999); err != nil {
+			if dst, err = avrobin.AppendDecimal(dst, m.V[i], 1000, 999); err != nil {
 				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "v")
 			}
 		}
@@ -642,7 +646,9 @@ func (m *ArrUnion) appendAvro(dst []byte) (_ []byte, err error) {
 				dst = append(dst, 0x00)
 			case ArrUnionVItemString:
 				dst = append(dst, 0x02)
-				dst = avrobin.AppendString(dst, u1.Value)
+				if dst, err = avrobin.AppendString(dst, u1.Value); err != nil {
+					return dst, avrobin.AtField(avrobin.AtIndex(err, i), "v")
+				}
 			case ArrUnionVItemLong:
 				dst = append(dst, 0x04)
 				dst = avrobin.AppendLong(dst, u1.Value)
@@ -776,7 +782,9 @@ func (m *ArrUnion2) appendAvro(dst []byte) (_ []byte, err error) {
 				return dst, avrobin.AtField(avrobin.AtIndex(avrobin.Invalidf("nil value for union ArrUnion2VItem, which has no null branch"), i), "v")
 			case ArrUnion2VItemString:
 				dst = append(dst, 0x00)
-				dst = avrobin.AppendString(dst, u1.Value)
+				if dst, err = avrobin.AppendString(dst, u1.Value); err != nil {
+					return dst, avrobin.AtField(avrobin.AtIndex(err, i), "v")
+				}
 			case ArrUnion2VItemLong:
 				dst = append(dst, 0x02)
 				dst = avrobin.AppendLong(dst, u1.Value)
@@ -887,7 +895,9 @@ func (m *ArrOpt) appendAvro(dst []byte) (_ []byte, err error) {
 				dst = append(dst, 0x00)
 			} else {
 				dst = append(dst, 0x02)
-				dst = avrobin.AppendString(dst, *m.V[i])
+				if dst, err = avrobin.AppendString(dst, *m.V[i]); err != nil {
+					return dst, avrobin.AtField(avrobin.AtIndex(err, i), "v")
+				}
 			}
 		}
 	}
@@ -1076,7 +1086,9 @@ func (m *MapArr) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendCount(dst, len(m.V))
 		var keys [avrobin.SmallMap]string
 		for _, k := range avrobin.SortedKeys(keys[:0], m.V) {
-			dst = avrobin.AppendString(dst, k)
+			if dst, err = avrobin.AppendString(dst, k); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, k), "v")
+			}
 			v := m.V[k]
 			if len(v) > 0 {
 				dst = avrobin.AppendCount(dst, len(v))
@@ -1297,25 +1309,33 @@ func (m *Wide) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.A)
+		if dst, err = avrobin.AppendString(dst, *m.A); err != nil {
+			return dst, avrobin.AtField(err, "a")
+		}
 	}
 	if m.B == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.B)
+		if dst, err = avrobin.AppendString(dst, *m.B); err != nil {
+			return dst, avrobin.AtField(err, "b")
+		}
 	}
 	if m.C == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.C)
+		if dst, err = avrobin.AppendString(dst, *m.C); err != nil {
+			return dst, avrobin.AtField(err, "c")
+		}
 	}
 	if m.D == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, *m.D)
+		if dst, err = avrobin.AppendString(dst, *m.D); err != nil {
+			return dst, avrobin.AtField(err, "d")
+		}
 	}
 	if len(m.E) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.E))
@@ -1328,14 +1348,16 @@ func (m *Wide) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = avrobin.AppendCount(dst, len(m.F))
 		var keys [avrobin.SmallMap]string
 		for _, k := range avrobin.SortedKeys(keys[:0], m.F) {
-			dst = avrobin.AppendString(dst, k)
+			if dst, err = avrobin.AppendString(dst, k); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, k), "f")
+			}
 			v := m.F[k]
 			dst = avrobin.AppendInt(dst, v)
 		}
 	}
 	dst = append(dst, 0)
 	dst = avrobin.AppendTimestampMicros(dst, m.G)
-	if dst, err = avrobin.AppendDecimal(dst, m.H, 2); err != nil {
+	if dst, err = avrobin.AppendDecimal(dst, m.H, 38, 2); err != nil {
 		return dst, avrobin.AtField(err, "h")
 	}
 	return dst, nil
@@ -1644,13 +1666,17 @@ func (m *Edge) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *Edge) appendAvro(dst []byte) (_ []byte, err error) {
-	dst = avrobin.AppendString(dst, m.S)
+	if dst, err = avrobin.AppendString(dst, m.S); err != nil {
+		return dst, avrobin.AtField(err, "s")
+	}
 	switch u := m.U.(type) {
 	case nil:
 		dst = append(dst, 0x00)
 	case EdgeUString:
 		dst = append(dst, 0x02)
-		dst = avrobin.AppendString(dst, u.Value)
+		if dst, err = avrobin.AppendString(dst, u.Value); err != nil {
+			return dst, avrobin.AtField(err, "u")
+		}
 	case EdgeULong:
 		dst = append(dst, 0x04)
 		dst = avrobin.AppendLong(dst, u.Value)
@@ -1661,10 +1687,10 @@ func (m *Edge) appendAvro(dst []byte) (_ []byte, err error) {
 		return dst, avrobin.AtField(err, "e")
 	}
 	dst = append(dst, m.F[:]...)
-	if dst, err = avrobin.AppendDecimal(dst, m.D, 2); err != nil {
+	if dst, err = avrobin.AppendDecimal(dst, m.D, 9, 2); err != nil {
 		return dst, avrobin.AtField(err, "d")
 	}
-	if dst, err = avrobin.AppendDecimalFixed(dst, m.Fd, 2, 4); err != nil {
+	if dst, err = avrobin.AppendDecimalFixed(dst, m.Fd, 9, 2, 4); err != nil {
 		return dst, avrobin.AtField(err, "fd")
 	}
 	return dst, nil

@@ -110,7 +110,7 @@ func TestEdges(t *testing.T) {
 		want error
 	}{
 		{"empty", nil, avrobin.ErrShortBuffer},
-		{"truncated", good(avrobin.AppendString(nil, "hello"))[:3], avrobin.ErrLength},
+		{"truncated", good(must(avrobin.AppendString(nil, "hello")))[:3], avrobin.ErrLength},
 		{"length 2^62", append(avrobin.AppendLong(nil, 1<<62), 'x'), avrobin.ErrLength},
 		{"length -1", append(avrobin.AppendLong(nil, -1), 'x'), avrobin.ErrLength},
 		{"length MinInt64", avrobin.AppendLong(nil, -1<<63), avrobin.ErrLength},
@@ -180,4 +180,11 @@ func FuzzAmp(f *testing.F) {
 		m := ampTypes[int(which)%len(ampTypes)]()
 		checkBound(t, m, data)
 	})
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

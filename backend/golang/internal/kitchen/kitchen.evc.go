@@ -456,7 +456,9 @@ func (m *Tip) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *Tip) appendAvro(dst []byte) (_ []byte, err error) {
-	dst = avrobin.AppendString(dst, m.Label)
+	if dst, err = avrobin.AppendString(dst, m.Label); err != nil {
+		return dst, avrobin.AtField(err, "label")
+	}
 	return dst, nil
 }
 
