@@ -45,14 +45,6 @@ func (c *codec) nested(fn func()) {
 // expression: a pointer p rather than *p, which Go dereferences itself.
 func recv(x string) string { return strings.TrimPrefix(x, "*") }
 
-// addr returns the address of x.
-func addr(x string) string {
-	if s, ok := strings.CutPrefix(x, "*"); ok {
-		return s
-	}
-	return "&" + x
-}
-
 // A wrapper adds to an error expression where the error happened (the
 // field, index or key), as the error travels out.
 type wrapper func(err string) string
@@ -95,10 +87,24 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 	}
 	if _, ok := customIdent(t); ok {
 		switch t.Kind {
-		case ir.String:
-			fails(c.q(av("AppendText")) + "(dst, " + addr(x) + ")")
-		case ir.Bytes:
-			fails(c.q(av("AppendBinary")) + "(dst, " + addr(x) + ")")
+		case ir.String, ir.Bytes:
+			// The type's own method, called directly: through an interface
+			// the value, and the message holding it, would escape.
+			b := c.local("b")
+			m := "MarshalText"
+			if t.Kind == ir.Bytes {
+				m = "MarshalBinary"
+			}
+			c.p("switch ", b, ", err := ", recv(x), ".", m, "(); {")
+			c.p("case err != nil:")
+			c.p("return dst, ", wrap(c.q(av("EncodeError"))+"(err)"))
+			c.p("default:")
+			if t.Kind == ir.String {
+				fails(c.q(av("AppendUTF8")) + "(dst, " + b + ")")
+			} else {
+				c.p("dst = ", av("AppendBytes"), "(dst, ", b, ")")
+			}
+			c.p("}")
 		default:
 			w := wireOf(t)
 			c.enc(w, c.g.goType(c.f, w)+"("+x+")", wrap)
@@ -222,10 +228,20 @@ func (c *codec) dec(t *ir.Type, lv string, wrap wrapper) {
 	}
 	if _, ok := customIdent(t); ok {
 		switch t.Kind {
-		case ir.String:
-			check("err = " + c.q(av("ReadText")) + "(r, " + addr(lv) + ")")
-		case ir.Bytes:
-			check("err = " + c.q(av("ReadBinary")) + "(r, " + addr(lv) + ")")
+		case ir.String, ir.Bytes:
+			b := c.local("b")
+			m := "UnmarshalText"
+			if t.Kind == ir.Bytes {
+				m = "UnmarshalBinary"
+			}
+			c.p("switch ", b, ", err := r.ReadRaw(); {")
+			c.p("case err != nil:")
+			c.p("return ", wrap("err"))
+			c.p("default:")
+			c.p("if err := ", recv(lv), ".", m, "(", b, "); err != nil {")
+			c.p("return ", wrap("r.DecodeInvalid(err)"))
+			c.p("}")
+			c.p("}")
 		default:
 			w := wireOf(t)
 			v := c.local("w")

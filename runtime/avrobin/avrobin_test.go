@@ -287,7 +287,7 @@ func TestAppendString_UTF8(t *testing.T) {
 				append func([]byte) ([]byte, error)
 			}{
 				{"AppendString", func(dst []byte) ([]byte, error) { return AppendString(dst, tc.s) }},
-				{"AppendText", func(dst []byte) ([]byte, error) { return AppendText(dst, text(tc.s)) }},
+				{"AppendUTF8", func(dst []byte) ([]byte, error) { return AppendUTF8(dst, []byte(tc.s)) }},
 			} {
 				got, err := fn.append([]byte("keep"))
 				if tc.err == "" {

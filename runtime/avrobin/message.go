@@ -1,7 +1,5 @@
 package avrobin
 
-import "encoding"
-
 // The helpers below are the bodies of the methods every generated record
 // has, written once here instead of in each record.
 
@@ -51,51 +49,13 @@ func AppendEnum[E ~int32](dst []byte, e E, n int, enum string) ([]byte, error) {
 	return AppendInt(dst, int32(e)), nil
 }
 
-// AppendText appends the text of v as an Avro string: a custom domain type
-// carried as a string. Text that is not UTF-8 is an error, as in
-// AppendString.
-func AppendText(dst []byte, v encoding.TextMarshaler) ([]byte, error) {
-	b, err := v.MarshalText()
-	if err != nil {
-		return dst, EncodeError(err)
-	}
+// AppendUTF8 appends b, a custom domain type's text (its MarshalText), as
+// an Avro string; b must be UTF-8, as strings are. Generated code calls the
+// type's own method and passes its result here, so that the call is direct
+// and the message holding the value need not move to the heap.
+func AppendUTF8(dst, b []byte) ([]byte, error) {
 	if !validUTF8(b) {
 		return dst, notUTF8(string(b))
 	}
 	return AppendBytes(dst, b), nil
-}
-
-// AppendBinary appends the binary form of v as Avro bytes: a custom domain
-// type carried as bytes.
-func AppendBinary(dst []byte, v encoding.BinaryMarshaler) ([]byte, error) {
-	b, err := v.MarshalBinary()
-	if err != nil {
-		return dst, EncodeError(err)
-	}
-	return AppendBytes(dst, b), nil
-}
-
-// ReadText reads an Avro string into v: a custom domain type carried as a
-// string.
-func ReadText(r *Reader, v encoding.TextUnmarshaler) error {
-	b, err := r.ReadRaw()
-	if err != nil {
-		return err
-	}
-	if err := v.UnmarshalText(b); err != nil {
-		return r.DecodeInvalid(err)
-	}
-	return nil
-}
-
-// ReadBinary reads Avro bytes into v: a custom domain type carried as bytes.
-func ReadBinary(r *Reader, v encoding.BinaryUnmarshaler) error {
-	b, err := r.ReadRaw()
-	if err != nil {
-		return err
-	}
-	if err := v.UnmarshalBinary(b); err != nil {
-		return r.DecodeInvalid(err)
-	}
-	return nil
 }

@@ -840,23 +840,38 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	default:
 		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union EverythingNoNull", u), "no_null")
 	}
-	if dst, err = avrobin.AppendText(dst, &m.Email); err != nil {
-		return dst, avrobin.AtField(err, "email")
+	switch b, err := m.Email.MarshalText(); {
+	case err != nil:
+		return dst, avrobin.AtField(avrobin.EncodeError(err), "email")
+	default:
+		if dst, err = avrobin.AppendUTF8(dst, b); err != nil {
+			return dst, avrobin.AtField(err, "email")
+		}
 	}
 	dst = avrobin.AppendLong(dst, int64(m.UserID))
 	if m.MaybeEmail == nil {
 		dst = append(dst, 0x00)
 	} else {
 		dst = append(dst, 0x02)
-		if dst, err = avrobin.AppendText(dst, m.MaybeEmail); err != nil {
-			return dst, avrobin.AtField(err, "maybe_email")
+		switch b, err := m.MaybeEmail.MarshalText(); {
+		case err != nil:
+			return dst, avrobin.AtField(avrobin.EncodeError(err), "maybe_email")
+		default:
+			if dst, err = avrobin.AppendUTF8(dst, b); err != nil {
+				return dst, avrobin.AtField(err, "maybe_email")
+			}
 		}
 	}
 	if len(m.Emails) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Emails))
 		for i := range m.Emails {
-			if dst, err = avrobin.AppendText(dst, &m.Emails[i]); err != nil {
-				return dst, avrobin.AtField(avrobin.AtIndex(err, i), "emails")
+			switch b1, err := m.Emails[i].MarshalText(); {
+			case err != nil:
+				return dst, avrobin.AtField(avrobin.AtIndex(avrobin.EncodeError(err), i), "emails")
+			default:
+				if dst, err = avrobin.AppendUTF8(dst, b1); err != nil {
+					return dst, avrobin.AtField(avrobin.AtIndex(err, i), "emails")
+				}
 			}
 		}
 	}
@@ -1176,8 +1191,13 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 		}
 		m.NoNull = u
 	}
-	if err = avrobin.ReadText(r, &m.Email); err != nil {
+	switch b, err := r.ReadRaw(); {
+	case err != nil:
 		return avrobin.AtField(err, "email")
+	default:
+		if err := m.Email.UnmarshalText(b); err != nil {
+			return avrobin.AtField(r.DecodeInvalid(err), "email")
+		}
 	}
 	{
 		var w int64
@@ -1193,8 +1213,13 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 		m.MaybeEmail = nil
 	default:
 		p := new(domain.Email)
-		if err = avrobin.ReadText(r, p); err != nil {
+		switch b1, err := r.ReadRaw(); {
+		case err != nil:
 			return avrobin.AtField(err, "maybe_email")
+		default:
+			if err := p.UnmarshalText(b1); err != nil {
+				return avrobin.AtField(r.DecodeInvalid(err), "maybe_email")
+			}
 		}
 		m.MaybeEmail = p
 	}
@@ -1211,8 +1236,13 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 			s = slices.Grow(s, n)
 			for range n {
 				s = s[:len(s)+1]
-				if err = avrobin.ReadText(r, &s[len(s)-1]); err != nil {
+				switch b1, err := r.ReadRaw(); {
+				case err != nil:
 					return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "emails")
+				default:
+					if err := s[len(s)-1].UnmarshalText(b1); err != nil {
+						return avrobin.AtField(avrobin.AtIndex(r.DecodeInvalid(err), len(s)-1), "emails")
+					}
 				}
 			}
 		}

@@ -225,8 +225,13 @@ func (m *CourseData) AppendAvro(dst []byte) ([]byte, error) {
 }
 
 func (m *CourseData) appendAvro(dst []byte) (_ []byte, err error) {
-	if dst, err = avrobin.AppendText(dst, &m.CourseKey); err != nil {
-		return dst, avrobin.AtField(err, "course_key")
+	switch b, err := m.CourseKey.MarshalText(); {
+	case err != nil:
+		return dst, avrobin.AtField(avrobin.EncodeError(err), "course_key")
+	default:
+		if dst, err = avrobin.AppendUTF8(dst, b); err != nil {
+			return dst, avrobin.AtField(err, "course_key")
+		}
 	}
 	if dst, err = avrobin.AppendString(dst, m.DisplayName); err != nil {
 		return dst, avrobin.AtField(err, "display_name")
@@ -264,8 +269,13 @@ func (m *CourseData) UnmarshalAvroAlias(data []byte) error {
 // DecodeAvro decodes m from r. It is what generated code calls for a
 // nested record; use UnmarshalAvro.
 func (m *CourseData) DecodeAvro(r *avrobin.Reader) (err error) {
-	if err = avrobin.ReadText(r, &m.CourseKey); err != nil {
+	switch b, err := r.ReadRaw(); {
+	case err != nil:
 		return avrobin.AtField(err, "course_key")
+	default:
+		if err := m.CourseKey.UnmarshalText(b); err != nil {
+			return avrobin.AtField(r.DecodeInvalid(err), "course_key")
+		}
 	}
 	if m.DisplayName, err = r.ReadString(); err != nil {
 		return avrobin.AtField(err, "display_name")

@@ -116,8 +116,13 @@ func (m *Wrapper) appendAvro(dst []byte) (_ []byte, err error) {
 	default:
 		return dst, avrobin.AtField(avrobin.Invalidf("%T is not a branch of union WrapperChoice", u), "choice")
 	}
-	if dst, err = avrobin.AppendText(dst, &m.Email); err != nil {
-		return dst, avrobin.AtField(err, "email")
+	switch b, err := m.Email.MarshalText(); {
+	case err != nil:
+		return dst, avrobin.AtField(avrobin.EncodeError(err), "email")
+	default:
+		if dst, err = avrobin.AppendUTF8(dst, b); err != nil {
+			return dst, avrobin.AtField(err, "email")
+		}
 	}
 	return dst, nil
 }
@@ -199,8 +204,13 @@ func (m *Wrapper) DecodeAvro(r *avrobin.Reader) (err error) {
 		}
 		m.Choice = u
 	}
-	if err = avrobin.ReadText(r, &m.Email); err != nil {
+	switch b, err := r.ReadRaw(); {
+	case err != nil:
 		return avrobin.AtField(err, "email")
+	default:
+		if err := m.Email.UnmarshalText(b); err != nil {
+			return avrobin.AtField(r.DecodeInvalid(err), "email")
+		}
 	}
 	return nil
 }
