@@ -155,17 +155,16 @@ func (c *codec) encArray(t *ir.Type, x string, wrap wrapper) {
 }
 
 func (c *codec) encMap(t *ir.Type, x string, wrap wrapper) {
-	keys, k, v := c.local("keys"), c.local("k"), c.local("v")
+	entries, e := c.local("entries"), c.local("e")
 	c.p("if len(", x, ") > 0 {")
 	c.p("dst = ", av("AppendCount"), "(dst, len(", x, "))")
-	c.p("var ", keys, " [", av("SmallMap"), "]string")
-	c.p("for _, ", k, " := range ", av("SortedKeys"), "(", keys, "[:0], ", x, ") {")
-	c.p("if dst, err = ", av("AppendString"), "(dst, ", k, "); err != nil {")
-	c.p("return dst, ", c.wrapKey(k, wrap)("err"))
+	c.p("var ", entries, " [", av("SmallMap"), "]", av("Entry"), "[", c.g.goType(c.f, t.Values), "]")
+	c.p("for _, ", e, " := range ", av("SortedEntries"), "(", entries, "[:0], ", x, ") {")
+	c.p("if dst, err = ", av("AppendString"), "(dst, ", e, ".Key); err != nil {")
+	c.p("return dst, ", c.wrapKey(e+".Key", wrap)("err"))
 	c.p("}")
 	if t.Values.Kind != ir.Null {
-		c.p(v, " := ", recv(x), "[", k, "]")
-		c.nested(func() { c.enc(t.Values, v, c.wrapKey(k, wrap)) })
+		c.nested(func() { c.enc(t.Values, e+".Value", c.wrapKey(e+".Key", wrap)) })
 	}
 	c.p("}")
 	c.p("}")

@@ -231,28 +231,33 @@ func TestLogical(t *testing.T) {
 
 var first string
 
-func TestSortedKeys(t *testing.T) {
+func TestSortedEntries(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 5, SmallMap, SmallMap + 1, 12, 13, 100} {
 		m := map[string]int{}
 		for i := range n {
 			m[strconv.Itoa(i*7919%1000)] = i
 		}
-		var buf [SmallMap]string
-		got := SortedKeys(buf[:0], m)
-		if len(got) != n || !slices.IsSorted(got) {
-			t.Errorf("%d keys: SortedKeys = %q", n, got)
+		var buf [SmallMap]Entry[int]
+		got := SortedEntries(buf[:0], m)
+		if len(got) != n || !slices.IsSortedFunc(got, func(a, b Entry[int]) int { return strings.Compare(a.Key, b.Key) }) {
+			t.Errorf("%d entries: SortedEntries = %v", n, got)
+		}
+		for _, e := range got {
+			if m[e.Key] != e.Value {
+				t.Errorf("%d entries: %q has %d, want %d", n, e.Key, e.Value, m[e.Key])
+			}
 		}
 	}
 	small := map[string]int{"e": 1, "b": 2, "d": 3, "a": 4, "c": 5}
 	allocs := testing.AllocsPerRun(100, func() {
-		var buf [SmallMap]string
-		first = SortedKeys(buf[:0], small)[0]
+		var buf [SmallMap]Entry[int]
+		first = SortedEntries(buf[:0], small)[0].Key
 	})
 	if first != "a" {
 		t.Errorf("first key %q, want a", first)
 	}
 	if allocs != 0 {
-		t.Errorf("SortedKeys of %d keys into a stack array: %v allocations, want 0", len(small), allocs)
+		t.Errorf("SortedEntries of %d entries into a stack array: %v allocations, want 0", len(small), allocs)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -131,14 +132,42 @@ func AppendCount(dst []byte, n int) []byte {
 	return AppendLong(dst, int64(n))
 }
 
-// SmallMap is the size of the key array generated code gives SortedKeys on
-// its stack: maps of up to SmallMap entries are sorted without allocating.
+// SmallMap is the size of the entry array generated code gives
+// SortedEntries on its stack: maps of up to SmallMap entries are sorted
+// without allocating.
 const SmallMap = 8
 
+// Entry is one entry of a map being encoded.
+type Entry[V any] struct {
+	Key   string
+	Value V
+}
+
+// SortedEntries appends the entries of m to buf and sorts them by key:
+// generated code encodes maps in that order, so that equal values have
+// equal encodings. Generated code passes a stack array's buf[:0], so that a
+// small map's entries stay off the heap, and reads each value from its
+// entry rather than looking its key up again.
+func SortedEntries[V any](buf []Entry[V], m map[string]V) []Entry[V] {
+	for k, v := range m {
+		buf = append(buf, Entry[V]{k, v})
+	}
+	if len(buf) <= 12 {
+		// Insertion sort: fewer comparisons and no call overhead for the
+		// handful of entries most maps have.
+		for i := 1; i < len(buf); i++ {
+			for j := i; j > 0 && buf[j].Key < buf[j-1].Key; j-- {
+				buf[j], buf[j-1] = buf[j-1], buf[j]
+			}
+		}
+		return buf
+	}
+	slices.SortFunc(buf, func(a, b Entry[V]) int { return strings.Compare(a.Key, b.Key) })
+	return buf
+}
+
 // SortedKeys appends the keys of m to buf and sorts them in increasing
-// order: generated code encodes maps in that order, so that equal values
-// have equal encodings. Generated code passes a stack array's buf[:0], so
-// that a small map's keys stay off the heap.
+// order, as SortedEntries sorts entries.
 func SortedKeys[V any](buf []string, m map[string]V) []string {
 	for k := range m {
 		buf = append(buf, k)

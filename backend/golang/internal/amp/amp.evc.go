@@ -227,14 +227,13 @@ func (m *ArrMap) appendAvro(dst []byte) (_ []byte, err error) {
 		for i := range m.V {
 			if len(m.V[i]) > 0 {
 				dst = avrobin.AppendCount(dst, len(m.V[i]))
-				var keys1 [avrobin.SmallMap]string
-				for _, k1 := range avrobin.SortedKeys(keys1[:0], m.V[i]) {
-					if dst, err = avrobin.AppendString(dst, k1); err != nil {
-						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "v")
+				var entries1 [avrobin.SmallMap]avrobin.Entry[string]
+				for _, e1 := range avrobin.SortedEntries(entries1[:0], m.V[i]) {
+					if dst, err = avrobin.AppendString(dst, e1.Key); err != nil {
+						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "v")
 					}
-					v1 := m.V[i][k1]
-					if dst, err = avrobin.AppendString(dst, v1); err != nil {
-						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "v")
+					if dst, err = avrobin.AppendString(dst, e1.Value); err != nil {
+						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "v")
 					}
 				}
 			}
@@ -1084,16 +1083,15 @@ func (m *MapArr) AppendAvro(dst []byte) ([]byte, error) {
 func (m *MapArr) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.V) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.V))
-		var keys [avrobin.SmallMap]string
-		for _, k := range avrobin.SortedKeys(keys[:0], m.V) {
-			if dst, err = avrobin.AppendString(dst, k); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, k), "v")
+		var entries [avrobin.SmallMap]avrobin.Entry[[]int32]
+		for _, e := range avrobin.SortedEntries(entries[:0], m.V) {
+			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "v")
 			}
-			v := m.V[k]
-			if len(v) > 0 {
-				dst = avrobin.AppendCount(dst, len(v))
-				for i1 := range v {
-					dst = avrobin.AppendInt(dst, v[i1])
+			if len(e.Value) > 0 {
+				dst = avrobin.AppendCount(dst, len(e.Value))
+				for i1 := range e.Value {
+					dst = avrobin.AppendInt(dst, e.Value[i1])
 				}
 			}
 			dst = append(dst, 0)
@@ -1346,13 +1344,12 @@ func (m *Wide) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = append(dst, 0)
 	if len(m.F) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.F))
-		var keys [avrobin.SmallMap]string
-		for _, k := range avrobin.SortedKeys(keys[:0], m.F) {
-			if dst, err = avrobin.AppendString(dst, k); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, k), "f")
+		var entries [avrobin.SmallMap]avrobin.Entry[int32]
+		for _, e := range avrobin.SortedEntries(entries[:0], m.F) {
+			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "f")
 			}
-			v := m.F[k]
-			dst = avrobin.AppendInt(dst, v)
+			dst = avrobin.AppendInt(dst, e.Value)
 		}
 	}
 	dst = append(dst, 0)

@@ -737,13 +737,12 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = append(dst, 0)
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
-		var keys [avrobin.SmallMap]string
-		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
-			if dst, err = avrobin.AppendString(dst, k); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, k), "scores")
+		var entries [avrobin.SmallMap]avrobin.Entry[float64]
+		for _, e := range avrobin.SortedEntries(entries[:0], m.Scores) {
+			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "scores")
 			}
-			v := m.Scores[k]
-			dst = avrobin.AppendDouble(dst, v)
+			dst = avrobin.AppendDouble(dst, e.Value)
 		}
 	}
 	dst = append(dst, 0)
@@ -773,14 +772,13 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		dst = append(dst, 0x02)
 		if len(m.MaybeMap) > 0 {
 			dst = avrobin.AppendCount(dst, len(m.MaybeMap))
-			var keys [avrobin.SmallMap]string
-			for _, k := range avrobin.SortedKeys(keys[:0], m.MaybeMap) {
-				if dst, err = avrobin.AppendString(dst, k); err != nil {
-					return dst, avrobin.AtField(avrobin.AtKey(err, k), "maybe_map")
+			var entries [avrobin.SmallMap]avrobin.Entry[string]
+			for _, e := range avrobin.SortedEntries(entries[:0], m.MaybeMap) {
+				if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+					return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "maybe_map")
 				}
-				v := m.MaybeMap[k]
-				if dst, err = avrobin.AppendString(dst, v); err != nil {
-					return dst, avrobin.AtField(avrobin.AtKey(err, k), "maybe_map")
+				if dst, err = avrobin.AppendString(dst, e.Value); err != nil {
+					return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "maybe_map")
 				}
 			}
 		}
@@ -881,18 +879,17 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		for i := range m.Nested {
 			if len(m.Nested[i]) > 0 {
 				dst = avrobin.AppendCount(dst, len(m.Nested[i]))
-				var keys1 [avrobin.SmallMap]string
-				for _, k1 := range avrobin.SortedKeys(keys1[:0], m.Nested[i]) {
-					if dst, err = avrobin.AppendString(dst, k1); err != nil {
-						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "nested")
+				var entries1 [avrobin.SmallMap]avrobin.Entry[*Tree]
+				for _, e1 := range avrobin.SortedEntries(entries1[:0], m.Nested[i]) {
+					if dst, err = avrobin.AppendString(dst, e1.Key); err != nil {
+						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "nested")
 					}
-					v1 := m.Nested[i][k1]
-					if v1 == nil {
+					if e1.Value == nil {
 						dst = append(dst, 0x00)
 					} else {
 						dst = append(dst, 0x02)
-						if dst, err = v1.appendAvro(dst); err != nil {
-							return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), i), "nested")
+						if dst, err = e1.Value.appendAvro(dst); err != nil {
+							return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "nested")
 						}
 					}
 				}

@@ -446,13 +446,12 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 	}
 	if len(m.SubsectionScores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.SubsectionScores))
-		var keys [avrobin.SmallMap]string
-		for _, k := range avrobin.SortedKeys(keys[:0], m.SubsectionScores) {
-			if dst, err = avrobin.AppendString(dst, k); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, k), "subsection_scores")
+		var entries [avrobin.SmallMap]avrobin.Entry[float32]
+		for _, e := range avrobin.SortedEntries(entries[:0], m.SubsectionScores) {
+			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "subsection_scores")
 			}
-			v := m.SubsectionScores[k]
-			dst = avrobin.AppendFloat(dst, v)
+			dst = avrobin.AppendFloat(dst, e.Value)
 		}
 	}
 	dst = append(dst, 0)
