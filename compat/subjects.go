@@ -108,23 +108,15 @@ func newUseGraph(s *ir.Schema) *useGraph {
 // eachNamed calls fn for each named type t refers to, not looking into the
 // named types themselves.
 func eachNamed(t *ir.Type, fn func(*ir.Named)) {
-	if t == nil {
-		return
-	}
-	switch t.Kind {
-	case ir.Record, ir.Enum, ir.Fixed:
-		if t.Named != nil {
-			fn(t.Named)
+	ir.Walk(t, func(t *ir.Type) bool {
+		if t.Kind.IsNamed() {
+			if t.Named != nil {
+				fn(t.Named)
+			}
+			return false
 		}
-	case ir.Array:
-		eachNamed(t.Items, fn)
-	case ir.Map:
-		eachNamed(t.Values, fn)
-	case ir.Union:
-		for _, b := range t.Branches {
-			eachNamed(b, fn)
-		}
-	}
+		return true
+	})
 }
 
 // components returns the strongly connected components of the graph
