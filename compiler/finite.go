@@ -107,15 +107,11 @@ func onEmptyCycle(n *ir.Named, ok map[*ir.Named]bool) bool {
 // emptyRecords appends the records without a value that t (which has none)
 // is made of.
 func emptyRecords(t *ir.Type, ok map[*ir.Named]bool, out []*ir.Named) []*ir.Named {
-	switch t.Kind {
-	case ir.Record:
-		if t.Named != nil && !ok[t.Named] {
+	ir.Walk(t, func(t *ir.Type) bool {
+		if t.Kind == ir.Record && t.Named != nil && !ok[t.Named] {
 			out = append(out, t.Named)
 		}
-	case ir.Union:
-		for _, b := range t.Branches {
-			out = emptyRecords(b, ok, out)
-		}
-	}
+		return t.Kind == ir.Union // the branches of a union; not arrays or maps, which may be empty
+	})
 	return out
 }
