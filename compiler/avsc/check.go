@@ -79,7 +79,7 @@ func (r *reader) checkDefaults() {
 		p.f.Default = &ir.Value{}
 	}
 	for _, p := range r.defaults {
-		if !valid(p.f.Type, map[*ir.Named]bool{}) {
+		if !valid(p.f.Type) {
 			p.f.Default = nil
 			continue
 		}
@@ -89,36 +89,20 @@ func (r *reader) checkDefaults() {
 
 // valid reports whether t was read without errors, so that a default is
 // checked only against a type that exists.
-func valid(t *ir.Type, seen map[*ir.Named]bool) bool {
+func valid(t *ir.Type) bool {
 	if t == nil {
 		return false
 	}
-	switch t.Kind {
-	case ir.Invalid:
-		return false
-	case ir.Array:
-		return valid(t.Items, seen)
-	case ir.Map:
-		return valid(t.Values, seen)
-	case ir.Union:
-		for _, b := range t.Branches {
-			if !valid(b, seen) {
-				return false
-			}
+	ok := true
+	ir.WalkDeep(t, func(t *ir.Type) bool {
+		switch {
+		case t.Kind == ir.Invalid,
+			t.Kind == ir.Record && t.Named == nil,
+			t.Kind == ir.Array && t.Items == nil,
+			t.Kind == ir.Map && t.Values == nil:
+			ok = false
 		}
-	case ir.Record:
-		if t.Named == nil {
-			return false
-		}
-		if seen[t.Named] {
-			return true
-		}
-		seen[t.Named] = true
-		for _, f := range t.Named.Fields {
-			if !valid(f.Type, seen) {
-				return false
-			}
-		}
-	}
-	return true
+		return ok
+	})
+	return ok
 }
