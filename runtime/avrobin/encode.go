@@ -166,26 +166,6 @@ func SortedEntries[V any](buf []Entry[V], m map[string]V) []Entry[V] {
 	return buf
 }
 
-// SortedKeys appends the keys of m to buf and sorts them in increasing
-// order, as SortedEntries sorts entries.
-func SortedKeys[V any](buf []string, m map[string]V) []string {
-	for k := range m {
-		buf = append(buf, k)
-	}
-	if len(buf) <= 12 {
-		// Insertion sort: fewer comparisons and no call overhead for the
-		// handful of keys most maps have.
-		for i := 1; i < len(buf); i++ {
-			for j := i; j > 0 && buf[j] < buf[j-1]; j-- {
-				buf[j], buf[j-1] = buf[j-1], buf[j]
-			}
-		}
-		return buf
-	}
-	slices.Sort(buf)
-	return buf
-}
-
 // Ptr returns a pointer to a copy of v; generated constructors use it for
 // the defaults of optional fields.
 func Ptr[T any](v T) *T { return &v }

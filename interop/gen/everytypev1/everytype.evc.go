@@ -385,28 +385,26 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	dst = append(dst, 0)
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
-		var keys [avrobin.SmallMap]string
-		for _, k := range avrobin.SortedKeys(keys[:0], m.Scores) {
-			if dst, err = avrobin.AppendString(dst, k); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, k), "scores")
+		var entries [avrobin.SmallMap]avrobin.Entry[float64]
+		for _, e := range avrobin.SortedEntries(entries[:0], m.Scores) {
+			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "scores")
 			}
-			v := m.Scores[k]
-			dst = avrobin.AppendDouble(dst, v)
+			dst = avrobin.AppendDouble(dst, e.Value)
 		}
 	}
 	dst = append(dst, 0)
 	if len(m.Nested) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Nested))
-		var keys [avrobin.SmallMap]string
-		for _, k := range avrobin.SortedKeys(keys[:0], m.Nested) {
-			if dst, err = avrobin.AppendString(dst, k); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, k), "nested")
+		var entries [avrobin.SmallMap]avrobin.Entry[[]int64]
+		for _, e := range avrobin.SortedEntries(entries[:0], m.Nested) {
+			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
+				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "nested")
 			}
-			v := m.Nested[k]
-			if len(v) > 0 {
-				dst = avrobin.AppendCount(dst, len(v))
-				for i1 := range v {
-					dst = avrobin.AppendLong(dst, v[i1])
+			if len(e.Value) > 0 {
+				dst = avrobin.AppendCount(dst, len(e.Value))
+				for i1 := range e.Value {
+					dst = avrobin.AppendLong(dst, e.Value[i1])
 				}
 			}
 			dst = append(dst, 0)
