@@ -1264,14 +1264,19 @@ func (m *ArrRec) DecodeAvro(r *avrobin.Reader) (err error) {
 
 // Wide is the Avro record amp.Wide.
 type Wide struct {
-	A *string          `avro:"a"`
-	B *string          `avro:"b"`
-	C *string          `avro:"c"`
+	// Nil means null.
+	A *string `avro:"a"`
+	// Nil means null.
+	B *string `avro:"b"`
+	// Nil means null.
+	C *string `avro:"c"`
+	// Nil means null.
 	D *string          `avro:"d"`
 	E []int32          `avro:"e"`
 	F map[string]int32 `avro:"f"`
 	G time.Time        `avro:"g"`
-	H *big.Rat         `avro:"h"`
+	// Nil encodes as zero; the field is not optional.
+	H *big.Rat `avro:"h"`
 }
 
 // NewWide returns a new Wide holding the defaults of its schema.
@@ -1606,11 +1611,13 @@ func (m *ArrArrEmpty) DecodeAvro(r *avrobin.Reader) (err error) {
 
 // Edge is the Avro record amp.Edge.
 type Edge struct {
-	S  string   `avro:"s"`
-	U  EdgeU    `avro:"u"`
-	E  Color2   `avro:"e"`
-	F  Fix4     `avro:"f"`
-	D  *big.Rat `avro:"d"`
+	S string `avro:"s"`
+	U EdgeU  `avro:"u"`
+	E Color2 `avro:"e"`
+	F Fix4   `avro:"f"`
+	// Nil encodes as zero; the field is not optional.
+	D *big.Rat `avro:"d"`
+	// Nil encodes as zero; the field is not optional.
 	Fd *big.Rat `avro:"fd"`
 }
 
