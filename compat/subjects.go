@@ -91,7 +91,7 @@ func newUseGraph(s *ir.Schema) *useGraph {
 				g.names = append(g.names, name)
 			}
 			for _, fd := range n.Fields {
-				eachNamed(fd.Type, func(m *ir.Named) {
+				ir.EachNamed(fd.Type, func(m *ir.Named) {
 					if !containsString(g.uses[name], m.FullName()) {
 						g.uses[name] = append(g.uses[name], m.FullName())
 					}
@@ -99,24 +99,10 @@ func newUseGraph(s *ir.Schema) *useGraph {
 			}
 		}
 		if f.Root != nil && !f.Root.Kind.IsNamed() {
-			eachNamed(f.Root, func(m *ir.Named) { g.usedOutside[m.FullName()] = true })
+			ir.EachNamed(f.Root, func(m *ir.Named) { g.usedOutside[m.FullName()] = true })
 		}
 	}
 	return g
-}
-
-// eachNamed calls fn for each named type t refers to, not looking into the
-// named types themselves.
-func eachNamed(t *ir.Type, fn func(*ir.Named)) {
-	ir.Walk(t, func(t *ir.Type) bool {
-		if t.Kind.IsNamed() {
-			if t.Named != nil {
-				fn(t.Named)
-			}
-			return false
-		}
-		return true
-	})
 }
 
 // components returns the strongly connected components of the graph
@@ -476,7 +462,7 @@ func nestedSubjects(roots []Root, s *ir.Schema, old *Earlier, rules ModeRules, s
 		seen := map[string]bool{}
 		var walk func(t *ir.Type)
 		walk = func(t *ir.Type) {
-			eachNamed(t, func(m *ir.Named) {
+			ir.EachNamed(t, func(m *ir.Named) {
 				name := m.FullName()
 				if seen[name] {
 					return

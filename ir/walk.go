@@ -42,3 +42,17 @@ func WalkDeep(t *Type, visit func(*Type) bool) {
 	}
 	walk(t)
 }
+
+// EachNamed calls fn for each named type t refers to (itself, or inside an
+// array, a map or a union), not looking into the named types themselves.
+func EachNamed(t *Type, fn func(*Named)) {
+	Walk(t, func(t *Type) bool {
+		if t.Kind.IsNamed() {
+			if t.Named != nil {
+				fn(t.Named)
+			}
+			return false
+		}
+		return true
+	})
+}

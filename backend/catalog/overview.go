@@ -186,6 +186,6 @@ type namedRef struct{ full, short string }
 // named branch of a union.
 func namedIn(t *ir.Type) []namedRef {
 	var out []namedRef
-	walkNamed(t, func(n *ir.Named) { out = append(out, namedRef{n.FullName(), n.Name}) })
+	ir.EachNamed(t, func(n *ir.Named) { out = append(out, namedRef{n.FullName(), n.Name}) })
 	return out
 }

@@ -241,7 +241,7 @@ func (st *site) usages() {
 	for _, from := range st.types {
 		seen := map[string]bool{}
 		for _, f := range from.named.Fields {
-			walkNamed(f.Type, func(n *ir.Named) {
+			ir.EachNamed(f.Type, func(n *ir.Named) {
 				key := n.FullName() + "\x00" + f.Name
 				if seen[key] {
 					return
@@ -256,7 +256,7 @@ func (st *site) usages() {
 	for _, t := range st.topics {
 		topic := topicByName(st.schema, t.Name)
 		use := func(ty *ir.Type, via string) {
-			walkNamed(ty, func(n *ir.Named) {
+			ir.EachNamed(ty, func(n *ir.Named) {
 				if to := st.byName[n.FullName()]; to != nil {
 					to.UsedBy = append(to.UsedBy, usage{Link: link(t.File, t.Name), Via: "topic " + via})
 				}
@@ -278,28 +278,6 @@ func topicByName(s *ir.Schema, name string) *ir.Topic {
 		}
 	}
 	return nil
-}
-
-// walkNamed calls fn for each named type t uses directly: itself, or inside
-// an array, map or union; it does not enter the named types.
-func walkNamed(t *ir.Type, fn func(*ir.Named)) {
-	if t == nil {
-		return
-	}
-	switch t.Kind {
-	case ir.Record, ir.Enum, ir.Fixed:
-		if t.Named != nil {
-			fn(t.Named)
-		}
-	case ir.Array:
-		walkNamed(t.Items, fn)
-	case ir.Map:
-		walkNamed(t.Values, fn)
-	case ir.Union:
-		for _, b := range t.Branches {
-			walkNamed(b, fn)
-		}
-	}
 }
 
 // typeHTML renders a use of a type with its named types linked.
