@@ -23,7 +23,7 @@ func (s *Server) elementAt(p TextDocumentPositionParams) (*element, *lines, stri
 		return nil, nil, file
 	}
 	ls := s.snap.linesOf(file)
-	return s.snap.index.at(file, ls.offset(p.Position), ls), ls, file
+	return s.snap.idx().at(file, ls.offset(p.Position), ls), ls, file
 }
 
 // location is where a span is, for the client.
@@ -181,7 +181,7 @@ func (s *Server) references(p ReferenceParams) []Location {
 	if p.Context.IncludeDeclaration {
 		out = append(out, s.location(declSpan(n, c)))
 	}
-	for _, r := range s.snap.index.uses(n, c) {
+	for _, r := range s.snap.idx().uses(n, c) {
 		out = append(out, s.location(r.span))
 	}
 	return out
@@ -280,7 +280,7 @@ func (s *Server) rename(p RenameParams) (*WorkspaceEdit, error) {
 	}
 	n, c := e.target()
 	add(declSpan(n, c))
-	for _, r := range s.snap.index.uses(n, c) {
+	for _, r := range s.snap.idx().uses(n, c) {
 		add(r.span)
 	}
 	return edit, nil
@@ -638,7 +638,7 @@ func (s *Server) fieldAt(file string, pos Position) *element {
 	}
 	ls := s.snap.linesOf(file)
 	var best *element
-	for _, e := range s.snap.index.byFile[file] {
+	for _, e := range s.snap.idx().byFile[file] {
 		if e.kind != elemField {
 			continue
 		}

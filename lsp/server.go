@@ -283,7 +283,6 @@ func (s *Server) compile() *snapshot {
 			snap.diags[d.Span.Start.File] = append(snap.diags[d.Span.Start.File], d)
 		}
 	}
-	snap.index = buildIndex(res.Schema)
 	return snap
 }
 

@@ -78,6 +78,15 @@ type snapshot struct {
 	utf8  bool
 }
 
+// idx returns the snapshot's index, built on the first request after an
+// edit: typing publishes diagnostics without paying for it.
+func (s *snapshot) idx() *index {
+	if s.index == nil {
+		s.index = buildIndex(s.res.Schema)
+	}
+	return s.index
+}
+
 func (s *snapshot) linesOf(p string) *lines {
 	if l, ok := s.lines[p]; ok {
 		return l
