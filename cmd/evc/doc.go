@@ -67,6 +67,10 @@ Exit status: 0 on success, 1 on schema errors, 2 on usage or input errors.`,
 				_, err := a.stdout.Write(res.Files[0].Data)
 				return err
 			}
+			if opts.Format == driver.DocAsyncAPI {
+				fmt.Fprintf(a.stderr, "evc doc: wrote %s\n", opts.Out)
+				return nil
+			}
 			fmt.Fprintf(a.stderr, "evc doc: wrote %d files to %s\n", len(res.Files), opts.Out)
 			return nil
 		},

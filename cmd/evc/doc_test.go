@@ -81,8 +81,12 @@ func TestDoc_AsyncAPIIntoFolder(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := runEvc(t, "", "doc", "--format", "asyncapi", "-o", filepath.Join(dir, "out"), filepath.Join(dir, "in")); code != exitOK {
+	code, _, stderr := runEvc(t, "", "doc", "--format", "asyncapi", "-o", filepath.Join(dir, "out"), filepath.Join(dir, "in"))
+	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "evc doc: wrote " + filepath.Join(dir, "out") + "\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out", "asyncapi.json")); err != nil {
 		t.Errorf("a folder for -o gets asyncapi.json: %v", err)
