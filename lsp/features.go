@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/sourcegraph/jsonrpc2"
@@ -621,7 +620,7 @@ func (s *Server) codeActions(p CodeActionParams) []CodeAction {
 func diagHelp(d *Diagnostic) string {
 	if len(d.Data) > 0 {
 		var data diagData
-		if err := jsonUnmarshal(d.Data, &data); err == nil && data.Help != "" {
+		if err := json.Unmarshal(d.Data, &data); err == nil && data.Help != "" {
 			return data.Help
 		}
 	}
@@ -723,18 +722,3 @@ func (s *Server) defaultEdit(f *ir.Field, def string) (TextEdit, bool) {
 	}
 	return TextEdit{}, false
 }
-
-// sortLocations orders locations for stable answers.
-func sortLocations(ls []Location) {
-	sort.Slice(ls, func(i, j int) bool {
-		if ls[i].URI != ls[j].URI {
-			return ls[i].URI < ls[j].URI
-		}
-		if ls[i].Range.Start.Line != ls[j].Range.Start.Line {
-			return ls[i].Range.Start.Line < ls[j].Range.Start.Line
-		}
-		return ls[i].Range.Start.Character < ls[j].Range.Start.Character
-	})
-}
-
-func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -591,4 +592,17 @@ func TestLSP_WorkspaceExcludes(t *testing.T) {
 			t.Errorf("%s: %+v", f, ds)
 		}
 	}
+}
+
+// sortLocations orders locations for stable answers.
+func sortLocations(ls []Location) {
+	sort.Slice(ls, func(i, j int) bool {
+		if ls[i].URI != ls[j].URI {
+			return ls[i].URI < ls[j].URI
+		}
+		if ls[i].Range.Start.Line != ls[j].Range.Start.Line {
+			return ls[i].Range.Start.Line < ls[j].Range.Start.Line
+		}
+		return ls[i].Range.Start.Character < ls[j].Range.Start.Character
+	})
 }
