@@ -229,7 +229,7 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 			an := c.annotations(u, d.Annotations, onTypeDef)
 			cu := &ir.Custom{
 				Name: string(ident), Namespace: f.Namespace, Doc: docText(d.Doc),
-				GoType: an.goType, File: f, Span: nameSpan,
+				GoType: an.goType, GoSpan: an.spans["go"], File: f, Span: nameSpan,
 			}
 			c.checkName(string(ident), nameSpan, "type")
 			if an.goType != "" && !validGoType(an.goType) {

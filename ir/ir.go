@@ -404,6 +404,8 @@ type Custom struct {
 	// GoType is the Go type it binds to, as "import/path.TypeName", or ""
 	// when none was declared (generated code then uses the wire type).
 	GoType string
+	// GoSpan is where GoType is written (the @go annotation), if anywhere.
+	GoSpan diag.Span
 	File   *File
 	Span   diag.Span
 }

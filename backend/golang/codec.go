@@ -86,8 +86,8 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 		c.p("}")
 	}
 	if _, ok := customIdent(t); ok {
-		switch t.Kind {
-		case ir.String, ir.Bytes:
+		switch {
+		case c.g.marshals(t):
 			// The type's own method, called directly: through an interface
 			// the value, and the message holding it, would escape.
 			b := c.local("b")
@@ -107,7 +107,11 @@ func (c *codec) enc(t *ir.Type, x string, wrap wrapper) {
 			c.p("}")
 		default:
 			w := wireOf(t)
-			c.enc(w, c.g.goType(c.f, w)+"("+x+")", wrap)
+			typ := c.g.goType(c.f, w)
+			if strings.HasPrefix(typ, "*") {
+				typ = "(" + typ + ")"
+			}
+			c.enc(w, typ+"("+x+")", wrap)
 		}
 		return
 	}
@@ -226,8 +230,8 @@ func (c *codec) dec(t *ir.Type, lv string, wrap wrapper) {
 		c.p("}")
 	}
 	if _, ok := customIdent(t); ok {
-		switch t.Kind {
-		case ir.String, ir.Bytes:
+		switch {
+		case c.g.marshals(t):
 			b := c.local("b")
 			m := "UnmarshalText"
 			if t.Kind == ir.Bytes {

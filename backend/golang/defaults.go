@@ -75,10 +75,10 @@ func (g *generator) constructorSets(n *ir.Named) bool {
 func (g *generator) goValue(f *GeneratedFile, t *ir.Type, v *ir.Value) string {
 	if id, ok := customIdent(t); ok {
 		w := wireOf(t)
-		switch t.Kind {
-		case ir.String:
+		switch {
+		case g.marshals(t) && t.Kind == ir.String:
 			return fmt.Sprintf("%s[%s](%s)", f.Qualify(av("MustText")), f.Qualify(id), strconv.Quote(v.Str))
-		case ir.Bytes:
+		case g.marshals(t):
 			return fmt.Sprintf("%s[%s]([]byte(%s))", f.Qualify(av("MustBinary")), f.Qualify(id), strconv.Quote(string(v.Bytes)))
 		}
 		return f.Qualify(id) + "(" + g.goValue(f, w, v) + ")"

@@ -23,6 +23,14 @@ type Options struct {
 	// over ir.File.GoPackage. Several namespaces may share a package; those
 	// whose types refer to each other always do (see packagePaths).
 	Packages map[string]string
+	// Convert holds the Go types of custom domain types (as written in
+	// @go) whose underlying type is their wire type: generated code
+	// converts them (string(v), T(s)) instead of calling their marshalling
+	// methods. It matters only for string and bytes wire types, which
+	// otherwise use encoding.TextMarshaler and encoding.BinaryMarshaler;
+	// other wire types always convert. The driver fills it from
+	// gotypes.Check.
+	Convert map[string]bool
 }
 
 const (

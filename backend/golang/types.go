@@ -23,6 +23,34 @@ func customIdent(t *ir.Type) (GoIdent, bool) {
 	return GoIdent{ImportPath: gt[:i], Name: gt[i+1:]}, true
 }
 
+// marshals reports whether generated code carries the custom type of t
+// through its marshalling methods rather than by conversion.
+func (g *generator) marshals(t *ir.Type) bool {
+	if _, ok := customIdent(t); !ok || g.opts.Convert[t.Custom.GoType] {
+		return false
+	}
+	return t.Kind == ir.String || t.Kind == ir.Bytes
+}
+
+// CustomWire says how a custom type's Go type must relate to its wire type
+// c.Wire: Wire is the Go type generated code uses for the wire type (with
+// Pointer, *Wire), and Methods, when not "", names the marshaller pair
+// that may stand in for conversion: "Text" (encoding.TextMarshaler and
+// TextUnmarshaler) or "Binary" (BinaryMarshaler and BinaryUnmarshaler).
+// gotypes checks the user's Go type against it.
+func CustomWire(c *ir.Custom) (wire GoIdent, pointer bool, methods string) {
+	if s, ok := scalarOf(c.Wire); ok {
+		wire, pointer = s.goType, s.pointer
+	}
+	switch c.Wire.Kind {
+	case ir.String:
+		methods = "Text"
+	case ir.Bytes:
+		methods = "Binary"
+	}
+	return wire, pointer, methods
+}
+
 // goType returns the Go type of t as written in f.
 func (g *generator) goType(f *GeneratedFile, t *ir.Type) string {
 	if id, ok := customIdent(t); ok {

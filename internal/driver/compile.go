@@ -16,6 +16,7 @@ import (
 	"github.com/evc-dev/evc/backend"
 	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/backend/golang"
+	"github.com/evc-dev/evc/backend/golang/gotypes"
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/ir"
@@ -63,6 +64,7 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 		return res, nil, nil
 	}
 	mod := opts.GoModule
+	var convert map[string]bool
 	if opts.GoOut != "" {
 		if mod == "" {
 			m, err := ModulePath(opts.GoOut)
@@ -72,6 +74,8 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 			mod = m
 		}
 		checkGoPackages(res, mod, opts.GoModule != "", opts.GoPackages)
+		convert = gotypes.Check(existingDir(opts.GoOut), res.Schema, &res.Diags)
+		res.Diags.Sort()
 		if res.Diags.HasErrors() {
 			return res, nil, nil
 		}
@@ -85,13 +89,28 @@ func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
 		outs = append(outs, Output{Dir: opts.AvroOut, Files: files})
 	}
 	if opts.GoOut != "" {
-		files, err := golang.Generate(res.Schema, golang.Options{Module: mod, Packages: opts.GoPackages})
+		files, err := golang.Generate(res.Schema, golang.Options{Module: mod, Packages: opts.GoPackages, Convert: convert})
 		if err != nil {
 			return res, nil, err
 		}
 		outs = append(outs, Output{Dir: opts.GoOut, Files: files})
 	}
 	return res, outs, nil
+}
+
+// existingDir returns dir or its nearest ancestor that exists: the go
+// command loads custom types' packages from there, in --go-out's module,
+// before compile has created --go-out.
+func existingDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() || filepath.Dir(d) == d {
+			return d
+		}
+	}
 }
 
 // checkGoPackages reports, at the option, a go_package that is not the
