@@ -104,6 +104,9 @@ func TestCheck(t *testing.T) {
 			if tc.noGo {
 				t.Setenv("PATH", "")
 			}
+			if err := os.MkdirAll("testdata", 0o755); err != nil {
+				t.Fatal(err)
+			}
 			dir, err := os.MkdirTemp("testdata", "tmp-")
 			if err != nil {
 				t.Fatal(err)
