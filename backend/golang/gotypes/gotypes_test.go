@@ -78,7 +78,7 @@ func TestCheck(t *testing.T) {
 		noGo         bool // no go command on PATH
 	}{
 		{name: "conversion", goType: "domain.SKU", value: `domain.SKU("sku-1")`, wantCode: "avrobin.AppendString(dst, string(m.Sku))"},
-		{name: "marshaller", goType: "domain.Code", value: `domain.Code{Parts: []string{"a", "b"}}`, wantCode: "avrobin.AppendText(dst, &m.Sku)"},
+		{name: "marshaller", goType: "domain.Code", value: `domain.Code{Parts: []string{"a", "b"}}`, wantCode: "m.Sku.MarshalText()"},
 		{
 			name: "neither", goType: "domain.Bad",
 			wantErr:  "shop.evc:3:1: Go type MOD/domain.Bad must have underlying type string or implement encoding.TextMarshaler and encoding.TextUnmarshaler",
