@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -265,7 +266,7 @@ func TestLSP_DefinitionAndReferences(t *testing.T) {
 	sortLocations(refs)
 	var got []string
 	for _, r := range refs {
-		got = append(got, filepath.Base(uriToPath(r.URI))+":"+itoa(r.Range.Start.Line+1))
+		got = append(got, filepath.Base(uriToPath(r.URI))+":"+strconv.Itoa(r.Range.Start.Line+1))
 	}
 	// The declaration, Money.currency, Order.currency.
 	if wantRefs := []string{"common.evc:5", "common.evc:11", "orders.evc:13"}; !slices.Equal(got, wantRefs) {
@@ -273,12 +274,6 @@ func TestLSP_DefinitionAndReferences(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
-
-func fmtInt(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
 
 // TestLSP_RenameAcrossFiles renames a type at a use in one file: the
 // declaration in the other file and every use change.
