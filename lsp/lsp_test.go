@@ -274,7 +274,6 @@ func TestLSP_DefinitionAndReferences(t *testing.T) {
 	}
 }
 
-
 // TestLSP_RenameAcrossFiles renames a type at a use in one file: the
 // declaration in the other file and every use change.
 func TestLSP_RenameAcrossFiles(t *testing.T) {
