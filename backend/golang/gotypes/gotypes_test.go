@@ -16,7 +16,10 @@ import (
 // module (under testdata, so ./... skips it) beside the generated code.
 const domainGo = `package domain
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // SKU converts: its underlying type is string.
 type SKU string
@@ -34,6 +37,12 @@ func (c *Code) UnmarshalText(b []byte) error {
 // Count converts: its underlying type is int64, long's Go type.
 type Count int64
 
+// Blob converts: its underlying type is []byte, bytes' Go type.
+type Blob []byte
+
+// At converts: its underlying type is time.Time's, a timestamp's Go type.
+type At time.Time
+
 // Bad is neither.
 type Bad struct{}
 `
@@ -45,12 +54,13 @@ const roundTripGo = `package shop
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"%s/domain"
 )
 
 func TestRoundTrip(t *testing.T) {
-	in := &Order{Sku: %s, Qty: domain.Count(3)}
+	in := &Order{Sku: %s, Qty: domain.Count(3), Blob: domain.Blob("\x00\xff"), At: domain.At(time.UnixMilli(1700000000123))}
 	b, err := in.MarshalAvro()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +69,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := out.UnmarshalAvro(b); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(in, &out) {
+	if !reflect.DeepEqual(in.Sku, out.Sku) || in.Qty != out.Qty || string(in.Blob) != string(out.Blob) || !time.Time(in.At).Equal(time.Time(out.At)) {
 		t.Fatalf("round trip: %%+v became %%+v", in, out)
 	}
 }
@@ -123,7 +133,9 @@ func TestCheck(t *testing.T) {
 			write(t, filepath.Join(dir, "domain", "domain.go"), domainGo)
 			src := "namespace shop;\n\n@go(\"" + goType + "\")\ntype Sku = string;\n\n" +
 				"@go(\"" + mod + "/domain.Count\")\ntype Count = long;\n\n" +
-				"record Order {\n  sku: Sku;\n  qty: Count;\n}\n"
+				"@go(\"" + mod + "/domain.Blob\")\ntype Blob = bytes;\n\n" +
+				"@go(\"" + mod + "/domain.At\")\ntype At = timestamp-millis;\n\n" +
+				"record Order {\n  sku: Sku;\n  qty: Count;\n  blob: Blob;\n  at: At;\n}\n"
 			evc := filepath.Join(dir, "shop.evc")
 			write(t, evc, src)
 			res, outs, err := driver.Run([]string{evc}, driver.Options{GoOut: filepath.Join(dir, "gen")})
@@ -133,7 +145,7 @@ func TestCheck(t *testing.T) {
 			if tc.wantErr != "" {
 				items := res.Diags.Items()
 				if tc.noGo {
-					items = items[:min(len(items), 1)] // Count's package fails too
+					items = items[:min(len(items), 1)] // the other types' package fails too
 				}
 				if len(items) != 1 {
 					t.Fatalf("got %d diagnostics, want 1: %v", len(items), items)
@@ -160,7 +172,7 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{tc.wantCode, "avrobin.AppendLong(dst, int64(m.Qty))"} {
+			for _, want := range []string{tc.wantCode, "avrobin.AppendLong(dst, int64(m.Qty))", "avrobin.AppendBytes(dst, []byte(m.Blob))", "(dst, time.Time(m.At))"} {
 				if !strings.Contains(string(gen), want) {
 					t.Errorf("generated code lacks %q:\n%s", want, gen)
 				}
