@@ -85,7 +85,8 @@ func TestCheck(t *testing.T) {
 		wantCode     string // in the generated code
 		wantErr      string // the diagnostic, as file:line:col: message
 		wantHelp     string
-		noGo         bool // no go command on PATH
+		noGo         bool   // no go command on PATH
+		countType    string // what Count binds to, if not domain.Count
 	}{
 		{name: "conversion", goType: "domain.SKU", value: `domain.SKU("sku-1")`, wantCode: "avrobin.AppendString(dst, string(m.Sku))"},
 		{name: "marshaller", goType: "domain.Code", value: `domain.Code{Parts: []string{"a", "b"}}`, wantCode: "m.Sku.MarshalText()"},
@@ -93,6 +94,11 @@ func TestCheck(t *testing.T) {
 			name: "neither", goType: "domain.Bad",
 			wantErr:  "shop.evc:3:1: Go type MOD/domain.Bad must have underlying type string or implement encoding.TextMarshaler and encoding.TextUnmarshaler",
 			wantHelp: "declare it as type Bad string, which generated code converts, or give *Bad MarshalText and UnmarshalText methods",
+		},
+		{
+			name: "neither, long", goType: "domain.SKU", countType: "domain.Bad",
+			wantErr:  "shop.evc:6:1: Go type MOD/domain.Bad must have underlying type int64, the Go type of Count's wire type",
+			wantHelp: "declare it as type Bad int64: generated code converts it",
 		},
 		{
 			name: "missing type", goType: "domain.Nope",
@@ -130,9 +136,13 @@ func TestCheck(t *testing.T) {
 			if strings.HasPrefix(goType, "domain.") {
 				goType = mod + "/" + goType
 			}
+			countType := tc.countType
+			if countType == "" {
+				countType = "domain.Count"
+			}
 			write(t, filepath.Join(dir, "domain", "domain.go"), domainGo)
 			src := "namespace shop;\n\n@go(\"" + goType + "\")\ntype Sku = string;\n\n" +
-				"@go(\"" + mod + "/domain.Count\")\ntype Count = long;\n\n" +
+				"@go(\"" + mod + "/" + countType + "\")\ntype Count = long;\n\n" +
 				"@go(\"" + mod + "/domain.Blob\")\ntype Blob = bytes;\n\n" +
 				"@go(\"" + mod + "/domain.At\")\ntype At = timestamp-millis;\n\n" +
 				"record Order {\n  sku: Sku;\n  qty: Count;\n  blob: Blob;\n  at: At;\n}\n"
