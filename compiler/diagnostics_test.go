@@ -60,6 +60,8 @@ func TestDiagnostics_Names(t *testing.T) {
   {"name": "user_id", "type": "int"},
   {"name": "userId", "type": "int"}]}`},
 			[]string{`a.avsc:3:12: warning: fields "user_id" and "userId" of record "R" would both be the Go field UserID` + "\n  help: the Go field of \"userId\" is UserID2"}},
+		{"warning_two_symbols_one_go_name", map[string]string{"a.evc": "enum Color { dark_blue, darkBlue, red }"},
+			[]string{`a.evc:1:25: warning: symbols "dark_blue" and "darkBlue" of enum "Color" would both be the Go constant ColorDarkBlue` + "\n  help: the Go constant of \"darkBlue\" is ColorDarkBlue2"}},
 	})
 }
 

@@ -19,6 +19,10 @@ func (c *compilation) checkGoNames() {
 			continue
 		}
 		for _, n := range u.file.Types {
+			if n.Kind == ir.Enum && !c.repeats[n] {
+				c.checkSymbolGoNames(n)
+				continue
+			}
 			if n.Kind != ir.Record || c.repeats[n] {
 				continue
 			}
@@ -47,5 +51,32 @@ func (c *compilation) checkGoNames() {
 				c.res.Diags.Add(d)
 			}
 		}
+	}
+}
+
+// checkSymbolGoNames warns about two symbols of an enum that would become
+// the same Go constant (dark_blue and darkBlue are both ColorDarkBlue): the
+// Go backend numbers the second, which a reader of the Go code would not
+// guess. A warning, not an error: renaming a symbol is a compatibility
+// break, and the generated code still works.
+func (c *compilation) checkSymbolGoNames(n *ir.Named) {
+	seen := make(map[string]*ir.Symbol, len(n.Symbols))
+	for _, s := range n.Symbols {
+		g := goname.Override("", s.Name)
+		prev := seen[g]
+		if prev == nil {
+			seen[g] = s
+			continue
+		}
+		if prev.Name == s.Name {
+			continue // reported as a duplicate symbol
+		}
+		c.res.Diags.Add(diag.Diagnostic{
+			Span:     s.Span,
+			Message:  fmt.Sprintf("symbols %q and %q of enum %q would both be the Go constant %s%s", prev.Name, s.Name, n.Name, goname.Override(n.GoName, n.Name), g),
+			Related:  []diag.Related{{Span: prev.Span, Message: "the other symbol"}},
+			Severity: diag.Warning,
+			Help:     fmt.Sprintf("the Go constant of %q is %s%s2", s.Name, goname.Override(n.GoName, n.Name), g),
+		})
 	}
 }
