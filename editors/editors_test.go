@@ -6,6 +6,7 @@
 package editors_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"os"
@@ -89,6 +90,53 @@ func TestVSCode_Grammar(t *testing.T) {
 		}
 		if !strings.Contains(string(out), "success") {
 			t.Errorf("%s reported no success:\n%s", filepath.Base(args[0]), out)
+		}
+	}
+}
+
+// TestVSCode_Package packages the extension with @vscode/vsce, offline, and
+// checks the .vsix holds the manifest, the client, the grammar, the language
+// configuration and the language client library it needs at run time, and
+// none of the test files.
+func TestVSCode_Package(t *testing.T) {
+	need(t, "node", "Node.js")
+	vsce := "vscode/node_modules/.bin/vsce"
+	if _, err := os.Stat(vsce); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the extension's npm packages are not installed (npm ci --prefix editors/vscode)")
+		}
+		t.Skip("the extension's npm packages are not installed (npm ci --prefix editors/vscode)")
+	}
+	out := filepath.Join(t.TempDir(), "evc.vsix")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node_modules/.bin/vsce", "package", "--skip-license", "-o", out)
+	cmd.Dir = "vscode"
+	cmd.Stdin = strings.NewReader("") // vsce asks before going on without a LICENSE when it can
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("vsce package: %v\n%s", err, msg)
+	}
+	z, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	has := map[string]bool{}
+	for _, f := range z.File {
+		has[f.Name] = true
+		if strings.HasPrefix(f.Name, "extension/test/") {
+			t.Errorf("the package holds a test file: %s", f.Name)
+		}
+	}
+	for _, want := range []string{
+		"extension/package.json",
+		"extension/extension.js",
+		"extension/syntaxes/evc.tmLanguage.json",
+		"extension/language-configuration.json",
+		"extension/node_modules/vscode-languageclient/package.json",
+	} {
+		if !has[want] {
+			t.Errorf("the package lacks %s", want)
 		}
 	}
 }
