@@ -41,6 +41,30 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 	if r.same {
 		return m.UnmarshalAvro(data)
 	}
+	if r.plan != nil {
+		bp := buffers.Get().(*[]byte)
+		out, err := transcode(r.plan, (*bp)[:0], data)
+		if err == nil {
+			err = m.UnmarshalAvro(out)
+		}
+		if cap(out) <= maxPooled {
+			*bp = out
+			buffers.Put(bp)
+		}
+		return err
+	}
+	return decodeGeneric(r, m, data)
+}
+
+// maxPooled is the largest buffer DecodeFrom keeps for the next message.
+const maxPooled = 64 << 10
+
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// decodeGeneric is the path of the pairs that have no plan: it decodes data
+// into a generic value, encodes that with the reader's schema and decodes
+// the result.
+func decodeGeneric(r *resolution, m runtime.Message, data []byte) error {
 	var v any
 	rest, err := r.resolved.Decode(data, &v, avro.TaggedUnions())
 	if err != nil {
@@ -67,6 +91,7 @@ type resolveKey struct {
 
 type resolution struct {
 	same     bool
+	plan     *op // nil: the generic path
 	resolved *avro.Schema
 	reader   *avro.Schema
 	err      error
@@ -132,7 +157,8 @@ func resolve(writer string, t *runtime.Type) *resolution {
 	if err != nil {
 		return &resolution{err: incompatible(err)}
 	}
-	return &resolution{resolved: res, reader: rd}
+	p, _ := newPlan(w, rd)
+	return &resolution{plan: p, resolved: res, reader: rd}
 }
 
 // incompatible says why the writer's schema does not resolve against the

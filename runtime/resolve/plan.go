@@ -1,0 +1,423 @@
+package resolve
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/twmb/avro"
+
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
+
+// A plan transcodes data written with one schema into the encoding of
+// another, so that the reader's generated decoder can decode it: Avro's
+// resolution rules applied to bytes, without a generic value in between.
+// Plans are built once per (writer schema, type) from the two schemas
+// without their logical types, after twmb/avro's Resolve has said that the
+// pair is compatible; a plan is immutable and safe for concurrent use.
+type op struct {
+	k    kind
+	size int // fixed: its size
+	// min is the fewest bytes one writer value takes, to check block
+	// counts against the input; 0 while a recursive record is being built.
+	min int
+	// enum: reader index of each writer symbol, -1 when it has none.
+	enum []int32
+	// array and map: the items; toUnion: the branch's plan.
+	elem *op
+	// toUnion: the reader's branch index, encoded.
+	prefix []byte
+	// union (writer side): a plan per writer branch, nil for a branch the
+	// reader cannot read.
+	branches []*op
+	// record: the writer's fields in writer order.
+	fields []fieldOp
+	// record, ordered: reader defaults after the last writer field.
+	tail []byte
+	// ordered records write each field as it comes, with the reader-only
+	// fields' defaults in between; the others collect the fields' bytes
+	// and reorder them.
+	ordered  bool
+	defaults [][]byte // unordered: per reader field, its default or nil
+	name     string
+}
+
+type fieldOp struct {
+	op     *op // nil: skipped with skip
+	skip   *op
+	reader int    // index of the reader's field; unordered records only
+	pre    []byte // ordered: the defaults to write before this field
+	name   string
+}
+
+type kind uint8
+
+const (
+	kNull kind = iota
+	kBool
+	kVarint // int or long, also int read as long
+	kIntFloat
+	kIntDouble
+	kLongFloat
+	kLongDouble
+	kFloat
+	kFloatDouble
+	kDouble
+	kBytes // string or bytes, either way
+	kFixed
+	kEnum
+	kRecord
+	kArray
+	kMap
+	kUnion   // a writer's union
+	kToUnion // a writer's non-union value as a branch of the reader's union
+)
+
+// errUnsupported makes DecodeFrom fall back to the generic path.
+var errUnsupported = errors.New("unsupported by the transcoding plan")
+
+type builder struct {
+	wnames, rnames map[string]*avro.SchemaNode
+	memo           map[[2]string]*op
+}
+
+func newPlan(w, r *avro.Schema) (p *op, err error) {
+	defer func() {
+		// The plan is an optimisation: anything unexpected in the schema
+		// trees sends the pair down the generic path instead.
+		if recover() != nil {
+			p, err = nil, errUnsupported
+		}
+	}()
+	wn, rn := w.Root(), r.Root()
+	b := &builder{wnames: map[string]*avro.SchemaNode{}, rnames: map[string]*avro.SchemaNode{}, memo: map[[2]string]*op{}}
+	collect(wn, "", b.wnames)
+	collect(rn, "", b.rnames)
+	return b.build(wn, "", rn, "")
+}
+
+func fullName(n *avro.SchemaNode, ns string) string {
+	if strings.Contains(n.Name, ".") {
+		return n.Name
+	}
+	if n.Namespace != "" {
+		return n.Namespace + "." + n.Name
+	}
+	return n.Name
+}
+
+func namespaceOf(full string) string {
+	if i := strings.LastIndexByte(full, '.'); i >= 0 {
+		return full[:i]
+	}
+	return ""
+}
+
+func collect(n *avro.SchemaNode, ns string, names map[string]*avro.SchemaNode) {
+	switch n.Type {
+	case "record", "error":
+		full := fullName(n, ns)
+		names[full] = n
+		for i := range n.Fields {
+			collect(&n.Fields[i].Type, namespaceOf(full), names)
+		}
+	case "enum", "fixed":
+		names[fullName(n, ns)] = n
+	case "array":
+		collect(n.Items, ns, names)
+	case "map":
+		collect(n.Values, ns, names)
+	case "union":
+		for i := range n.Branches {
+			collect(&n.Branches[i], ns, names)
+		}
+	}
+}
+
+// deref returns the definition a name reference stands for, with the
+// namespace its children are in.
+func deref(n *avro.SchemaNode, ns string, names map[string]*avro.SchemaNode) (*avro.SchemaNode, string) {
+	switch n.Type {
+	case "null", "boolean", "int", "long", "float", "double", "bytes", "string", "array", "map", "union":
+		return n, ns
+	case "record", "error", "enum", "fixed":
+		return n, namespaceOf(fullName(n, ns))
+	}
+	var d *avro.SchemaNode
+	if !strings.Contains(n.Type, ".") && ns != "" {
+		d = names[ns+"."+n.Type]
+	}
+	if d == nil {
+		d = names[n.Type]
+	}
+	if d == nil {
+		panic("unresolved name " + n.Type)
+	}
+	return d, namespaceOf(fullName(d, ns))
+}
+
+func kindOf(t string) string {
+	if t == "error" {
+		return "record"
+	}
+	return t
+}
+
+func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns string) (*op, error) {
+	w, wns = deref(w, wns, b.wnames)
+	r, rns = deref(r, rns, b.rnames)
+	wt, rt := kindOf(w.Type), kindOf(r.Type)
+	if wt == "union" {
+		u := &op{k: kUnion, min: 1, branches: make([]*op, len(w.Branches))}
+		for i := range w.Branches {
+			if p, err := b.build(&w.Branches[i], wns, r, rns); err == nil {
+				u.branches[i] = p
+			}
+		}
+		return u, nil
+	}
+	if rt == "union" {
+		i := b.match(w, wns, r, rns)
+		if i < 0 {
+			return nil, fmt.Errorf("no branch of the reader's union reads the writer's %s", w.Type)
+		}
+		p, err := b.build(w, wns, &r.Branches[i], rns)
+		if err != nil {
+			return nil, err
+		}
+		return &op{k: kToUnion, min: p.min, elem: p, prefix: avrobin.AppendLong(nil, int64(i))}, nil
+	}
+	switch wt + ">" + rt {
+	case "null>null":
+		return &op{k: kNull}, nil
+	case "boolean>boolean":
+		return &op{k: kBool, min: 1}, nil
+	case "int>int", "int>long", "long>long":
+		return &op{k: kVarint, min: 1}, nil
+	case "int>float":
+		return &op{k: kIntFloat, min: 1}, nil
+	case "int>double":
+		return &op{k: kIntDouble, min: 1}, nil
+	case "long>float":
+		return &op{k: kLongFloat, min: 1}, nil
+	case "long>double":
+		return &op{k: kLongDouble, min: 1}, nil
+	case "float>float":
+		return &op{k: kFloat, min: 4}, nil
+	case "float>double":
+		return &op{k: kFloatDouble, min: 4}, nil
+	case "double>double":
+		return &op{k: kDouble, min: 8}, nil
+	case "string>string", "string>bytes", "bytes>bytes", "bytes>string":
+		return &op{k: kBytes, min: 1}, nil
+	case "fixed>fixed":
+		if w.Size != r.Size {
+			return nil, fmt.Errorf("fixed sizes differ")
+		}
+		return &op{k: kFixed, size: w.Size, min: w.Size}, nil
+	case "enum>enum":
+		p := &op{k: kEnum, min: 1, enum: make([]int32, len(w.Symbols)), name: fullName(r, "")}
+		def := int32(-1)
+		if r.HasEnumDefault {
+			def = int32(index(r.Symbols, r.EnumDefault))
+		}
+		for i, s := range w.Symbols {
+			p.enum[i] = def
+			if j := index(r.Symbols, s); j >= 0 {
+				p.enum[i] = int32(j)
+			}
+		}
+		return p, nil
+	case "array>array":
+		e, err := b.build(w.Items, wns, r.Items, rns)
+		if err != nil {
+			return nil, err
+		}
+		return &op{k: kArray, min: 1, elem: e}, nil
+	case "map>map":
+		e, err := b.build(w.Values, wns, r.Values, rns)
+		if err != nil {
+			return nil, err
+		}
+		return &op{k: kMap, min: 1, elem: e}, nil
+	case "record>record":
+		return b.record(w, wns, r, rns)
+	}
+	return nil, fmt.Errorf("the writer's %s cannot be read as %s", w.Type, r.Type)
+}
+
+func index(ss []string, s string) int {
+	for i, x := range ss {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns string) (*op, error) {
+	key := [2]string{fullName(w, wns), fullName(r, rns)}
+	if p := b.memo[key]; p != nil {
+		return p, nil
+	}
+	p := &op{k: kRecord, name: key[1]}
+	b.memo[key] = p
+	wns, rns = namespaceOf(key[0]), namespaceOf(key[1])
+	// Which writer field each reader field reads.
+	from := make([]int, len(r.Fields))
+	taken := make([]bool, len(w.Fields))
+	for i := range r.Fields {
+		rf := &r.Fields[i]
+		from[i] = -1
+		for _, name := range append([]string{rf.Name}, rf.Aliases...) {
+			for j := range w.Fields {
+				if !taken[j] && w.Fields[j].Name == name {
+					from[i] = j
+					break
+				}
+			}
+			if from[i] >= 0 {
+				taken[from[i]] = true
+				break
+			}
+		}
+	}
+	defaults := make([][]byte, len(r.Fields))
+	for i, j := range from {
+		if j >= 0 {
+			continue
+		}
+		rf := &r.Fields[i]
+		if !rf.HasDefault {
+			return nil, fmt.Errorf("field %s has no default", rf.Name)
+		}
+		s, err := rf.Type.Schema()
+		if err != nil {
+			return nil, errUnsupported
+		}
+		d, err := s.AppendEncode(nil, rf.Default)
+		if err != nil {
+			return nil, errUnsupported
+		}
+		defaults[i] = d
+	}
+	readerOf := make([]int, len(w.Fields))
+	for j := range readerOf {
+		readerOf[j] = -1
+	}
+	for i, j := range from {
+		if j >= 0 {
+			readerOf[j] = i
+		}
+	}
+	p.ordered = true
+	last := -1
+	for _, i := range readerOf {
+		if i >= 0 {
+			if i < last {
+				p.ordered = false
+			}
+			last = i
+		}
+	}
+	next := 0 // the next reader field to write, when ordered
+	for j := range w.Fields {
+		wf := &w.Fields[j]
+		f := fieldOp{reader: readerOf[j], name: wf.Name}
+		var err error
+		if i := readerOf[j]; i >= 0 {
+			if f.op, err = b.build(&wf.Type, wns, &r.Fields[i].Type, rns); err != nil {
+				return nil, err
+			}
+			if p.ordered {
+				for ; next < i; next++ {
+					f.pre = append(f.pre, defaults[next]...)
+				}
+				next = i + 1
+			}
+		} else if f.skip, err = b.build(&wf.Type, wns, &wf.Type, wns); err != nil {
+			return nil, err
+		}
+		p.fields = append(p.fields, f)
+	}
+	if p.ordered {
+		for ; next < len(r.Fields); next++ {
+			p.tail = append(p.tail, defaults[next]...)
+		}
+	} else {
+		p.defaults = defaults
+	}
+	for _, f := range p.fields {
+		if f.op != nil {
+			p.min += f.op.min
+		} else {
+			p.min += f.skip.min
+		}
+	}
+	return p, nil
+}
+
+// match returns the index of the reader union's branch that reads the
+// writer's type, ranked as twmb/avro ranks them: the first branch of the same
+// kind and full name (or alias), then of the same unqualified name, then the
+// first the writer's type promotes to; -1 if none. A fixed matches only a
+// fixed of its size.
+func (b *builder) match(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns string) int {
+	wt := kindOf(w.Type)
+	named := wt == "record" || wt == "enum" || wt == "fixed"
+	for tier := range 3 {
+		for i := range r.Branches {
+			br, brns := deref(&r.Branches[i], rns, b.rnames)
+			rt := kindOf(br.Type)
+			if tier == 2 {
+				switch wt + ">" + rt {
+				case "int>long", "int>float", "int>double", "long>float", "long>double", "float>double", "string>bytes", "bytes>string":
+					return i
+				}
+				continue
+			}
+			if wt != rt || (wt == "fixed" && w.Size != br.Size) {
+				continue
+			}
+			if !named {
+				if tier == 0 {
+					return i
+				}
+				continue
+			}
+			if names(w, wns, br, brns, tier == 1) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// names reports whether the reader's named type answers to the writer's
+// name: by full name or alias, or with short, by unqualified name or an
+// alias written without a namespace.
+func names(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns string, short bool) bool {
+	wf, rf := fullName(w, wns), fullName(r, rns)
+	if short {
+		ws := wf[strings.LastIndexByte(wf, '.')+1:]
+		if ws == rf[strings.LastIndexByte(rf, '.')+1:] {
+			return true
+		}
+		for _, a := range r.Aliases {
+			if !strings.Contains(a, ".") && a == ws {
+				return true
+			}
+		}
+		return false
+	}
+	if wf == rf {
+		return true
+	}
+	for _, a := range r.Aliases {
+		if a == wf || (!strings.Contains(a, ".") && namespaceOf(rf) != "" && namespaceOf(rf)+"."+a == wf) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,332 @@
+package resolve
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
+
+// Bounds of the transcoded output, the project's decode allocation bound:
+// a message of n bytes may grow to at most OutputPerByte*n + OutputSlack
+// bytes (reader defaults filled in for every record of a long array of
+// empty writer records grow it most), beyond which DecodeFrom fails.
+const (
+	OutputPerByte = 256
+	OutputSlack   = 256 << 10
+)
+
+// ErrTooLarge means the data, transcoded to the type's schema, would exceed
+// the decode allocation bound.
+var ErrTooLarge = errors.New("the data resolved to the type's schema would exceed the decode allocation bound")
+
+// transcoder runs a plan over one message.
+type transcoder struct {
+	r     avrobin.Reader
+	out   []byte
+	limit int
+	spans []int // field spans of the unordered records being reordered
+	zero  int   // skipped items of types that take no bytes
+}
+
+var keyOp = &op{k: kBytes, min: 1}
+
+// transcode appends data, written with the plan's writer schema, to dst in
+// the encoding of its reader schema.
+func transcode(p *op, dst, data []byte) ([]byte, error) {
+	t := transcoder{r: avrobin.NewAliasReader(data), out: dst, limit: len(dst) + OutputPerByte*len(data) + OutputSlack}
+	if err := t.run(p); err != nil {
+		return t.out, err
+	}
+	return t.out, t.r.Finish()
+}
+
+func (t *transcoder) grow() error {
+	if len(t.out) > t.limit {
+		return fmt.Errorf("%w (%d bytes)", ErrTooLarge, t.limit)
+	}
+	return nil
+}
+
+func (t *transcoder) run(p *op) error {
+	r := &t.r
+	switch p.k {
+	case kNull:
+		return nil
+	case kBool:
+		b, err := r.ReadFixed(1)
+		if err != nil {
+			return err
+		}
+		if b[0] > 1 {
+			return r.DecodeInvalid(fmt.Errorf("boolean byte %d", b[0]))
+		}
+		t.out = append(t.out, b[0])
+	case kVarint:
+		v, err := r.ReadLong()
+		if err != nil {
+			return err
+		}
+		t.out = avrobin.AppendLong(t.out, v)
+	case kIntFloat, kLongFloat:
+		v, err := r.ReadLong()
+		if err != nil {
+			return err
+		}
+		if p.k == kIntFloat && (v < math.MinInt32 || v > math.MaxInt32) {
+			return r.DecodeInvalid(fmt.Errorf("int %d out of range", v))
+		}
+		t.out = avrobin.AppendFloat(t.out, float32(v))
+	case kIntDouble, kLongDouble:
+		v, err := r.ReadLong()
+		if err != nil {
+			return err
+		}
+		if p.k == kIntDouble && (v < math.MinInt32 || v > math.MaxInt32) {
+			return r.DecodeInvalid(fmt.Errorf("int %d out of range", v))
+		}
+		t.out = avrobin.AppendDouble(t.out, float64(v))
+	case kFloat:
+		b, err := r.ReadFixed(4)
+		if err != nil {
+			return err
+		}
+		t.out = append(t.out, b...)
+	case kFloatDouble:
+		v, err := r.ReadFloat()
+		if err != nil {
+			return err
+		}
+		t.out = avrobin.AppendDouble(t.out, float64(v))
+	case kDouble:
+		b, err := r.ReadFixed(8)
+		if err != nil {
+			return err
+		}
+		t.out = append(t.out, b...)
+	case kBytes:
+		b, err := r.ReadRaw()
+		if err != nil {
+			return err
+		}
+		t.out = avrobin.AppendBytes(t.out, b)
+	case kFixed:
+		b, err := r.ReadFixed(p.size)
+		if err != nil {
+			return err
+		}
+		t.out = append(t.out, b...)
+	case kEnum:
+		i, err := r.ReadEnum(len(p.enum))
+		if err != nil {
+			return err
+		}
+		if p.enum[i] < 0 {
+			return r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, p.name))
+		}
+		t.out = avrobin.AppendInt(t.out, p.enum[i])
+	case kUnion:
+		i, err := r.ReadUnion(len(p.branches))
+		if err != nil {
+			return err
+		}
+		if p.branches[i] == nil {
+			return r.DecodeInvalid(fmt.Errorf("the writer's union branch %d cannot be read as the type's", i))
+		}
+		return t.run(p.branches[i])
+	case kToUnion:
+		t.out = append(t.out, p.prefix...)
+		return t.run(p.elem)
+	case kArray, kMap:
+		return t.blocks(p)
+	case kRecord:
+		return t.record(p)
+	}
+	return nil
+}
+
+func (t *transcoder) blocks(p *op) error {
+	r := &t.r
+	min := p.elem.min
+	if p.k == kMap {
+		min++
+	}
+	for {
+		n, err := r.ReadBlockCount(min)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			t.out = append(t.out, 0)
+			return nil
+		}
+		t.out = avrobin.AppendLong(t.out, int64(n))
+		for range n {
+			if p.k == kMap {
+				if err := t.run(keyOp); err != nil {
+					return err
+				}
+			}
+			if err := t.run(p.elem); err != nil {
+				return err
+			}
+			if err := t.grow(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (t *transcoder) record(p *op) error {
+	r := &t.r
+	if err := r.Enter(); err != nil {
+		return err
+	}
+	defer r.Leave()
+	if p.ordered {
+		for i := range p.fields {
+			f := &p.fields[i]
+			if f.op == nil {
+				if err := t.skip(f.skip); err != nil {
+					return avrobin.AtField(err, f.name)
+				}
+				continue
+			}
+			t.out = append(t.out, f.pre...)
+			if err := t.run(f.op); err != nil {
+				return avrobin.AtField(err, f.name)
+			}
+		}
+		t.out = append(t.out, p.tail...)
+		return t.grow()
+	}
+	// Transcode the fields in writer order, then append them in reader
+	// order and move the result down over the writer-ordered bytes.
+	start, base := len(t.out), len(t.spans)
+	n := len(p.defaults)
+	for range n {
+		t.spans = append(t.spans, -1, -1)
+	}
+	for i := range p.fields {
+		f := &p.fields[i]
+		if f.op == nil {
+			if err := t.skip(f.skip); err != nil {
+				return avrobin.AtField(err, f.name)
+			}
+			continue
+		}
+		from := len(t.out)
+		if err := t.run(f.op); err != nil {
+			return avrobin.AtField(err, f.name)
+		}
+		t.spans[base+2*f.reader], t.spans[base+2*f.reader+1] = from, len(t.out)
+	}
+	mid := len(t.out)
+	for i := range n {
+		if d := p.defaults[i]; d != nil {
+			t.out = append(t.out, d...)
+			continue
+		}
+		t.out = append(t.out, t.out[t.spans[base+2*i]:t.spans[base+2*i+1]]...)
+	}
+	t.out = t.out[:start+copy(t.out[start:], t.out[mid:])]
+	t.spans = t.spans[:base]
+	return t.grow()
+}
+
+// skip reads past a value of p's writer type (p is the plan of the type to
+// itself), in time linear in the bytes skipped.
+func (t *transcoder) skip(p *op) error {
+	r := &t.r
+	switch p.k {
+	case kNull:
+		return nil
+	case kBool:
+		return r.SkipBool()
+	case kVarint:
+		return r.SkipLong()
+	case kFloat:
+		return r.SkipFloat()
+	case kDouble:
+		return r.SkipDouble()
+	case kBytes:
+		return r.SkipBytes()
+	case kFixed:
+		return r.SkipFixed(p.size)
+	case kEnum:
+		_, err := r.ReadEnum(len(p.enum))
+		return err
+	case kUnion:
+		i, err := r.ReadUnion(len(p.branches))
+		if err != nil {
+			return err
+		}
+		return t.skip(p.branches[i])
+	case kToUnion:
+		return t.skip(p.elem)
+	case kRecord:
+		if err := r.Enter(); err != nil {
+			return err
+		}
+		defer r.Leave()
+		for i := range p.fields {
+			if err := t.skip(p.fields[i].op); err != nil {
+				return avrobin.AtField(err, p.fields[i].name)
+			}
+		}
+		return nil
+	case kArray, kMap:
+		for {
+			n, err := r.ReadLong()
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return nil
+			}
+			if n < 0 {
+				// The block's size in bytes follows: skip it whole.
+				size, err := r.ReadLong()
+				if err != nil {
+					return err
+				}
+				if size < 0 || size > int64(r.Remaining()) {
+					return r.DecodeInvalid(fmt.Errorf("block size %d with %d bytes left", size, r.Remaining()))
+				}
+				if err := r.SkipFixed(int(size)); err != nil {
+					return err
+				}
+				continue
+			}
+			min := p.elem.min
+			if p.k == kMap {
+				min++
+			}
+			if min > 0 && n > int64(r.Remaining()/min) {
+				return r.DecodeInvalid(fmt.Errorf("%d items with %d bytes left", n, r.Remaining()))
+			}
+			if min == 0 {
+				if n > int64(zeroSkipItems-t.zero) {
+					return r.DecodeInvalid(fmt.Errorf("more than %d items of a type that takes no bytes", zeroSkipItems))
+				}
+				t.zero += int(n)
+			}
+			for range n {
+				if p.k == kMap {
+					if err := r.SkipBytes(); err != nil {
+						return err
+					}
+				}
+				if err := t.skip(p.elem); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return fmt.Errorf("cannot skip kind %d", p.k)
+}
+
+// zeroSkipItems bounds the items of a zero-byte type that one message's
+// skipped blocks may claim, as avrobin does for decoded ones.
+const zeroSkipItems = 1 << 20
