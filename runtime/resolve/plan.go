@@ -56,7 +56,8 @@ type kind uint8
 const (
 	kNull kind = iota
 	kBool
-	kVarint // int or long, also int read as long
+	kInt // int, also read as long
+	kLong
 	kIntFloat
 	kIntDouble
 	kLongFloat
@@ -193,8 +194,10 @@ func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns 
 		return &op{k: kNull}, nil
 	case "boolean>boolean":
 		return &op{k: kBool, min: 1}, nil
-	case "int>int", "int>long", "long>long":
-		return &op{k: kVarint, min: 1}, nil
+	case "int>int", "int>long":
+		return &op{k: kInt, min: 1}, nil
+	case "long>long":
+		return &op{k: kLong, min: 1}, nil
 	case "int>float":
 		return &op{k: kIntFloat, min: 1}, nil
 	case "int>double":

@@ -1,6 +1,6 @@
 // Package resolve decodes data written with another version of a generated
-// type's schema, applying Avro's schema resolution rules. It is the slow
-// path of runtime/serde, apart from package runtime so that generated code,
+// type's schema, applying Avro's schema resolution rules. It is the path
+// runtime/serde takes for other writers' data, apart from package runtime so that generated code,
 // which imports runtime, does not pull in twmb/avro and its dependencies.
 //
 // Its errors are bare causes, without an "evc:" prefix: callers wrap them
@@ -27,11 +27,22 @@ import (
 // is on another version of a type.
 //
 // When the writer's schema has the same Parsing Canonical Form as m's,
-// DecodeFrom is m.UnmarshalAvro. Otherwise it decodes data with the
-// resolved schema (twmb/avro's Resolve) into a generic value, encodes that
-// with m's schema and decodes the result with m.UnmarshalAvro. The resolved
-// schemas are cached per writer schema and type, in a cache of at most
-// CacheSize entries that is safe for concurrent use.
+// DecodeFrom is m.UnmarshalAvro. Otherwise it runs a plan, built once per
+// writer schema and type from the two schemas, that transcodes data into
+// the encoding of m's schema in a pooled buffer (fields reordered, skipped
+// and defaulted, values promoted, enum symbols and union branches mapped),
+// and decodes the result with m.UnmarshalAvro: no reflection and no generic
+// value per message. The transcoded data may be at most OutputPerByte times
+// the input plus OutputSlack, the bound of the generated decoders'
+// allocations; past it DecodeFrom fails with ErrTooLarge.
+//
+// Whether the schemas resolve at all is twmb/avro's Resolve's verdict, and
+// its error when they do not. A compatible pair the plan builder does not
+// handle (none in the project's corpus) falls back to twmb/avro's generic
+// path: decode with the resolved schema into a generic value, encode that
+// with m's schema, decode the result. Resolutions are cached per writer
+// schema and type, in a cache of at most CacheSize entries that is safe for
+// concurrent use.
 func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 	t := m.AvroType()
 	r := resolvers.get(writerSchema, t)

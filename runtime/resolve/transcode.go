@@ -3,7 +3,6 @@ package resolve
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
@@ -44,7 +43,7 @@ func transcode(p *op, dst, data []byte) ([]byte, error) {
 
 func (t *transcoder) grow() error {
 	if len(t.out) > t.limit {
-		return fmt.Errorf("%w (%d bytes)", ErrTooLarge, t.limit)
+		return t.r.DecodeInvalid(fmt.Errorf("%w (%d bytes)", ErrTooLarge, t.limit))
 	}
 	return nil
 }
@@ -63,28 +62,40 @@ func (t *transcoder) run(p *op) error {
 			return r.DecodeInvalid(fmt.Errorf("boolean byte %d", b[0]))
 		}
 		t.out = append(t.out, b[0])
-	case kVarint:
+	case kInt:
+		v, err := r.ReadInt()
+		if err != nil {
+			return err
+		}
+		t.out = avrobin.AppendInt(t.out, v)
+	case kLong:
 		v, err := r.ReadLong()
 		if err != nil {
 			return err
 		}
 		t.out = avrobin.AppendLong(t.out, v)
-	case kIntFloat, kLongFloat:
-		v, err := r.ReadLong()
+	case kIntFloat:
+		v, err := r.ReadInt()
 		if err != nil {
 			return err
-		}
-		if p.k == kIntFloat && (v < math.MinInt32 || v > math.MaxInt32) {
-			return r.DecodeInvalid(fmt.Errorf("int %d out of range", v))
 		}
 		t.out = avrobin.AppendFloat(t.out, float32(v))
-	case kIntDouble, kLongDouble:
+	case kLongFloat:
 		v, err := r.ReadLong()
 		if err != nil {
 			return err
 		}
-		if p.k == kIntDouble && (v < math.MinInt32 || v > math.MaxInt32) {
-			return r.DecodeInvalid(fmt.Errorf("int %d out of range", v))
+		t.out = avrobin.AppendFloat(t.out, float32(v))
+	case kIntDouble:
+		v, err := r.ReadInt()
+		if err != nil {
+			return err
+		}
+		t.out = avrobin.AppendDouble(t.out, float64(v))
+	case kLongDouble:
+		v, err := r.ReadLong()
+		if err != nil {
+			return err
 		}
 		t.out = avrobin.AppendDouble(t.out, float64(v))
 	case kFloat:
@@ -244,7 +255,10 @@ func (t *transcoder) skip(p *op) error {
 		return nil
 	case kBool:
 		return r.SkipBool()
-	case kVarint:
+	case kInt:
+		_, err := r.ReadInt()
+		return err
+	case kLong:
 		return r.SkipLong()
 	case kFloat:
 		return r.SkipFloat()
