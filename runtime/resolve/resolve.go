@@ -1,7 +1,8 @@
 // Package resolve decodes data written with another version of a generated
 // type's schema, applying Avro's schema resolution rules. It is the path
-// runtime/serde takes for other writers' data, apart from package runtime so that generated code,
-// which imports runtime, does not pull in twmb/avro and its dependencies.
+// runtime/serde takes for other writers' data, apart from package runtime
+// so that generated code, which imports runtime, does not pull in
+// twmb/avro and its dependencies.
 //
 // Its errors are bare causes, without an "evc:" prefix: callers wrap them
 // with the type and schema id they concern (serde's *DecodeError does).
