@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
 // DecodeFrom decodes data, written with writerSchema (Avro JSON), into m,
@@ -54,14 +56,16 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 		return m.UnmarshalAvro(data)
 	}
 	if r.plan != nil {
-		bp := buffers.Get().(*[]byte)
-		out, err := transcode(r.plan, (*bp)[:0], data)
+		t := transcoders.Get().(*transcoder)
+		t.out = t.out[:0]
+		out, err := t.transcode(r.plan, data)
 		if err == nil {
 			err = m.UnmarshalAvro(out)
 		}
 		if cap(out) <= maxPooled {
-			*bp = out
-			buffers.Put(bp)
+			t.out = out
+			t.r = avrobin.Reader{}
+			transcoders.Put(t)
 		}
 		return err
 	}
@@ -71,7 +75,7 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 // maxPooled is the largest buffer DecodeFrom keeps for the next message.
 const maxPooled = 64 << 10
 
-var buffers = sync.Pool{New: func() any { return new([]byte) }}
+var transcoders = sync.Pool{New: func() any { return new(transcoder) }}
 
 // decodeGeneric is the path of the pairs that have no plan: it decodes data
 // into a generic value, encodes that with the reader's schema and decodes
@@ -109,21 +113,41 @@ type resolution struct {
 	err      error
 }
 
-type resolveCache struct {
-	mu sync.RWMutex
-	m  map[resolveKey]*resolution
+// identityKey names a writer schema by the address of its text: callers
+// such as serde pass the same string for every message of a writer, and
+// looking it up by address saves hashing a schema of kilobytes per message.
+// The key holds the text's address, so the text stays alive and the
+// address cannot name another text.
+type identityKey struct {
+	p      *byte
+	n      int
+	reader *runtime.Type
 }
 
-var resolvers = &resolveCache{m: map[resolveKey]*resolution{}}
+type resolveCache struct {
+	mu   sync.RWMutex
+	m    map[resolveKey]*resolution
+	byID map[identityKey]*resolution
+}
+
+var resolvers = &resolveCache{m: map[resolveKey]*resolution{}, byID: map[identityKey]*resolution{}}
 
 func (c *resolveCache) get(writer string, t *runtime.Type) *resolution {
-	k := resolveKey{writer, t}
+	id := identityKey{unsafe.StringData(writer), len(writer), t}
 	c.mu.RLock()
-	r := c.m[k]
+	r := c.byID[id]
+	known := r != nil
+	if !known {
+		r = c.m[resolveKey{writer, t}]
+	}
 	c.mu.RUnlock()
 	if r != nil {
+		if !known {
+			c.remember(id, r)
+		}
 		return r
 	}
+	k := resolveKey{writer, t}
 	r = resolve(writer, t)
 	c.mu.Lock()
 	if len(c.m) >= CacheSize {
@@ -136,7 +160,19 @@ func (c *resolveCache) get(writer string, t *runtime.Type) *resolution {
 	}
 	c.m[k] = r
 	c.mu.Unlock()
+	c.remember(id, r)
 	return r
+}
+
+// remember files r under its writer text's address, in a map as bounded as
+// the cache.
+func (c *resolveCache) remember(id identityKey, r *resolution) {
+	c.mu.Lock()
+	if len(c.byID) >= CacheSize {
+		clear(c.byID)
+	}
+	c.byID[id] = r
+	c.mu.Unlock()
 }
 
 func resolve(writer string, t *runtime.Type) *resolution {

@@ -112,10 +112,10 @@ func TestDecodeFrom_Concurrent(t *testing.T) {
 	}
 	wg.Wait()
 	resolvers.mu.RLock()
-	n := len(resolvers.m)
+	n, ids := len(resolvers.m), len(resolvers.byID)
 	resolvers.mu.RUnlock()
-	if n > CacheSize {
-		t.Errorf("cache holds %d resolutions, more than %d", n, CacheSize)
+	if n > CacheSize || ids > CacheSize {
+		t.Errorf("cache holds %d resolutions and %d by address, more than %d", n, ids, CacheSize)
 	}
 }
 

@@ -34,7 +34,15 @@ var keyOp = &op{k: kBytes, min: 1}
 // transcode appends data, written with the plan's writer schema, to dst in
 // the encoding of its reader schema.
 func transcode(p *op, dst, data []byte) ([]byte, error) {
-	t := transcoder{r: avrobin.NewAliasReader(data), out: dst, limit: len(dst) + OutputPerByte*len(data) + OutputSlack}
+	t := transcoder{out: dst}
+	return t.transcode(p, data)
+}
+
+// transcode appends data to t.out, reusing t's buffers.
+func (t *transcoder) transcode(p *op, data []byte) ([]byte, error) {
+	t.r = avrobin.NewAliasReader(data)
+	t.limit = len(t.out) + OutputPerByte*len(data) + OutputSlack
+	t.spans, t.zero = t.spans[:0], 0
 	if err := t.run(p); err != nil {
 		return t.out, err
 	}
