@@ -41,6 +41,9 @@ type op struct {
 	ordered  bool
 	defaults [][]byte // unordered: per reader field, its default or nil
 	name     string
+	// same: the writer's encoding of the value is already the reader's,
+	// so the value is skipped and its bytes copied.
+	same bool
 }
 
 type fieldOp struct {
@@ -95,7 +98,79 @@ func newPlan(w, r *avro.Schema) (p *op, err error) {
 	b := &builder{wnames: map[string]*avro.SchemaNode{}, rnames: map[string]*avro.SchemaNode{}, memo: map[[2]string]*op{}}
 	collect(wn, "", b.wnames)
 	collect(rn, "", b.rnames)
-	return b.build(wn, "", rn, "")
+	p, err = b.build(wn, "", rn, "")
+	if err == nil {
+		markSame(p)
+	}
+	return p, err
+}
+
+// markSame sets same on the ops whose writer encoding is the reader's: the
+// greatest fixed point, so that a recursive record is the same if nothing
+// on its cycles says otherwise.
+func markSame(root *op) {
+	var all []*op
+	seen := map[*op]bool{}
+	var walk func(p *op)
+	walk = func(p *op) {
+		if p == nil || seen[p] {
+			return
+		}
+		seen[p] = true
+		p.same = true
+		all = append(all, p)
+		walk(p.elem)
+		for _, b := range p.branches {
+			walk(b)
+		}
+		for _, f := range p.fields {
+			walk(f.op)
+			walk(f.skip)
+		}
+	}
+	walk(root)
+	for changed := true; changed; {
+		changed = false
+		for _, p := range all {
+			if p.same && !sameNow(p) {
+				p.same, changed = false, true
+			}
+		}
+	}
+}
+
+func sameNow(p *op) bool {
+	switch p.k {
+	case kNull, kBool, kInt, kLong, kFloat, kDouble, kBytes, kFixed:
+		return true
+	case kEnum:
+		for i, j := range p.enum {
+			if int(j) != i {
+				return false
+			}
+		}
+		return true
+	case kArray, kMap:
+		return p.elem.same
+	case kUnion:
+		for i, b := range p.branches {
+			if b == nil || b.k != kToUnion || len(b.prefix) != 1 || int(b.prefix[0]) != 2*i || !b.elem.same {
+				return false
+			}
+		}
+		return true
+	case kRecord:
+		if !p.ordered || len(p.tail) != 0 {
+			return false
+		}
+		for _, f := range p.fields {
+			if f.op == nil || len(f.pre) != 0 || !f.op.same {
+				return false
+			}
+		}
+		return true
+	}
+	return false // kToUnion: adds a branch index
 }
 
 func fullName(n *avro.SchemaNode, ns string) string {

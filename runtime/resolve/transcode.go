@@ -23,6 +23,7 @@ var ErrTooLarge = errors.New("the data resolved to the type's schema would excee
 // transcoder runs a plan over one message.
 type transcoder struct {
 	r     avrobin.Reader
+	src   []byte
 	out   []byte
 	limit int
 	spans []int // field spans of the unordered records being reordered
@@ -40,7 +41,7 @@ func transcode(p *op, dst, data []byte) ([]byte, error) {
 
 // transcode appends data to t.out, reusing t's buffers.
 func (t *transcoder) transcode(p *op, data []byte) ([]byte, error) {
-	t.r = avrobin.NewAliasReader(data)
+	t.r, t.src = avrobin.NewAliasReader(data), data
 	t.limit = len(t.out) + OutputPerByte*len(data) + OutputSlack
 	t.spans, t.zero = t.spans[:0], 0
 	if err := t.run(p); err != nil {
@@ -58,6 +59,14 @@ func (t *transcoder) grow() error {
 
 func (t *transcoder) run(p *op) error {
 	r := &t.r
+	if p.same && p.k >= kFixed {
+		start := r.Offset()
+		if err := t.skip(p); err != nil {
+			return err
+		}
+		t.out = append(t.out, t.src[start:r.Offset()]...)
+		return t.grow()
+	}
 	switch p.k {
 	case kNull:
 		return nil
@@ -204,8 +213,23 @@ func (t *transcoder) record(p *op) error {
 	}
 	defer r.Leave()
 	if p.ordered {
+		// Runs of fields whose encoding is the reader's are copied whole.
+		run := -1
 		for i := range p.fields {
 			f := &p.fields[i]
+			if f.op != nil && f.op.same && len(f.pre) == 0 {
+				if run < 0 {
+					run = r.Offset()
+				}
+				if err := t.skip(f.op); err != nil {
+					return avrobin.AtField(err, f.name)
+				}
+				continue
+			}
+			if run >= 0 {
+				t.out = append(t.out, t.src[run:r.Offset()]...)
+				run = -1
+			}
 			if f.op == nil {
 				if err := t.skip(f.skip); err != nil {
 					return avrobin.AtField(err, f.name)
@@ -216,6 +240,9 @@ func (t *transcoder) record(p *op) error {
 			if err := t.run(f.op); err != nil {
 				return avrobin.AtField(err, f.name)
 			}
+		}
+		if run >= 0 {
+			t.out = append(t.out, t.src[run:r.Offset()]...)
 		}
 		t.out = append(t.out, p.tail...)
 		return t.grow()
@@ -314,23 +341,23 @@ func (t *transcoder) skip(p *op) error {
 					return err
 				}
 				if size < 0 || size > int64(r.Remaining()) {
-					return r.DecodeInvalid(fmt.Errorf("block size %d with %d bytes left", size, r.Remaining()))
+					return r.DecodeInvalid(fmt.Errorf("%w: block size %d with %d bytes left", avrobin.ErrLength, size, r.Remaining()))
+				}
+				if min := p.elem.min + int(p.k-kArray); min > 0 && -n > size/int64(min) {
+					return r.DecodeInvalid(fmt.Errorf("%w: %d items in %d bytes", avrobin.ErrCount, -n, size))
 				}
 				if err := r.SkipFixed(int(size)); err != nil {
 					return err
 				}
 				continue
 			}
-			min := p.elem.min
-			if p.k == kMap {
-				min++
-			}
+			min := p.elem.min + int(p.k-kArray) // a map's key takes a byte
 			if min > 0 && n > int64(r.Remaining()/min) {
-				return r.DecodeInvalid(fmt.Errorf("%d items with %d bytes left", n, r.Remaining()))
+				return r.DecodeInvalid(fmt.Errorf("%w: %d items with %d bytes left", avrobin.ErrCount, n, r.Remaining()))
 			}
 			if min == 0 {
 				if n > int64(zeroSkipItems-t.zero) {
-					return r.DecodeInvalid(fmt.Errorf("more than %d items of a type that takes no bytes", zeroSkipItems))
+					return r.DecodeInvalid(fmt.Errorf("%w: more than %d items of a type that takes no bytes", avrobin.ErrCount, zeroSkipItems))
 				}
 				t.zero += int(n)
 			}
