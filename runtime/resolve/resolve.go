@@ -19,7 +19,6 @@ import (
 	"github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/runtime"
-	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
 // DecodeFrom decodes data, written with writerSchema (Avro JSON), into m,
@@ -56,16 +55,17 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 		return m.UnmarshalAvro(data)
 	}
 	if r.plan != nil {
-		t := transcoders.Get().(*transcoder)
-		t.out = t.out[:0]
+		// The transcoder lives on the stack, which spares its many
+		// pointer writes the write barrier; its buffers are pooled.
+		b := buffers.Get().(*scratch)
+		t := transcoder{out: b.out[:0], spans: b.spans}
 		out, err := t.transcode(r.plan, data)
 		if err == nil {
 			err = m.UnmarshalAvro(out)
 		}
 		if cap(out) <= maxPooled {
-			t.out = out
-			t.r = avrobin.Reader{}
-			transcoders.Put(t)
+			b.out, b.spans = out, t.spans
+			buffers.Put(b)
 		}
 		return err
 	}
@@ -75,7 +75,12 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 // maxPooled is the largest buffer DecodeFrom keeps for the next message.
 const maxPooled = 64 << 10
 
-var transcoders = sync.Pool{New: func() any { return new(transcoder) }}
+type scratch struct {
+	out   []byte
+	spans []int
+}
+
+var buffers = sync.Pool{New: func() any { return new(scratch) }}
 
 // decodeGeneric is the path of the pairs that have no plan: it decodes data
 // into a generic value, encodes that with the reader's schema and decodes

@@ -211,7 +211,13 @@ func (t *transcoder) record(p *op) error {
 	if err := r.Enter(); err != nil {
 		return err
 	}
-	defer r.Leave()
+	err := t.fields(p)
+	r.Leave()
+	return err
+}
+
+func (t *transcoder) fields(p *op) error {
+	r := &t.r
 	if p.ordered {
 		// Runs of fields whose encoding is the reader's are copied whole.
 		run := -1
@@ -318,12 +324,13 @@ func (t *transcoder) skip(p *op) error {
 		if err := r.Enter(); err != nil {
 			return err
 		}
-		defer r.Leave()
 		for i := range p.fields {
 			if err := t.skip(p.fields[i].op); err != nil {
+				r.Leave()
 				return avrobin.AtField(err, p.fields[i].name)
 			}
 		}
+		r.Leave()
 		return nil
 	case kArray, kMap:
 		for {
