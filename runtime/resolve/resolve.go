@@ -132,51 +132,50 @@ type identityKey struct {
 type resolveCache struct {
 	mu   sync.RWMutex
 	m    map[resolveKey]*resolution
-	byID map[identityKey]*resolution
+	byID sync.Map // identityKey to *resolution, read without locking
+	ids  int      // entries in byID, under mu
 }
 
-var resolvers = &resolveCache{m: map[resolveKey]*resolution{}, byID: map[identityKey]*resolution{}}
+var resolvers = &resolveCache{m: map[resolveKey]*resolution{}}
 
 func (c *resolveCache) get(writer string, t *runtime.Type) *resolution {
 	id := identityKey{unsafe.StringData(writer), len(writer), t}
-	c.mu.RLock()
-	r := c.byID[id]
-	known := r != nil
-	if !known {
-		r = c.m[resolveKey{writer, t}]
-	}
-	c.mu.RUnlock()
-	if r != nil {
-		if !known {
-			c.remember(id, r)
-		}
-		return r
+	if r, ok := c.byID.Load(id); ok {
+		return r.(*resolution)
 	}
 	k := resolveKey{writer, t}
-	r = resolve(writer, t)
-	c.mu.Lock()
-	if len(c.m) >= CacheSize {
-		// Drop an arbitrary entry: writers are few in practice, and a
-		// dropped one only costs a resolution.
-		for old := range c.m {
-			delete(c.m, old)
-			break
+	c.mu.RLock()
+	r := c.m[k]
+	c.mu.RUnlock()
+	if r == nil {
+		r = resolve(writer, t)
+		c.mu.Lock()
+		if len(c.m) >= CacheSize {
+			// Drop an arbitrary entry: writers are few in practice, and a
+			// dropped one only costs a resolution.
+			for old := range c.m {
+				delete(c.m, old)
+				break
+			}
 		}
+		c.m[k] = r
+		c.mu.Unlock()
 	}
-	c.m[k] = r
-	c.mu.Unlock()
 	c.remember(id, r)
 	return r
 }
 
 // remember files r under its writer text's address, in a map as bounded as
-// the cache.
+// the cache, which it empties when full.
 func (c *resolveCache) remember(id identityKey, r *resolution) {
 	c.mu.Lock()
-	if len(c.byID) >= CacheSize {
-		clear(c.byID)
+	if c.ids >= CacheSize {
+		c.byID.Clear()
+		c.ids = 0
 	}
-	c.byID[id] = r
+	if _, loaded := c.byID.LoadOrStore(id, r); !loaded {
+		c.ids++
+	}
 	c.mu.Unlock()
 }
 

@@ -112,9 +112,11 @@ func TestDecodeFrom_Concurrent(t *testing.T) {
 	}
 	wg.Wait()
 	resolvers.mu.RLock()
-	n, ids := len(resolvers.m), len(resolvers.byID)
+	n, ids := len(resolvers.m), resolvers.ids
 	resolvers.mu.RUnlock()
-	if n > CacheSize || ids > CacheSize {
+	stored := 0
+	resolvers.byID.Range(func(any, any) bool { stored++; return true })
+	if n > CacheSize || ids > CacheSize || stored > CacheSize {
 		t.Errorf("cache holds %d resolutions and %d by address, more than %d", n, ids, CacheSize)
 	}
 }
