@@ -8,7 +8,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/evc-dev/evc/diag"
 )
@@ -67,7 +66,7 @@ func (a *Ack) Matches(rule, subject, path string) bool {
 func ParseAcks(path string, src []byte, l *diag.List) []*Ack {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.DisallowUnknownFields()
-	at := func(off int64) diag.Span { return diag.At(offsetPos(path, src, int(off))) }
+	at := func(off int64) diag.Span { return diag.At(diag.PosAt(path, src, int(off))) }
 	bad := func(off int64, format string, args ...any) []*Ack {
 		d := l.Errorf(at(off), format, args...)
 		d.Help = `the file is {"acknowledged": [{"rule": "...", "target": "...", "reason": "..."}]}`
@@ -135,19 +134,6 @@ func skipSpace(src []byte, off int64) int64 {
 		break
 	}
 	return off
-}
-
-// offsetPos converts a byte offset into a position (columns in runes).
-func offsetPos(file string, src []byte, off int) diag.Pos {
-	if off > len(src) {
-		off = len(src)
-	}
-	if off < 0 {
-		off = 0
-	}
-	line := 1 + bytes.Count(src[:off], []byte{'\n'})
-	ls := bytes.LastIndexByte(src[:off], '\n') + 1
-	return diag.Pos{File: file, Offset: off, Line: line, Col: utf8.RuneCount(src[ls:off]) + 1}
 }
 
 // ackFor returns the acks that cover a finding with the given rule and

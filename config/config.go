@@ -10,7 +10,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/diag"
@@ -300,7 +299,7 @@ type configParser struct {
 	bad  bool
 }
 
-func (p *configParser) at(off int64) diag.Span { return diag.At(offsetPos(p.file, p.src, int(off))) }
+func (p *configParser) at(off int64) diag.Span { return diag.At(diag.PosAt(p.file, p.src, int(off))) }
 
 func (p *configParser) errorf(sp diag.Span, format string, args ...any) *diag.Diagnostic {
 	p.bad = true
@@ -439,12 +438,4 @@ func skipSpace(src []byte, off int64) int64 {
 		break
 	}
 	return off
-}
-
-// offsetPos converts a byte offset into a position (columns in runes).
-func offsetPos(file string, src []byte, off int) diag.Pos {
-	off = min(max(off, 0), len(src))
-	line := 1 + bytes.Count(src[:off], []byte{'\n'})
-	ls := bytes.LastIndexByte(src[:off], '\n') + 1
-	return diag.Pos{File: file, Offset: off, Line: line, Col: utf8.RuneCount(src[ls:off]) + 1}
 }

@@ -1,6 +1,10 @@
 package diag
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+)
 
 // Pos is a position in a source file. Line and Col count from 1; Col counts
 // runes, not bytes. Offset is the byte offset from the start of the file.
@@ -53,3 +57,13 @@ func (s Span) IsValid() bool { return s.Start.IsValid() }
 
 // At returns a span that is the single point p.
 func At(p Pos) Span { return Span{Start: p} }
+
+// PosAt returns the position of byte offset off in src (clamped to the
+// text), with its line and a column counted in runes, as diagnostics show
+// it: for readers of JSON and other formats that know only offsets.
+func PosAt(file string, src []byte, off int) Pos {
+	off = min(max(off, 0), len(src))
+	line := 1 + bytes.Count(src[:off], []byte{'\n'})
+	ls := bytes.LastIndexByte(src[:off], '\n') + 1
+	return Pos{File: file, Offset: off, Line: line, Col: utf8.RuneCount(src[ls:off]) + 1}
+}
