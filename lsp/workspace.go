@@ -129,12 +129,7 @@ func loadBaseline(root string, against string) *baseline {
 			b.skip = cfg.Skip()
 			b.rules.Default, b.rules.Types = cfg.Compat.Mode, cfg.Compat.Types
 			if against == "" {
-				against = cfg.Compat.Against
-				if against != "" && !strings.Contains(against, ":") && !filepath.IsAbs(against) {
-					against = filepath.Join(root, against)
-				} else if rest, ok := strings.CutPrefix(against, "history:"); ok && !filepath.IsAbs(rest) {
-					against = "history:" + filepath.Join(root, rest)
-				}
+				against = cfg.Compat.Against // config resolves it from the file's folder
 			}
 		}
 	}
