@@ -69,20 +69,14 @@ func buildIndex(s *ir.Schema) *index {
 			ix.refs = append(ix.refs, e)
 		}
 	}
-	var uses func(t *ir.Type)
-	uses = func(t *ir.Type) {
-		if t == nil {
-			return
-		}
-		if t.Custom != nil || (t.Kind.IsNamed() && t.Named != nil) {
-			add(&element{kind: elemRef, span: t.Span, ref: t, named: t.Named, custom: t.Custom})
-			return
-		}
-		uses(t.Items)
-		uses(t.Values)
-		for _, b := range t.Branches {
-			uses(b)
-		}
+	uses := func(t *ir.Type) {
+		ir.Walk(t, func(t *ir.Type) bool {
+			if t.Custom != nil || (t.Kind.IsNamed() && t.Named != nil) {
+				add(&element{kind: elemRef, span: t.Span, ref: t, named: t.Named, custom: t.Custom})
+				return false
+			}
+			return true
+		})
 	}
 	for _, f := range s.Files {
 		for _, n := range f.Types {
