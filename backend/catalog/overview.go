@@ -58,15 +58,16 @@ type entry struct {
 func (st *site) searchIndex() []byte {
 	var es []entry
 	for _, t := range st.topics {
-		es = append(es, entry{Name: t.Name, Kind: "topic", URL: t.File, Doc: plain(t.Doc)})
+		es = append(es, entry{Name: t.Name, Kind: "topic", URL: t.File, Doc: oneLine(topicByName(st.schema, t.Name).Doc)})
 	}
 	for _, p := range st.types {
-		es = append(es, entry{Name: p.FullName, Kind: p.Kind, URL: p.File, Doc: plain(p.Doc)})
-		for _, f := range p.Fields {
-			es = append(es, entry{Name: f.Name, Kind: "field", URL: p.File + "#" + f.Anchor, In: p.FullName, Doc: plain(f.Doc)})
+		n := p.named
+		es = append(es, entry{Name: p.FullName, Kind: p.Kind, URL: p.File, Doc: oneLine(n.Doc)})
+		for i, f := range p.Fields {
+			es = append(es, entry{Name: f.Name, Kind: "field", URL: p.File + "#" + f.Anchor, In: p.FullName, Doc: oneLine(n.Fields[i].Doc)})
 		}
-		for _, s := range p.Symbols {
-			es = append(es, entry{Name: s.Name, Kind: "symbol", URL: p.File + "#" + s.Anchor, In: p.FullName, Doc: plain(s.Doc)})
+		for i, s := range p.Symbols {
+			es = append(es, entry{Name: s.Name, Kind: "symbol", URL: p.File + "#" + s.Anchor, In: p.FullName, Doc: oneLine(n.Symbols[i].Doc)})
 		}
 	}
 	data, err := json.Marshal(es)
@@ -76,28 +77,11 @@ func (st *site) searchIndex() []byte {
 	return []byte("window.EVC_INDEX = " + string(data) + ";\n")
 }
 
-// plain turns rendered doc HTML back into text for the index.
-func plain(h template.HTML) string {
-	s := string(h)
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-			b.WriteByte(' ')
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return strings.Join(strings.Fields(htmlUnescape(b.String())), " ")
+// oneLine is a doc as the search shows and matches it: its words on one
+// line, without the backquotes that mark code on the pages.
+func oneLine(doc string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(doc, "`", "")), " ")
 }
-
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&")
-
-func htmlUnescape(s string) string { return unescaper.Replace(s) }
 
 // Diagram layout, in SVG user units.
 const (

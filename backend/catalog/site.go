@@ -380,12 +380,3 @@ func renderDoc(doc string) template.HTML {
 	}
 	return template.HTML(b.String())
 }
-
-// firstSentence is the summary of a doc shown in lists.
-func firstSentence(doc string) string {
-	doc = strings.Join(strings.Fields(doc), " ")
-	if i := strings.Index(doc, ". "); i >= 0 {
-		return doc[:i+1]
-	}
-	return doc
-}
