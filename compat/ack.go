@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/jsonoff"
 )
 
 // DefaultAckFile is the file of acknowledged breaks that evc compat reads
@@ -83,13 +84,13 @@ func ParseAcks(path string, src []byte, l *diag.List) []*Ack {
 			return bad(off, "acknowledged breaks: %v", err)
 		}
 		if tok != "acknowledged" {
-			return bad(skipSpace(src, off), "acknowledged breaks: unknown key %q", tok)
+			return bad(jsonoff.Next(src, off), "acknowledged breaks: unknown key %q", tok)
 		}
 		if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-			return bad(skipSpace(src, dec.InputOffset()), `acknowledged breaks: "acknowledged" must be an array`)
+			return bad(jsonoff.Next(src, dec.InputOffset()), `acknowledged breaks: "acknowledged" must be an array`)
 		}
 		for dec.More() {
-			start := skipSpace(src, dec.InputOffset())
+			start := jsonoff.Next(src, dec.InputOffset())
 			a := &Ack{}
 			if err := dec.Decode(a); err != nil {
 				var se *json.SyntaxError
@@ -119,21 +120,9 @@ func ParseAcks(path string, src []byte, l *diag.List) []*Ack {
 	}
 	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return bad(skipSpace(src, end), "acknowledged breaks: unexpected data after the object")
+		return bad(jsonoff.Next(src, end), "acknowledged breaks: unexpected data after the object")
 	}
 	return acks
-}
-
-func skipSpace(src []byte, off int64) int64 {
-	for off < int64(len(src)) {
-		switch src[off] {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			off++
-			continue
-		}
-		break
-	}
-	return off
 }
 
 // ackFor returns the acks that cover a finding with the given rule and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/jsonoff"
 )
 
 // Name is the workspace file evc reads from the current directory when no
@@ -267,7 +268,7 @@ func Parse(file string, src []byte, l *diag.List) *Config {
 	if !ok {
 		return nil
 	}
-	end := skipSpace(src, p.dec.InputOffset())
+	end := jsonoff.Next(src, p.dec.InputOffset())
 	if _, err := p.dec.Token(); err != io.EOF {
 		p.errorf(p.at(end), "unexpected data after the object")
 		return nil
@@ -342,7 +343,7 @@ func badCharAt(src []byte, off int64, msg string) int64 {
 // object reads a JSON object and calls each for every key, with the key's
 // position; the callback reads the value. It returns false after a problem.
 func (p *configParser) object(name string, each func(key string, at diag.Span) bool) bool {
-	start := skipSpace(p.src, p.dec.InputOffset())
+	start := jsonoff.Next(p.src, p.dec.InputOffset())
 	tok, err := p.dec.Token()
 	if err != nil {
 		return p.syntax(err)
@@ -356,7 +357,7 @@ func (p *configParser) object(name string, each func(key string, at diag.Span) b
 		return false
 	}
 	for p.dec.More() {
-		off := skipSpace(p.src, p.dec.InputOffset())
+		off := jsonoff.Next(p.src, p.dec.InputOffset())
 		tok, err := p.dec.Token()
 		if err != nil {
 			return p.syntax(err)
@@ -374,7 +375,7 @@ func (p *configParser) object(name string, each func(key string, at diag.Span) b
 
 // str reads a string value.
 func (p *configParser) str(key string) (string, diag.Span, bool) {
-	off := skipSpace(p.src, p.dec.InputOffset())
+	off := jsonoff.Next(p.src, p.dec.InputOffset())
 	sp := p.at(off)
 	tok, err := p.dec.Token()
 	if err != nil {
@@ -390,7 +391,7 @@ func (p *configParser) str(key string) (string, diag.Span, bool) {
 
 // strs reads an array of strings.
 func (p *configParser) strs(key string) ([]string, bool) {
-	off := skipSpace(p.src, p.dec.InputOffset())
+	off := jsonoff.Next(p.src, p.dec.InputOffset())
 	tok, err := p.dec.Token()
 	if err != nil {
 		return nil, p.syntax(err)
@@ -401,7 +402,7 @@ func (p *configParser) strs(key string) ([]string, bool) {
 	}
 	list := []string{}
 	for p.dec.More() {
-		off := skipSpace(p.src, p.dec.InputOffset())
+		off := jsonoff.Next(p.src, p.dec.InputOffset())
 		tok, err := p.dec.Token()
 		if err != nil {
 			return nil, p.syntax(err)
@@ -426,16 +427,4 @@ func (p *configParser) mode(s string, sp diag.Span) (compat.Mode, bool) {
 		return "", false
 	}
 	return m, true
-}
-
-func skipSpace(src []byte, off int64) int64 {
-	for off < int64(len(src)) {
-		switch src[off] {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			off++
-			continue
-		}
-		break
-	}
-	return off
 }
