@@ -3,7 +3,6 @@ package compiler
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/evc-dev/evc/compiler/names"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/internal/lazyregexp"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -187,12 +187,12 @@ func rootName(f *ir.File) string {
 	return f.Root.Named.FullName()
 }
 
-var historyVersion = regexp.MustCompile(`^v[0-9]+\.avsc$`)
+var historyVersion = lazyregexp.New(`^v[0-9]+\.avsc$`)
 
 // historyFile reports whether p is laid out as evc compat --record-history
 // writes a version of the type called name: <dir>/<name>/v<N>.avsc.
 func historyFile(p, name string) bool {
-	return historyVersion.MatchString(path.Base(p)) && path.Base(path.Dir(p)) == name
+	return historyVersion().MatchString(path.Base(p)) && path.Base(path.Dir(p)) == name
 }
 
 func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {

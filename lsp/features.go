@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/sourcegraph/jsonrpc2"
@@ -12,6 +11,7 @@ import (
 	"github.com/evc-dev/evc/compat"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/internal/lazyregexp"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -252,14 +252,14 @@ func isNameByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var validName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (s *Server) rename(p RenameParams) (*WorkspaceEdit, error) {
 	e, old := s.renameTarget(p.TextDocumentPositionParams)
 	if e == nil {
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidRequest, Message: "evc: nothing to rename here: put the cursor on a type or a field name"}
 	}
-	if !validName.MatchString(p.NewName) {
+	if !validName().MatchString(p.NewName) {
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: fmt.Sprintf("evc: %q is not a valid Avro name (letters, digits and _, not starting with a digit)", p.NewName)}
 	}
 	edit := &WorkspaceEdit{Changes: map[string][]TextEdit{}}
@@ -333,9 +333,9 @@ var (
 		{"go_name", `go_name("")`, "the Go identifier generated for the type or field"},
 		{"prop", `prop("", "")`, "a custom Avro property whose name evc reserves"},
 	}
-	typeContext    = regexp.MustCompile(`(?:[:<,]|\b(?:key|value)\s*:|=\s*)\s*[A-Za-z0-9_.]*$`)
-	annotationCtx  = regexp.MustCompile(`@[A-Za-z_]*$`)
-	defaultContext = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_.]*)\??\s*=\s*[A-Za-z_]*$`)
+	typeContext    = lazyregexp.New(`(?:[:<,]|\b(?:key|value)\s*:|=\s*)\s*[A-Za-z0-9_.]*$`)
+	annotationCtx  = lazyregexp.New(`@[A-Za-z_]*$`)
+	defaultContext = lazyregexp.New(`([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_.]*)\??\s*=\s*[A-Za-z_]*$`)
 )
 
 func (s *Server) completion(p TextDocumentPositionParams) *CompletionList {
@@ -351,18 +351,18 @@ func (s *Server) completion(p TextDocumentPositionParams) *CompletionList {
 	add := func(it CompletionItem) { out.Items = append(out.Items, it) }
 
 	switch {
-	case annotationCtx.MatchString(lineText):
+	case annotationCtx().MatchString(lineText):
 		for _, a := range annotations {
 			add(CompletionItem{Label: a.name, Kind: KindProperty, Detail: "@" + a.name, Documentation: a.doc, InsertText: a.insert})
 		}
-	case defaultContext.MatchString(lineText):
-		m := defaultContext.FindStringSubmatch(lineText)
+	case defaultContext().MatchString(lineText):
+		m := defaultContext().FindStringSubmatch(lineText)
 		if n := s.lookupType(file, m[2]); n != nil && n.Kind == ir.Enum {
 			for _, sym := range n.Symbols {
 				add(CompletionItem{Label: sym.Name, Kind: KindEnumMember, Detail: n.FullName(), Documentation: sym.Doc})
 			}
 		}
-	case typeContext.MatchString(lineText) && !strings.Contains(lineText, "option"):
+	case typeContext().MatchString(lineText) && !strings.Contains(lineText, "option"):
 		for _, t := range primitives {
 			add(CompletionItem{Label: t, Kind: KindKeyword, Detail: "Avro primitive", SortText: "2" + t})
 		}
@@ -411,8 +411,8 @@ func (s *Server) lookupType(file, name string) *ir.Named {
 }
 
 var (
-	namespaceLine = regexp.MustCompile(`(?m)^\s*namespace\s+([A-Za-z0-9_.]+)\s*;`)
-	importLine    = regexp.MustCompile(`(?m)^\s*import\s+"([^"]+)"\s*;`)
+	namespaceLine = lazyregexp.New(`(?m)^\s*namespace\s+([A-Za-z0-9_.]+)\s*;`)
+	importLine    = lazyregexp.New(`(?m)^\s*import\s+"([^"]+)"\s*;`)
 )
 
 // fileScope returns a file's namespace and the paths of the files it
@@ -422,10 +422,10 @@ func (s *Server) fileScope(file string, text []byte) (ns string, imports []strin
 	if f := s.fileOf(file); f != nil {
 		return f.Namespace, f.Imports
 	}
-	if m := namespaceLine.FindSubmatch(text); m != nil {
+	if m := namespaceLine().FindSubmatch(text); m != nil {
 		ns = string(m[1])
 	}
-	for _, m := range importLine.FindAllSubmatch(text, -1) {
+	for _, m := range importLine().FindAllSubmatch(text, -1) {
 		imports = append(imports, path.Join(path.Dir(file), string(m[1])))
 	}
 	return ns, imports
@@ -568,8 +568,8 @@ func (s *Server) format(file string) ([]TextEdit, error) {
 }
 
 var (
-	didYouMean = regexp.MustCompile(`^did you mean "([^"]+)"\?$`)
-	addImport  = regexp.MustCompile(`^add: import "([^"]+)";$`)
+	didYouMean = lazyregexp.New(`^did you mean "([^"]+)"\?$`)
+	addImport  = lazyregexp.New(`^add: import "([^"]+)";$`)
 )
 
 func (s *Server) codeActions(p CodeActionParams) []CodeAction {
@@ -587,10 +587,10 @@ func (s *Server) codeActions(p CodeActionParams) []CodeAction {
 	for i := range p.Context.Diagnostics {
 		d := &p.Context.Diagnostics[i]
 		help := diagHelp(d)
-		if m := didYouMean.FindStringSubmatch(help); m != nil {
+		if m := didYouMean().FindStringSubmatch(help); m != nil {
 			fix(fmt.Sprintf("Change to %q", m[1]), d, TextEdit{Range: d.Range, NewText: m[1]})
 		}
-		if m := addImport.FindStringSubmatch(help); m != nil {
+		if m := addImport().FindStringSubmatch(help); m != nil {
 			fix(fmt.Sprintf("Add import %q", m[1]), d, importEdit(text, m[1], s.utf8))
 		}
 		if d.Code == string(compat.FieldNoDefault) {

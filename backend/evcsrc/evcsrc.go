@@ -3,12 +3,12 @@ package evcsrc
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/internal/lazyregexp"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -542,7 +542,7 @@ var evcAnnotations = map[string]bool{
 
 // annotationName is a property name that can be written as an annotation:
 // dotted identifiers, with inner hyphens.
-var annotationName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*(?:\.[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)*$`)
+var annotationName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*(?:\.[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)*$`)
 
 // prop writes a custom property as an annotation: @x-pii(true), or
 // @prop("name", value) for a name that is not an annotation name or that
@@ -550,14 +550,14 @@ var annotationName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]
 // literal syntax.
 func prop(pr ir.Prop) string {
 	v := strings.TrimSpace(pr.Value)
-	if annotationName.MatchString(pr.Name) && !evcAnnotations[pr.Name] {
+	if annotationName().MatchString(pr.Name) && !evcAnnotations[pr.Name] {
 		return "@" + pr.Name + "(" + v + ")"
 	}
 	return "@prop(" + ir.QuoteJSON(pr.Name) + ", " + v + ")"
 }
 
 // jsonNumber is JSON's number syntax, which evc's number literals share.
-var jsonNumber = regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$`)
+var jsonNumber = lazyregexp.New(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$`)
 
 // literal writes a default value as an evc literal.
 func literal(v *ir.Value) string {
@@ -579,7 +579,7 @@ func writeLiteral(b *strings.Builder, v *ir.Value) {
 	case ir.Int, ir.Long:
 		b.WriteString(strconv.FormatInt(v.Int, 10))
 	case ir.Float, ir.Double:
-		if jsonNumber.MatchString(v.Raw) {
+		if jsonNumber().MatchString(v.Raw) {
 			b.WriteString(v.Raw)
 		} else {
 			b.WriteString(ir.FormatFloat(v.Float, v.Kind))

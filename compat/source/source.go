@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/lazyregexp"
 	"github.com/evc-dev/evc/internal/safefile"
 	"github.com/evc-dev/evc/ir"
 	"github.com/twmb/franz-go/pkg/sr"
@@ -101,7 +101,7 @@ func Load(spec string, opts Options, l *diag.List) (*compat.Earlier, error) {
 	return e, nil
 }
 
-var versionFile = regexp.MustCompile(`^v([0-9]+)\.avsc$`)
+var versionFile = lazyregexp.New(`^v([0-9]+)\.avsc$`)
 
 // IsHistory reports whether dir is laid out as a history folder: every
 // .evc or .avsc file in it is <full.name>/v<N>.avsc, and there is one.
@@ -118,7 +118,7 @@ func IsHistory(dir string) bool {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		if len(parts) != 2 || !versionFile.MatchString(parts[1]) {
+		if len(parts) != 2 || !versionFile().MatchString(parts[1]) {
 			bad = true
 			return filepath.SkipAll
 		}
@@ -152,7 +152,7 @@ func LoadHistory(dir string, l *diag.List) (*compat.Earlier, error) {
 		}
 		var vs []ver
 		for _, f := range files {
-			m := versionFile.FindStringSubmatch(f.Name())
+			m := versionFile().FindStringSubmatch(f.Name())
 			if m == nil || f.IsDir() {
 				continue
 			}
@@ -201,7 +201,7 @@ func NextHistoryVersion(dir, name string, data []byte) (file string, same bool, 
 	}
 	latest, latestFile := 0, ""
 	for _, f := range files {
-		if m := versionFile.FindStringSubmatch(f.Name()); m != nil {
+		if m := versionFile().FindStringSubmatch(f.Name()); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n > latest {
 				latest, latestFile = n, f.Name()
 			}

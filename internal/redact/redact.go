@@ -8,11 +8,12 @@ package redact
 import (
 	"encoding/base64"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/evc-dev/evc/internal/lazyregexp"
 )
 
 // Mask replaces whatever is redacted.
@@ -66,7 +67,7 @@ func (s *Secrets) AddURL(raw string) {
 // credential matches what looks like a credential in free text: an
 // Authorization header's value, a basic or bearer token, a token, password
 // or key parameter.
-var credential = regexp.MustCompile(`(?i)(\b(?:proxy-)?authorization\b["']?\s*[:=]\s*["']?(?:(?:basic|bearer|digest|negotiate)\s+)?|\b(?:basic|bearer)\s+|[?&;\s"'{,](?:access_token|token|api_?key|password|passwd|secret)["']?\s*[:=]\s*["']?)[^\s"'&,;}]+`)
+var credential = lazyregexp.New(`(?i)(\b(?:proxy-)?authorization\b["']?\s*[:=]\s*["']?(?:(?:basic|bearer|digest|negotiate)\s+)?|\b(?:basic|bearer)\s+|[?&;\s"'{,](?:access_token|token|api_?key|password|passwd|secret)["']?\s*[:=]\s*["']?)[^\s"'&,;}]+`)
 
 func (s *Secrets) longest() int {
 	n := 0
@@ -86,7 +87,7 @@ func (s *Secrets) String(str string) string {
 			str = strings.ReplaceAll(str, v, Mask)
 		}
 	}
-	return credential.ReplaceAllString(str, "${1}"+Mask)
+	return credential().ReplaceAllString(str, "${1}"+Mask)
 }
 
 // Message returns text a registry or a proxy answered with, fit to print:
