@@ -7,6 +7,7 @@ import (
 
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/schemagen"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -15,13 +16,13 @@ import (
 // field with a default, so that every pair is compatible and every check
 // walks the whole type.
 func fullTransitiveSubjects(b testing.TB, n, v int) []Subject {
-	g := &gen{r: rand.New(rand.NewSource(1))}
+	g := schemagen.New(rand.NewSource(1))
 	subjects := make([]Subject, 0, n)
 	for i := 0; i < n; i++ {
-		t := g.record(1)
-		for len(t.fields) < 6 {
-			f := &gField{name: "p" + strconv.Itoa(len(t.fields)), typ: g.typ(2)}
-			t.fields = append(t.fields, f)
+		t := g.Record(1)
+		for len(t.Fields) < 6 {
+			f := &schemagen.Field{Name: "p" + strconv.Itoa(len(t.Fields)), Type: g.Type(2)}
+			t.Fields = append(t.Fields, f)
 		}
 		var versions []Version
 		for j := 0; j < v; j++ {
@@ -31,8 +32,8 @@ func fullTransitiveSubjects(b testing.TB, n, v int) []Subject {
 				b.Fatal(l.Err())
 			}
 			versions = append(versions, Version{Label: "v" + strconv.Itoa(j+1), Type: f.Root})
-			t = t.clone()
-			t.fields = append(t.fields, &gField{name: "add" + strconv.Itoa(j), typ: &gType{kind: "string"}, def: `"x"`})
+			t = t.Clone()
+			t.Fields = append(t.Fields, &schemagen.Field{Name: "add" + strconv.Itoa(j), Type: &schemagen.Type{Kind: "string"}, Default: `"x"`})
 		}
 		subjects = append(subjects, Subject{
 			Name: versions[0].Type.Named.FullName(), New: versions[len(versions)-1].Type,

@@ -1,9 +1,6 @@
 package compat
 
 import (
-	"encoding/binary"
-	"hash/fnv"
-	"math/rand"
 	"strings"
 	"testing"
 
@@ -11,34 +8,9 @@ import (
 
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
+	"github.com/evc-dev/evc/internal/schemagen"
 	"github.com/evc-dev/evc/ir"
 )
-
-// fuzzSource feeds the schema generator the fuzzer's bytes, so that the
-// fuzzer steers which schema is made and how it changes; once they run out
-// it goes on with a generator seeded from them.
-type fuzzSource struct {
-	data []byte
-	rest *rand.Rand
-}
-
-func newFuzzSource(data []byte) *fuzzSource {
-	h := fnv.New64a()
-	h.Write(data)
-	return &fuzzSource{data: data, rest: rand.New(rand.NewSource(int64(h.Sum64())))}
-}
-
-func (s *fuzzSource) Int63() int64 {
-	if len(s.data) == 0 {
-		return s.rest.Int63()
-	}
-	var b [8]byte
-	n := copy(b[:], s.data)
-	s.data = s.data[n:]
-	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
-}
-
-func (s *fuzzSource) Seed(int64) {}
 
 // twmbDeviation reports whether twmb/avro's verdict on reader reads writer
 // differs from Avro Java's by a rule of its own, so that it defines no
@@ -70,12 +42,12 @@ func FuzzCheckPair_TwmbAvro(f *testing.F) {
 		f.Add([]byte(seed), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, recursive bool) {
-		g := &gen{r: rand.New(newFuzzSource(data))}
-		v1 := g.record(0)
+		g := schemagen.New(schemagen.NewFuzzSource(data))
+		v1 := g.Record(0)
 		if recursive {
-			g.recursive(v1)
+			g.Recursive(v1)
 		}
-		v2 := g.evolve(v1)
+		v2 := g.Evolve(v1)
 		oldJSON, newJSON := v1.JSON(), v2.JSON()
 		var l diag.List
 		of := avsc.Read("old.avsc", []byte(oldJSON), &l, nil)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/evc-dev/evc/internal/corpus"
+	"github.com/evc-dev/evc/internal/schemagen"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -160,18 +161,18 @@ type genPair struct {
 // generatedPairs returns the generated differential's pairs, the same on
 // every run, and how many recursive references of each shape they hold.
 func generatedPairs() ([]genPair, map[string]int) {
-	g := &gen{r: rand.New(rand.NewSource(genSeed))}
+	g := schemagen.New(rand.NewSource(genSeed))
 	var ps []genPair
 	for i := 0; i < genGeneral+genRecursive; i++ {
 		rec := i >= genGeneral
-		v1 := g.record(0)
+		v1 := g.Record(0)
 		if rec {
-			g.recursive(v1)
+			g.Recursive(v1)
 		}
-		v2 := g.evolve(v1)
+		v2 := g.Evolve(v1)
 		ps = append(ps, genPair{v1.JSON(), v2.JSON(), rec})
 	}
-	return ps, g.shapes
+	return ps, g.Shapes
 }
 
 // pythonVerdicts asks python3-avro for both directions of every pair:
