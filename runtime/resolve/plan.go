@@ -84,6 +84,10 @@ var errUnsupported = errors.New("unsupported by the transcoding plan")
 type builder struct {
 	wnames, rnames map[string]*avro.SchemaNode
 	memo           map[[2]string]*op
+	// writer builds the plans that skip writer values: the writer's
+	// types to themselves, with the writer's names on both sides and a
+	// memo of their own, apart from the reader's types of the same names.
+	writer *builder
 }
 
 func newPlan(w, r *avro.Schema) (p *op, err error) {
@@ -98,6 +102,8 @@ func newPlan(w, r *avro.Schema) (p *op, err error) {
 	b := &builder{wnames: map[string]*avro.SchemaNode{}, rnames: map[string]*avro.SchemaNode{}, memo: map[[2]string]*op{}}
 	collect(wn, "", b.wnames)
 	collect(rn, "", b.rnames)
+	b.writer = &builder{wnames: b.wnames, rnames: b.wnames, memo: map[[2]string]*op{}}
+	b.writer.writer = b.writer
 	p, err = b.build(wn, "", rn, "")
 	if err == nil {
 		markSame(p)
@@ -325,6 +331,17 @@ func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns 
 	return nil, fmt.Errorf("the writer's %s cannot be read as %s", w.Type, r.Type)
 }
 
+// nullFirst reports whether the reader's type n is a union whose first
+// branch is null.
+func (b *builder) nullFirst(n *avro.SchemaNode, ns string) bool {
+	n, ns = deref(n, ns, b.rnames)
+	if n.Type != "union" || len(n.Branches) == 0 {
+		return false
+	}
+	first, _ := deref(&n.Branches[0], ns, b.rnames)
+	return first.Type == "null"
+}
+
 func index(ss []string, s string) int {
 	for i, x := range ss {
 		if x == s {
@@ -367,16 +384,22 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 			continue
 		}
 		rf := &r.Fields[i]
-		if !rf.HasDefault {
+		var d []byte
+		switch {
+		case rf.HasDefault:
+			s, err := rf.Type.Schema()
+			if err != nil {
+				return nil, errUnsupported
+			}
+			if d, err = s.AppendEncode(nil, rf.Default); err != nil {
+				return nil, errUnsupported
+			}
+		case b.nullFirst(&rf.Type, rns):
+			// twmb/avro's Resolve, whose verdict DecodeFrom takes, gives
+			// such a field an implicit null default (Avro gives it none).
+			d = []byte{0}
+		default:
 			return nil, fmt.Errorf("field %s has no default", rf.Name)
-		}
-		s, err := rf.Type.Schema()
-		if err != nil {
-			return nil, errUnsupported
-		}
-		d, err := s.AppendEncode(nil, rf.Default)
-		if err != nil {
-			return nil, errUnsupported
 		}
 		defaults[i] = d
 	}
@@ -414,7 +437,7 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 				}
 				next = i + 1
 			}
-		} else if f.skip, err = b.build(&wf.Type, wns, &wf.Type, wns); err != nil {
+		} else if f.skip, err = b.writer.build(&wf.Type, wns, &wf.Type, wns); err != nil {
 			return nil, err
 		}
 		p.fields = append(p.fields, f)
