@@ -1,5 +1,7 @@
 package runtime
 
+import "github.com/evc-dev/evc/runtime/avrobin"
+
 // Version is the runtime's contract version. Generated code refers to
 // SupportsVersion1 (or a later constant), so code generated for a newer
 // contract fails to build against an older runtime instead of misbehaving.
@@ -23,6 +25,23 @@ type Message interface {
 	// UnmarshalAvro replaces the message with the decoding of data, which
 	// must be exactly one message written with the type's own schema.
 	UnmarshalAvro(data []byte) error
+}
+
+// FieldDecoder is implemented by the pointer type of every generated
+// record, beside Message: it decodes the record one field at a time, with
+// the code of its own decoder, so that runtime/resolve can read data
+// written with another version of the schema straight into it, field by
+// field in the writer's order, instead of rewriting the data first.
+type FieldDecoder interface {
+	// DecodeAvroField decodes field i of the record, i counting the
+	// fields of the record's own schema from 0, from r, as the record's
+	// decoder does.
+	DecodeAvroField(i int, r *avrobin.Reader) error
+	// AvroRecordField returns the record that field i holds, so that a
+	// nested record whose schema changed can be decoded field by field
+	// too; nil when the field holds no record of its own (another type,
+	// or a record bound to a custom Go type).
+	AvroRecordField(i int) FieldDecoder
 }
 
 // Type describes a generated record type. Generated code declares one as a

@@ -70,6 +70,7 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	}
 	g.genMarshal(f, ni)
 	g.genUnmarshal(f, ni)
+	g.genFieldDecoder(f, ni)
 	return nil
 }
 
@@ -234,14 +235,82 @@ func (g *generator) genUnmarshal(f *GeneratedFile, ni *namedInfo) {
 		f.P("defer r.Leave()")
 	}
 	c := &codec{g: g, f: f, ni: ni}
-	for i, fl := range n.Fields {
-		lv := "m." + ni.fields[i]
-		if g.fieldIsPointer(n, fl.Type) {
-			f.P(lv, " = new(", g.goType(f, fl.Type), ")")
-			lv = "*" + lv
-		}
-		c.dec(fl.Type, lv, c.wrapField(fl.Name))
+	for i := range n.Fields {
+		g.decField(c, ni, i)
 	}
+	f.P("return nil")
+	f.P("}")
+	f.P()
+}
+
+// decField writes the statements that decode field i of the record from r:
+// DecodeAvro's, and DecodeAvroField's case for the field.
+func (g *generator) decField(c *codec, ni *namedInfo, i int) {
+	fl := ni.n.Fields[i]
+	lv := "m." + ni.fields[i]
+	if g.fieldIsPointer(ni.n, fl.Type) {
+		c.p(lv, " = new(", g.goType(c.f, fl.Type), ")")
+		lv = "*" + lv
+	}
+	c.dec(fl.Type, lv, c.wrapField(fl.Name))
+}
+
+// genFieldDecoder writes the methods of runtime.FieldDecoder, which
+// runtime/resolve runs to decode data written with another version of the
+// schema field by field, with the code DecodeAvro runs.
+func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	name := ni.ident.Name
+	fd := GoIdent{runtimePath, "FieldDecoder"}
+	f.P("var _ ", fd, " = (*", name, ")(nil)")
+	f.P()
+	f.P("// DecodeAvroField decodes field i of m, in schema order, from r, as")
+	f.P("// DecodeAvro does. runtime/resolve calls it to read data written with")
+	f.P("// another version of the schema.")
+	if len(n.Fields) == 0 {
+		f.P("func (*", name, ") DecodeAvroField(int, *", av("Reader"), ") error { return nil }")
+		f.P()
+	} else {
+		f.P("func (m *", name, ") DecodeAvroField(i int, r *", av("Reader"), ") (err error) {")
+		f.P("switch i {")
+		c := &codec{g: g, f: f, ni: ni}
+		for i := range n.Fields {
+			f.P("case ", i, ":")
+			g.decField(c, ni, i)
+		}
+		f.P("}")
+		f.P("return nil")
+		f.P("}")
+		f.P()
+	}
+	f.P("// AvroRecordField returns the record that field i of m holds, for")
+	f.P("// runtime/resolve to decode field by field; nil when the field holds")
+	f.P("// none.")
+	var cases []int
+	for i, fl := range n.Fields {
+		if fl.Type.Kind == ir.Record && fl.Type.Custom == nil {
+			cases = append(cases, i)
+		}
+	}
+	if len(cases) == 0 {
+		f.P("func (*", name, ") AvroRecordField(int) ", fd, " { return nil }")
+		f.P()
+		return
+	}
+	f.P("func (m *", name, ") AvroRecordField(i int) ", fd, " {")
+	f.P("switch i {")
+	for _, i := range cases {
+		fl := n.Fields[i]
+		f.P("case ", i, ":")
+		x := "m." + ni.fields[i]
+		if g.fieldIsPointer(n, fl.Type) {
+			f.P(x, " = new(", g.goType(f, fl.Type), ")")
+			f.P("return ", x)
+		} else {
+			f.P("return &", x)
+		}
+	}
+	f.P("}")
 	f.P("return nil")
 	f.P("}")
 	f.P()

@@ -40,7 +40,10 @@ type op struct {
 	// and reorder them.
 	ordered  bool
 	defaults [][]byte // unordered: per reader field, its default or nil
-	name     string
+	// missing: the reader's fields that the writer lacks, with their
+	// defaults, for decoding field by field.
+	missing []missingField
+	name    string
 	// same: the writer's encoding of the value is already the reader's,
 	// so the value is skipped and its bytes copied.
 	same bool
@@ -52,6 +55,16 @@ type fieldOp struct {
 	reader int    // index of the reader's field; unordered records only
 	pre    []byte // ordered: the defaults to write before this field
 	name   string
+}
+
+// missingField is a reader field the writer lacks: its index and its
+// default, encoded.
+type missingField struct {
+	reader int
+	value  []byte
+	// alias: the default holds no bytes value, so what is decoded from
+	// it may alias it (strings are immutable, the plan never changes).
+	alias bool
 }
 
 type kind uint8
@@ -342,6 +355,37 @@ func (b *builder) nullFirst(n *avro.SchemaNode, ns string) bool {
 	return first.Type == "null"
 }
 
+// hasBytes reports whether a value of the reader's type n may hold a
+// bytes value.
+func (b *builder) hasBytes(n *avro.SchemaNode, ns string, seen map[*avro.SchemaNode]bool) bool {
+	n, ns = deref(n, ns, b.rnames)
+	if seen[n] {
+		return false
+	}
+	seen[n] = true
+	switch kindOf(n.Type) {
+	case "bytes":
+		return true
+	case "array":
+		return b.hasBytes(n.Items, ns, seen)
+	case "map":
+		return b.hasBytes(n.Values, ns, seen)
+	case "union":
+		for i := range n.Branches {
+			if b.hasBytes(&n.Branches[i], ns, seen) {
+				return true
+			}
+		}
+	case "record":
+		for i := range n.Fields {
+			if b.hasBytes(&n.Fields[i].Type, ns, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func index(ss []string, s string) int {
 	for i, x := range ss {
 		if x == s {
@@ -402,6 +446,7 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 			return nil, fmt.Errorf("field %s has no default", rf.Name)
 		}
 		defaults[i] = d
+		p.missing = append(p.missing, missingField{reader: i, value: d, alias: !b.hasBytes(&rf.Type, rns, map[*avro.SchemaNode]bool{})})
 	}
 	readerOf := make([]int, len(w.Fields))
 	for j := range readerOf {

@@ -55,6 +55,9 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 		return m.UnmarshalAvro(data)
 	}
 	if r.plan != nil {
+		if fd, ok := m.(runtime.FieldDecoder); ok {
+			return decodeDirect(r.plan, fd, data, t.Name)
+		}
 		// The transcoder lives on the stack, which spares its many
 		// pointer writes the write barrier; its buffers are pooled.
 		b := buffers.Get().(*scratch)

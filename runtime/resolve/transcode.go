@@ -22,7 +22,10 @@ var ErrTooLarge = errors.New("the data resolved to the type's schema would excee
 
 // transcoder runs a plan over one message.
 type transcoder struct {
-	r     avrobin.Reader
+	r avrobin.Reader
+	// sub reads what decodeDirect decodes from elsewhere than the input:
+	// a reader default, a field transcoded alone.
+	sub   avrobin.Reader
 	src   []byte
 	out   []byte
 	limit int

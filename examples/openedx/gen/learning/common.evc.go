@@ -99,6 +99,34 @@ func (m *UserPersonalData) DecodeAvro(r *avrobin.Reader) (err error) {
 	return nil
 }
 
+var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *UserPersonalData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if m.Username, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "username")
+		}
+	case 1:
+		if m.Email, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "email")
+		}
+	case 2:
+		if m.Name, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "name")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (*UserPersonalData) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
 // UserData is the Avro record org.openedx.learning.UserData.
 //
 // A user of the platform.
@@ -174,6 +202,40 @@ func (m *UserData) DecodeAvro(r *avrobin.Reader) (err error) {
 	}
 	if err = m.Pii.DecodeAvro(r); err != nil {
 		return avrobin.AtField(err, "pii")
+	}
+	return nil
+}
+
+var _ runtime.FieldDecoder = (*UserData)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *UserData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if m.ID, err = r.ReadLong(); err != nil {
+			return avrobin.AtField(err, "id")
+		}
+	case 1:
+		if m.IsActive, err = r.ReadBool(); err != nil {
+			return avrobin.AtField(err, "is_active")
+		}
+	case 2:
+		if err = m.Pii.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "pii")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *UserData) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 2:
+		return &m.Pii
 	}
 	return nil
 }
@@ -306,6 +368,61 @@ func (m *CourseData) DecodeAvro(r *avrobin.Reader) (err error) {
 	}
 	return nil
 }
+
+var _ runtime.FieldDecoder = (*CourseData)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *CourseData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		switch b, err := r.ReadRaw(); {
+		case err != nil:
+			return avrobin.AtField(err, "course_key")
+		default:
+			if err := m.CourseKey.UnmarshalText(b); err != nil {
+				return avrobin.AtField(r.DecodeInvalid(err), "course_key")
+			}
+		}
+	case 1:
+		if m.DisplayName, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "display_name")
+		}
+	case 2:
+		switch b, err := r.ReadUnion(2); {
+		case err != nil:
+			return avrobin.AtField(err, "start")
+		case b == 0:
+			m.Start = nil
+		default:
+			p := new(time.Time)
+			if *p, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "start")
+			}
+			m.Start = p
+		}
+	case 3:
+		switch b, err := r.ReadUnion(2); {
+		case err != nil:
+			return avrobin.AtField(err, "end")
+		case b == 0:
+			m.End = nil
+		default:
+			p := new(time.Time)
+			if *p, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "end")
+			}
+			m.End = p
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (*CourseData) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // EnrollmentMode is the Avro enum org.openedx.learning.EnrollmentMode.
 //

@@ -91,6 +91,36 @@ func (m *StudentRegistrationCompletedV1) DecodeAvro(r *avrobin.Reader) (err erro
 	return nil
 }
 
+var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *StudentRegistrationCompletedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if err = m.User.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "user")
+		}
+	case 1:
+		if m.Time, err = r.ReadTimestampMicros(); err != nil {
+			return avrobin.AtField(err, "time")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *StudentRegistrationCompletedV1) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 0:
+		return &m.User
+	}
+	return nil
+}
+
 // CourseEnrollmentData is the Avro record org.openedx.learning.CourseEnrollmentData.
 //
 // A learner's enrollment in a course.
@@ -213,6 +243,63 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 	return nil
 }
 
+var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *CourseEnrollmentData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if err = m.User.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "user")
+		}
+	case 1:
+		if err = m.Course.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "course")
+		}
+	case 2:
+		if m.Mode, err = avrobin.ReadEnum[EnrollmentMode](r, 9); err != nil {
+			return avrobin.AtField(err, "mode")
+		}
+	case 3:
+		if m.IsActive, err = r.ReadBool(); err != nil {
+			return avrobin.AtField(err, "is_active")
+		}
+	case 4:
+		if m.CreationDate, err = r.ReadTimestampMicros(); err != nil {
+			return avrobin.AtField(err, "creation_date")
+		}
+	case 5:
+		switch b, err := r.ReadUnion(2); {
+		case err != nil:
+			return avrobin.AtField(err, "created_by")
+		case b == 0:
+			m.CreatedBy = nil
+		default:
+			p := new(UserData)
+			if err = p.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "created_by")
+			}
+			m.CreatedBy = p
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *CourseEnrollmentData) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 0:
+		return &m.User
+	case 1:
+		return &m.Course
+	}
+	return nil
+}
+
 // CourseEnrollmentCreatedV1 is the Avro record org.openedx.learning.CourseEnrollmentCreatedV1.
 //
 // Sent when a learner enrolls in a course.
@@ -286,6 +373,32 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 	return nil
 }
 
+var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *CourseEnrollmentCreatedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if err = m.Enrollment.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "enrollment")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *CourseEnrollmentCreatedV1) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 0:
+		return &m.Enrollment
+	}
+	return nil
+}
+
 // CourseEnrollmentChangedV1 is the Avro record org.openedx.learning.CourseEnrollmentChangedV1.
 //
 // Sent when an enrollment changes mode or is deactivated.
@@ -355,6 +468,32 @@ func (m *CourseEnrollmentChangedV1) UnmarshalAvroAlias(data []byte) error {
 func (m *CourseEnrollmentChangedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 	if err = m.Enrollment.DecodeAvro(r); err != nil {
 		return avrobin.AtField(err, "enrollment")
+	}
+	return nil
+}
+
+var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *CourseEnrollmentChangedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if err = m.Enrollment.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "enrollment")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *CourseEnrollmentChangedV1) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 0:
+		return &m.Enrollment
 	}
 	return nil
 }
@@ -551,6 +690,109 @@ func (m *PersistentCourseGradeData) DecodeAvro(r *avrobin.Reader) (err error) {
 	return nil
 }
 
+var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *PersistentCourseGradeData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if m.UserID, err = r.ReadLong(); err != nil {
+			return avrobin.AtField(err, "user_id")
+		}
+	case 1:
+		if err = m.Course.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "course")
+		}
+	case 2:
+		switch b, err := r.ReadUnion(2); {
+		case err != nil:
+			return avrobin.AtField(err, "course_edited_timestamp")
+		case b == 0:
+			m.CourseEditedTimestamp = nil
+		default:
+			p := new(time.Time)
+			if *p, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "course_edited_timestamp")
+			}
+			m.CourseEditedTimestamp = p
+		}
+	case 3:
+		if m.CourseVersion, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "course_version")
+		}
+	case 4:
+		if m.GradingPolicyHash, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "grading_policy_hash")
+		}
+	case 5:
+		if m.PercentGrade, err = r.ReadDouble(); err != nil {
+			return avrobin.AtField(err, "percent_grade")
+		}
+	case 6:
+		if m.LetterGrade, err = r.ReadString(); err != nil {
+			return avrobin.AtField(err, "letter_grade")
+		}
+	case 7:
+		switch b, err := r.ReadUnion(2); {
+		case err != nil:
+			return avrobin.AtField(err, "passed_timestamp")
+		case b == 0:
+			m.PassedTimestamp = nil
+		default:
+			p := new(time.Time)
+			if *p, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "passed_timestamp")
+			}
+			m.PassedTimestamp = p
+		}
+	case 8:
+		{
+			var mp map[string]float32
+			for {
+				n, err := r.ReadBlockCount(5)
+				if err != nil {
+					return avrobin.AtField(err, "subsection_scores")
+				}
+				if n == 0 {
+					break
+				}
+				if mp == nil {
+					mp = make(map[string]float32, n)
+				}
+				for range n {
+					k, err := r.ReadString()
+					if err != nil {
+						return avrobin.AtField(err, "subsection_scores")
+					}
+					var v float32
+					if v, err = r.ReadFloat(); err != nil {
+						return avrobin.AtField(avrobin.AtKey(err, k), "subsection_scores")
+					}
+					mp[k] = v
+				}
+			}
+			if mp == nil {
+				mp = map[string]float32{}
+			}
+			m.SubsectionScores = mp
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *PersistentCourseGradeData) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 1:
+		return &m.Course
+	}
+	return nil
+}
+
 // PersistentGradeSummaryChangedV1 is the Avro record org.openedx.learning.PersistentGradeSummaryChangedV1.
 //
 // Sent when a learner's persisted course grade changes.
@@ -626,6 +868,32 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvro(r *avrobin.Reader) (err err
 	return nil
 }
 
+var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *PersistentGradeSummaryChangedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if err = m.Grade.DecodeAvro(r); err != nil {
+			return avrobin.AtField(err, "grade")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (m *PersistentGradeSummaryChangedV1) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 0:
+		return &m.Grade
+	}
+	return nil
+}
+
 // LearnerKey is the Avro record org.openedx.learning.LearnerKey.
 //
 // The key of a learning event: the learner it is about.
@@ -695,3 +963,23 @@ func (m *LearnerKey) DecodeAvro(r *avrobin.Reader) (err error) {
 	}
 	return nil
 }
+
+var _ runtime.FieldDecoder = (*LearnerKey)(nil)
+
+// DecodeAvroField decodes field i of m, in schema order, from r, as
+// DecodeAvro does. runtime/resolve calls it to read data written with
+// another version of the schema.
+func (m *LearnerKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
+	switch i {
+	case 0:
+		if m.UserID, err = r.ReadLong(); err != nil {
+			return avrobin.AtField(err, "user_id")
+		}
+	}
+	return nil
+}
+
+// AvroRecordField returns the record that field i of m holds, for
+// runtime/resolve to decode field by field; nil when the field holds
+// none.
+func (*LearnerKey) AvroRecordField(int) runtime.FieldDecoder { return nil }

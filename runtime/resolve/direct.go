@@ -1,0 +1,103 @@
+package resolve
+
+import (
+	"sync"
+
+	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
+
+// decodeDirect decodes data, written with the plan's writer schema, into m
+// field by field in the writer's order, with m's own field decoders: a
+// field whose writer encoding is the reader's is decoded straight from
+// data, a writer field the reader lacks is skipped, a reader field the
+// writer lacks is decoded from its default, a nested record that changed
+// is decoded the same way into the record m holds, and any other field
+// that changed (a promotion, an enum or a union mapped, an array of
+// changed records) is transcoded alone to the reader's encoding and
+// decoded from there. The data is thus read once, but for the fields that
+// changed, and the transcoded bytes count against the bound of the whole
+// transcoding path.
+//
+// Strings and bytes are sliced from one copy of data, as UnmarshalAvro
+// slices them, and from one copy of each transcoded field that holds any.
+func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error {
+	// The field decoders take the Reader through an interface, so it
+	// would escape to the heap: it lives in a pooled transcoder instead.
+	t := decoders.Get().(*transcoder)
+	t.r, t.src = avrobin.NewReader(data), data
+	t.out, t.spans, t.zero = t.out[:0], t.spans[:0], 0
+	t.limit = OutputPerByte*len(data) + OutputSlack
+	err := t.r.Done(t.decodeRecord(p, m), typ)
+	// Drop the references to the message's data before pooling.
+	t.r, t.sub, t.src = avrobin.Reader{}, avrobin.Reader{}, nil
+	if cap(t.out) <= maxPooled {
+		decoders.Put(t)
+	}
+	return err
+}
+
+var decoders = sync.Pool{New: func() any { return new(transcoder) }}
+
+func (t *transcoder) decodeRecord(p *op, m runtime.FieldDecoder) error {
+	if err := t.r.Enter(); err != nil {
+		return err
+	}
+	err := t.decodeFields(p, m)
+	t.r.Leave()
+	return err
+}
+
+func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
+	for i := range p.fields {
+		f := &p.fields[i]
+		switch {
+		case f.op == nil:
+			if err := t.skip(f.skip); err != nil {
+				return avrobin.AtField(err, f.name)
+			}
+		case f.op.same:
+			if err := m.DecodeAvroField(f.reader, &t.r); err != nil {
+				return err
+			}
+		case f.op.k == kRecord && m.AvroRecordField(f.reader) != nil:
+			if err := t.decodeRecord(f.op, m.AvroRecordField(f.reader)); err != nil {
+				return avrobin.AtField(err, f.name)
+			}
+		default:
+			if err := t.decodeTranscoded(f, m); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range p.missing {
+		d := &p.missing[i]
+		if d.alias {
+			t.sub = avrobin.NewAliasReader(d.value)
+		} else {
+			t.sub = avrobin.NewReader(d.value)
+		}
+		if err := m.DecodeAvroField(d.reader, &t.sub); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeTranscoded transcodes field f alone, after the fields transcoded
+// before it in t.out, and decodes it from there.
+func (t *transcoder) decodeTranscoded(f *fieldOp, m runtime.FieldDecoder) error {
+	start := len(t.out)
+	if err := t.run(f.op); err != nil {
+		return avrobin.AtField(err, f.name)
+	}
+	if err := t.grow(); err != nil {
+		return avrobin.AtField(err, f.name)
+	}
+	// A copying Reader: t.out is reused for the next message.
+	t.sub = avrobin.NewReader(t.out[start:])
+	if err := m.DecodeAvroField(f.reader, &t.sub); err != nil {
+		return err
+	}
+	return t.sub.Finish()
+}
