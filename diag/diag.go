@@ -111,15 +111,11 @@ func (l *List) HasErrors() bool {
 }
 
 // Sort orders the diagnostics by position, then by message, and drops exact
-// duplicates.
+// duplicates. Diagnostics that tie on both are ordered by the rest of what
+// they hold, so the order never depends on the order they were found in
+// (an incremental compile finds them in another order than a full one).
 func (l *List) Sort() {
-	sort.SliceStable(l.items, func(i, j int) bool {
-		a, b := l.items[i], l.items[j]
-		if a.Span.Start != b.Span.Start {
-			return a.Span.Start.Before(b.Span.Start)
-		}
-		return a.Message < b.Message
-	})
+	sort.SliceStable(l.items, func(i, j int) bool { return less(&l.items[i], &l.items[j]) })
 	out := l.items[:0]
 	for i, d := range l.items {
 		if i > 0 && sameDiag(d, l.items[i-1]) {
@@ -128,6 +124,34 @@ func (l *List) Sort() {
 		out = append(out, d)
 	}
 	l.items = out
+}
+
+func less(a, b *Diagnostic) bool {
+	switch {
+	case a.Span.Start != b.Span.Start:
+		return a.Span.Start.Before(b.Span.Start)
+	case a.Message != b.Message:
+		return a.Message < b.Message
+	case a.Severity != b.Severity:
+		return a.Severity < b.Severity
+	case a.Rule != b.Rule:
+		return a.Rule < b.Rule
+	case a.Span.End != b.Span.End:
+		return a.Span.End.Before(b.Span.End)
+	case a.Help != b.Help:
+		return a.Help < b.Help
+	case len(a.Related) != len(b.Related):
+		return len(a.Related) < len(b.Related)
+	}
+	for i, r := range a.Related {
+		if q := b.Related[i]; r != q {
+			if r.Span.Start != q.Span.Start {
+				return r.Span.Start.Before(q.Span.Start)
+			}
+			return r.Message < q.Message
+		}
+	}
+	return false
 }
 
 func sameDiag(a, b Diagnostic) bool {

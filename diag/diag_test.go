@@ -53,6 +53,49 @@ func TestList_ErrAndDedup(t *testing.T) {
 	}
 }
 
+// TestList_SortIgnoresFoundOrder: diagnostics that tie on position and
+// message come out in one order whatever order they were added in.
+func TestList_SortIgnoresFoundOrder(t *testing.T) {
+	p := At(Pos{File: "f", Line: 2, Col: 1})
+	q := At(Pos{File: "g", Line: 1, Col: 1})
+	ds := []Diagnostic{
+		{Span: p, Message: "m", Severity: Warning},
+		{Span: p, Message: "m", Help: "b"},
+		{Span: p, Message: "m", Help: "a", Related: []Related{{Span: q, Message: "here"}}},
+		{Span: p, Message: "m", Help: "a"},
+		{Span: p, Message: "m", Rule: "R"},
+	}
+	var want []Diagnostic
+	for perm := 0; perm < 2; perm++ {
+		var l List
+		for i := range ds {
+			j := i
+			if perm == 1 {
+				j = len(ds) - 1 - i
+			}
+			l.Add(ds[j])
+		}
+		l.Sort()
+		if perm == 0 {
+			want = l.Items()
+			continue
+		}
+		for i, d := range l.Items() {
+			if d.Message != want[i].Message || d.Help != want[i].Help || d.Severity != want[i].Severity || d.Rule != want[i].Rule || len(d.Related) != len(want[i].Related) {
+				t.Errorf("item %d: got %+v, want %+v", i, d, want[i])
+			}
+		}
+	}
+	if len(want) != 3 {
+		// Errors at one place with one message and rule are duplicates: the
+		// first in order (help "a", no related place) is kept.
+		t.Errorf("got %d diagnostics, want 3: %+v", len(want), want)
+	}
+	if want[0].Help != "a" || len(want[0].Related) != 0 || want[1].Rule != "R" || want[2].Severity != Warning {
+		t.Errorf("order: %+v", want)
+	}
+}
+
 func TestWriteGitHub_Escapes(t *testing.T) {
 	var b bytes.Buffer
 	d := Diagnostic{Span: Span{Start: Pos{File: "a,b.evc", Line: 4, Col: 2}}, Rule: "FIELD_NO_DEFAULT", Message: "100% bad\nreally"}
