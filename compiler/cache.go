@@ -6,42 +6,100 @@ import (
 
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/idl"
+	"github.com/evc-dev/evc/ir"
 )
 
-// ParseCache keeps the parsed .evc files of earlier compilations, by path
-// and text, so that a program compiling the same workspace again after an
-// edit (the language server, on every keystroke) parses only the files that
-// changed. The compiler never modifies a parsed file, so one AST serves
-// every compilation. Safe for concurrent use.
-type ParseCache struct {
-	mu sync.Mutex
-	m  map[string]*parsedFile
+// Cache keeps what compilations of one workspace can share, so that a
+// program compiling it again after an edit (the language server, on every
+// keystroke) redoes only what the edit changed:
+//
+//   - the parse of each .evc file, by path and text; the compiler never
+//     modifies a parsed file, so one AST serves every compilation;
+//   - each .evc file's compiled state: its IR file and types, what
+//     declaring and resolving them reported, and the names they use with
+//     what those were found to be.
+//
+// A file's compiled state is reused when the file parses to the same AST
+// and its key is the same: the key stands for what other files can see of
+// a file (its text without positions and docs, and the keys of what it
+// imports, so everything its types reach). The file's references are then
+// looked up again; when they find the same declarations, new objects of a
+// file compiled again are linked in, and when one does not, the
+// compilation starts again without reuse. What involves every file (names
+// defined twice, topics, cycles among defaults, records that cannot hold a
+// value, import cycles, what a lookup that fails says) is worked out again
+// each time.
+//
+// Safe for concurrent use; compilations that share a cache run one at a
+// time.
+type Cache struct {
+	mu     sync.Mutex // guards parsed
+	parsed map[string]*parsedFile
+	// compiling is held through a compilation: it reads and updates units,
+	// and relinks the IR they hold.
+	compiling sync.Mutex
+	units     map[string]*unitState
+	// stats count, for tests, the last compilation's reused files and
+	// those of them linked to files compiled again, and say whether it
+	// had to start again without reuse.
+	stats struct {
+		reused, relinked int
+		fellBack         bool
+	}
 }
 
 type parsedFile struct {
 	src  []byte
 	ast  *idl.File
 	errs []diag.Diagnostic
+	// iface is the key of the AST's text without positions and docs,
+	// worked out on first use.
+	iface    [32]byte
+	hasIface bool
 }
 
-// NewParseCache returns an empty cache.
-func NewParseCache() *ParseCache { return &ParseCache{m: map[string]*parsedFile{}} }
+// unitState is the compiled state of one .evc file.
+type unitState struct {
+	ast     *idl.File
+	key     [32]byte
+	file    *ir.File
+	decls   []*decl
+	local   diag.List
+	lookups []lookupRec
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{parsed: map[string]*parsedFile{}} }
 
 // parse returns the parse of src at path: the cached one when the text is
 // the same, else a new one, which it keeps.
-func (pc *ParseCache) parse(path string, src []byte) (*idl.File, []diag.Diagnostic) {
+func (pc *Cache) parse(path string, src []byte) (*idl.File, []diag.Diagnostic) {
 	if pc == nil {
 		return idl.Parse(path, src)
 	}
 	pc.mu.Lock()
-	p := pc.m[path]
+	p := pc.parsed[path]
 	pc.mu.Unlock()
 	if p != nil && bytes.Equal(p.src, src) {
 		return p.ast, p.errs
 	}
 	ast, errs := idl.Parse(path, src)
 	pc.mu.Lock()
-	pc.m[path] = &parsedFile{src: bytes.Clone(src), ast: ast, errs: errs}
+	pc.parsed[path] = &parsedFile{src: bytes.Clone(src), ast: ast, errs: errs}
 	pc.mu.Unlock()
 	return ast, errs
+}
+
+// iface returns the key of ast's text without positions and docs.
+func (pc *Cache) iface(path string, ast *idl.File) [32]byte {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	p := pc.parsed[path]
+	if p == nil || p.ast != ast {
+		return astKey(ast)
+	}
+	if !p.hasIface {
+		p.iface, p.hasIface = astKey(ast), true
+	}
+	return p.iface
 }

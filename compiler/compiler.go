@@ -24,9 +24,10 @@ type Options struct {
 	// several value types is then warned about: they would share one
 	// subject.
 	TopicNameSubjects bool
-	// Parsed, when set, keeps parsed .evc files between compilations, so
-	// that a compile after an edit parses only what changed.
-	Parsed *ParseCache
+	// Cache, when set, keeps parsed and compiled files between
+	// compilations, so that a compile after an edit parses and compiles
+	// only what changed and what depends on it.
+	Cache *Cache
 }
 
 // Result is what Compile built and found.
@@ -48,17 +49,76 @@ func (r *Result) Err() error { return r.Diags.Err() }
 // load, then declare every named type, then resolve every type reference,
 // then check defaults and the rest. Each phase reports what it finds and goes
 // on, so one run reports every error it can.
+//
+// With a Cache, the result is the same as without, but the IR of files that
+// did not change may be shared with earlier results: after a compilation,
+// only its result is current.
 func Compile(paths []string, opts Options) *Result {
+	if opts.Cache != nil {
+		opts.Cache.compiling.Lock()
+		defer opts.Cache.compiling.Unlock()
+	}
+	res, ok := compile(paths, opts, true)
+	if !ok {
+		res, _ = compile(paths, opts, false)
+		opts.Cache.stats.fellBack = true
+	}
+	return res
+}
+
+// compile is one compilation; with reuse, it may reuse the cache's compiled
+// files, and reports false when one of them turned out not to fit.
+func compile(paths []string, opts Options, reuse bool) (*Result, bool) {
 	c := newCompilation(opts)
+	c.reuse = reuse && c.cache != nil
 	for _, d := range opts.SkipDirs {
 		c.skip[cleanPath(d)] = true
 	}
 	c.load(paths)
+	c.plan()
 	c.declare()
 	c.resolve()
+	if c.fallback {
+		return nil, false
+	}
 	c.checkCopies()
 	c.checkGoNames()
 	c.build()
+	c.res.Diags.Merge(&c.lookupDiags)
+	for _, u := range c.order {
+		c.res.Diags.Merge(&u.local)
+	}
 	c.res.Diags.Sort()
-	return c.res
+	c.keep()
+	return c.res, true
+}
+
+// into sends what the compilation reports (to c.res.Diags) to u's own list
+// until the returned func is called. Calls nest: resolving one file's type
+// may resolve another's.
+func (c *compilation) into(u *unit) (done func()) {
+	prev := c.sink
+	if prev == u {
+		return func() {}
+	}
+	c.park()
+	c.res.Diags, c.sink = u.local, u
+	return func() {
+		c.park()
+		c.sink = prev
+		if prev == nil {
+			c.res.Diags = c.own
+		} else {
+			c.res.Diags = prev.local
+		}
+	}
+}
+
+// park puts the list being added to back where it belongs.
+func (c *compilation) park() {
+	if c.sink == nil {
+		c.own = c.res.Diags
+	} else {
+		c.sink.local = c.res.Diags
+	}
 }

@@ -134,9 +134,9 @@ func dumpSchema(s *ir.Schema) string {
 	return b.String()
 }
 
-// TestParseCache: a compile with a cache reuses the parse of a file whose
+// TestCache_Parses: a compile with a cache reuses the parse of a file whose
 // text did not change, and parses a changed one again.
-func TestParseCache(t *testing.T) {
+func TestCache_Parses(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.evc")
 	b := filepath.Join(dir, "b.evc")
@@ -146,20 +146,20 @@ func TestParseCache(t *testing.T) {
 	if err := os.WriteFile(b, []byte("namespace x;\nrecord B { g: Nope; }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pc := NewParseCache()
-	first := Compile([]string{dir}, Options{Parsed: pc})
+	pc := NewCache()
+	first := Compile([]string{dir}, Options{Cache: pc})
 	if got := first.Diags.Items(); len(got) != 1 || !strings.Contains(got[0].Message, `unknown type "Nope"`) {
 		t.Fatalf("first compile: %v", got)
 	}
-	astA := pc.m[filepath.ToSlash(a)].ast
+	astA := pc.parsed[filepath.ToSlash(a)].ast
 	if err := os.WriteFile(b, []byte("namespace x;\nimport \"a.evc\";\nrecord B { g: A; }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	second := Compile([]string{dir}, Options{Parsed: pc})
+	second := Compile([]string{dir}, Options{Cache: pc})
 	if second.Diags.Len() != 0 {
 		t.Fatalf("second compile: %v", second.Diags.Items())
 	}
-	if pc.m[filepath.ToSlash(a)].ast != astA {
+	if pc.parsed[filepath.ToSlash(a)].ast != astA {
 		t.Error("a.evc did not change but was parsed again")
 	}
 	if second.Schema.Lookup("x.B").Fields[0].Type.Named != second.Schema.Lookup("x.A") {

@@ -21,6 +21,12 @@ type decl struct {
 	named  *ir.Named
 	custom *ir.Custom
 	ast    *idl.Decl // nil for types read from .avsc
+	// index is the declaration's place among its file's: what a later
+	// compilation of the file declares at that place is the same type.
+	index int
+	// idlName is the namespace plus the declared identifier when @name
+	// gives the type another Avro name: it is found by both.
+	idlName string
 	// resolving and resolved guard the lazy resolution of custom types.
 	resolving, resolved bool
 }
@@ -48,8 +54,23 @@ type scope struct {
 
 // declare creates the IR file of every .evc unit and registers every named
 // type and custom type, reporting names that break Avro's rules and
-// duplicates.
+// duplicates. A unit reused from an earlier compilation keeps its file and
+// declarations; only the registering, which involves every file, is done
+// again.
 func (c *compilation) declare() {
+	for _, u := range c.order {
+		if u.ast != nil && !u.reused {
+			done := c.into(u)
+			c.declareFile(u)
+			done()
+		}
+	}
+	c.register()
+}
+
+// register adds the declarations of every file to the scope, in the order
+// of the files, and reports names defined twice.
+func (c *compilation) register() {
 	c.scope = &scope{byName: map[string][]*decl{}}
 	seen := map[string]*decl{}
 	add := func(key string, d *decl, primary bool) {
@@ -95,8 +116,9 @@ func (c *compilation) declare() {
 		c.scope.byName[key] = append(c.scope.byName[key], d)
 	}
 	declareAvsc := func(u *unit) {
-		for _, n := range u.file.Types {
-			d := &decl{unit: u, named: n, resolved: true}
+		for i, n := range u.file.Types {
+			d := &decl{unit: u, named: n, resolved: true, index: i}
+			u.decls = append(u.decls, d)
 			c.decls = append(c.decls, d)
 			add(n.FullName(), d, true)
 		}
@@ -127,7 +149,13 @@ func (c *compilation) declare() {
 			}
 			declareAvsc(u)
 		case u.ast != nil:
-			c.declareFile(u, add)
+			for _, d := range u.decls {
+				c.decls = append(c.decls, d)
+				add(d.fullName(), d, true)
+				if d.idlName != "" {
+					add(d.idlName, d, false)
+				}
+			}
 		}
 	}
 	for _, u := range copies {
@@ -195,9 +223,12 @@ func historyFile(p, name string) bool {
 	return historyVersion().MatchString(path.Base(p)) && path.Base(path.Dir(p)) == name
 }
 
-func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
+// declareFile creates u's IR file and the header of each type it declares
+// (the bodies are resolved once every file is declared), in u.decls.
+func (c *compilation) declareFile(u *unit) {
 	f := &ir.File{Path: u.path, Imported: u.imported, Doc: docText(u.ast.Doc)}
 	u.file = f
+	u.decls = nil
 	if ns := u.ast.Namespace; ns != nil {
 		f.Namespace = ns.Name.String()
 		if p := names.NamespaceProblem(f.Namespace, false); p != "" {
@@ -236,9 +267,7 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 				c.res.Diags.Errorf(an.spans["go"], "@go needs a Go type as \"import/path.Name\", not %q", an.goType)
 			}
 			f.Customs = append(f.Customs, cu)
-			dd := &decl{unit: u, custom: cu, ast: d}
-			c.decls = append(c.decls, dd)
-			add(cu.FullName(), dd, true)
+			u.decls = append(u.decls, &decl{unit: u, custom: cu, ast: d, index: len(u.decls)})
 			continue
 		}
 		an := c.annotations(u, d.Annotations, onNamed)
@@ -288,12 +317,11 @@ func (c *compilation) declareFile(u *unit, add func(string, *decl, bool)) {
 			n.Aliases = append(n.Aliases, full)
 		}
 		f.Types = append(f.Types, n)
-		dd := &decl{unit: u, named: n, ast: d}
-		c.decls = append(c.decls, dd)
-		add(n.FullName(), dd, true)
+		dd := &decl{unit: u, named: n, ast: d, index: len(u.decls)}
 		if idlName := ir.JoinName(f.Namespace, string(ident)); idlName != n.FullName() {
-			add(idlName, dd, false)
+			dd.idlName = idlName
 		}
+		u.decls = append(u.decls, dd)
 	}
 }
 

@@ -15,41 +15,52 @@ import (
 // Go backend numbers the second field.
 func (c *compilation) checkGoNames() {
 	for _, u := range c.order {
-		if u.file == nil || u.imported {
+		if u.file == nil || u.imported || u.reused {
 			continue
 		}
-		for _, n := range u.file.Types {
-			if n.Kind == ir.Enum && !c.repeats[n] {
-				c.checkSymbolGoNames(n)
+		if u.avsc {
+			c.checkFileGoNames(u)
+			continue
+		}
+		// An .evc file's findings depend on it alone, and are kept with it.
+		done := c.into(u)
+		c.checkFileGoNames(u)
+		done()
+	}
+}
+
+func (c *compilation) checkFileGoNames(u *unit) {
+	for _, n := range u.file.Types {
+		if n.Kind == ir.Enum && !c.repeats[n] {
+			c.checkSymbolGoNames(n)
+			continue
+		}
+		if n.Kind != ir.Record || c.repeats[n] {
+			continue
+		}
+		seen := make(map[string]*ir.Field, len(n.Fields))
+		for _, f := range n.Fields {
+			g := goname.Override(f.GoName, f.Name)
+			prev := seen[g]
+			if prev == nil {
+				seen[g] = f
 				continue
 			}
-			if n.Kind != ir.Record || c.repeats[n] {
-				continue
+			if prev.Name == f.Name {
+				continue // reported as a duplicate field
 			}
-			seen := make(map[string]*ir.Field, len(n.Fields))
-			for _, f := range n.Fields {
-				g := goname.Override(f.GoName, f.Name)
-				prev := seen[g]
-				if prev == nil {
-					seen[g] = f
-					continue
-				}
-				if prev.Name == f.Name {
-					continue // reported as a duplicate field
-				}
-				d := diag.Diagnostic{
-					Span:     f.NameSpan,
-					Message:  fmt.Sprintf("fields %q and %q of record %q would both be the Go field %s", prev.Name, f.Name, n.Name, g),
-					Related:  []diag.Related{{Span: prev.NameSpan, Message: "the other field"}},
-					Severity: diag.Error,
-					Help:     fmt.Sprintf("give one of them another Go name: @go_name(%q)", g+"2"),
-				}
-				if u.avsc {
-					d.Severity = diag.Warning
-					d.Help = fmt.Sprintf("the Go field of %q is %s2", f.Name, g)
-				}
-				c.res.Diags.Add(d)
+			d := diag.Diagnostic{
+				Span:     f.NameSpan,
+				Message:  fmt.Sprintf("fields %q and %q of record %q would both be the Go field %s", prev.Name, f.Name, n.Name, g),
+				Related:  []diag.Related{{Span: prev.NameSpan, Message: "the other field"}},
+				Severity: diag.Error,
+				Help:     fmt.Sprintf("give one of them another Go name: @go_name(%q)", g+"2"),
 			}
+			if u.avsc {
+				d.Severity = diag.Warning
+				d.Help = fmt.Sprintf("the Go field of %q is %s2", f.Name, g)
+			}
+			c.res.Diags.Add(d)
 		}
 	}
 }

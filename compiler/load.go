@@ -33,6 +33,22 @@ type unit struct {
 	// diags collects what this unit reports while it is processed alone
 	// (parsing runs concurrently).
 	diags diag.List
+
+	// decls are the types the unit declares, in order.
+	decls []*decl
+	// local collects what declaring and resolving the unit's own types
+	// report: it depends on the unit and what it imports, and is kept with
+	// them for later compilations.
+	local diag.List
+	// lookups are the names the unit's types use, with what they were
+	// found to be.
+	lookups []lookupRec
+	// key stands for everything other files can see of the unit (see
+	// Cache); reused says its compiled state comes from an earlier
+	// compilation, with prev, the lookups that state was built from.
+	key    [32]byte
+	reused bool
+	prev   []lookupRec
 }
 
 // importEdge is one import statement.
@@ -52,7 +68,20 @@ type compilation struct {
 	pending []pendingDefault
 	topics  map[string]*ir.Topic
 	skip    map[string]bool
-	parsed  *ParseCache
+	cache   *Cache
+	// reuse says that the cache's compiled files may be reused; fallback
+	// is set when one turns out not to be, and the compilation starts
+	// again without.
+	reuse, fallback bool
+	// recording says that lookups are noted in their unit (while the
+	// units' own types are resolved; not topics); lookupDiags are what
+	// lookups report, worked out again every time.
+	recording   bool
+	lookupDiags diag.List
+	// sink is the unit whose list c.res.Diags is (see into), nil for the
+	// compilation's own, which is then kept in own.
+	sink *unit
+	own  diag.List
 	// repeats are .avsc definitions identical to an earlier one; the schema
 	// lists only the first.
 	repeats map[*ir.Named]bool
@@ -75,8 +104,10 @@ func newCompilation(opts Options) *compilation {
 		units:   map[string]*unit{},
 		topics:  map[string]*ir.Topic{},
 		skip:    map[string]bool{},
-		parsed:  opts.Parsed,
+		cache:   opts.Cache,
 		repeats: map[*ir.Named]bool{},
+
+		recording: true,
 
 		topicSubjects: opts.TopicNameSubjects,
 	}
@@ -207,7 +238,7 @@ func (c *compilation) parseUnit(u *unit) {
 			u.file.Imported = u.imported
 		}
 	case strings.HasSuffix(u.path, ".evc"):
-		f, errs := c.parsed.parse(u.path, src)
+		f, errs := c.cache.parse(u.path, src)
 		for _, d := range errs {
 			u.diags.Add(d)
 		}

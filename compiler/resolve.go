@@ -15,22 +15,26 @@ import (
 
 // pendingDefault is a field default to check once every type is resolved.
 type pendingDefault struct {
+	unit  *unit
 	field *ir.Field
 	lit   *defaults.Literal
 }
 
 // resolve builds the body of every declaration: field types, enum symbols,
-// fixed sizes, custom types' wire types and topics.
+// fixed sizes, custom types' wire types and topics. The declarations of a
+// unit reused from an earlier compilation have theirs: they are checked
+// against the new scope and linked to the types they use (relink).
 func (c *compilation) resolve() {
 	for _, d := range c.decls {
-		if d.custom != nil {
+		if d.custom != nil && !d.unit.reused {
 			c.resolveCustom(d)
 		}
 	}
 	for _, d := range c.decls {
-		if d.ast == nil || d.named == nil {
+		if d.ast == nil || d.named == nil || d.unit.reused {
 			continue
 		}
+		done := c.into(d.unit)
 		switch {
 		case d.ast.Record != nil:
 			c.resolveRecord(d)
@@ -39,7 +43,14 @@ func (c *compilation) resolve() {
 		case d.ast.Fixed != nil:
 			c.resolveFixed(d)
 		}
+		done()
 	}
+	if !c.relink() {
+		return
+	}
+	// Topics are resolved again every time: a topic declared twice is
+	// reported at the second, wherever the first is.
+	c.recording = false
 	for _, u := range c.order {
 		if u.ast == nil {
 			continue
@@ -53,9 +64,11 @@ func (c *compilation) resolve() {
 	// Defaults last: a record default needs the defaults of the record's
 	// own fields to be known.
 	for _, p := range c.pending {
+		done := c.into(p.unit)
 		if v := defaults.Check(fmt.Sprintf("field %q", p.field.Name), p.field.Type, p.lit, &c.res.Diags); v != nil {
 			p.field.Default = v
 		}
+		done()
 	}
 	c.checkDefaultCycles()
 	c.checkFinite()
@@ -65,6 +78,9 @@ func (c *compilation) resolveCustom(d *decl) {
 	if d.resolved {
 		return
 	}
+	// Another file's custom type may be resolved here, on first use: what
+	// it reports is its file's.
+	defer c.into(d.unit)()
 	if d.resolving {
 		c.res.Diags.Errorf(d.custom.Span, "type %q is defined in terms of itself", d.custom.Name)
 		d.custom.Wire = &ir.Type{Kind: ir.String, Span: d.custom.Span}
@@ -130,7 +146,7 @@ func (c *compilation) resolveRecord(d *decl) {
 				// A placeholder, so that record defaults that omit this
 				// field see that it has one; replaced once checked.
 				f.Default = &ir.Value{Kind: ir.Invalid}
-				c.pending = append(c.pending, pendingDefault{field: f, lit: lit})
+				c.pending = append(c.pending, pendingDefault{unit: u, field: f, lit: lit})
 			}
 		} else if f.Type.Optional {
 			f.Default = &ir.Value{Kind: ir.Null, Span: f.Type.Span}
@@ -425,7 +441,7 @@ func (c *compilation) resolveName(u *unit, q *idl.QualifiedName) *ir.Type {
 			return nil
 		}
 	}
-	d := c.lookup(u, name, sp)
+	d := c.lookupFrom(u, name, sp)
 	if d == nil {
 		return nil
 	}
@@ -660,6 +676,9 @@ func (c *compilation) build() {
 		if u.file == nil {
 			continue
 		}
+		// Set, not appended to: a reused file has the list of the
+		// compilation that made it.
+		u.file.Imports = nil
 		for _, e := range u.imports {
 			u.file.Imports = append(u.file.Imports, e.target.path)
 		}

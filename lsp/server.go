@@ -31,7 +31,7 @@ type Options struct {
 // Serve runs the server on one stream (an editor's stdin and stdout) until
 // the client exits or the stream closes.
 func Serve(ctx context.Context, rw io.ReadWriteCloser, opts Options) error {
-	s := &Server{opts: opts, docs: map[string]*document{}, published: map[string]bool{}, parsed: compiler.NewParseCache()}
+	s := &Server{opts: opts, docs: map[string]*document{}, published: map[string]bool{}, cache: compiler.NewCache()}
 	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rw, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(s.handle))
 	select {
 	case <-ctx.Done():
@@ -56,8 +56,8 @@ type Server struct {
 	baseOnce  sync.Once
 	published map[string]bool
 	shutdown  bool
-	// parsed keeps the parses of the files an edit did not change.
-	parsed *compiler.ParseCache
+	// cache keeps the parsed and compiled files an edit did not change.
+	cache *compiler.Cache
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -270,7 +270,7 @@ func (s *Server) compile() *snapshot {
 			skip = append(skip, s.base.dir)
 		}
 	}
-	res := compiler.Compile(inputs, compiler.Options{FS: overlay{docs: s.docs}, SkipDirs: skip, Parsed: s.parsed})
+	res := compiler.Compile(inputs, compiler.Options{FS: overlay{docs: s.docs}, SkipDirs: skip, Cache: s.cache})
 	snap := &snapshot{res: res, diags: map[string][]diag.Diagnostic{}, texts: map[string][]byte{}, lines: map[string]*lines{}, utf8: s.utf8}
 	for p, src := range res.Sources {
 		snap.texts[p] = src
