@@ -600,3 +600,75 @@ func sortLocations(ls []Location) {
 		return ls[i].Range.Start.Character < ls[j].Range.Start.Character
 	})
 }
+
+// TestDiskCache: a file's text is read again when its size or time
+// changes, and kept only once its time is safely past.
+func TestDiskCache(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.ToSlash(filepath.Join(dir, "a.evc"))
+	write := func(text string, age time.Duration) {
+		t.Helper()
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(-age)
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dc := &diskCache{files: map[string]diskFile{}}
+	read := func(want string) {
+		t.Helper()
+		got, ok := dc.read(p)
+		if !ok || string(got) != want {
+			t.Errorf("read %q, %v; want %q", got, ok, want)
+		}
+	}
+	write("one", time.Hour)
+	read("one")
+	if _, ok := dc.files[p]; !ok {
+		t.Error("an old file's text was not kept")
+	}
+	write("two", 2*time.Hour) // the same size, another time
+	read("two")
+	write("three", time.Hour) // another size
+	read("three")
+	write("fresh", 0)
+	read("fresh")
+	if f := dc.files[p]; string(f.text) == "fresh" {
+		t.Error("a file changed a moment ago was kept")
+	}
+	if _, ok := dc.read(dir); ok {
+		t.Error("a folder was read as a file")
+	}
+	if _, ok := dc.read(p + ".missing"); ok {
+		t.Error("a missing file was read")
+	}
+}
+
+// TestLSP_FileChangedOnDisk: a file that is not open, changed on disk, is
+// read again at the next edit.
+func TestLSP_FileChangedOnDisk(t *testing.T) {
+	c := startClient(t)
+	text := c.text("orders.evc")
+	c.open("orders.evc", "")
+	common := c.text("common.evc")
+	if err := os.WriteFile(c.path("common.evc"), []byte(strings.ReplaceAll(common, "Money", "Cash")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.change("orders.evc", text, 2)
+	var unknown bool
+	for _, d := range c.diagnostics("orders.evc") {
+		unknown = unknown || strings.Contains(d.Message, `unknown type "Money"`)
+	}
+	if !unknown {
+		t.Errorf("Money was renamed in common.evc, but orders.evc has %+v", c.diagnostics("orders.evc"))
+	}
+	if err := os.WriteFile(c.path("common.evc"), []byte(common), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.change("orders.evc", text, 3)
+	if ds := c.diagnostics("orders.evc"); len(ds) != 0 {
+		t.Errorf("common.evc is back as it was, but orders.evc has %+v", ds)
+	}
+}

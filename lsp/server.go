@@ -31,7 +31,7 @@ type Options struct {
 // Serve runs the server on one stream (an editor's stdin and stdout) until
 // the client exits or the stream closes.
 func Serve(ctx context.Context, rw io.ReadWriteCloser, opts Options) error {
-	s := &Server{opts: opts, docs: map[string]*document{}, published: map[string]bool{}, cache: compiler.NewCache()}
+	s := &Server{opts: opts, docs: map[string]*document{}, published: map[string]bool{}, cache: compiler.NewCache(), disk: &diskCache{files: map[string]diskFile{}}}
 	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rw, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(s.handle))
 	select {
 	case <-ctx.Done():
@@ -56,8 +56,10 @@ type Server struct {
 	baseOnce  sync.Once
 	published map[string]bool
 	shutdown  bool
-	// cache keeps the parsed and compiled files an edit did not change.
+	// cache keeps the parsed and compiled files an edit did not change,
+	// and disk the text of the files on disk.
 	cache *compiler.Cache
+	disk  *diskCache
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -270,7 +272,7 @@ func (s *Server) compile() *snapshot {
 			skip = append(skip, s.base.dir)
 		}
 	}
-	res := compiler.Compile(inputs, compiler.Options{FS: overlay{docs: s.docs}, SkipDirs: skip, Cache: s.cache})
+	res := compiler.Compile(inputs, compiler.Options{FS: overlay{docs: s.docs, disk: s.disk}, SkipDirs: skip, Cache: s.cache})
 	snap := &snapshot{res: res, diags: map[string][]diag.Diagnostic{}, texts: map[string][]byte{}, lines: map[string]*lines{}, utf8: s.utf8}
 	for p, src := range res.Sources {
 		snap.texts[p] = src

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/evc-dev/evc/compat"
@@ -30,13 +31,81 @@ type document struct {
 // documents over the operating system's files, by absolute slash path.
 type overlay struct {
 	docs map[string]*document
+	disk *diskCache
 }
 
 func (o overlay) Open(name string) (fs.File, error) {
 	if d, ok := o.docs[name]; ok {
-		return &memFile{name: path.Base(name), r: bytes.NewReader(d.text), size: int64(len(d.text))}, nil
+		return newMemFile(name, d.text), nil
+	}
+	if o.disk != nil {
+		if text, ok := o.disk.read(name); ok {
+			return newMemFile(name, text), nil
+		}
 	}
 	return os.Open(filepath.FromSlash(name))
+}
+
+// Stat answers without opening the file (fs.StatFS).
+func (o overlay) Stat(name string) (fs.FileInfo, error) {
+	if d, ok := o.docs[name]; ok {
+		return memInfo{path.Base(name), int64(len(d.text))}, nil
+	}
+	return os.Stat(filepath.FromSlash(name))
+}
+
+// diskCache keeps the text of the files read from disk, with the size and
+// modification time they had, so that compiling on every keystroke reads
+// again only the files that changed on disk: one stat for each of the
+// others, instead of an open, a stat, reads and a close.
+type diskCache struct {
+	mu    sync.Mutex
+	files map[string]diskFile
+}
+
+type diskFile struct {
+	size int64
+	mod  time.Time
+	text []byte
+}
+
+// read returns the text of the regular file name, false when it is not
+// one or cannot be read (Open then says why).
+func (c *diskCache) read(name string) ([]byte, bool) {
+	p := filepath.FromSlash(name)
+	st, err := os.Stat(p)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	c.mu.Lock()
+	f, ok := c.files[name]
+	c.mu.Unlock()
+	if ok && f.size == st.Size() && f.mod.Equal(st.ModTime()) {
+		return f.text, true
+	}
+	// Stat first, then read: a change in between has a later time, which
+	// the next stat sees.
+	text, err := os.ReadFile(p)
+	if err != nil {
+		return nil, false
+	}
+	// A file changed a moment ago may change again within the clock's
+	// granularity, keeping its time (and its size): such a file is read
+	// again until its time is safely past, as git does with its index.
+	if time.Since(st.ModTime()) > racyWindow {
+		c.mu.Lock()
+		c.files[name] = diskFile{size: st.Size(), mod: st.ModTime(), text: text}
+		c.mu.Unlock()
+	}
+	return text, true
+}
+
+// racyWindow is how old a file's modification time must be for its text
+// to be kept.
+const racyWindow = 2 * time.Second
+
+func newMemFile(name string, text []byte) *memFile {
+	return &memFile{name: path.Base(name), r: bytes.NewReader(text), size: int64(len(text))}
 }
 
 // memFile is an open document read as a file.
