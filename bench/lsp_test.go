@@ -72,30 +72,7 @@ func BenchmarkLSP(b *testing.B) {
 	pos := map[string]any{"textDocument": map[string]any{"uri": uri}, "position": at}
 
 	version := 1
-	b.Run("edit", func(b *testing.B) {
-		var times []time.Duration
-		cpu := cpuTime()
-		for b.Loop() {
-			version++
-			// Toggle a comment at the end, so every edit changes the text.
-			edited := string(text) + fmt.Sprintf("\n// edit %d\n", version)
-			start := time.Now()
-			c.notify("textDocument/didChange", map[string]any{
-				"textDocument":   map[string]any{"uri": uri, "version": version},
-				"contentChanges": []map[string]any{{"text": edited}},
-			})
-			c.sync(uri)
-			times = append(times, time.Since(start))
-		}
-		reportP95(b, times)
-		// CPU time per edit, which a loaded machine does not inflate as it
-		// does wall time.
-		b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap")
-	})
+	b.Run("edit", func(b *testing.B) { benchEdits(b, c, uri, string(text), &version) })
 	b.Run("hover", func(b *testing.B) {
 		var times []time.Duration
 		for b.Loop() {
@@ -122,6 +99,74 @@ func BenchmarkLSP(b *testing.B) {
 		}
 		reportP95(b, times)
 	})
+}
+
+// benchEdits edits the document at uri again and again, each time until
+// its diagnostics are published.
+func benchEdits(b *testing.B, c *lspClient, uri, text string, version *int) {
+	var times []time.Duration
+	cpu := cpuTime()
+	for b.Loop() {
+		*version++
+		// Toggle a comment at the end, so every edit changes the text.
+		edited := text + fmt.Sprintf("\n// edit %d\n", *version)
+		start := time.Now()
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": *version},
+			"contentChanges": []map[string]any{{"text": edited}},
+		})
+		c.sync(uri)
+		times = append(times, time.Since(start))
+	}
+	reportP95(b, times)
+	// CPU time per edit, which a loaded machine does not inflate as it
+	// does wall time.
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap")
+}
+
+// BenchmarkLSPCompat is BenchmarkLSP's edit with compatibility as you
+// type: the workspace file names a folder of earlier versions (the same
+// schemas), so every edit is also checked against all 500 records.
+func BenchmarkLSPCompat(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	dir := b.TempDir()
+	evcFiles, _, err := workspace.Write(dir, workspace.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	root := filepath.Dir(evcFiles[0])
+	if err := os.MkdirAll(filepath.Join(root, "baseline"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range evcFiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "baseline", filepath.Base(f)), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, "evc.json"), []byte(`{"compat": {"mode": "BACKWARD", "against": "baseline"}}`), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	_ = filepath.Walk(root, func(p string, _ os.FileInfo, _ error) error { return os.Chtimes(p, old, old) })
+	file := filepath.ToSlash(evcFiles[len(evcFiles)/2])
+	text, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newLSPClient(b, filepath.ToSlash(root))
+	uri := "file://" + file
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "evc", "version": 1, "text": string(text)}})
+	c.sync(uri)
+	version := 1
+	b.Run("edit", func(b *testing.B) { benchEdits(b, c, uri, string(text), &version) })
 }
 
 // cpuTime is the CPU time the process has used, user and system.
