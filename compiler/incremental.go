@@ -208,7 +208,7 @@ func (c *compilation) relink() bool {
 }
 
 // keep stores the compiled state of every .evc unit in the cache, for the
-// next compilation.
+// next compilation, and drops what it no longer needs.
 func (c *compilation) keep() {
 	if c.cache == nil {
 		return
@@ -223,6 +223,15 @@ func (c *compilation) keep() {
 		units[u.path] = st
 	}
 	c.cache.units = units
+	// Parses of files this compilation did not read (deleted, renamed,
+	// no longer imported) are of no more use.
+	c.cache.mu.Lock()
+	for p := range c.cache.parsed {
+		if c.units[p] == nil {
+			delete(c.cache.parsed, p)
+		}
+	}
+	c.cache.mu.Unlock()
 }
 
 // astKey hashes what f says, without positions and doc comments, which no

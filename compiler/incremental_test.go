@@ -253,6 +253,11 @@ func TestCache_IncrementalIsFull(t *testing.T) {
 			if msg := sameResult(full, inc); msg != "" {
 				t.Fatalf("seed %d, after:\n  %s\n%s", seed, strings.Join(log, "\n  "), msg)
 			}
+			for p := range cache.parsed {
+				if _, ok := files[strings.TrimPrefix(p, "ws/")]; !ok {
+					t.Fatalf("seed %d, step %d: the cache keeps the parse of %s, which is gone", seed, step, p)
+				}
+			}
 		}
 	}
 	// The test means something only if files were reused, and linked to
