@@ -180,6 +180,7 @@ func BenchmarkOpenedx(b *testing.B) {
 		}
 		return m.UnmarshalAvro(data)
 	})
+	evolvedRows(b, openedxEvent(), openedxEvolved(b))
 }
 
 // agree checks that the three libraries write the same bytes for msg and

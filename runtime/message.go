@@ -39,8 +39,9 @@ type FieldDecoder interface {
 	DecodeAvroField(i int, r *avrobin.Reader) error
 	// AvroRecordField returns the record that field i holds, so that a
 	// nested record whose schema changed can be decoded field by field
-	// too; nil when the field holds no record of its own (another type,
-	// or a record bound to a custom Go type).
+	// too: the field's own record, or for a field of a record or null, a
+	// new record that it first stores in the field. It returns nil for a
+	// field of any other type (a record bound to a custom Go type too).
 	AvroRecordField(i int) FieldDecoder
 }
 

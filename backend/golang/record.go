@@ -284,12 +284,19 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 		f.P()
 	}
 	f.P("// AvroRecordField returns the record that field i of m holds, for")
-	f.P("// runtime/resolve to decode field by field; nil when the field holds")
-	f.P("// none.")
-	var cases []int
+	f.P("// runtime/resolve to decode field by field: the field's own for a")
+	f.P("// record field, a new one that it first stores in the field for a")
+	f.P("// field of a record or null; nil for any other field.")
+	type recordField struct {
+		i        int
+		nullable bool
+	}
+	var cases []recordField
 	for i, fl := range n.Fields {
-		if fl.Type.Kind == ir.Record && fl.Type.Custom == nil {
-			cases = append(cases, i)
+		if isRecord(fl.Type) {
+			cases = append(cases, recordField{i, false})
+		} else if v, _, ok := isNullable(fl.Type); ok && isRecord(v) {
+			cases = append(cases, recordField{i, true})
 		}
 	}
 	if len(cases) == 0 {
@@ -299,14 +306,19 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	}
 	f.P("func (m *", name, ") AvroRecordField(i int) ", fd, " {")
 	f.P("switch i {")
-	for _, i := range cases {
-		fl := n.Fields[i]
-		f.P("case ", i, ":")
-		x := "m." + ni.fields[i]
-		if g.fieldIsPointer(n, fl.Type) {
+	for _, rf := range cases {
+		fl := n.Fields[rf.i]
+		f.P("case ", rf.i, ":")
+		x := "m." + ni.fields[rf.i]
+		switch {
+		case rf.nullable:
+			v, _, _ := isNullable(fl.Type)
+			f.P(x, " = new(", g.goType(f, v), ")")
+			f.P("return ", x)
+		case g.fieldIsPointer(n, fl.Type):
 			f.P(x, " = new(", g.goType(f, fl.Type), ")")
 			f.P("return ", x)
-		} else {
+		default:
 			f.P("return &", x)
 		}
 	}
@@ -315,6 +327,10 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("}")
 	f.P()
 }
+
+// isRecord reports whether t is a record that generated code decodes
+// itself, not bound to a custom Go type.
+func isRecord(t *ir.Type) bool { return t.Kind == ir.Record && t.Custom == nil }
 
 func (g *generator) genUnion(f *GeneratedFile, u *unionInfo) {
 	var names []string

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/evc-dev/evc/runtime"
@@ -51,23 +52,14 @@ func (t *transcoder) decodeRecord(p *op, m runtime.FieldDecoder) error {
 func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	for i := range p.fields {
 		f := &p.fields[i]
-		switch {
-		case f.op == nil:
+		if f.op == nil {
 			if err := t.skip(f.skip); err != nil {
 				return avrobin.AtField(err, f.name)
 			}
-		case f.op.same:
-			if err := m.DecodeAvroField(f.reader, &t.r); err != nil {
-				return err
-			}
-		case f.op.k == kRecord && m.AvroRecordField(f.reader) != nil:
-			if err := t.decodeRecord(f.op, m.AvroRecordField(f.reader)); err != nil {
-				return avrobin.AtField(err, f.name)
-			}
-		default:
-			if err := t.decodeTranscoded(f, m); err != nil {
-				return err
-			}
+			continue
+		}
+		if err := t.decodeField(f, f.op, m); err != nil {
+			return err
 		}
 	}
 	for i := range p.missing {
@@ -84,11 +76,46 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	return nil
 }
 
-// decodeTranscoded transcodes field f alone, after the fields transcoded
-// before it in t.out, and decodes it from there.
-func (t *transcoder) decodeTranscoded(f *fieldOp, m runtime.FieldDecoder) error {
+// decodeField decodes the writer's value of field f, whose plan is p, into
+// m's field.
+func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) error {
+	switch {
+	case p.same:
+		return m.DecodeAvroField(f.reader, &t.r)
+	case p.k == kUnion:
+		// The writer's branch decides; its plan writes the reader's
+		// encoding of the field, union index and all.
+		i, err := t.r.ReadUnion(len(p.branches))
+		if err != nil {
+			return avrobin.AtField(err, f.name)
+		}
+		if p.branches[i] == nil {
+			return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's union branch %d cannot be read as the type's", i)), f.name)
+		}
+		return t.decodeField(f, p.branches[i], m)
+	case p.k == kToUnion && p.elem.k == kNull:
+		// The union index is the whole encoding.
+		t.sub = avrobin.NewAliasReader(p.prefix)
+		return m.DecodeAvroField(f.reader, &t.sub)
+	case p.k == kRecord || p.k == kToUnion && p.elem.k == kRecord:
+		if rec := m.AvroRecordField(f.reader); rec != nil {
+			if p.k == kToUnion {
+				p = p.elem
+			}
+			if err := t.decodeRecord(p, rec); err != nil {
+				return avrobin.AtField(err, f.name)
+			}
+			return nil
+		}
+	}
+	return t.decodeTranscoded(f, p, m)
+}
+
+// decodeTranscoded transcodes the value of field f alone, after the values
+// transcoded before it in t.out, and decodes it from there.
+func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder) error {
 	start := len(t.out)
-	if err := t.run(f.op); err != nil {
+	if err := t.run(p); err != nil {
 		return avrobin.AtField(err, f.name)
 	}
 	if err := t.grow(); err != nil {

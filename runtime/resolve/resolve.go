@@ -25,18 +25,27 @@ import (
 // resolving the writer's schema against m's own as Avro's schema resolution
 // rules say: promotions, writer fields unknown to m skipped, m's fields
 // missing from the writer filled from defaults, unknown enum symbols mapped
-// to the enum default. It is the slow path that serde takes when a producer
-// is on another version of a type.
+// to the enum default. It is the path serde takes when a producer is on
+// another version of a type.
 //
 // When the writer's schema has the same Parsing Canonical Form as m's,
 // DecodeFrom is m.UnmarshalAvro. Otherwise it runs a plan, built once per
-// writer schema and type from the two schemas, that transcodes data into
-// the encoding of m's schema in a pooled buffer (fields reordered, skipped
-// and defaulted, values promoted, enum symbols and union branches mapped),
-// and decodes the result with m.UnmarshalAvro: no reflection and no generic
-// value per message. The transcoded data may be at most OutputPerByte times
-// the input plus OutputSlack, the bound of the generated decoders'
-// allocations; past it DecodeFrom fails with ErrTooLarge.
+// writer schema and type from the two schemas, with no reflection and no
+// generic value per message. For a generated record (a
+// runtime.FieldDecoder), the plan walks the writer's fields in the writer's
+// order and decodes each into m with m's own field decoder: a field whose
+// writer encoding is m's straight from data, a changed nested record field
+// by field into the record m holds, a field the writer lacks from its
+// default, a writer field m lacks skipped; any other changed field (a
+// promotion to float or double, an enum symbol or a union branch to map,
+// an array of changed records) is transcoded alone into m's encoding in a pooled buffer and
+// decoded from there. Strings are sliced from one copy of data, as
+// UnmarshalAvro slices them, and from one copy of each transcoded field
+// that holds any. For any other Message, the plan transcodes the whole
+// message into m's encoding and m.UnmarshalAvro decodes the result. Either
+// way the transcoded bytes may be at most OutputPerByte times the input
+// plus OutputSlack, the bound of the generated decoders' allocations; past
+// it DecodeFrom fails with ErrTooLarge.
 //
 // Whether the schemas resolve at all is twmb/avro's Resolve's verdict, and
 // its error when they do not. A compatible pair the plan builder does not

@@ -162,8 +162,9 @@ func (m *Point) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Point) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // EveryTypeKey is the Avro record evc.interop.EveryTypeKey.
@@ -249,8 +250,9 @@ func (m *EveryTypeKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*EveryTypeKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // EveryType is the Avro record evc.interop.EveryType.
@@ -1129,6 +1131,14 @@ func (m *EveryType) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
-func (*EveryType) AvroRecordField(int) runtime.FieldDecoder { return nil }
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
+func (m *EveryType) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 25:
+		m.MaybePoint = new(Point)
+		return m.MaybePoint
+	}
+	return nil
+}

@@ -82,8 +82,9 @@ var _ runtime.FieldDecoder = (*Empty)(nil)
 func (*Empty) DecodeAvroField(int, *avrobin.Reader) error { return nil }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Empty) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrArr is the Avro record amp.ArrArr.
@@ -256,8 +257,9 @@ func (m *ArrArr) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrArr) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrMap is the Avro record amp.ArrMap.
@@ -450,8 +452,9 @@ func (m *ArrMap) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrMap) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrDec is the Avro record amp.ArrDec.
@@ -580,8 +583,9 @@ func (m *ArrDec) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrDec) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrBigDec is the Avro record amp.ArrBigDec.
@@ -710,8 +714,9 @@ func (m *ArrBigDec) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrBigDec) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrTime is the Avro record amp.ArrTime.
@@ -838,8 +843,9 @@ func (m *ArrTime) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrTime) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrUnion is the Avro record amp.ArrUnion.
@@ -1029,8 +1035,9 @@ func (m *ArrUnion) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrUnion) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrUnion2 is the Avro record amp.ArrUnion2.
@@ -1216,8 +1223,9 @@ func (m *ArrUnion2) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrUnion2) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrOpt is the Avro record amp.ArrOpt.
@@ -1369,8 +1377,9 @@ func (m *ArrOpt) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrOpt) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrEmpty is the Avro record amp.ArrEmpty.
@@ -1499,8 +1508,9 @@ func (m *ArrEmpty) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrEmpty) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // MapArr is the Avro record amp.MapArr.
@@ -1691,8 +1701,9 @@ func (m *MapArr) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*MapArr) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrRec is the Avro record amp.ArrRec.
@@ -1821,8 +1832,9 @@ func (m *ArrRec) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrRec) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // Wide is the Avro record amp.Wide.
@@ -2183,8 +2195,9 @@ func (m *Wide) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Wide) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // ArrArrEmpty is the Avro record amp.ArrArrEmpty.
@@ -2359,8 +2372,9 @@ func (m *ArrArrEmpty) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*ArrArrEmpty) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // Edge is the Avro record amp.Edge.
@@ -2559,8 +2573,9 @@ func (m *Edge) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Edge) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // Color2 is the Avro enum amp.Color2.

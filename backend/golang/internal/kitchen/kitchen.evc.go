@@ -197,9 +197,17 @@ func (m *Node) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
-func (*Node) AvroRecordField(int) runtime.FieldDecoder { return nil }
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
+func (m *Node) AvroRecordField(i int) runtime.FieldDecoder {
+	switch i {
+	case 1:
+		m.Next = new(Node)
+		return m.Next
+	}
+	return nil
+}
 
 // Tree is the Avro record evc.kitchen.Tree.
 //
@@ -344,8 +352,9 @@ func (m *Tree) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Tree) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // Diamond is the Avro record evc.kitchen.Diamond.
@@ -445,8 +454,9 @@ func (m *Diamond) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *Diamond) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
@@ -549,8 +559,9 @@ func (m *Corner) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *Corner) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
@@ -641,8 +652,9 @@ func (m *Tip) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Tip) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // Empty is the Avro record evc.kitchen.Empty.
@@ -712,8 +724,9 @@ var _ runtime.FieldDecoder = (*Empty)(nil)
 func (*Empty) DecodeAvroField(int, *avrobin.Reader) error { return nil }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*Empty) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // Everything is the Avro record evc.kitchen.Everything.
@@ -1933,10 +1946,14 @@ func (m *Everything) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *Everything) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
+	case 24:
+		m.MaybeNode = new(Node)
+		return m.MaybeNode
 	case 32:
 		return &m.List
 	case 33:
@@ -2030,6 +2047,7 @@ func (m *EverythingKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*EverythingKey) AvroRecordField(int) runtime.FieldDecoder { return nil }

@@ -123,8 +123,9 @@ func (m *UserPersonalData) DecodeAvroField(i int, r *avrobin.Reader) (err error)
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*UserPersonalData) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // UserData is the Avro record org.openedx.learning.UserData.
@@ -230,8 +231,9 @@ func (m *UserData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *UserData) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 2:
@@ -420,8 +422,9 @@ func (m *CourseData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*CourseData) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // EnrollmentMode is the Avro enum org.openedx.learning.EnrollmentMode.

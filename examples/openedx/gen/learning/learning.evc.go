@@ -111,8 +111,9 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroField(i int, r *avrobin.Reade
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *StudentRegistrationCompletedV1) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
@@ -288,14 +289,18 @@ func (m *CourseEnrollmentData) DecodeAvroField(i int, r *avrobin.Reader) (err er
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *CourseEnrollmentData) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
 		return &m.User
 	case 1:
 		return &m.Course
+	case 5:
+		m.CreatedBy = new(UserData)
+		return m.CreatedBy
 	}
 	return nil
 }
@@ -389,8 +394,9 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroField(i int, r *avrobin.Reader) (e
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *CourseEnrollmentCreatedV1) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
@@ -488,8 +494,9 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroField(i int, r *avrobin.Reader) (e
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *CourseEnrollmentChangedV1) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
@@ -783,8 +790,9 @@ func (m *PersistentCourseGradeData) DecodeAvroField(i int, r *avrobin.Reader) (e
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *PersistentCourseGradeData) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 1:
@@ -884,8 +892,9 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroField(i int, r *avrobin.Read
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *PersistentGradeSummaryChangedV1) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
@@ -980,6 +989,7 @@ func (m *LearnerKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*LearnerKey) AvroRecordField(int) runtime.FieldDecoder { return nil }

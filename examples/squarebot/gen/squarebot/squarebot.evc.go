@@ -205,8 +205,9 @@ func (m *SquarebotMessageKey) DecodeAvroField(i int, r *avrobin.Reader) (err err
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*SquarebotMessageKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 // SquarebotMessage is the Avro record squarebot.message.
@@ -382,6 +383,7 @@ func (m *SquarebotMessage) DecodeAvroField(i int, r *avrobin.Reader) (err error)
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (*SquarebotMessage) AvroRecordField(int) runtime.FieldDecoder { return nil }

@@ -300,12 +300,16 @@ func (m *Wrapper) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
 }
 
 // AvroRecordField returns the record that field i of m holds, for
-// runtime/resolve to decode field by field; nil when the field holds
-// none.
+// runtime/resolve to decode field by field: the field's own for a
+// record field, a new one that it first stores in the field for a
+// field of a record or null; nil for any other field.
 func (m *Wrapper) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 0:
 		return &m.Node
+	case 2:
+		m.Maybe = new(kitchen.Tree)
+		return m.Maybe
 	}
 	return nil
 }
