@@ -74,6 +74,10 @@ record Order {
   hash: Hash?;
   status: Status = NEW;
   either: union<string, Line> = "none";
+  tip: Cents = 0;
+  @aliases("old_note")
+  note: @x("y") Cents?;
+  reserved legacy;
 }
 
 enum Status { NEW, PAID, SHIPPED }
@@ -129,6 +133,17 @@ func edit(r *rand.Rand, files map[string]string, step int) string {
 	}
 	name := names[r.IntN(len(names))]
 	text := files[name]
+	if r.IntN(12) == 0 { // the .avsc file: another field, broken, or gone
+		switch r.IntN(3) {
+		case 0:
+			files["ext.avsc"] = strings.Replace(incrementalWorkspace["ext.avsc"], `"int"}`, fmt.Sprintf(`"int"}, {"name": "y%d", "type": "string"}`, step), 1)
+		case 1:
+			files["ext.avsc"] = `{"type": "record", "name": "Ext", "fields": [`
+		default:
+			delete(files, "ext.avsc")
+		}
+		return "edit ext.avsc"
+	}
 	switch op := r.IntN(14); op {
 	case 0, 1: // rename a type, in its file or everywhere
 		m := typeDecl.FindAllStringSubmatch(text, -1)
@@ -213,6 +228,10 @@ func edit(r *rand.Rand, files map[string]string, step int) string {
 		files[name] = text + "\nrecord Money { a: int; }\n"
 		return "define Money in " + name
 	case 11: // declare a topic twice
+		if r.IntN(2) == 0 {
+			files[name] = strings.Replace(text, "value: Order;", "value: Order; value: Line;", 1)
+			return "another value type for orders in " + name
+		}
 		files[name] = text + "\ntopic \"orders\" { value: string; }\n"
 		return "declare orders in " + name
 	case 12: // a new file that uses others
@@ -246,8 +265,9 @@ func TestCache_IncrementalIsFull(t *testing.T) {
 			for n, s := range files {
 				fsys["ws/"+n] = &fstest.MapFile{Data: []byte(s)}
 			}
-			full := Compile([]string{"ws"}, Options{FS: fsys})
-			inc := Compile([]string{"ws"}, Options{FS: fsys, Cache: cache})
+			subjects := seed%3 == 0 // warn about topics with several value types
+			full := Compile([]string{"ws"}, Options{FS: fsys, TopicNameSubjects: subjects})
+			inc := Compile([]string{"ws"}, Options{FS: fsys, Cache: cache, TopicNameSubjects: subjects})
 			reused += cache.stats.reused
 			relinked += cache.stats.relinked
 			if msg := sameResult(full, inc); msg != "" {

@@ -672,3 +672,40 @@ func TestLSP_FileChangedOnDisk(t *testing.T) {
 		t.Errorf("common.evc is back as it was, but orders.evc has %+v", ds)
 	}
 }
+
+// TestLSP_EditOthersDependOn: an edit to a file others import reaches
+// them (they are compiled again, or linked to its new types), and undoing
+// it clears what it caused.
+func TestLSP_EditOthersDependOn(t *testing.T) {
+	c := startClient(t)
+	common := c.text("common.evc")
+	c.open("common.evc", "")
+	if ds := c.diagnostics("orders.evc"); len(ds) != 0 {
+		t.Fatalf("orders.evc starts with %+v", ds)
+	}
+	// Only a comment: nothing changes for others, but the declarations
+	// move down a line, and go to definition from orders.evc follows.
+	commented := "// a comment\n" + common
+	c.change("common.evc", commented, 2)
+	if ds := c.diagnostics("orders.evc"); len(ds) != 0 {
+		t.Errorf("after a comment in common.evc, orders.evc has %+v", ds)
+	}
+	orders := c.text("orders.evc")
+	var locs []Location
+	c.call("textDocument/definition", c.at("orders.evc", pos(t, orders, "Money", 0, 1)), &locs)
+	if want := pos(t, commented, "record Money", 0, len("record ")); len(locs) != 1 || locs[0].URI != c.uri("common.evc") || locs[0].Range.Start != want {
+		t.Errorf("definition of Money: %+v, want %+v", locs, want)
+	}
+	c.change("common.evc", strings.ReplaceAll(common, "record Money", "record Cash"), 3)
+	var unknown bool
+	for _, d := range c.diagnostics("orders.evc") {
+		unknown = unknown || strings.Contains(d.Message, `unknown type "Money"`)
+	}
+	if !unknown {
+		t.Errorf("Money is gone from common.evc, but orders.evc has %+v", c.diagnostics("orders.evc"))
+	}
+	c.change("common.evc", common, 4)
+	if ds := c.diagnostics("orders.evc"); len(ds) != 0 {
+		t.Errorf("common.evc is back as it was, but orders.evc has %+v", ds)
+	}
+}
