@@ -27,7 +27,9 @@ func Parse(path string, src []byte) (f *File, errs []diag.Diagnostic) {
 	if errs := textErrors(path, src); len(errs) > 0 {
 		return nil, errs
 	}
-	var comments []Comment
+	// Every comment starts with // or /*: counting them (an overcount when
+	// a string holds some) sizes the list once.
+	comments := make([]Comment, 0, bytes.Count(src, slashSlash)+bytes.Count(src, slashStar))
 	buf := tokenPool.Get().(*[]lexer.Token)
 	defer func() { tokenPool.Put(buf) }()
 	if cap(*buf) < len(src)/6 {
@@ -113,7 +115,11 @@ func textErrors(path string, src []byte) []diag.Diagnostic {
 	return errs
 }
 
-var bom = []byte("\ufeff")
+var (
+	bom        = []byte("\ufeff")
+	slashSlash = []byte("//")
+	slashStar  = []byte("/*")
+)
 
 // toPos converts a participle position to a diag position.
 func toPos(path string, p lexer.Position) diag.Pos {
@@ -142,39 +148,54 @@ func Unquote(s string) (string, error) {
 // attachDocs gives every declaration, member, symbol and topic entry the
 // block of /// comments that ends on the line just above it.
 func attachDocs(f *File, src []byte) {
-	type block struct {
-		lines   []string
-		endLine int
-	}
-	blocks := map[int]*block{} // keyed by the line after the block
-	var cur *block
+	// A block is lines[start:end], ending on line endLine. Comments come
+	// in order, and so do the nodes that take them (each starts on a line
+	// at or after the one before), so one pass over each does.
+	type block struct{ start, end, endLine int }
+	ndoc, nblock, prev := 0, 0, -1 // prev: the line of the last doc comment
 	for _, c := range f.Comments {
 		if !c.Doc {
-			cur = nil
+			prev = -1
+			continue
+		}
+		if prev < 0 || c.Pos.Line != prev+1 {
+			nblock++
+		}
+		ndoc, prev = ndoc+1, c.Pos.Line
+	}
+	if ndoc == 0 {
+		return
+	}
+	lines := make([]string, 0, ndoc)
+	blocks := make([]block, 0, nblock)
+	inBlock := false
+	for _, c := range f.Comments {
+		if !c.Doc {
+			inBlock = false
 			continue
 		}
 		text := strings.TrimPrefix(c.Text, "///")
 		text = strings.TrimPrefix(text, " ")
 		text = strings.TrimRight(text, " \t\r")
-		if cur != nil && c.Pos.Line == cur.endLine+1 {
-			delete(blocks, cur.endLine+1)
-			cur.lines = append(cur.lines, text)
-			cur.endLine = c.Pos.Line
+		lines = append(lines, text)
+		if b := len(blocks) - 1; inBlock && c.Pos.Line == blocks[b].endLine+1 {
+			blocks[b].end, blocks[b].endLine = len(lines), c.Pos.Line
 		} else {
-			cur = &block{lines: []string{text}, endLine: c.Pos.Line}
+			blocks = append(blocks, block{start: len(lines) - 1, end: len(lines), endLine: c.Pos.Line})
 		}
-		blocks[cur.endLine+1] = cur
+		inBlock = true
 	}
-	if len(blocks) == 0 {
-		return
-	}
+	next := 0
 	take := func(p lexer.Position) []string {
-		b := blocks[p.Line]
-		if b == nil {
+		for next < len(blocks) && blocks[next].endLine+1 < p.Line {
+			next++
+		}
+		if next == len(blocks) || blocks[next].endLine+1 != p.Line {
 			return nil
 		}
-		delete(blocks, p.Line)
-		return b.lines
+		b := blocks[next]
+		next++
+		return lines[b.start:b.end:b.end]
 	}
 	if f.Namespace != nil {
 		f.Doc = take(f.Namespace.Pos)

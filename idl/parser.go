@@ -34,6 +34,64 @@ type rdParser struct {
 	depth int
 	// failed is set when a syntax error was recovered from.
 	failed bool
+
+	// endAt and endPos cache end(), which every node asks for, often
+	// several times after the same token.
+	endAt  int
+	endPos lexer.Position
+
+	// The nodes of a file are allocated a chunk at a time: they live and
+	// die together, with the File, and a compile parses tens of thousands.
+	decls    slab[Decl]
+	records  slab[Record]
+	members  slab[Member]
+	fields   slab[Field]
+	types    slab[TypeExpr]
+	names    slab[QualifiedName]
+	literals slab[Literal]
+	annots   slab[Annotation]
+	strs     slab[string]
+	idents   slab[Ident]
+
+	// memberStack collects a record's members, so that the record's slice
+	// is allocated once at its final length.
+	memberStack []*Member
+}
+
+// slab hands out pointers into chunks of Ts, allocated a few at first and
+// up to slabMax at a time: small chunks waste little at the end of a file
+// (memory a short-lived evc run touches is most of its cost) and still
+// save most of the allocations.
+type slab[T any] struct {
+	free []T
+	next int
+}
+
+const slabMax = 16
+
+func (s *slab[T]) new() *T {
+	if len(s.free) == 0 {
+		s.next = min(max(2*s.next, 4), slabMax)
+		s.free = make([]T, s.next)
+	}
+	t := &s.free[0]
+	s.free = s.free[1:]
+	return t
+}
+
+// take returns a slice of n Ts, with no room to grow into its
+// neighbours' space.
+func (s *slab[T]) take(n int) []T {
+	if n > len(s.free) {
+		if n > slabMax/4 {
+			return make([]T, n)
+		}
+		s.next = min(max(2*s.next, 4*n), slabMax)
+		s.free = make([]T, s.next)
+	}
+	t := s.free[:n:n]
+	s.free = s.free[n:]
+	return t
 }
 
 // syntaxErr is a parse failure at a token.
@@ -64,7 +122,7 @@ const maxSyntaxErrors = 20
 // limit syntax errors of a file. The File is complete only when there are
 // no errors.
 func parseRecovering(toks []lexer.Token, eof lexer.Position, limit int) (*File, []*syntaxErr) {
-	p := &rdParser{toks: toks, eof: lexer.EOFToken(eof)}
+	p := &rdParser{toks: toks, eof: lexer.EOFToken(eof), endAt: -1}
 	var errs []*syntaxErr
 	f := &File{Pos: p.peek().Pos}
 	p.guard(&errs, func() {
@@ -151,10 +209,13 @@ func (p *rdParser) end() lexer.Position {
 	if p.i == 0 {
 		return p.eof.Pos
 	}
-	t := p.toks[p.i-1]
-	pos := t.Pos
-	pos.Advance(t.Value)
-	return pos
+	if p.endAt != p.i {
+		t := &p.toks[p.i-1]
+		p.endPos = t.Pos
+		p.endPos.Advance(t.Value)
+		p.endAt = p.i
+	}
+	return p.endPos
 }
 
 func (p *rdParser) fail(t *lexer.Token, expected string) {
@@ -252,8 +313,23 @@ func (p *rdParser) ident() Ident {
 // identAt reads an identifier and returns it with where it starts and ends.
 func (p *rdParser) identAt() (id Ident, pos, end lexer.Position) {
 	t := p.expectType(tokIdentifier, "an identifier")
-	_ = id.Capture([]string{t.Value})
-	return id, t.Pos, p.end()
+	return identOf(t.Value), t.Pos, p.end()
+}
+
+// identOf is the identifier a token spells: without its backquotes, if
+// any (as Ident.Capture).
+func identOf(s string) Ident {
+	if len(s) >= 2 && s[0] == '`' && s[len(s)-1] == '`' {
+		s = s[1 : len(s)-1]
+	}
+	return Ident(s)
+}
+
+// str returns a pointer to a copy of s, from the parser's slab.
+func (p *rdParser) str(s string) *string {
+	v := p.strs.new()
+	*v = s
+	return v
 }
 
 func (p *rdParser) enter() {
@@ -287,7 +363,8 @@ func (p *rdParser) namespace() *Namespace {
 }
 
 func (p *rdParser) decl() *Decl {
-	d := &Decl{Pos: p.peek().Pos}
+	d := p.decls.new()
+	d.Pos = p.peek().Pos
 	d.Annotations = p.annotations()
 	t := p.peek()
 	const declaration = "a declaration (import, option, record, enum, fixed, type or topic)"
@@ -339,11 +416,18 @@ func (p *rdParser) option() *Option {
 }
 
 func (p *rdParser) record() *Record {
-	n := &Record{Pos: p.peek().Pos, Keyword: p.next().Value}
+	n := p.records.new()
+	n.Pos, n.Keyword = p.peek().Pos, p.next().Value
 	n.Name, n.NamePos, n.NameEnd = p.identAt()
 	p.expectPunct("{")
+	// Records do not nest: the stack is empty here, even after a syntax
+	// error (recovery starts a new declaration).
+	p.memberStack = p.memberStack[:0]
 	for !p.isPunct("}") {
-		n.Members = append(n.Members, p.member())
+		p.memberStack = append(p.memberStack, p.member())
+	}
+	if len(p.memberStack) > 0 {
+		n.Members = append(make([]*Member, 0, len(p.memberStack)), p.memberStack...)
 	}
 	p.next()
 	n.EndPos = p.end()
@@ -351,7 +435,8 @@ func (p *rdParser) record() *Record {
 }
 
 func (p *rdParser) member() *Member {
-	m := &Member{Pos: p.peek().Pos}
+	m := p.members.new()
+	m.Pos = p.peek().Pos
 	m.Annotations = p.annotations()
 	// A field is a name and a colon; "reserved" followed by anything else
 	// starts a reserved clause.
@@ -365,7 +450,8 @@ func (p *rdParser) member() *Member {
 }
 
 func (p *rdParser) field() *Field {
-	f := &Field{Pos: p.peek().Pos}
+	f := p.fields.new()
+	f.Pos = p.peek().Pos
 	if p.peek().Type != tokIdentifier {
 		p.fail(p.peek(), `a field name or "}"`)
 	}
@@ -517,7 +603,8 @@ func (p *rdParser) topic() *Topic {
 func (p *rdParser) typeExpr() *TypeExpr {
 	p.enter()
 	defer p.leave()
-	t := &TypeExpr{Pos: p.peek().Pos}
+	t := p.types.new()
+	t.Pos = p.peek().Pos
 	t.Annotations = p.annotations()
 	next := p.peekAt(1)
 	opens := func(v string) bool { return next.Type == tokPunct && next.Value == v }
@@ -587,7 +674,14 @@ func (p *rdParser) typeExpr() *TypeExpr {
 }
 
 func (p *rdParser) qualifiedName() *QualifiedName {
-	q := &QualifiedName{Pos: p.peek().Pos}
+	q := p.names.new()
+	q.Pos = p.peek().Pos
+	// Count the parts first, to take exactly as many from the slab.
+	n := 1
+	for p.peekAt(2*n-1).Type == tokPunct && p.peekAt(2*n-1).Value == "." && p.peekAt(2*n).Type == tokIdentifier {
+		n++
+	}
+	q.Parts = p.idents.take(n)[:0]
 	q.Parts = append(q.Parts, p.ident())
 	for p.isPunct(".") {
 		p.next()
@@ -600,7 +694,8 @@ func (p *rdParser) qualifiedName() *QualifiedName {
 func (p *rdParser) annotations() []*Annotation {
 	var out []*Annotation
 	for p.isPunct("@") {
-		a := &Annotation{Pos: p.peek().Pos}
+		a := p.annots.new()
+		a.Pos = p.peek().Pos
 		p.next()
 		a.Name = p.qualifiedName()
 		if p.isPunct("(") {
@@ -635,16 +730,15 @@ func (p *rdParser) arg() *Arg {
 func (p *rdParser) literal() *Literal {
 	p.enter()
 	defer p.leave()
-	l := &Literal{Pos: p.peek().Pos}
+	l := p.literals.new()
+	l.Pos = p.peek().Pos
 	switch t := p.peek(); {
 	case t.Type == tokNumber:
 		p.next()
 		p.checkLeadingZero(t)
-		v := t.Value
-		l.Number = &v
+		l.Number = p.str(t.Value)
 	case t.Type == tokString:
-		v := p.next().Value
-		l.String = &v
+		l.String = p.str(p.next().Value)
 	case t.Type == tokIdentifier:
 		id := p.ident()
 		l.Ident = &id
