@@ -103,7 +103,27 @@ func (c *compilation) resolveCustom(d *decl) {
 
 func (c *compilation) resolveRecord(d *decl) {
 	u, rec, n := d.unit, d.ast.Record, d.named
-	fieldAt := map[string]*ir.Field{}
+	if n.Fields == nil {
+		n.Fields = make([]*ir.Field, 0, len(rec.Members))
+	}
+	// fieldAt finds the last field called name so far: by a scan of the
+	// few fields most records have, and through a map (built only then)
+	// for records with many.
+	var fieldMap map[string]*ir.Field
+	if len(rec.Members) > 32 {
+		fieldMap = make(map[string]*ir.Field, len(rec.Members))
+	}
+	fieldAt := func(name string) *ir.Field {
+		if fieldMap != nil {
+			return fieldMap[name]
+		}
+		for i := len(n.Fields) - 1; i >= 0; i-- {
+			if n.Fields[i].Name == name {
+				return n.Fields[i]
+			}
+		}
+		return nil
+	}
 	var reserved []*idl.ReservedName
 	for _, m := range rec.Members {
 		if m.Reserved != nil {
@@ -132,11 +152,13 @@ func (c *compilation) resolveRecord(d *decl) {
 		if p := names.Problem(f.Name); p != "" {
 			c.res.Diags.Errorf(nameSpan, "field name %q is not a valid Avro name: it %s", f.Name, p)
 		}
-		if prev := fieldAt[f.Name]; prev != nil {
+		if prev := fieldAt(f.Name); prev != nil {
 			c.res.Diags.Add(diag.Diagnostic{Span: nameSpan, Message: fmt.Sprintf("field %q is already defined in record %q", f.Name, n.Name),
 				Related: []diag.Related{{Span: prev.NameSpan, Message: "first defined here"}}})
 		}
-		fieldAt[f.Name] = f
+		if fieldMap != nil {
+			fieldMap[f.Name] = f
+		}
 		f.Type = c.resolveType(u, fa.Type)
 		if f.Type == nil {
 			f.Type = &ir.Type{Kind: ir.Invalid}
@@ -145,7 +167,7 @@ func (c *compilation) resolveRecord(d *decl) {
 			if lit, ok := c.literal(u, fa.Default); ok && f.Type.Kind != ir.Invalid {
 				// A placeholder, so that record defaults that omit this
 				// field see that it has one; replaced once checked.
-				f.Default = &ir.Value{Kind: ir.Invalid}
+				f.Default = pendingValue
 				c.pending = append(c.pending, pendingDefault{unit: u, field: f, lit: lit})
 			}
 		} else if f.Type.Optional {
@@ -154,12 +176,16 @@ func (c *compilation) resolveRecord(d *decl) {
 		n.Fields = append(n.Fields, f)
 	}
 	n.Reserved = c.reserved(u, reserved, "field", func(name string) diag.Span {
-		if f := fieldAt[name]; f != nil {
+		if f := fieldAt(name); f != nil {
 			return f.NameSpan
 		}
 		return diag.Span{}
 	})
 }
+
+// pendingValue stands for a field default until it is checked (one value
+// for all: nothing writes to it).
+var pendingValue = &ir.Value{Kind: ir.Invalid}
 
 // reserved records reserved names and reports uses of them.
 func (c *compilation) reserved(u *unit, list []*idl.ReservedName, what string, used func(string) diag.Span) []ir.Reserved {
