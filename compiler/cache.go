@@ -20,12 +20,15 @@ import (
 //     what those were found to be.
 //
 // A file's compiled state is reused when the file parses to the same AST
-// and its key is the same: the key stands for what other files can see of
-// a file (its text without positions and docs, and the keys of what it
-// imports, so everything its types reach). The file's references are then
-// looked up again; when they find the same declarations, new objects of a
-// file compiled again are linked in, and when one does not, the
-// compilation starts again without reuse. What involves every file (names
+// and its key is the same: the key stands for what the file can see of the
+// files it imports. That is, from each, the declarations its names could
+// find (by their last part), those their names could find in that file, and
+// so on through the files they import, each without positions and docs,
+// which no other file sees. An edit to a type nothing uses, or to a comment,
+// compiles one file again. The reused file's references are looked up
+// again; when they find the same declarations, new objects of a file
+// compiled again are linked in, and when one does not, the compilation
+// starts again without reuse. What involves every file (names
 // defined twice, topics, cycles among defaults, records that cannot hold a
 // value, import cycles, what a lookup that fails says) is worked out again
 // each time.
@@ -39,6 +42,9 @@ type Cache struct {
 	// and relinks the IR they hold.
 	compiling sync.Mutex
 	units     map[string]*unitState
+	// collided says that two declarations of the last compilation had a
+	// name in common (see compilation.collided).
+	collided bool
 	// stats count, for tests, the last compilation's reused files and
 	// those of them linked to files compiled again, and say whether it
 	// had to start again without reuse.
@@ -52,10 +58,9 @@ type parsedFile struct {
 	src  []byte
 	ast  *idl.File
 	errs []diag.Diagnostic
-	// iface is the key of the AST's text without positions and docs,
-	// worked out on first use.
-	iface    [32]byte
-	hasIface bool
+	// sum is what other files can see of the AST, worked out on first
+	// use.
+	sum *fileSummary
 }
 
 // unitState is the compiled state of one .evc file.
@@ -90,16 +95,16 @@ func (pc *Cache) parse(path string, src []byte) (*idl.File, []diag.Diagnostic) {
 	return ast, errs
 }
 
-// iface returns the key of ast's text without positions and docs.
-func (pc *Cache) iface(path string, ast *idl.File) [32]byte {
+// summary returns the summary of ast, the parse of path.
+func (pc *Cache) summary(path string, ast *idl.File) *fileSummary {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	p := pc.parsed[path]
 	if p == nil || p.ast != ast {
-		return astKey(ast)
+		return summarize(ast)
 	}
-	if !p.hasIface {
-		p.iface, p.hasIface = astKey(ast), true
+	if p.sum == nil {
+		p.sum = summarize(ast)
 	}
-	return p.iface
+	return p.sum
 }

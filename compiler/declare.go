@@ -75,6 +75,7 @@ func (c *compilation) register() {
 	seen := map[string]*decl{}
 	add := func(key string, d *decl, primary bool) {
 		if prev, ok := seen[key]; ok && prev != d {
+			c.collided = true
 			if d.ast == nil && prev.ast == nil && d.named != nil && prev.named != nil && sameNamed(prev.named, d.named) {
 				// The same type again in another self-contained .avsc.
 				c.repeats[d.named] = true

@@ -95,6 +95,16 @@ record Node {
   next: Node;
 }
 `,
+	"report.evc": `namespace shop.report;
+
+import "customer.evc";
+
+/// Its default reaches Money through customer.evc, without importing
+/// common.evc.
+record Report {
+  c: shop.customer.customer = {"id": "r", "balance": {"amount": 5, "currency": "GBP"}};
+}
+`,
 	"ext.avsc": `{"type": "record", "name": "Ext", "namespace": "shop.ext", "fields": [{"name": "x", "type": "int"}]}`,
 	"uses_ext.evc": `namespace shop.ext2;
 
@@ -143,6 +153,10 @@ func edit(r *rand.Rand, files map[string]string, step int) string {
 			delete(files, "ext.avsc")
 		}
 		return "edit ext.avsc"
+	}
+	if r.IntN(12) == 0 { // enum symbols, which defaults elsewhere name
+		files[name] = strings.Replace(text, "EUR, USD", "EUR, USX", 1)
+		return "rename the symbol USD in " + name
 	}
 	switch op := r.IntN(14); op {
 	case 0, 1: // rename a type, in its file or everywhere
@@ -339,5 +353,30 @@ func TestCache_FallsBack(t *testing.T) {
 	}
 	if !ambiguous {
 		t.Errorf("X is not ambiguous: %v", inc.Diags.Items())
+	}
+}
+
+// TestCache_CollidedNames: when a type is defined twice, which definition a
+// name finds depends on files it does not see. Here c.evc sees two n.X; a
+// third, in a.evc, makes its X ambiguous. c.evc is compiled again (its
+// comment changed) while d.evc, whose default reaches X through c.evc's Y,
+// would be reused: the compilation must start again without reuse.
+func TestCache_CollidedNames(t *testing.T) {
+	files := fstest.MapFS{
+		"ws/b.evc": {Data: []byte("namespace n;\nrecord X { f: int; }\n")},
+		"ws/c.evc": {Data: []byte("namespace n;\nimport \"b.evc\";\nimport \"e.evc\";\nrecord Y { x: X; }\n")},
+		"ws/d.evc": {Data: []byte("namespace m;\nimport \"c.evc\";\nrecord D { y: n.Y = {\"x\": {\"f\": 1}}; }\n")},
+		"ws/e.evc": {Data: []byte("namespace n;\nrecord X { g: string; }\n")},
+	}
+	cache := NewCache()
+	Compile([]string{"ws"}, Options{FS: files, Cache: cache})
+	files["ws/a.evc"] = &fstest.MapFile{Data: []byte("namespace n;\nrecord X { h: long; }\n")}
+	files["ws/c.evc"] = &fstest.MapFile{Data: []byte("// changed\nnamespace n;\nimport \"b.evc\";\nimport \"e.evc\";\nrecord Y { x: X; }\n")}
+	inc := Compile([]string{"ws"}, Options{FS: files, Cache: cache})
+	if !cache.stats.fellBack {
+		t.Error("the compilation did not start again")
+	}
+	if msg := sameResult(Compile([]string{"ws"}, Options{FS: files}), inc); msg != "" {
+		t.Error(msg)
 	}
 }

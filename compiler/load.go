@@ -73,6 +73,12 @@ type compilation struct {
 	// is set when one turns out not to be, and the compilation starts
 	// again without.
 	reuse, fallback bool
+	// collided says that two declarations have a name in common (an
+	// error, or an .avsc type repeated): then which one a name finds
+	// depends on the order of all files, not only on those it sees.
+	collided bool
+	// cycle says that the imports go round in a cycle: nothing is kept.
+	cycle bool
 	// recording says that lookups are noted in their unit (while the
 	// units' own types are resolved; not topics); lookupDiags are what
 	// lookups report, worked out again every time.
