@@ -1,9 +1,11 @@
 package resolve
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	mrand "math/rand"
@@ -65,9 +67,16 @@ func TestPlan_RandomPairs(t *testing.T) {
 	seed := envInt(t, "EVC_RESOLVE_SEED", randomSeed)
 	n := int(envInt(t, "EVC_RESOLVE_PAIRS", randomPairs))
 	d := &differential{rng: rand.New(rand.NewPCG(uint64(seed), 7)), perPair: 10}
+	changes := map[string]int{}
 	evolvedPairs(t, seed, n, func(p pair) bool {
 		r := d.add(t, p)
-		return r.err == nil && !r.same && r.plan != nil
+		ok := r.err == nil && !r.same && r.plan != nil
+		if ok {
+			for c := range schemaChanges(t, p.writer, p.reader) {
+				changes[c]++
+			}
+		}
+		return ok
 	})
 	py := d.python(t)
 	t.Logf("seed %d: %d compatible pairs (and %d incompatible, %d of the same canonical form), %d values equal to twmb/avro's and %d to python3-avro's",
@@ -91,6 +100,123 @@ func TestPlan_RandomPairs(t *testing.T) {
 		}
 	}
 	t.Logf("plan features by pair: %v", features)
+	for c, min := range map[string]int{
+		"string as bytes": 3, "bytes as string": 3, "field alias": 10, "named type alias": 10,
+		"enum default": 3, "decimal": 50, "named type moved": 10,
+	} {
+		if changes[c] < min {
+			t.Errorf("%d compatible pairs with %q, want at least %d (%v)", changes[c], c, min, changes)
+		}
+	}
+	t.Logf("schema changes by pair: %v", changes)
+}
+
+// schemaChanges lists the changes from writer to reader that the plans do
+// not show: string and bytes read as each other, fields and named types
+// read through an alias or moved to another namespace, enum symbols read
+// as the reader's default, decimals. It reads schemas as internal/schemagen
+// writes them: named types defined once, with their namespace.
+func schemaChanges(t *testing.T, writer, reader string) map[string]bool {
+	type named struct {
+		full   string
+		node   map[string]any
+		fields map[string]string // record: field name to its type's JSON
+	}
+	index := func(schema string) map[string]named {
+		var root any
+		if err := json.Unmarshal([]byte(schema), &root); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]named{}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case []any:
+				for _, b := range v {
+					walk(b)
+				}
+			case map[string]any:
+				name, _ := v["name"].(string)
+				if k, _ := v["type"].(string); name != "" && (k == "record" || k == "enum" || k == "fixed") {
+					full := name
+					if ns, _ := v["namespace"].(string); ns != "" {
+						full = ns + "." + name
+					}
+					n := named{full: full, node: v, fields: map[string]string{}}
+					fs, _ := v["fields"].([]any)
+					for _, f := range fs {
+						f := f.(map[string]any)
+						typ, _ := json.Marshal(f["type"])
+						n.fields[f["name"].(string)] = string(typ)
+					}
+					out[name] = n
+				}
+				for k, x := range v {
+					if k != "default" {
+						walk(x)
+					}
+				}
+			}
+		}
+		walk(root)
+		return out
+	}
+	w, r := index(writer), index(reader)
+	out := map[string]bool{}
+	if strings.Contains(reader, `"decimal"`) {
+		out["decimal"] = true
+	}
+	for short, rn := range r {
+		wn, ok := w[short]
+		if !ok {
+			// Renamed: read through an alias.
+			aliases, _ := rn.node["aliases"].([]any)
+			for _, a := range aliases {
+				for _, x := range w {
+					if x.full == a {
+						out["named type alias"] = true
+					}
+				}
+			}
+			continue
+		}
+		if wn.full != rn.full {
+			out["named type moved"] = true
+		}
+		if syms, _ := rn.node["symbols"].([]any); syms != nil && rn.node["default"] != nil {
+			have := map[any]bool{}
+			for _, s := range syms {
+				have[s] = true
+			}
+			ws, _ := wn.node["symbols"].([]any)
+			for _, s := range ws {
+				if !have[s] {
+					out["enum default"] = true
+				}
+			}
+		}
+		fs, _ := rn.node["fields"].([]any)
+		for _, f := range fs {
+			f := f.(map[string]any)
+			name := f["name"].(string)
+			if wt, ok := wn.fields[name]; ok {
+				switch wt + ">" + rn.fields[name] {
+				case `"string">"bytes"`:
+					out["string as bytes"] = true
+				case `"bytes">"string"`:
+					out["bytes as string"] = true
+				}
+				continue
+			}
+			aliases, _ := f["aliases"].([]any)
+			for _, a := range aliases {
+				if _, ok := wn.fields[a.(string)]; ok {
+					out["field alias"] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // planFeatures counts the pairs whose plans hold each kind of resolution.
