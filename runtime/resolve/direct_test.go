@@ -191,7 +191,7 @@ func TestDecodeFrom_FieldByField(t *testing.T) {
 						t.Fatal(err)
 					}
 				})
-				if resolved > same {
+				if resolved > same && !raceEnabled {
 					t.Errorf("message %d: %v allocations, %v for the same value written with the type's schema", i, resolved, same)
 				}
 				// Cut short, both paths fail.
