@@ -28,10 +28,10 @@ import (
 // compiles one file again. The reused file's references are looked up
 // again; when they find the same declarations, new objects of a file
 // compiled again are linked in, and when one does not, the compilation
-// starts again without reuse. What involves every file (names
-// defined twice, topics, cycles among defaults, records that cannot hold a
-// value, import cycles, what a lookup that fails says) is worked out again
-// each time.
+// starts again without reuse. What involves every file (names defined
+// twice, topics, cycles among defaults, records that cannot hold a value,
+// import cycles, what a lookup that fails says) is worked out again each
+// time.
 //
 // Safe for concurrent use; compilations that share a cache run one at a
 // time.

@@ -50,9 +50,10 @@ func (r *Result) Err() error { return r.Diags.Err() }
 // then check defaults and the rest. Each phase reports what it finds and goes
 // on, so one run reports every error it can.
 //
-// With a Cache, the result is the same as without, but the IR of files that
-// did not change may be shared with earlier results: after a compilation,
-// only its result is current.
+// With a Cache, the result is the same as without, but the IR of the files
+// it reuses is shared with earlier results, and changed in place (linked to
+// the types of files compiled again): after a compilation, only its result
+// is current, and earlier ones are not to be read any more.
 func Compile(paths []string, opts Options) *Result {
 	if opts.Cache != nil {
 		opts.Cache.compiling.Lock()
