@@ -25,13 +25,24 @@ import (
 func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error {
 	// The field decoders take the Reader through an interface, so it
 	// would escape to the heap: it lives in a pooled transcoder instead.
+	// Pooled transcoders come back with t.out and t.spans empty and t.sub
+	// zero: each pointer written to one costs a write barrier.
 	t := decoders.Get().(*transcoder)
 	t.r, t.src = avrobin.NewReader(data), data
-	t.out, t.spans, t.zero = t.out[:0], t.spans[:0], 0
+	t.zero = 0
 	t.limit = OutputPerByte*len(data) + OutputSlack
 	err := t.r.Done(t.decodeRecord(p, m), typ)
 	// Drop the references to the message's data before pooling.
-	t.r, t.sub, t.src = avrobin.Reader{}, avrobin.Reader{}, nil
+	t.r, t.src = avrobin.Reader{}, nil
+	if t.subbed {
+		t.sub, t.subbed = avrobin.Reader{}, false
+	}
+	if len(t.out) != 0 {
+		t.out = t.out[:0]
+	}
+	if len(t.spans) != 0 {
+		t.spans = t.spans[:0]
+	}
 	if cap(t.out) <= maxPooled {
 		decoders.Put(t)
 	}
@@ -52,13 +63,18 @@ func (t *transcoder) decodeRecord(p *op, m runtime.FieldDecoder) error {
 func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	for i := range p.fields {
 		f := &p.fields[i]
-		if f.op == nil {
-			if err := t.skip(f.skip); err != nil {
-				return avrobin.AtField(err, f.name)
+		var err error
+		switch {
+		case f.op == nil:
+			if err = t.skip(f.skip); err != nil {
+				err = avrobin.AtField(err, f.name)
 			}
-			continue
+		case f.op.same:
+			err = m.DecodeAvroField(f.reader, &t.r)
+		default:
+			err = t.decodeField(f, f.op, m)
 		}
-		if err := t.decodeField(f, f.op, m); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -69,6 +85,7 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 		} else {
 			t.sub = avrobin.NewReader(d.value)
 		}
+		t.subbed = true
 		if err := m.DecodeAvroField(d.reader, &t.sub); err != nil {
 			return err
 		}
@@ -93,9 +110,19 @@ func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) erro
 			return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's union branch %d cannot be read as the type's", i)), f.name)
 		}
 		return t.decodeField(f, p.branches[i], m)
+	case p.k == kEnum:
+		i, err := t.r.ReadEnum(len(p.enum))
+		if err != nil {
+			return avrobin.AtField(err, f.name)
+		}
+		if p.symbols[i] == nil {
+			return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, p.name)), f.name)
+		}
+		t.sub, t.subbed = avrobin.NewAliasReader(p.symbols[i]), true
+		return m.DecodeAvroField(f.reader, &t.sub)
 	case p.k == kToUnion && p.elem.k == kNull:
 		// The union index is the whole encoding.
-		t.sub = avrobin.NewAliasReader(p.prefix)
+		t.sub, t.subbed = avrobin.NewAliasReader(p.prefix), true
 		return m.DecodeAvroField(f.reader, &t.sub)
 	case p.k == kRecord || p.k == kToUnion && p.elem.k == kRecord:
 		if rec := m.AvroRecordField(f.reader); rec != nil {
@@ -122,7 +149,7 @@ func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder)
 		return avrobin.AtField(err, f.name)
 	}
 	// A copying Reader: t.out is reused for the next message.
-	t.sub = avrobin.NewReader(t.out[start:])
+	t.sub, t.subbed = avrobin.NewReader(t.out[start:]), true
 	if err := m.DecodeAvroField(f.reader, &t.sub); err != nil {
 		return err
 	}

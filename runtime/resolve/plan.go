@@ -22,8 +22,10 @@ type op struct {
 	// min is the fewest bytes one writer value takes, to check block
 	// counts against the input; 0 while a recursive record is being built.
 	min int
-	// enum: reader index of each writer symbol, -1 when it has none.
-	enum []int32
+	// enum: reader index of each writer symbol, -1 when it has none, and
+	// that index encoded (nil for none).
+	enum    []int32
+	symbols [][]byte
 	// array and map: the items; toUnion: the branch's plan.
 	elem *op
 	// toUnion: the reader's branch index, encoded.
@@ -319,10 +321,14 @@ func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns 
 		if r.HasEnumDefault {
 			def = int32(index(r.Symbols, r.EnumDefault))
 		}
+		p.symbols = make([][]byte, len(w.Symbols))
 		for i, s := range w.Symbols {
 			p.enum[i] = def
 			if j := index(r.Symbols, s); j >= 0 {
 				p.enum[i] = int32(j)
+			}
+			if p.enum[i] >= 0 {
+				p.symbols[i] = avrobin.AppendInt(nil, p.enum[i])
 			}
 		}
 		return p, nil
