@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -54,15 +55,113 @@ func TestGenerate_Accepted(t *testing.T) {
 			t.Fatalf("%s: %v", c.dir, err)
 		}
 		if c.root != "" {
-			h.cases = append(h.cases, harnessCase{kind: "random", name: c.dir, schema: string(avro.SchemaJSON(root, false)), goType: id})
+			schema := string(avro.SchemaJSON(root, false))
+			h.cases = append(h.cases, harnessCase{kind: "random", name: c.dir, schema: schema, goType: id})
+			for _, e := range []string{"reordered", "defaults-dropped"} {
+				h.cases = append(h.cases, harnessCase{kind: "resolve", name: c.dir + " " + e, writer: evolve(t, schema, e), reader: schema, goType: id})
+			}
 		}
 	}
 	results := h.run()
 	for _, c := range acceptCases {
-		if r := results[c.dir]; c.root != "" && r.Status != "ok" {
-			t.Errorf("%s: %s: %s", c.dir, r.Status, r.Detail)
+		if c.root == "" {
+			continue
+		}
+		for _, name := range []string{c.dir, c.dir + " reordered", c.dir + " defaults-dropped"} {
+			if r := results[name]; r.Status != "ok" {
+				t.Errorf("%s: %s: %s", name, r.Status, r.Detail)
+			}
 		}
 	}
+}
+
+// evolve returns a writer schema of another version of schema, which the
+// generated code for schema must read: "reordered" reverses the fields of
+// every record and adds a field that the reader skips first;
+// "defaults-dropped" removes every field that has a default, which the
+// reader fills in.
+func evolve(t *testing.T, schema, how string) string {
+	var v any
+	d := json.NewDecoder(strings.NewReader(schema))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if fields, ok := v["fields"].([]any); ok {
+				out := []any{}
+				switch how {
+				case "reordered":
+					// The last fields that name no type move first, in
+					// reverse order: a name must be defined before use.
+					n := len(fields)
+					for n > 0 && unnamed(fields[n-1].(map[string]any)["type"]) {
+						n--
+					}
+					out = append(out, map[string]any{"name": "evc_skipped", "type": []any{"null", "string", "long"}})
+					for i := len(fields) - 1; i >= n; i-- {
+						out = append(out, fields[i])
+					}
+					out = append(out, fields[:n]...)
+				case "defaults-dropped":
+					for _, f := range fields {
+						if _, ok := f.(map[string]any)["default"]; !ok {
+							out = append(out, f)
+						}
+					}
+				}
+				v["fields"] = out
+			}
+			for k, x := range v {
+				if k != "default" {
+					walk(x)
+				}
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// unnamed reports whether a schema neither defines nor refers to a named
+// type.
+func unnamed(schema any) bool {
+	switch s := schema.(type) {
+	case string:
+		switch s {
+		case "null", "boolean", "int", "long", "float", "double", "bytes", "string":
+			return true
+		}
+	case []any:
+		for _, b := range s {
+			if !unnamed(b) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		switch s["type"] {
+		case "array":
+			return unnamed(s["items"])
+		case "map":
+			return unnamed(s["values"])
+		case "record", "error", "enum", "fixed":
+			return false
+		}
+		return unnamed(s["type"])
+	}
+	return false
 }
 
 // TestGenerate_CyclePackages checks where the types of namespaces that

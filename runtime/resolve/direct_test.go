@@ -204,3 +204,22 @@ func TestDecodeFrom_FieldByField(t *testing.T) {
 		})
 	}
 }
+
+// A type may be named like a kind, as Java allows: a reference to the
+// record named "record" is that record, not an empty record definition.
+func TestPlan_TypeNamedLikeAKind(t *testing.T) {
+	const reader = `{"type":"record","name":"R","namespace":"a","fields":[` +
+		`{"name":"rec","type":{"type":"record","name":"record","namespace":"","fields":[{"name":"n","type":"long"}]}},` +
+		`{"name":"recref","type":["null","record"]},{"name":"s","type":"double"},` +
+		`{"name":"more","type":"string","default":"x"}]}`
+	const writer = `{"type":"record","name":"R","namespace":"a","fields":[` +
+		`{"name":"rec","type":{"type":"record","name":"record","namespace":"","fields":[{"name":"n","type":"long"}]}},` +
+		`{"name":"recref","type":["null","record"]},{"name":"s","type":"int"}]}`
+	p := planFor(t, writer, reader)
+	data := []byte{0x02, 0x02, 0x04, 0x06} // rec.n 1, recref branch 1 with n 2, s 3
+	out, err := transcode(p, nil, data)
+	want := append(avrobin.AppendDouble([]byte{0x02, 0x02, 0x04}, 3), 0x02, 'x')
+	if err != nil || string(out) != string(want) {
+		t.Errorf("transcoded to %x, %v; want %x", out, err, want)
+	}
+}

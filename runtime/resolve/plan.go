@@ -212,6 +212,9 @@ func namespaceOf(full string) string {
 }
 
 func collect(n *avro.SchemaNode, ns string, names map[string]*avro.SchemaNode) {
+	if n.Name == "" && (n.Type == "record" || n.Type == "error" || n.Type == "enum" || n.Type == "fixed") {
+		return // a reference, see deref
+	}
 	switch n.Type {
 	case "record", "error":
 		full := fullName(n, ns)
@@ -239,7 +242,11 @@ func deref(n *avro.SchemaNode, ns string, names map[string]*avro.SchemaNode) (*a
 	case "null", "boolean", "int", "long", "float", "double", "bytes", "string", "array", "map", "union":
 		return n, ns
 	case "record", "error", "enum", "fixed":
-		return n, namespaceOf(fullName(n, ns))
+		if n.Name != "" {
+			return n, namespaceOf(fullName(n, ns))
+		}
+		// A reference to a type named like a kind, as Java allows: a
+		// record named "record" (a definition always has a name).
 	}
 	var d *avro.SchemaNode
 	if !strings.Contains(n.Type, ".") && ns != "" {
