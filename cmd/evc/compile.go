@@ -163,11 +163,15 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 const hugeInput = 64 << 10
 
 // inputOver reports whether the .evc and .avsc files under paths hold more
-// than limit bytes; it stops looking as soon as they do.
+// than limit bytes; it stops looking as soon as they do. Like the compiler,
+// it does not look into hidden folders (.git).
 func inputOver(paths []string, limit int64) bool {
 	var total int64
 	for _, p := range paths {
 		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".evc") && !strings.HasSuffix(path, ".avsc") {
 				return nil
 			}

@@ -8,7 +8,7 @@ import (
 )
 
 // TestInputOver: only .evc and .avsc files count, in folders at any depth
-// and named directly.
+// (not hidden ones) and named directly.
 func TestInputOver(t *testing.T) {
 	dir := t.TempDir()
 	write := func(rel string, n int) string {
@@ -24,6 +24,7 @@ func TestInputOver(t *testing.T) {
 	a := write("a.evc", 600)
 	write("sub/b.avsc", 300)
 	write("sub/c.go", 5000)
+	write(".git/d.avsc", 5000)
 	for _, tc := range []struct {
 		paths []string
 		limit int64
