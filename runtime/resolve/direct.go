@@ -13,8 +13,10 @@ import (
 // field whose writer encoding is the reader's is decoded straight from
 // data, a writer field the reader lacks is skipped, a reader field the
 // writer lacks is decoded from its default, a nested record that changed
-// is decoded the same way into the record m holds, and any other field
-// that changed (a promotion, an enum or a union mapped, an array of
+// (held by value, or in a union with null) is decoded the same way into
+// the record m holds, an enum whose symbols changed from the reader's
+// index, encoded in the plan, and any other field that changed (a
+// promotion to float or double, a union's branches mapped, an array of
 // changed records) is transcoded alone to the reader's encoding and
 // decoded from there. The data is thus read once, but for the fields that
 // changed, and the transcoded bytes count against the bound of the whole
