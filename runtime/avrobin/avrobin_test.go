@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestLong_RoundTrip(t *testing.T) {
@@ -388,5 +389,25 @@ func TestValidUTF8_EveryPosition(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestReader_Reset(t *testing.T) {
+	src := AppendLong(nil, 2)
+	src = append(src, "ab"...)
+	var r Reader
+	for _, alias := range []bool{false, true, false} {
+		r.Reset(src, alias)
+		s, err := r.ReadString()
+		if err != nil || s != "ab" || r.Finish() != nil {
+			t.Fatalf("alias %v: read %q, %v", alias, s, err)
+		}
+		if aliases := unsafe.StringData(s) == &src[1]; aliases != alias {
+			t.Errorf("alias %v: the string aliases the input: %v", alias, aliases)
+		}
+	}
+	r.Reset(nil, false)
+	if _, err := r.ReadLong(); !errors.Is(err, ErrShortBuffer) {
+		t.Errorf("after Reset(nil): %v", err)
 	}
 }

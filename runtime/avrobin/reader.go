@@ -40,6 +40,19 @@ func NewReader(src []byte) Reader { return Reader{src: src} }
 // while any value decoded from it is in use.
 func NewAliasReader(src []byte) Reader { return Reader{src: src, own: src} }
 
+// Reset makes r a Reader of src like NewReader's, or with alias like
+// NewAliasReader's, in place: for a Reader that lives in the heap, where
+// assigning a whole new Reader costs a bulk write barrier while the
+// garbage collector runs. Reset(nil, false) drops r's references.
+func (r *Reader) Reset(src []byte, alias bool) {
+	r.src, r.off, r.base, r.depth, r.zero = src, 0, 0, 0, 0
+	if alias {
+		r.own = src
+	} else {
+		r.own = nil
+	}
+}
+
 // Offset returns how many bytes of the input have been read.
 func (r *Reader) Offset() int { return r.off }
 

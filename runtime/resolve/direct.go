@@ -30,14 +30,17 @@ func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error 
 	// Pooled transcoders come back with t.out and t.spans empty and t.sub
 	// zero: each pointer written to one costs a write barrier.
 	t := decoders.Get().(*transcoder)
-	t.r, t.src = avrobin.NewReader(data), data
+	t.r.Reset(data, false)
+	t.src = data
 	t.zero = 0
 	t.limit = OutputPerByte*len(data) + OutputSlack
 	err := t.r.Done(t.decodeRecord(p, m), typ)
 	// Drop the references to the message's data before pooling.
-	t.r, t.src = avrobin.Reader{}, nil
+	t.r.Reset(nil, false)
+	t.src = nil
 	if t.subbed {
-		t.sub, t.subbed = avrobin.Reader{}, false
+		t.sub.Reset(nil, false)
+		t.subbed = false
 	}
 	if len(t.out) != 0 {
 		t.out = t.out[:0]
@@ -82,11 +85,7 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	}
 	for i := range p.missing {
 		d := &p.missing[i]
-		if d.alias {
-			t.sub = avrobin.NewAliasReader(d.value)
-		} else {
-			t.sub = avrobin.NewReader(d.value)
-		}
+		t.sub.Reset(d.value, d.alias)
 		t.subbed = true
 		if err := m.DecodeAvroField(d.reader, &t.sub); err != nil {
 			return err
@@ -120,11 +119,13 @@ func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) erro
 		if p.symbols[i] == nil {
 			return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, p.name)), f.name)
 		}
-		t.sub, t.subbed = avrobin.NewAliasReader(p.symbols[i]), true
+		t.sub.Reset(p.symbols[i], true)
+		t.subbed = true
 		return m.DecodeAvroField(f.reader, &t.sub)
 	case p.k == kToUnion && p.elem.k == kNull:
 		// The union index is the whole encoding.
-		t.sub, t.subbed = avrobin.NewAliasReader(p.prefix), true
+		t.sub.Reset(p.prefix, true)
+		t.subbed = true
 		return m.DecodeAvroField(f.reader, &t.sub)
 	case p.k == kRecord || p.k == kToUnion && p.elem.k == kRecord:
 		if rec := m.AvroRecordField(f.reader); rec != nil {
@@ -151,7 +152,8 @@ func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder)
 		return avrobin.AtField(err, f.name)
 	}
 	// A copying Reader: t.out is reused for the next message.
-	t.sub, t.subbed = avrobin.NewReader(t.out[start:]), true
+	t.sub.Reset(t.out[start:], false)
+	t.subbed = true
 	if err := m.DecodeAvroField(f.reader, &t.sub); err != nil {
 		return err
 	}
