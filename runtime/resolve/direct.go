@@ -27,21 +27,16 @@ import (
 func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error {
 	// The field decoders take the Reader through an interface, so it
 	// would escape to the heap: it lives in a pooled transcoder instead.
-	// Pooled transcoders come back with t.out and t.spans empty and t.sub
-	// zero: each pointer written to one costs a write barrier.
+	// Every pointer written to it costs a write barrier while the GC
+	// marks, so its Readers are reset in place, and the pool keeps the
+	// last message's references until the next (sync.Pool drops its
+	// contents within two garbage collections).
 	t := decoders.Get().(*transcoder)
 	t.r.Reset(data, false)
 	t.src = data
 	t.zero = 0
 	t.limit = OutputPerByte*len(data) + OutputSlack
 	err := t.r.Done(t.decodeRecord(p, m), typ)
-	// Drop the references to the message's data before pooling.
-	t.r.Reset(nil, false)
-	t.src = nil
-	if t.subbed {
-		t.sub.Reset(nil, false)
-		t.subbed = false
-	}
 	if len(t.out) != 0 {
 		t.out = t.out[:0]
 	}
@@ -86,7 +81,6 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	for i := range p.missing {
 		d := &p.missing[i]
 		t.sub.Reset(d.value, d.alias)
-		t.subbed = true
 		if err := m.DecodeAvroField(d.reader, &t.sub); err != nil {
 			return err
 		}
@@ -120,12 +114,10 @@ func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) erro
 			return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, p.name)), f.name)
 		}
 		t.sub.Reset(p.symbols[i], true)
-		t.subbed = true
 		return m.DecodeAvroField(f.reader, &t.sub)
 	case p.k == kToUnion && p.elem.k == kNull:
 		// The union index is the whole encoding.
 		t.sub.Reset(p.prefix, true)
-		t.subbed = true
 		return m.DecodeAvroField(f.reader, &t.sub)
 	case p.k == kRecord || p.k == kToUnion && p.elem.k == kRecord:
 		if rec := m.AvroRecordField(f.reader); rec != nil {
@@ -153,7 +145,6 @@ func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder)
 	}
 	// A copying Reader: t.out is reused for the next message.
 	t.sub.Reset(t.out[start:], false)
-	t.subbed = true
 	if err := m.DecodeAvroField(f.reader, &t.sub); err != nil {
 		return err
 	}

@@ -25,13 +25,12 @@ type transcoder struct {
 	r avrobin.Reader
 	// sub reads what decodeDirect decodes from elsewhere than the input:
 	// a reader default, a field transcoded alone.
-	sub    avrobin.Reader
-	subbed bool // sub is in use: decodeDirect clears it
-	src    []byte
-	out    []byte
-	limit  int
-	spans  []int // field spans of the unordered records being reordered
-	zero   int   // skipped items of types that take no bytes
+	sub   avrobin.Reader
+	src   []byte
+	out   []byte
+	limit int
+	spans []int // field spans of the unordered records being reordered
+	zero  int   // skipped items of types that take no bytes
 }
 
 var keyOp = &op{k: kBytes, min: 1}
