@@ -14,10 +14,12 @@
 //
 // Where huge pages are off or unavailable the kernel falls back to small
 // pages, and elsewhere than Linux Reserve does nothing: it changes speed,
-// never behaviour.
+// never behaviour. EVC_HUGEPAGES=off turns it off, for hosts where the
+// kernel's compaction for huge pages stalls more than small pages cost.
 package hugeheap
 
 import (
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -33,7 +35,24 @@ const Size = 32 << 20
 // millisecond), and huge pages cost more than small ones to a program that
 // touches little memory, so a command calls it only before a large
 // compile.
-func Reserve() { once.Do(reserve) }
+func Reserve() {
+	if wanted(os.Getenv(EnvVar)) {
+		once.Do(reserve)
+	}
+}
+
+// EnvVar names the environment variable that turns Reserve off when it is
+// "off" (or "0", "false", "no").
+const EnvVar = "EVC_HUGEPAGES"
+
+// wanted reports whether the value of EnvVar leaves Reserve on.
+func wanted(v string) bool {
+	switch v {
+	case "off", "0", "false", "no":
+		return false
+	}
+	return true
+}
 
 // once: the block is prepared once a process (tests compile many times).
 var once sync.Once
