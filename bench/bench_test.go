@@ -173,7 +173,19 @@ func BenchmarkSquarebot(b *testing.B) {
 }
 
 func BenchmarkOpenedx(b *testing.B) {
-	run(b, openedxEvent(), func(data []byte, alias bool) error {
+	msg := openedxEvent()
+	b.Run("hand/encode", func(b *testing.B) {
+		b.SetBytes(int64(len(must(msg.MarshalAvro()))))
+		b.ReportAllocs()
+		buf := make([]byte, 0, 1024)
+		for b.Loop() {
+			var err error
+			if buf, err = handAppendEnrollment(buf[:0], msg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	run(b, msg, func(data []byte, alias bool) error {
 		var m learning.CourseEnrollmentChangedV1
 		if alias {
 			return m.UnmarshalAvroAlias(data)
