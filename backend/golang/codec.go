@@ -159,14 +159,16 @@ func (c *codec) encArray(t *ir.Type, x string, wrap wrapper) {
 }
 
 func (c *codec) encMap(t *ir.Type, x string, wrap wrapper) {
-	entries, e := c.local("entries"), c.local("e")
+	entries, sorted, e := c.local("entries"), c.local("sorted"), c.local("e")
 	c.p("if len(", x, ") > 0 {")
 	c.p("dst = ", av("AppendCount"), "(dst, len(", x, "))")
 	c.p("var ", entries, " [", av("SmallMap"), "]", av("Entry"), "[", c.g.goType(c.f, t.Values), "]")
-	c.p("for _, ", e, " := range ", av("SortedEntries"), "(", entries, "[:0], ", x, ") {")
-	c.p("if dst, err = ", av("AppendString"), "(dst, ", e, ".Key); err != nil {")
-	c.p("return dst, ", c.wrapKey(e+".Key", wrap)("err"))
+	c.p(sorted, " := ", entries, "[:0]")
+	c.p("if ", sorted, ", err = ", av("SortedEntries"), "(", sorted, ", ", x, "); err != nil {")
+	c.p("return dst, ", wrap("err"))
 	c.p("}")
+	c.p("for _, ", e, " := range ", sorted, " {")
+	c.p("dst = ", av("AppendKey"), "(dst, ", e, ".Key)")
 	if t.Values.Kind != ir.Null {
 		c.nested(func() { c.enc(t.Values, e+".Value", c.wrapKey(e+".Key", wrap)) })
 	}

@@ -239,8 +239,8 @@ func TestSortedEntries(t *testing.T) {
 			m[strconv.Itoa(i*7919%1000)] = i
 		}
 		var buf [SmallMap]Entry[int]
-		got := SortedEntries(buf[:0], m)
-		if len(got) != n || !slices.IsSortedFunc(got, func(a, b Entry[int]) int { return strings.Compare(a.Key, b.Key) }) {
+		got, err := SortedEntries(buf[:0], m)
+		if err != nil || len(got) != n || !slices.IsSortedFunc(got, func(a, b Entry[int]) int { return strings.Compare(a.Key, b.Key) }) {
 			t.Errorf("%d entries: SortedEntries = %v", n, got)
 		}
 		for _, e := range got {
@@ -252,13 +252,34 @@ func TestSortedEntries(t *testing.T) {
 	small := map[string]int{"e": 1, "b": 2, "d": 3, "a": 4, "c": 5}
 	allocs := testing.AllocsPerRun(100, func() {
 		var buf [SmallMap]Entry[int]
-		first = SortedEntries(buf[:0], small)[0].Key
+		got, _ := SortedEntries(buf[:0], small)
+		first = got[0].Key
 	})
 	if first != "a" {
 		t.Errorf("first key %q, want a", first)
 	}
 	if allocs != 0 {
 		t.Errorf("SortedEntries of %d entries into a stack array: %v allocations, want 0", len(small), allocs)
+	}
+}
+
+func TestSortedEntries_KeyNotUTF8(t *testing.T) {
+	// Two bad keys: the error names the first in order, where the encoding
+	// would stop, whatever order the map gives them in.
+	m := map[string]int{"b\xff": 1, "a": 2, "c\xfe": 3, "\u00e9t\u00e9": 4}
+	for range 20 {
+		var buf [SmallMap]Entry[int]
+		got, err := SortedEntries(buf[:0], m)
+		const want = `field ["b\xff"]: invalid value: string is not valid UTF-8: byte 0xff at offset 1`
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Fatalf("SortedEntries error %v, want one with %s", err, want)
+		}
+		if len(got) != len(m) {
+			t.Fatalf("SortedEntries returned %d entries, want %d", len(got), len(m))
+		}
+	}
+	if _, err := SortedEntries(nil, map[string]int{"\u00e9t\u00e9": 1, "z": 2}); err != nil {
+		t.Errorf("SortedEntries of UTF-8 keys: %v", err)
 	}
 }
 

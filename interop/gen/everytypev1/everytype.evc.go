@@ -432,10 +432,12 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
 		var entries [avrobin.SmallMap]avrobin.Entry[float64]
-		for _, e := range avrobin.SortedEntries(entries[:0], m.Scores) {
-			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "scores")
-			}
+		sorted := entries[:0]
+		if sorted, err = avrobin.SortedEntries(sorted, m.Scores); err != nil {
+			return dst, avrobin.AtField(err, "scores")
+		}
+		for _, e := range sorted {
+			dst = avrobin.AppendKey(dst, e.Key)
 			dst = avrobin.AppendDouble(dst, e.Value)
 		}
 	}
@@ -443,10 +445,12 @@ func (m *EveryType) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.Nested) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Nested))
 		var entries [avrobin.SmallMap]avrobin.Entry[[]int64]
-		for _, e := range avrobin.SortedEntries(entries[:0], m.Nested) {
-			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "nested")
-			}
+		sorted := entries[:0]
+		if sorted, err = avrobin.SortedEntries(sorted, m.Nested); err != nil {
+			return dst, avrobin.AtField(err, "nested")
+		}
+		for _, e := range sorted {
+			dst = avrobin.AppendKey(dst, e.Key)
 			if len(e.Value) > 0 {
 				dst = avrobin.AppendCount(dst, len(e.Value))
 				for i1 := range e.Value {

@@ -302,10 +302,12 @@ func (m *ArrMap) appendAvro(dst []byte) (_ []byte, err error) {
 			if len(m.V[i]) > 0 {
 				dst = avrobin.AppendCount(dst, len(m.V[i]))
 				var entries1 [avrobin.SmallMap]avrobin.Entry[string]
-				for _, e1 := range avrobin.SortedEntries(entries1[:0], m.V[i]) {
-					if dst, err = avrobin.AppendString(dst, e1.Key); err != nil {
-						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "v")
-					}
+				sorted1 := entries1[:0]
+				if sorted1, err = avrobin.SortedEntries(sorted1, m.V[i]); err != nil {
+					return dst, avrobin.AtField(avrobin.AtIndex(err, i), "v")
+				}
+				for _, e1 := range sorted1 {
+					dst = avrobin.AppendKey(dst, e1.Key)
 					if dst, err = avrobin.AppendString(dst, e1.Value); err != nil {
 						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "v")
 					}
@@ -1550,10 +1552,12 @@ func (m *MapArr) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.V) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.V))
 		var entries [avrobin.SmallMap]avrobin.Entry[[]int32]
-		for _, e := range avrobin.SortedEntries(entries[:0], m.V) {
-			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "v")
-			}
+		sorted := entries[:0]
+		if sorted, err = avrobin.SortedEntries(sorted, m.V); err != nil {
+			return dst, avrobin.AtField(err, "v")
+		}
+		for _, e := range sorted {
+			dst = avrobin.AppendKey(dst, e.Key)
 			if len(e.Value) > 0 {
 				dst = avrobin.AppendCount(dst, len(e.Value))
 				for i1 := range e.Value {
@@ -1925,10 +1929,12 @@ func (m *Wide) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.F) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.F))
 		var entries [avrobin.SmallMap]avrobin.Entry[int32]
-		for _, e := range avrobin.SortedEntries(entries[:0], m.F) {
-			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "f")
-			}
+		sorted := entries[:0]
+		if sorted, err = avrobin.SortedEntries(sorted, m.F); err != nil {
+			return dst, avrobin.AtField(err, "f")
+		}
+		for _, e := range sorted {
+			dst = avrobin.AppendKey(dst, e.Key)
 			dst = avrobin.AppendInt(dst, e.Value)
 		}
 	}

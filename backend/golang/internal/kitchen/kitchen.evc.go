@@ -922,10 +922,12 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 	if len(m.Scores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.Scores))
 		var entries [avrobin.SmallMap]avrobin.Entry[float64]
-		for _, e := range avrobin.SortedEntries(entries[:0], m.Scores) {
-			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "scores")
-			}
+		sorted := entries[:0]
+		if sorted, err = avrobin.SortedEntries(sorted, m.Scores); err != nil {
+			return dst, avrobin.AtField(err, "scores")
+		}
+		for _, e := range sorted {
+			dst = avrobin.AppendKey(dst, e.Key)
 			dst = avrobin.AppendDouble(dst, e.Value)
 		}
 	}
@@ -957,10 +959,12 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 		if len(m.MaybeMap) > 0 {
 			dst = avrobin.AppendCount(dst, len(m.MaybeMap))
 			var entries [avrobin.SmallMap]avrobin.Entry[string]
-			for _, e := range avrobin.SortedEntries(entries[:0], m.MaybeMap) {
-				if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-					return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "maybe_map")
-				}
+			sorted := entries[:0]
+			if sorted, err = avrobin.SortedEntries(sorted, m.MaybeMap); err != nil {
+				return dst, avrobin.AtField(err, "maybe_map")
+			}
+			for _, e := range sorted {
+				dst = avrobin.AppendKey(dst, e.Key)
 				if dst, err = avrobin.AppendString(dst, e.Value); err != nil {
 					return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "maybe_map")
 				}
@@ -1064,10 +1068,12 @@ func (m *Everything) appendAvro(dst []byte) (_ []byte, err error) {
 			if len(m.Nested[i]) > 0 {
 				dst = avrobin.AppendCount(dst, len(m.Nested[i]))
 				var entries1 [avrobin.SmallMap]avrobin.Entry[*Tree]
-				for _, e1 := range avrobin.SortedEntries(entries1[:0], m.Nested[i]) {
-					if dst, err = avrobin.AppendString(dst, e1.Key); err != nil {
-						return dst, avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, e1.Key), i), "nested")
-					}
+				sorted1 := entries1[:0]
+				if sorted1, err = avrobin.SortedEntries(sorted1, m.Nested[i]); err != nil {
+					return dst, avrobin.AtField(avrobin.AtIndex(err, i), "nested")
+				}
+				for _, e1 := range sorted1 {
+					dst = avrobin.AppendKey(dst, e1.Key)
 					if e1.Value == nil {
 						dst = append(dst, 0x00)
 					} else {

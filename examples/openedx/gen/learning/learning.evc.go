@@ -593,10 +593,12 @@ func (m *PersistentCourseGradeData) appendAvro(dst []byte) (_ []byte, err error)
 	if len(m.SubsectionScores) > 0 {
 		dst = avrobin.AppendCount(dst, len(m.SubsectionScores))
 		var entries [avrobin.SmallMap]avrobin.Entry[float32]
-		for _, e := range avrobin.SortedEntries(entries[:0], m.SubsectionScores) {
-			if dst, err = avrobin.AppendString(dst, e.Key); err != nil {
-				return dst, avrobin.AtField(avrobin.AtKey(err, e.Key), "subsection_scores")
-			}
+		sorted := entries[:0]
+		if sorted, err = avrobin.SortedEntries(sorted, m.SubsectionScores); err != nil {
+			return dst, avrobin.AtField(err, "subsection_scores")
+		}
+		for _, e := range sorted {
+			dst = avrobin.AppendKey(dst, e.Key)
 			dst = avrobin.AppendFloat(dst, e.Value)
 		}
 	}
