@@ -69,8 +69,17 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 			if err = t.skip(f.skip); err != nil {
 				err = avrobin.AtField(err, f.name)
 			}
-		case f.op.same:
+		case f.op.same && !f.op.widens:
 			err = m.DecodeAvroField(f.reader, &t.r)
+		case f.op.same:
+			// Decoded as the reader's, and checked as the writer's.
+			start := t.r.Offset()
+			if err = m.DecodeAvroField(f.reader, &t.r); err == nil {
+				t.sub.Reset(t.src[start:t.r.Offset()], true)
+				if err = t.skipIn(&t.sub, f.op); err != nil {
+					err = avrobin.AtField(err, f.name)
+				}
+			}
 		default:
 			err = t.decodeField(f, f.op, m)
 		}
@@ -92,7 +101,7 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 // m's field.
 func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) error {
 	switch {
-	case p.same:
+	case p.same && !p.widens:
 		return m.DecodeAvroField(f.reader, &t.r)
 	case p.k == kUnion:
 		// The writer's branch decides; its plan writes the reader's

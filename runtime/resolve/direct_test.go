@@ -223,3 +223,28 @@ func TestPlan_TypeNamedLikeAKind(t *testing.T) {
 		t.Errorf("transcoded to %x, %v; want %x", out, err, want)
 	}
 }
+
+// FuzzDecodeFieldByField feeds random bytes as data of the evolved writers
+// of TestDecodeFrom_FieldByField: decoding field by field must not panic,
+// and must succeed exactly where transcoding the whole message does, with
+// the same value.
+func FuzzDecodeFieldByField(f *testing.F) {
+	cases := directCases(&testing.T{})
+	for i, c := range cases {
+		for _, data := range c.data[:min(3, len(c.data))] {
+			f.Add(uint8(i), data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, i uint8, data []byte) {
+		c := cases[int(i)%len(cases)]
+		direct, whole := c.new(), c.new()
+		derr := DecodeFrom(c.writer, direct, data)
+		werr := DecodeFrom(c.writer, messageOnly{whole}, data)
+		if (derr == nil) != (werr == nil) {
+			t.Fatalf("%s, data %x: field by field: %v; whole: %v", c.name, data, derr, werr)
+		}
+		if derr == nil && !reflect.DeepEqual(direct, whole) {
+			t.Fatalf("%s, data %x: field by field %+v, whole %+v", c.name, data, direct, whole)
+		}
+	})
+}

@@ -49,6 +49,11 @@ type op struct {
 	// same: the writer's encoding of the value is already the reader's,
 	// so the value is skipped and its bytes copied.
 	same bool
+	// widens: the reader's decoder accepts values of the type that the
+	// writer cannot write (more enum symbols or union branches, a long
+	// for an int), so that a same value decoded with it must be checked
+	// against the writer's type too.
+	widens bool
 }
 
 type fieldOp struct {
@@ -158,6 +163,33 @@ func markSame(root *op) {
 			}
 		}
 	}
+	// And widens on those that hold a value that widens: the least fixed
+	// point.
+	for changed := true; changed; {
+		changed = false
+		for _, p := range all {
+			if !p.widens && widensNow(p) {
+				p.widens, changed = true, true
+			}
+		}
+	}
+}
+
+func widensNow(p *op) bool {
+	if p.elem != nil && p.elem.widens {
+		return true
+	}
+	for _, b := range p.branches {
+		if b != nil && (b.widens || b.elem != nil && b.elem.widens) {
+			return true
+		}
+	}
+	for _, f := range p.fields {
+		if f.op != nil && f.op.widens {
+			return true
+		}
+	}
+	return false
 }
 
 func sameNow(p *op) bool {
@@ -274,6 +306,7 @@ func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns 
 	wt, rt := kindOf(w.Type), kindOf(r.Type)
 	if wt == "union" {
 		u := &op{k: kUnion, min: 1, branches: make([]*op, len(w.Branches))}
+		u.widens = rt == "union" && len(r.Branches) > len(w.Branches)
 		for i := range w.Branches {
 			if p, err := b.build(&w.Branches[i], wns, r, rns); err == nil {
 				u.branches[i] = p
@@ -297,8 +330,10 @@ func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns 
 		return &op{k: kNull}, nil
 	case "boolean>boolean":
 		return &op{k: kBool, min: 1}, nil
-	case "int>int", "int>long":
+	case "int>int":
 		return &op{k: kInt, min: 1}, nil
+	case "int>long":
+		return &op{k: kInt, min: 1, widens: true}, nil
 	case "long>long":
 		return &op{k: kLong, min: 1}, nil
 	case "int>float":
@@ -323,7 +358,7 @@ func (b *builder) build(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns 
 		}
 		return &op{k: kFixed, size: w.Size, min: w.Size}, nil
 	case "enum>enum":
-		p := &op{k: kEnum, min: 1, enum: make([]int32, len(w.Symbols)), name: fullName(r, "")}
+		p := &op{k: kEnum, min: 1, enum: make([]int32, len(w.Symbols)), name: fullName(r, ""), widens: len(r.Symbols) > len(w.Symbols)}
 		def := int32(-1)
 		if r.HasEnumDefault {
 			def = int32(index(r.Symbols, r.EnumDefault))

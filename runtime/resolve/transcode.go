@@ -292,8 +292,10 @@ func (t *transcoder) fields(p *op) error {
 
 // skip reads past a value of p's writer type (p is the plan of the type to
 // itself), in time linear in the bytes skipped.
-func (t *transcoder) skip(p *op) error {
-	r := &t.r
+func (t *transcoder) skip(p *op) error { return t.skipIn(&t.r, p) }
+
+// skipIn is skip in r.
+func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 	switch p.k {
 	case kNull:
 		return nil
@@ -320,15 +322,15 @@ func (t *transcoder) skip(p *op) error {
 		if err != nil {
 			return err
 		}
-		return t.skip(p.branches[i])
+		return t.skipIn(r, p.branches[i])
 	case kToUnion:
-		return t.skip(p.elem)
+		return t.skipIn(r, p.elem)
 	case kRecord:
 		if err := r.Enter(); err != nil {
 			return err
 		}
 		for i := range p.fields {
-			if err := t.skip(p.fields[i].op); err != nil {
+			if err := t.skipIn(r, p.fields[i].op); err != nil {
 				r.Leave()
 				return avrobin.AtField(err, p.fields[i].name)
 			}
@@ -377,7 +379,7 @@ func (t *transcoder) skip(p *op) error {
 						return err
 					}
 				}
-				if err := t.skip(p.elem); err != nil {
+				if err := t.skipIn(r, p.elem); err != nil {
 					return err
 				}
 			}
