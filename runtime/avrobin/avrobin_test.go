@@ -294,23 +294,31 @@ func str(dst []byte, s string) []byte {
 
 // TestAppendString_EveryLengthAndPlace puts a byte that is not UTF-8, and
 // then a valid two-byte rune, at every place of strings of every length up
-// to 80: AppendString reads strings under 64 bytes in overlapping words,
-// and each length class must see every byte.
+// to 80: AppendString and AppendUTF8 read text under 64 bytes in
+// overlapping words, and each length class must see every byte.
 func TestAppendString_EveryLengthAndPlace(t *testing.T) {
 	for n := 0; n <= 80; n++ {
 		s := strings.Repeat("abcdefghij", 9)[:n]
-		if got, err := AppendString([]byte("k"), s); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(s))) {
-			t.Fatalf("%d ASCII bytes: %x, %v", n, got, err)
-		}
-		for i := range n {
-			bad := s[:i] + "\xff" + s[i+1:]
-			if got, err := AppendString([]byte("k"), bad); err == nil || string(got) != "k" {
-				t.Fatalf("%d bytes, 0xff at %d: %x, %v; want an error and dst unchanged", n, i, got, err)
+		for _, fn := range []struct {
+			name   string
+			append func([]byte, string) ([]byte, error)
+		}{
+			{"AppendString", AppendString},
+			{"AppendUTF8", func(dst []byte, s string) ([]byte, error) { return AppendUTF8(dst, []byte(s)) }},
+		} {
+			if got, err := fn.append([]byte("k"), s); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(s))) {
+				t.Fatalf("%s, %d ASCII bytes: %x, %v", fn.name, n, got, err)
 			}
-			if i+1 < n {
-				ok := s[:i] + "\u00e9" + s[i+2:]
-				if got, err := AppendString([]byte("k"), ok); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(ok))) {
-					t.Fatalf("%d bytes, é at %d: %x, %v", n, i, got, err)
+			for i := range n {
+				bad := s[:i] + "\xff" + s[i+1:]
+				if got, err := fn.append([]byte("k"), bad); err == nil || string(got) != "k" {
+					t.Fatalf("%s, %d bytes, 0xff at %d: %x, %v; want an error and dst unchanged", fn.name, n, i, got, err)
+				}
+				if i+1 < n {
+					ok := s[:i] + "\u00e9" + s[i+2:]
+					if got, err := fn.append([]byte("k"), ok); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(ok))) {
+						t.Fatalf("%s, %d bytes, é at %d: %x, %v", fn.name, n, i, got, err)
+					}
 				}
 			}
 		}

@@ -52,8 +52,37 @@ func AppendEnum[E ~int32](dst []byte, e E, n int, enum string) ([]byte, error) {
 // AppendUTF8 appends b, a custom domain type's text (its MarshalText), as
 // an Avro string; b must be UTF-8, as strings are. Generated code calls the
 // type's own method and passes its result here, so that the call is direct
-// and the message holding the value need not move to the heap.
+// and the message holding the value need not move to the heap. It checks
+// b as AppendString checks a string, in its own body (see there why).
 func AppendUTF8(dst, b []byte) ([]byte, error) {
+	const hi = 0x8080808080808080
+	var w uint64
+	switch n := len(b); {
+	case n >= 64:
+		return appendUTF8Slow(dst, b)
+	case n >= 32:
+		t := b[n-32:]
+		w = word(b) | word(b[8:]) | word(b[16:]) | word(b[24:]) |
+			word(t) | word(t[8:]) | word(t[16:]) | word(t[24:])
+	case n >= 16:
+		t := b[n-16:]
+		w = word(b) | word(b[8:]) | word(t) | word(t[8:])
+	case n >= 8:
+		w = word(b) | word(b[n-8:])
+	default:
+		for i := range n {
+			w |= uint64(b[i])
+		}
+	}
+	if w&hi != 0 {
+		return appendUTF8Slow(dst, b)
+	}
+	return append(append(dst, byte(len(b)<<1)), b...), nil
+}
+
+// appendUTF8Slow is AppendUTF8 for text of 64 bytes or more, or with a
+// byte above 0x7f.
+func appendUTF8Slow(dst, b []byte) ([]byte, error) {
 	if !validUTF8(b) {
 		return dst, notUTF8(string(b))
 	}
