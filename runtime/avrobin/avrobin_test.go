@@ -281,6 +281,23 @@ func TestSortedEntries_KeyNotUTF8(t *testing.T) {
 	if _, err := SortedEntries(nil, map[string]int{"\u00e9t\u00e9": 1, "z": 2}); err != nil {
 		t.Errorf("SortedEntries of UTF-8 keys: %v", err)
 	}
+	// Keys under 64 bytes are read in overlapping words: a bad byte at
+	// every place of every length is found, and a two-byte rune is not.
+	for n := 1; n <= 80; n++ {
+		k := strings.Repeat("abcdefghij", 9)[:n]
+		for i := range n {
+			bad := k[:i] + "\xff" + k[i+1:]
+			if _, err := SortedEntries(nil, map[string]int{bad: 1, "z": 2}); err == nil {
+				t.Fatalf("%d-byte key with 0xff at %d: no error", n, i)
+			}
+			if i+1 < n {
+				ok := k[:i] + "\u00e9" + k[i+2:]
+				if _, err := SortedEntries(nil, map[string]int{ok: 1, "z": 2}); err != nil {
+					t.Fatalf("%d-byte key with é at %d: %v", n, i, err)
+				}
+			}
+		}
+	}
 }
 
 // str is AppendString for strings the test knows are UTF-8.

@@ -184,16 +184,43 @@ type Entry[V any] struct {
 // a small map's entries stay off the heap, and reads each value from its
 // entry rather than looking its key up again.
 //
-// The keys are checked together before any is written, which costs less
-// than half of what checking each as it is appended does (a map of five
-// 55-byte keys: 43 ns less to encode).
+// The keys are checked together, before any is written, with the
+// overlapping words of AppendString written out in the loop, so that no
+// call saves the loop's state: on the Open edX grade event (five 55-byte
+// keys) the encode takes 3% less time than with validUTF8 for each key.
 func SortedEntries[V any](buf []Entry[V], m map[string]V) ([]Entry[V], error) {
 	for k, v := range m {
 		buf = append(buf, Entry[V]{k, v})
 	}
+	// ASCII keys under 64 bytes are checked here, the rest by validUTF8.
+	const hi = 0x8080808080808080
+	var w uint64
 	valid := true
 	for i := range buf {
-		valid = valid && validUTF8(buf[i].Key)
+		k := buf[i].Key
+		switch n := len(k); {
+		case n >= 64:
+			valid = valid && validUTF8(k)
+		case n >= 32:
+			t := k[n-32:]
+			w |= word(k) | word(k[8:]) | word(k[16:]) | word(k[24:]) |
+				word(t) | word(t[8:]) | word(t[16:]) | word(t[24:])
+		case n >= 16:
+			t := k[n-16:]
+			w |= word(k) | word(k[8:]) | word(t) | word(t[8:])
+		case n >= 8:
+			w |= word(k) | word(k[n-8:])
+		default:
+			for j := range n {
+				w |= uint64(k[j])
+			}
+		}
+	}
+	if w&hi != 0 {
+		// Some key has a byte above 0x7f: check each.
+		for i := range buf {
+			valid = valid && validUTF8(buf[i].Key)
+		}
 	}
 	if len(buf) <= 12 {
 		// Insertion sort: fewer comparisons and no call overhead for the
