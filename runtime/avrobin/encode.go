@@ -53,10 +53,11 @@ func AppendDouble(dst []byte, v float64) []byte {
 // (avsc) any other bytes, so a string that is not valid UTF-8 is an
 // ErrInvalid error and dst is returned unchanged.
 //
-// The common case, an ASCII string under 64 bytes, is checked here, as
-// validUTF8 does, before the string is copied (reading back bytes just
-// written stalls on store forwarding); anything else goes to
-// appendStringSlow. With no call before the copy, dst and s need not be
+// The common case, an ASCII string under 64 bytes, is checked here, with
+// no loop, in eight, four or two words that may overlap (under 8 bytes,
+// two half words or three bytes), before the string is copied (reading
+// back bytes just written stalls on store forwarding); anything else goes
+// to appendStringSlow. With no call before the copy, dst and s need not be
 // saved on the stack first: on the Open edX strings this takes a fifth
 // less time than calling validUTF8 first.
 func AppendString(dst []byte, s string) ([]byte, error) {
@@ -74,10 +75,10 @@ func AppendString(dst []byte, s string) ([]byte, error) {
 		w = word(s) | word(s[8:]) | word(t) | word(t[8:])
 	case n >= 8:
 		w = word(s) | word(s[n-8:])
-	default:
-		for i := range n {
-			w |= uint64(s[i])
-		}
+	case n >= 4:
+		w = uint64(word4(s) | word4(s[n-4:]))
+	case n > 0:
+		w = uint64(s[0] | s[n/2] | s[n-1])
 	}
 	if w&hi != 0 {
 		return appendStringSlow(dst, s)
@@ -125,6 +126,12 @@ func validUTF8[T string | []byte](b T) bool {
 		}
 	}
 	return w&hi == 0 || utf8.ValidString(string(b))
+}
+
+// word4 returns the first four bytes of b as a little-endian word.
+func word4[T string | []byte](b T) uint32 {
+	_ = b[3]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }
 
 // word returns the first eight bytes of b as a little-endian word; the
@@ -210,10 +217,10 @@ func SortedEntries[V any](buf []Entry[V], m map[string]V) ([]Entry[V], error) {
 			w |= word(k) | word(k[8:]) | word(t) | word(t[8:])
 		case n >= 8:
 			w |= word(k) | word(k[n-8:])
-		default:
-			for j := range n {
-				w |= uint64(k[j])
-			}
+		case n >= 4:
+			w |= uint64(word4(k) | word4(k[n-4:]))
+		case n > 0:
+			w |= uint64(k[0] | k[n/2] | k[n-1])
 		}
 	}
 	if w&hi != 0 {

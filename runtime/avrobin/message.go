@@ -69,10 +69,10 @@ func AppendUTF8(dst, b []byte) ([]byte, error) {
 		w = word(b) | word(b[8:]) | word(t) | word(t[8:])
 	case n >= 8:
 		w = word(b) | word(b[n-8:])
-	default:
-		for i := range n {
-			w |= uint64(b[i])
-		}
+	case n >= 4:
+		w = uint64(word4(b) | word4(b[n-4:]))
+	case n > 0:
+		w = uint64(b[0] | b[n/2] | b[n-1])
 	}
 	if w&hi != 0 {
 		return appendUTF8Slow(dst, b)
