@@ -482,3 +482,29 @@ func TestReader_Reset(t *testing.T) {
 		t.Errorf("after Reset(nil): %v", err)
 	}
 }
+
+func TestReader_Rewind(t *testing.T) {
+	// An alias Reader reads its buffer again, as it is now.
+	buf := AppendInt(nil, 70) // two bytes
+	r := NewAliasReader(buf)
+	for _, want := range []int32{70, 3} {
+		r.Rewind()
+		if v, err := r.ReadInt(); err != nil || v != want {
+			t.Fatalf("read %d, %v; want %d", v, err, want)
+		}
+		copy(buf, AppendInt(nil, 3)) // one byte, the second one stale
+	}
+	// A copying Reader slices its strings from its copy, at the same place.
+	src := append(AppendLong(nil, 2), "ab"...)
+	r = NewReader(src)
+	for range 2 {
+		r.Rewind()
+		s, err := r.ReadString()
+		if err != nil || s != "ab" || r.Finish() != nil {
+			t.Fatalf("read %q, %v", s, err)
+		}
+		if unsafe.StringData(s) == &src[1] {
+			t.Error("the string aliases the input of a copying Reader")
+		}
+	}
+}

@@ -53,6 +53,13 @@ func (r *Reader) Reset(src []byte, alias bool) {
 	}
 }
 
+// Rewind makes r read its input again from the start without writing r's
+// references: for a Reader in the heap that reads one small buffer over and
+// over, where Reset would cost write barriers while the garbage collector
+// marks. Only an alias Reader's input may change between reads: a copying
+// one keeps slicing strings from the copy it made.
+func (r *Reader) Rewind() { r.off, r.depth, r.zero = 0, 0, 0 }
+
 // Offset returns how many bytes of the input have been read.
 func (r *Reader) Offset() int { return r.off }
 

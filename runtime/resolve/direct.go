@@ -64,14 +64,16 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	for i := range p.fields {
 		f := &p.fields[i]
 		var err error
-		switch {
-		case f.op == nil:
+		switch f.how {
+		case howSame:
+			err = m.DecodeAvroField(f.reader, &t.r)
+		case howSkip:
 			if err = t.skip(f.skip); err != nil {
 				err = avrobin.AtField(err, f.name)
 			}
-		case f.op.same && !f.op.widens:
-			err = m.DecodeAvroField(f.reader, &t.r)
-		case f.op.same:
+		case howEnum:
+			err = t.decodeEnum(f, f.op, m)
+		case howWidens:
 			// Decoded as the reader's, and checked as the writer's.
 			start := t.r.Offset()
 			if err = m.DecodeAvroField(f.reader, &t.r); err == nil {
@@ -115,15 +117,7 @@ func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) erro
 		}
 		return t.decodeField(f, p.branches[i], m)
 	case p.k == kEnum:
-		i, err := t.r.ReadEnum(len(p.enum))
-		if err != nil {
-			return avrobin.AtField(err, f.name)
-		}
-		if p.symbols[i] == nil {
-			return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, p.name)), f.name)
-		}
-		t.sub.Reset(p.symbols[i], true)
-		return m.DecodeAvroField(f.reader, &t.sub)
+		return t.decodeEnum(f, p, m)
 	case p.k == kToUnion && p.elem.k == kNull:
 		// The union index is the whole encoding.
 		t.sub.Reset(p.prefix, true)
@@ -140,6 +134,24 @@ func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) erro
 		}
 	}
 	return t.decodeTranscoded(f, p, m)
+}
+
+// decodeEnum decodes the writer's symbol of enum field f, whose plan is p,
+// as the reader's symbol it maps to.
+func (t *transcoder) decodeEnum(f *fieldOp, p *op, m runtime.FieldDecoder) error {
+	i, err := t.r.ReadEnum(len(p.enum))
+	if err != nil {
+		return avrobin.AtField(err, f.name)
+	}
+	if p.symbols[i] == nil {
+		return avrobin.AtField(t.r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, p.name)), f.name)
+	}
+	// A varint ends itself: what follows it in the buffer is not read.
+	copy(t.symbolBuf[:], p.symbols[i])
+	if t.symbol.Rewind(); t.symbol.Remaining() == 0 {
+		t.symbol.Reset(t.symbolBuf[:], true) // the transcoder's first
+	}
+	return m.DecodeAvroField(f.reader, &t.symbol)
 }
 
 // decodeTranscoded transcodes the value of field f alone, after the values

@@ -62,7 +62,21 @@ type fieldOp struct {
 	reader int    // index of the reader's field; unordered records only
 	pre    []byte // ordered: the defaults to write before this field
 	name   string
+	// how decodeDirect decodes the field, set with same and widens.
+	how how
 }
+
+// how says how decodeDirect decodes a writer field, so that its loop
+// branches once per field.
+type how uint8
+
+const (
+	howSkip   how = iota // a writer field the reader lacks
+	howSame              // the reader's decoder reads the writer's value
+	howWidens            // the same, then checked as the writer's
+	howEnum              // an enum whose symbols changed
+	howOther             // anything else that changed
+)
 
 // missingField is a reader field the writer lacks: its index and its
 // default, encoded.
@@ -170,6 +184,23 @@ func markSame(root *op) {
 		for _, p := range all {
 			if !p.widens && widensNow(p) {
 				p.widens, changed = true, true
+			}
+		}
+	}
+	for _, p := range all {
+		for i := range p.fields {
+			f := &p.fields[i]
+			switch {
+			case f.op == nil:
+				f.how = howSkip
+			case f.op.same && !f.op.widens:
+				f.how = howSame
+			case f.op.same:
+				f.how = howWidens
+			case f.op.k == kEnum:
+				f.how = howEnum
+			default:
+				f.how = howOther
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -25,12 +26,18 @@ type transcoder struct {
 	r avrobin.Reader
 	// sub reads what decodeDirect decodes from elsewhere than the input:
 	// a reader default, a field transcoded alone.
-	sub   avrobin.Reader
-	src   []byte
-	out   []byte
-	limit int
-	spans []int // field spans of the unordered records being reordered
-	zero  int   // skipped items of types that take no bytes
+	sub avrobin.Reader
+	// symbol reads the reader's index of a remapped enum symbol from
+	// symbolBuf, which it aliases from its first use on: each symbol is
+	// copied in and read with Rewind, so that no pointer is written per
+	// value (a write barrier while the garbage collector marks).
+	symbol    avrobin.Reader
+	symbolBuf [binary.MaxVarintLen32]byte
+	src       []byte
+	out       []byte
+	limit     int
+	spans     []int // field spans of the unordered records being reordered
+	zero      int   // skipped items of types that take no bytes
 }
 
 var keyOp = &op{k: kBytes, min: 1}
@@ -322,7 +329,15 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 		if err != nil {
 			return err
 		}
-		return t.skipIn(r, p.branches[i])
+		// The usual branches, null and string, without the call.
+		switch b := p.branches[i]; b.k {
+		case kNull:
+			return nil
+		case kBytes:
+			return r.SkipBytes()
+		default:
+			return t.skipIn(r, b)
+		}
 	case kToUnion:
 		return t.skipIn(r, p.elem)
 	case kRecord:
@@ -364,7 +379,7 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 				continue
 			}
 			min := p.elem.min + int(p.k-kArray) // a map's key takes a byte
-			if min > 0 && n > int64(r.Remaining()/min) {
+			if min > 0 && (n > int64(r.Remaining()) || min > 1 && n > int64(r.Remaining()/min)) {
 				return r.DecodeInvalid(fmt.Errorf("%w: %d items with %d bytes left", avrobin.ErrCount, n, r.Remaining()))
 			}
 			if min == 0 {
@@ -372,6 +387,15 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 					return r.DecodeInvalid(fmt.Errorf("%w: more than %d items of a type that takes no bytes", avrobin.ErrCount, zeroSkipItems))
 				}
 				t.zero += int(n)
+			}
+			if p.k == kArray && p.elem.k == kBytes {
+				// An array of strings, without a call per item.
+				for range n {
+					if err := r.SkipBytes(); err != nil {
+						return err
+					}
+				}
+				continue
 			}
 			for range n {
 				if p.k == kMap {
