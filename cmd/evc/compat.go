@@ -17,7 +17,6 @@ import (
 	"github.com/evc-dev/evc/config"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/internal/driver"
-	"github.com/evc-dev/evc/internal/hugeheap"
 )
 
 func init() { register(newCompatCmd) }
@@ -182,9 +181,6 @@ func runCompat(a *app, fl compatFlags, args []string) error {
 	set := fl.set
 	if set == nil {
 		set = func(string) bool { return false }
-	}
-	if inputOver(args, hugeInput) {
-		hugeheap.Reserve()
 	}
 	res, err := driver.Compat(driver.CompatOptions{
 		Paths: args, Mode: fl.mode, Against: fl.against,

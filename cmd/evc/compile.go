@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,7 +10,6 @@ import (
 	"github.com/evc-dev/evc/compiler"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/internal/driver"
-	"github.com/evc-dev/evc/internal/hugeheap"
 )
 
 func init() { register(newCompileCmd) }
@@ -104,9 +101,6 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 				}
 				opts.GoPackages[ns] = path
 			}
-			if inputOver(args, hugeInput) {
-				hugeheap.Reserve()
-			}
 			res, outs, err := driver.Run(args, opts)
 			if res.Diags.Len() > 0 {
 				if werr := writeDiags(a, format, res.Diags.Items(), res.Sources); werr != nil {
@@ -155,39 +149,6 @@ Exit status: 0 on success, 1 on schema errors (or stale files with --check),
 	f.StringVar(&cfgFile, "config", "", "workspace `FILE` (default: evc.json when it exists)")
 	f.StringVar(&strategy, "subject-strategy", "", "how your services name registry subjects (serde.Strategy), as for evc compat: RecordNameStrategy (the default), TopicNameStrategy or TopicRecordNameStrategy; with TopicNameStrategy, warn about topics whose value types would share a subject (default: the workspace file's compat.registry.subject_strategy)")
 	return cmd
-}
-
-// hugeInput is how many bytes of source make a compile prepare its heap for
-// huge pages: a compile allocates some 50 times its input, and below about
-// this much the preparation costs more than the page faults it saves.
-const hugeInput = 64 << 10
-
-// inputOver reports whether the .evc and .avsc files under paths hold more
-// than limit bytes; it stops looking as soon as they do. Like the compiler,
-// it does not look into hidden folders (.git).
-func inputOver(paths []string, limit int64) bool {
-	var total int64
-	for _, p := range paths {
-		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".evc") && !strings.HasSuffix(path, ".avsc") {
-				return nil
-			}
-			if info, err := d.Info(); err == nil {
-				total += info.Size()
-			}
-			if total > limit {
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if total > limit {
-			return true
-		}
-	}
-	return false
 }
 
 func validFormat(format string) error {

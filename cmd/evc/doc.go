@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evc-dev/evc/internal/driver"
-	"github.com/evc-dev/evc/internal/hugeheap"
 )
 
 func init() { register(newDocCmd) }
@@ -46,9 +45,6 @@ Exit status: 0 on success, 1 on schema errors, 2 on usage or input errors.`,
 				return err
 			}
 			opts.Paths = args
-			if inputOver(args, hugeInput) {
-				hugeheap.Reserve()
-			}
 			res, err := driver.Doc(opts)
 			for _, b := range res.Diags {
 				if werr := writeDiags(a, diagsFmt, ghPaths(diagsFmt, b.Diags), b.Sources); werr != nil {

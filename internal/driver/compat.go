@@ -166,6 +166,7 @@ func loadConfig(res *CompatResult, opts CompatOptions) (*config.Config, []byte, 
 // the result) means the run could not check; other errors are about
 // reading or writing files.
 func Compat(opts CompatOptions) (*CompatResult, error) {
+	prepareHeap(opts.Paths)
 	res := &CompatResult{}
 	var rules compat.ModeRules
 	if opts.Mode != "" {

@@ -53,6 +53,7 @@ type Output struct {
 // path of the output cannot be worked out. Schema errors come first: the
 // import path is looked for only when the schemas compile.
 func Run(paths []string, opts Options) (*compiler.Result, []Output, error) {
+	prepareHeap(paths)
 	skip := append([]string(nil), opts.Skip...)
 	for _, d := range []string{opts.AvroOut, opts.GoOut} {
 		if d != "" {

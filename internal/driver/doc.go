@@ -63,6 +63,7 @@ type DocResult struct {
 // A UsageError or ErrInvalid (after the diagnostics in the result) means
 // nothing was written.
 func Doc(opts DocOptions) (*DocResult, error) {
+	prepareHeap(opts.Paths)
 	res := &DocResult{}
 	if opts.Format == "" {
 		opts.Format = DocHTML
