@@ -14,6 +14,7 @@ import (
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen"
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen/domain"
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen/other"
+	"github.com/evc-dev/evc/internal/race"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 	"github.com/evc-dev/evc/runtime/resolve"
@@ -282,7 +283,7 @@ func TestTree_DecodeErrors(t *testing.T) {
 // TestTree_DecodeAllocations checks that strings take one allocation for a
 // whole message, and none when aliasing the input.
 func TestTree_DecodeAllocations(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("the race detector changes allocation counts")
 	}
 	m := kitchen.Tree{Label: "root", Children: []kitchen.Tree{

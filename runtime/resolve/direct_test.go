@@ -11,6 +11,7 @@ import (
 
 	"github.com/evc-dev/evc/examples/openedx/gen/learning"
 	"github.com/evc-dev/evc/examples/squarebot/gen/squarebot"
+	"github.com/evc-dev/evc/internal/race"
 	"github.com/evc-dev/evc/interop/gen/everytypev1"
 	"github.com/evc-dev/evc/interop/gen/everytypev2"
 	"github.com/evc-dev/evc/runtime"
@@ -191,7 +192,7 @@ func TestDecodeFrom_FieldByField(t *testing.T) {
 						t.Fatal(err)
 					}
 				})
-				if resolved > same && !raceEnabled {
+				if resolved > same && !race.Enabled {
 					t.Errorf("message %d: %v allocations, %v for the same value written with the type's schema", i, resolved, same)
 				}
 				// Cut short, both paths fail.
