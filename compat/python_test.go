@@ -6,19 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/evc-dev/evc/internal/corpus"
+	"github.com/evc-dev/evc/internal/pyavro"
 	"github.com/evc-dev/evc/internal/schemagen"
 	"github.com/evc-dev/evc/ir"
 )
-
-// pythonOracle is Debian's python3-avro 1.11.1, the reference checker the
-// tests compare with.
-const pythonOracle = "/usr/bin/python3"
 
 // oracleScript reads {"reader": ..., "writer": ...} lines and answers each
 // with {"ok": bool} or {"error": "..."}: one process for the whole batch.
@@ -40,17 +36,7 @@ for line in sys.stdin:
 
 // requireOracle skips the test when python3-avro is missing, unless CI is
 // "true": then it fails.
-func requireOracle(t *testing.T) {
-	t.Helper()
-	err := exec.Command(pythonOracle, "-c", "import avro.compatibility").Run()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("python3-avro is required under CI=true: %s -c 'import avro.compatibility': %v", pythonOracle, err)
-	}
-	t.Skipf("python3-avro not available (%v); install Debian's python3-avro", err)
-}
+func requireOracle(t *testing.T) { pyavro.Require(t, "avro.compatibility") }
 
 type oraclePair struct {
 	Reader json.RawMessage `json:"reader"`
@@ -72,7 +58,7 @@ func askOracle(t *testing.T, pairs []oraclePair) []oracleAnswer {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(pythonOracle, "-c", oracleScript)
+	cmd := exec.Command(pyavro.Python, "-c", oracleScript)
 	cmd.Stdin = &in
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

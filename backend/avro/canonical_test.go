@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/evc-dev/evc/internal/corpus"
+	"github.com/evc-dev/evc/internal/pyavro"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -17,12 +18,7 @@ import (
 // implementation: its canonical_form, and a CRC-64-AVRO fingerprint that
 // the script computes itself from the specification's algorithm.
 func TestCanonical_Python(t *testing.T) {
-	if err := exec.Command("/usr/bin/python3", "-c", "import avro.schema").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3-avro is required when CI=true: %v", err)
-		}
-		t.Skipf("python3-avro not available: %v", err)
-	}
+	pyavro.Require(t, "avro.schema")
 	schemas := corpus.Schemas()
 	type result struct {
 		name string
@@ -74,7 +70,7 @@ for line in sys.stdin:
     pcf = PRIM.sub(r'"\1"', avro.schema.parse(c["schema"]).canonical_form)
     print(json.dumps({"name": c["name"], "pcf": pcf, "fp": str(rabin(pcf.encode("utf-8")))}))
 `
-	cmd := exec.Command("/usr/bin/python3", "-c", script)
+	cmd := exec.Command(pyavro.Python, "-c", script)
 	cmd.Stdin = &in
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/evc-dev/evc/compiler/avsc"
 	"github.com/evc-dev/evc/diag"
 	"github.com/evc-dev/evc/internal/corpus"
+	"github.com/evc-dev/evc/internal/pyavro"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -223,12 +223,7 @@ type pyCase struct {
 // unless CI=true.
 func pythonParses(t *testing.T, cases []pyCase) {
 	t.Helper()
-	if err := exec.Command("/usr/bin/python3", "-c", "import avro.schema").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3-avro is required when CI=true: %v", err)
-		}
-		t.Skipf("python3-avro not available: %v", err)
-	}
+	pyavro.Require(t, "avro.schema")
 	var in bytes.Buffer
 	for _, c := range cases {
 		line, _ := json.Marshal(map[string]string{"name": c.name, "schema": string(c.json)})
@@ -247,7 +242,7 @@ for line in sys.stdin:
         print("%s: %s: %s" % (c["name"], type(e).__name__, e))
 print("parsed", bad)
 `
-	cmd := exec.Command("/usr/bin/python3", "-c", script)
+	cmd := exec.Command(pyavro.Python, "-c", script)
 	cmd.Stdin = &in
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/evc-dev/evc/internal/driver"
 	"github.com/evc-dev/evc/internal/golden"
+	"github.com/evc-dev/evc/internal/pyavro"
 )
 
 // compileCases is where the end-to-end cases of evc compile live, one folder
@@ -189,15 +190,7 @@ func treeFiles(t *testing.T, dir string) []string {
 
 // requirePython skips the test when python3-avro is missing, unless CI=true,
 // where it fails.
-func requirePython(t *testing.T) {
-	t.Helper()
-	if err := exec.Command("/usr/bin/python3", "-c", "import avro.schema").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3-avro is required when CI=true: %v", err)
-		}
-		t.Skipf("python3-avro not available: %v", err)
-	}
-}
+func requirePython(t *testing.T) { pyavro.Require(t, "avro.schema") }
 
 // pythonParses parses every file with Apache Avro's reference Python
 // implementation, in one process, and with twmb/avro.
@@ -225,7 +218,7 @@ for path in sys.stdin.read().split("\n"):
     except Exception as e:
         print("%s: %s" % (path, e))
 `
-	cmd := exec.Command("/usr/bin/python3", "-c", script)
+	cmd := exec.Command(pyavro.Python, "-c", script)
 	cmd.Stdin = strings.NewReader(strings.Join(files, "\n"))
 	var errb bytes.Buffer
 	cmd.Stderr = &errb

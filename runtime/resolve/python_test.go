@@ -17,27 +17,13 @@ import (
 
 	"github.com/twmb/avro"
 
+	"github.com/evc-dev/evc/internal/pyavro"
 	"github.com/evc-dev/evc/runtime"
 )
 
-// pythonAvro is Debian's python3-avro 1.11.1, Apache Avro's Python
-// implementation, the second reference the resolving decoders are held to
-// (twmb/avro's resolution is the first).
-const pythonAvro = "/usr/bin/python3"
-
 // requirePython skips the test when python3-avro is missing, unless CI is
 // "true": then it fails.
-func requirePython(t *testing.T) {
-	t.Helper()
-	err := exec.Command(pythonAvro, "-c", "import avro.io, avro.schema").Run()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("python3-avro is required under CI=true: %s -c 'import avro.io': %v", pythonAvro, err)
-	}
-	t.Skipf("python3-avro not available (%v); install Debian's python3-avro", err)
-}
+func requirePython(t *testing.T) { pyavro.Require(t, "avro.io, avro.schema") }
 
 // pyCase is a line of testdata/python_reader.py's input: a pair of schemas
 // and writer data, in hex.
@@ -75,7 +61,7 @@ func readWithPython(t *testing.T, cases []pyCase) []pyAnswer {
 		t.Fatal(err)
 	}
 	f.Close()
-	cmd := exec.Command(pythonAvro, filepath.Join("testdata", "python_reader.py"), in, out)
+	cmd := exec.Command(pyavro.Python, filepath.Join("testdata", "python_reader.py"), in, out)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("python3-avro: %v\n%s", err, msg)
 	}
