@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"testing"
-	"time"
 
 	hamba "github.com/hamba/avro/v2"
 	twmb "github.com/twmb/avro"
@@ -82,22 +81,7 @@ func encodeRatios(t *testing.T, name string, msg message, hand func([]byte) ([]b
 		{"twmb", func() (err error) { buf, err = ts.AppendEncode(buf[:0], msg); return err }},
 		{"hamba", func() (err error) { _, err = hamba.Marshal(hs, msg); return err }},
 	}
-	const bursts, iters = 400, 500
-	best := make(map[string]float64)
-	for range bursts {
-		for _, c := range cases {
-			start := time.Now()
-			for range iters {
-				if err := c.op(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			ns := float64(time.Since(start).Nanoseconds()) / iters
-			if b, ok := best[c.name]; !ok || ns < b {
-				best[c.name] = ns
-			}
-		}
-	}
+	best := fastestBursts(t, cases)
 	for _, c := range cases {
 		t.Logf("%s %-6s encode %8.1f ns/op  %5.2fx hand, %5.2fx evc", name, c.name, best[c.name],
 			best[c.name]/best["hand"], best[c.name]/best["evc"])
