@@ -11,6 +11,7 @@ import (
 
 	"github.com/evc-dev/evc/examples/openedx/gen/learning"
 	"github.com/evc-dev/evc/examples/squarebot/gen/squarebot"
+	"github.com/evc-dev/evc/internal/evolved"
 	"github.com/evc-dev/evc/internal/race"
 	"github.com/evc-dev/evc/interop/gen/everytypev1"
 	"github.com/evc-dev/evc/interop/gen/everytypev2"
@@ -30,27 +31,6 @@ type directCase struct {
 	data   [][]byte
 	new    func() runtime.Message
 }
-
-// Writers of squarebot.message one version behind and one ahead, as in
-// bench/evolve_test.go: fields added, removed, reordered and promoted,
-// enum symbols added and removed.
-const (
-	squarebotOlder = `{"type":"record","name":"message","namespace":"squarebot","fields":[` +
-		`{"name":"channel_type","type":{"type":"enum","name":"ChannelType","symbols":["channel","group","im","mpim"],"default":"channel"}},` +
-		`{"name":"channel_id","type":"string"},` +
-		`{"name":"message_type","type":{"type":"enum","name":"MessageType","symbols":["message","app_mention"],"default":"message"}},` +
-		`{"name":"message_id","type":"bytes"},` +
-		`{"name":"message","type":"string"}]}`
-	squarebotNewer = `{"type":"record","name":"message","namespace":"squarebot","fields":[` +
-		`{"name":"message","type":"string"},` +
-		`{"name":"user","type":["null","string"],"default":null},` +
-		`{"name":"channel_type","type":{"type":"enum","name":"ChannelType","symbols":["channel","group","im","mpim","app_home","huddle"],"default":"channel"}},` +
-		`{"name":"channel_id","type":"string"},` +
-		`{"name":"thread_ts","type":["null","string"],"default":null},` +
-		`{"name":"message_type","type":{"type":"enum","name":"MessageType","symbols":["message","app_mention"],"default":"message"}},` +
-		`{"name":"message_id","type":"string"},` +
-		`{"name":"reactions","type":{"type":"array","items":"string"},"default":[]}]}`
-)
 
 // openedxWriter is the Open edX enrollment event as another version
 // writes it: user is a writer UserData (with "name" or not, with the extra
@@ -143,8 +123,8 @@ func directCases(t *testing.T) []directCase {
 	}
 	newSquarebot := func() runtime.Message { return new(squarebot.SquarebotMessage) }
 	return []directCase{
-		{"squarebot older", squarebotOlder, random(squarebotOlder, 50), newSquarebot},
-		{"squarebot newer", squarebotNewer, random(squarebotNewer, 50), newSquarebot},
+		{"squarebot older", evolved.SquarebotOlder, random(evolved.SquarebotOlder, 50), newSquarebot},
+		{"squarebot newer", evolved.SquarebotNewer, random(evolved.SquarebotNewer, 50), newSquarebot},
 		{"openedx", openedxWriter, openedx, func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }},
 		{"everytype v1 to v2", everyV1().AvroType().Schema, [][]byte{mustMarshal(t, everyV1()), mustMarshal(t, &everytypev1.EveryType{NoNull: everytypev1.EveryTypeNoNullInt{}})},
 			func() runtime.Message { return new(everytypev2.EveryType) }},
