@@ -57,11 +57,11 @@ func (c *compilation) plan() {
 		return
 	}
 	c.cache.stats.reused, c.cache.stats.relinked, c.cache.stats.fellBack = 0, 0, false
-	if c.importCycle() {
+	if c.cycle {
 		// A key stands for what a file reaches, which a cycle makes
 		// endless: compile everything (the cycle is an error anyway), and
 		// keep nothing.
-		c.reuse, c.cycle = false, true
+		c.reuse = false
 		return
 	}
 	reached := map[string][32]byte{}
@@ -102,38 +102,6 @@ func (c *compilation) plan() {
 		u.local.Merge(&st.local)
 		u.prev = st.lookups
 	}
-}
-
-// importCycle reports whether the imports go round in a cycle.
-func (c *compilation) importCycle() bool {
-	const (
-		todo = iota
-		busy
-		done
-	)
-	state := map[*unit]int{}
-	var visit func(u *unit) bool
-	visit = func(u *unit) bool {
-		state[u] = busy
-		for _, e := range u.imports {
-			switch state[e.target] {
-			case todo:
-				if visit(e.target) {
-					return true
-				}
-			case busy:
-				return true
-			}
-		}
-		state[u] = done
-		return false
-	}
-	for _, u := range c.order {
-		if state[u] == todo && visit(u) {
-			return true
-		}
-	}
-	return false
 }
 
 // reach returns the key of what names (sorted), used in a file that

@@ -309,7 +309,8 @@ func (c *compilation) importsOf(u *unit) []importRef {
 	return out
 }
 
-// checkCycles reports every import cycle once, at the import that closes it.
+// checkCycles reports every import cycle once, at the import that closes it,
+// and notes in c.cycle that there is one.
 func (c *compilation) checkCycles() {
 	const (
 		white = iota
@@ -339,6 +340,7 @@ func (c *compilation) checkCycles() {
 				}
 				names = append(names, e.target.path)
 				c.res.Diags.Errorf(e.span, "import cycle: %s", strings.Join(names, " -> "))
+				c.cycle = true
 			}
 		}
 		stack = stack[:len(stack)-1]
