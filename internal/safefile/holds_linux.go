@@ -17,9 +17,8 @@ func (d *Dir) openSelf() {
 // holdsFast is holds for a file directly in the folder, with the fewest
 // system calls: open (not through a symbolic link, and without waiting on
 // a FIFO), fstat, one read of the size fstat gave into a reused buffer,
-// close. Through an os.File
-// the same costs an lstat, three fcntl and an epoll_ctl more per file, and
-// a buffer for each. ok is false when it cannot tell (a path with folders,
+// close. Through an os.File the same costs an lstat, three fcntl and an
+// epoll_ctl more per file, and a buffer for each. ok is false when it cannot tell (a path with folders,
 // an unexpected error): then holds asks the slow way.
 func (d *Dir) holdsFast(p string, data []byte) (same, ok bool) {
 	if d.self == nil || strings.ContainsRune(p, '/') {
