@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"encoding/hex"
 	"math/big"
 	"math/rand/v2"
 	"reflect"
@@ -228,4 +229,66 @@ func FuzzDecodeFieldByField(f *testing.F) {
 			t.Fatalf("%s, data %x: field by field %+v, whole %+v", c.name, data, direct, whole)
 		}
 	})
+}
+
+// TestDecodeFrom_FieldByFieldAgreesWithPython reads the writer data of
+// TestDecodeFrom_FieldByField field by field into the generated types, and
+// has python3-avro's resolving reader read the same bytes with the same
+// pair of schemas: the values must be equal. The generated value is
+// compared as twmb/avro decodes its own encoding with the reader's schema.
+func TestDecodeFrom_FieldByFieldAgreesWithPython(t *testing.T) {
+	requirePython(t)
+	cases := directCases(t)
+	var py []pyCase
+	for _, c := range cases {
+		pc := pyCase{Writer: plainJSON(t, c.writer), Reader: plainJSON(t, c.new().AvroType().Schema)}
+		for _, data := range c.data {
+			pc.Data = append(pc.Data, hex.EncodeToString(data))
+		}
+		py = append(py, pc)
+	}
+	answers := readWithPython(t, py)
+	if len(answers) != len(cases) {
+		t.Fatalf("python3-avro answered %d of %d cases", len(answers), len(cases))
+	}
+	compared := 0
+	for i, c := range cases {
+		a := answers[i]
+		if a.Error != "" {
+			t.Errorf("%s: python3-avro does not parse the schemas: %s", c.name, a.Error)
+			continue
+		}
+		if len(a.Values) != len(c.data) {
+			t.Fatalf("%s: python3-avro read %d of %d values", c.name, len(a.Values), len(c.data))
+		}
+		reader := mustPlain(t, string(py[i].Reader))
+		for j, data := range c.data {
+			m := c.new()
+			if err := DecodeFrom(c.writer, m, data); err != nil {
+				t.Errorf("%s, data %x: field by field: %v", c.name, data, err)
+				continue
+			}
+			if a.Values[j].Error != "" {
+				t.Errorf("%s, data %x: field by field reads %+v, python3-avro fails: %s", c.name, data, m, a.Values[j].Error)
+				continue
+			}
+			own, err := m.(interface{ AppendAvro([]byte) ([]byte, error) }).AppendAvro(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g any
+			if _, err := reader.Decode(own, &g); err != nil {
+				t.Fatalf("%s: the generated encoding does not decode with the reader's schema: %v", c.name, err)
+			}
+			if !samePython(g, a.Values[j].V) {
+				t.Errorf("%s, data %x: field by field reads %s, python3-avro %s", c.name, data, mustJSON(g), mustJSON(a.Values[j].V))
+				continue
+			}
+			compared++
+		}
+	}
+	if want := 100; compared < want {
+		t.Errorf("%d values compared with python3-avro, want at least %d", compared, want)
+	}
+	t.Logf("%d values read field by field equal python3-avro's", compared)
 }
