@@ -193,6 +193,7 @@ func BenchmarkOpenedx(b *testing.B) {
 		return m.UnmarshalAvro(data)
 	})
 	evolvedRows(b, openedxEvent(), openedxEvolved(b))
+	gogenRows(b, openedxEvent(), openedxEvolved(b), openedxGogen)
 }
 
 // agree checks that the three libraries write the same bytes for msg and

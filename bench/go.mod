@@ -7,6 +7,7 @@ toolchain go1.27.3
 replace github.com/evc-dev/evc => ../
 
 require (
+	github.com/actgardner/gogen-avro/v10 v10.2.1
 	github.com/bufbuild/protocompile v0.14.1
 	github.com/evc-dev/evc v0.0.0-00010101000000-000000000000
 	github.com/hamba/avro/v2 v2.31.0
