@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	tavro "github.com/twmb/avro"
-
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -23,9 +21,7 @@ func Canonical(n *ir.Named) (pcf []byte, fingerprint uint64, err error) {
 	if err := c.typ(&ir.Type{Kind: n.Kind, Named: n}); err != nil {
 		return nil, 0, fmt.Errorf("evc: canonical form of %s: %w", n.FullName(), err)
 	}
-	h := tavro.NewRabin()
-	h.Write(c.buf.Bytes())
-	return c.buf.Bytes(), h.Sum64(), nil
+	return c.buf.Bytes(), rabin(c.buf.Bytes()), nil
 }
 
 // canonical writes the Parsing Canonical Form: only type, name, fields,
