@@ -5,12 +5,15 @@ import (
 	"errors"
 	"math/big"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/twmb/avro"
 
+	"github.com/evc-dev/evc/backend/golang/internal/amp"
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen"
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen/domain"
 	"github.com/evc-dev/evc/backend/golang/internal/kitchen/other"
@@ -95,6 +98,55 @@ func TestEverything_RoundTrip(t *testing.T) {
 	}
 	if generic["email"] != "ada@example.org" || generic["user_id"] != int64(42) || generic["color"] != "blue" {
 		t.Errorf("twmb/avro reads email %v, user_id %v, color %v", generic["email"], generic["user_id"], generic["color"])
+	}
+}
+
+// TestMap_KeysSorted checks that generated code writes a map's entries in
+// the byte order of their keys, whatever order the map gives them in, so
+// that equal values have equal encodings: small maps (sorted in a stack
+// array) and large ones, keys that share long prefixes or differ only
+// past their first eight bytes, keys that are prefixes of others, and
+// non-ASCII keys.
+func TestMap_KeysSorted(t *testing.T) {
+	const block = "block-v1:edX+DemoX+2024_T3+type@sequential+block@"
+	sets := [][]string{
+		{},
+		{"only"},
+		{"b", "a"},
+		{"e", "b", "d", "a", "c"},
+		{block + "intro", block + "basics", block + "midterm", block + "advanced", block + "final"},
+		{"abcdefgh2", "abcdefgh1", "abcdefgh", "abcdefg", "abcdefgh\x00", "", "abcdefghi"},
+		{"\u00e9t\u00e9", "zz", "\u00e9", "e\u0301", "\U0001f600", "ascii"},
+	}
+	var many []string
+	for i := range 40 {
+		many = append(many, block+strconv.Itoa(i*7919%1000))
+	}
+	sets = append(sets, many[:avrobin.SmallMap], many[:avrobin.SmallMap+1], many)
+	for _, keys := range sets {
+		sorted := slices.Sorted(slices.Values(keys))
+		want := []byte{0}
+		if len(keys) > 0 {
+			want = avrobin.AppendCount(nil, len(keys))
+			for _, k := range sorted {
+				want, _ = avrobin.AppendString(want, k)
+				want = avrobin.AppendInt(avrobin.AppendCount(want, 1), int32(len(k)))
+				want = append(want, 0)
+			}
+			want = append(want, 0)
+		}
+		// Insert in reverse order: a small map then iterates in a rotation
+		// of it, never in sorted order.
+		m := amp.MapArr{V: map[string][]int32{}}
+		for _, k := range slices.Backward(sorted) {
+			m.V[k] = []int32{int32(len(k))}
+		}
+		for range 20 {
+			got, err := m.MarshalAvro()
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%d keys: encoding\n%x, %v\nwant (keys sorted)\n%x", len(keys), got, err, want)
+			}
+		}
 	}
 }
 
