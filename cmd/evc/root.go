@@ -41,6 +41,15 @@ func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 
 // run is main without os.Exit: tests call it in-process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if versionOnly(args) {
+		fmt.Fprintf(stdout, "evc %s\n", version())
+		return exitOK
+	}
+	return runCommand(args, stdin, stdout, stderr)
+}
+
+// runCommand builds the command tree and runs the command args name.
+func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:           "evc",

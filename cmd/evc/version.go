@@ -21,6 +21,15 @@ func newVersionCmd(a *app) *cobra.Command {
 	}
 }
 
+// versionOnly reports whether args ask for the version and nothing else
+// (evc version, evc --version, evc -v). run answers those before it builds
+// the command tree: building every command, its flags and cobra's help and
+// completion commands is most of what evc does for them otherwise
+// (TestVersion compares the answers with cobra's).
+func versionOnly(args []string) bool {
+	return len(args) == 1 && (args[0] == "version" || args[0] == "--version" || args[0] == "-v")
+}
+
 // version is the module version evc was built from, as go install records
 // it, or "(devel)". evc version and evc --version print it.
 func version() string {
