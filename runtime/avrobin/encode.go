@@ -231,7 +231,13 @@ func SortedEntries[V any](buf []Entry[V], m map[string]V) ([]Entry[V], error) {
 	}
 	if len(buf) <= 12 {
 		// Insertion sort: fewer comparisons and no call overhead for the
-		// handful of entries most maps have.
+		// handful of entries most maps have. On the Open edX grade event
+		// (five keys sharing 49 bytes) comparing whole keys beats every
+		// cheaper-looking order measured: finding the keys' common prefix
+		// and sorting by the eight bytes after it, by rank or by a min/max
+		// network, comparing the first eight bytes before the keys, binary
+		// insertion, or shifting instead of swapping. Finding the common
+		// prefix alone costs about as much as the comparisons.
 		for i := 1; i < len(buf); i++ {
 			for j := i; j > 0 && buf[j].Key < buf[j-1].Key; j-- {
 				buf[j], buf[j-1] = buf[j-1], buf[j]
