@@ -82,7 +82,7 @@ func run[T any, PT interface {
 	*T
 	message
 }](b *testing.B, msg PT, decode func(data []byte, alias bool) error) {
-	schema := msg.AvroType().Schema
+	schema := msg.AvroType().Schema()
 	data, err := msg.MarshalAvro()
 	if err != nil {
 		b.Fatal(err)
@@ -202,7 +202,7 @@ func agree[T any, PT interface {
 	*T
 	message
 }](t *testing.T, msg PT) {
-	schema := msg.AvroType().Schema
+	schema := msg.AvroType().Schema()
 	want, err := msg.MarshalAvro()
 	if err != nil {
 		t.Fatal(err)

@@ -105,7 +105,7 @@ func evolvedRows[T any, PT interface {
 	*T
 	message
 }](b *testing.B, msg PT, cases []evolvedCase[T]) {
-	reader := msg.AvroType().Schema
+	reader := msg.AvroType().Schema()
 	own, err := msg.MarshalAvro()
 	if err != nil {
 		b.Fatal(err)
@@ -272,7 +272,7 @@ func evolvedAgree[T any, PT interface {
 	*T
 	message
 }](t *testing.T, cases []evolvedCase[T]) {
-	reader := PT(nil).AvroType().Schema
+	reader := PT(nil).AvroType().Schema()
 	for _, c := range cases {
 		var e, h, w T
 		if err := resolve.DecodeFrom(c.schema, PT(&e), c.data); err != nil || !reflect.DeepEqual(e, c.want) {

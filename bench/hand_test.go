@@ -77,8 +77,8 @@ func TestEncode_Ratios(t *testing.T) {
 // encodeRatios measures hand, evc, twmb and hamba on msg, and sorted (the
 // hand encoder with map keys sorted) when it is not nil.
 func encodeRatios(t *testing.T, name string, msg message, hand, sorted func([]byte) ([]byte, error)) {
-	hs := hamba.MustParse(msg.AvroType().Schema)
-	ts := twmb.MustParse(msg.AvroType().Schema)
+	hs := hamba.MustParse(msg.AvroType().Schema())
+	ts := twmb.MustParse(msg.AvroType().Schema())
 	buf := make([]byte, 0, 1024)
 	cases := []serdeCase{
 		{"hand", func() (err error) { buf, err = hand(buf[:0]); return err }},

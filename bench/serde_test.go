@@ -51,7 +51,7 @@ func setup[T any, PT interface {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	schema := msg.AvroType().Schema
+	schema := msg.AvroType().Schema()
 	ts := twmb.MustParse(schema)
 	hs := hamba.MustParse(schema)
 	s := &serdes{m: m, twmb: sr.NewSerde(), hamba: sr.NewSerde(), wire: wire}

@@ -262,7 +262,7 @@ func genEveryV2(t *testing.T, g *generator) *everytypev2.EveryType {
 
 func mustSchema(t *testing.T, typ *runtime.Type) *node {
 	t.Helper()
-	n, err := parseSchema(typ.Schema)
+	n, err := parseSchema(typ.Schema())
 	if err != nil {
 		t.Fatalf("schema of %s: %v", typ.Name, err)
 	}
@@ -533,12 +533,12 @@ func testClient(t *testing.T, c client) {
 	e.produceGo(pe, every)
 
 	v1, v2 := mustSchema(t, every.value), mustSchema(t, (*everytypev2.EveryType)(nil).AvroType())
-	v2Schema := (*everytypev2.EveryType)(nil).AvroType().Schema
+	v2Schema := (*everytypev2.EveryType)(nil).AvroType().Schema()
 	j := job{Brokers: e.brokers, Registry: e.registry.URL()}
 	for _, k := range append(cases, every) {
-		j.Consume = append(j.Consume, consumeSpec{Name: k.name, Topic: k.topic, Count: n, ValueSchema: k.value.Schema, KeySchema: k.key.Schema})
+		j.Consume = append(j.Consume, consumeSpec{Name: k.name, Topic: k.topic, Count: n, ValueSchema: k.value.Schema(), KeySchema: k.key.Schema()})
 	}
-	j.Consume = append(j.Consume, consumeSpec{Name: "go.everytype as v2", Topic: everyTopic, Count: n, ReaderSchema: v2Schema, ValueSchema: v2Schema, KeySchema: every.key.Schema})
+	j.Consume = append(j.Consume, consumeSpec{Name: "go.everytype as v2", Topic: everyTopic, Count: n, ReaderSchema: v2Schema, ValueSchema: v2Schema, KeySchema: every.key.Schema()})
 
 	// What the client writes.
 	var clientCases []produceSpec
@@ -558,13 +558,13 @@ func testClient(t *testing.T, c client) {
 		}
 		clientCases = append(clientCases, produceSpec{
 			Name: topic, Topic: topic, Subject: topic + "-value", KeySubject: topic + "-key", Compatibility: "BACKWARD",
-			ValueSchema: k.value.Schema, KeySchema: k.key.Schema,
+			ValueSchema: k.value.Schema(), KeySchema: k.key.Schema(),
 			Records: clientRecords(t, n, "/interop/"+c.name, k.value, k.key, mk),
 		})
 	}
 	everyClient := produceSpec{
 		Name: "everytype v2", Topic: everyTopic, Subject: everyTopic + "-value", KeySubject: everyTopic + "-key", Compatibility: "FULL",
-		ValueSchema: v2Schema, KeySchema: every.key.Schema,
+		ValueSchema: v2Schema, KeySchema: every.key.Schema(),
 		Records: clientRecords(t, n, "/interop/"+c.name, (*everytypev2.EveryType)(nil).AvroType(), every.key, func() (runtime.Message, runtime.Message) {
 			return genEveryV2(t, g), genMsg[everytypev1.EveryTypeKey](t, g)
 		}),

@@ -1,6 +1,6 @@
 // Package runtime is what generated code and services import. It defines the
 // contract every generated message type meets (Message and its Type
-// descriptor). It imports nothing outside the standard library, so that a
+// descriptor, which every generated named type has: Named). It imports nothing outside the standard library, so that a
 // generated package stays light.
 //
 // Subpackages: avrobin (the binary encoding primitives generated code calls),

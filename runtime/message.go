@@ -1,6 +1,10 @@
 package runtime
 
-import "github.com/evc-dev/evc/runtime/avrobin"
+import (
+	"sync"
+
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
 
 // Version is the runtime's contract version. Generated code refers to
 // SupportsVersion1 (or a later constant), so code generated for a newer
@@ -17,9 +21,7 @@ const SupportsVersion1 = true
 // that the runtime can register, serialize and deserialize it without
 // reflection.
 type Message interface {
-	// AvroType returns the type's descriptor; it does not read the receiver,
-	// so it may be called on a nil pointer.
-	AvroType() *Type
+	Named
 	// AppendAvro appends the Avro binary encoding of the message to dst.
 	AppendAvro(dst []byte) ([]byte, error)
 	// UnmarshalAvro replaces the message with the decoding of data, which
@@ -45,26 +47,57 @@ type FieldDecoder interface {
 	AvroRecordField(i int) FieldDecoder
 }
 
-// Type describes a generated record type. Generated code declares one as a
-// package variable per record; it must not be modified.
+// Named is implemented by the pointer type of every generated named type:
+// records, enums and fixed types.
+type Named interface {
+	// AvroType returns the type's descriptor; it does not read the receiver,
+	// so it may be called on a nil pointer.
+	AvroType() *Type
+}
+
+// Type describes a generated named type. Generated code declares one as a
+// package variable per record, enum and fixed type; it must not be modified.
+//
+// A Type holds only its own definition (Def), with the named types it uses
+// left out, so that generated code grows with the schema and not with the
+// square of its nesting; Schema and Canonical compose the whole schema on
+// first use.
 type Type struct {
 	// Name is the Avro full name, such as "squarebot.message".
 	Name string
 	// Aliases are the type's former full names.
 	Aliases []string
-	// Schema is the type's self-contained Avro schema as compact JSON, with
-	// docs, defaults and custom properties: what is registered.
-	Schema string
-	// Canonical is the schema's Parsing Canonical Form.
-	Canonical string
-	// Fingerprint is the 64-bit Rabin fingerprint (CRC-64-AVRO) of Canonical.
+	// Def is the type's own definition, from which Schema and Canonical
+	// are composed.
+	Def Def
+	// Fingerprint is the 64-bit Rabin fingerprint (CRC-64-AVRO) of
+	// Canonical.
 	Fingerprint uint64
-	// New returns a new, zero message of this type.
+	// New returns a new, zero message of a record type; it is nil for an
+	// enum or fixed type.
 	New func() Message
 	// Topics are the Kafka topics the IDL declares this type on.
 	Topics []TopicRole
 	// Event is the type's CloudEvents metadata, or nil.
 	Event *Event
+
+	once      sync.Once
+	schema    string
+	canonical string
+}
+
+// Schema returns the type's self-contained Avro schema as compact JSON, with
+// docs, defaults and custom properties: what is registered. Every named type
+// is defined at its first use and referred to by its full name after that.
+func (t *Type) Schema() string {
+	t.once.Do(t.compose)
+	return t.schema
+}
+
+// Canonical returns the schema's Parsing Canonical Form.
+func (t *Type) Canonical() string {
+	t.once.Do(t.compose)
+	return t.canonical
 }
 
 // TopicRole says that a type is the key or a value of a topic.

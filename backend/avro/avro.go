@@ -55,6 +55,49 @@ func TypeJSON(t *ir.Type, indent bool) []byte {
 	return w.indented()
 }
 
+// Own is a named type's own definition, cut where the definitions of the
+// named types it uses go: what generated Go code holds (runtime.Def), so
+// that its size grows with the schema and not with the square of its
+// nesting. Composing the pieces as runtime.Type does gives back SchemaJSON
+// and Canonical.
+type Own struct {
+	// Head is the compact JSON definition up to and including its "name"
+	// member, where a "namespace" member goes when the enclosing
+	// definition's namespace differs.
+	Head string
+	// JSON continues the definition after Head: Uses[i] goes between
+	// JSON[i] and JSON[i+1].
+	JSON []string
+	// Canonical is the Parsing Canonical Form, cut in the same places.
+	Canonical []string
+	// Uses are the named types whose definition or full name goes between
+	// the pieces: the first use of each type other than n itself, since a
+	// later use, or a use of n, is always a reference.
+	Uses []*ir.Named
+}
+
+// OwnDef returns n's own definition. The error is Canonical's.
+func OwnDef(n *ir.Named) (Own, error) {
+	w := newWriter()
+	w.own = &ownCuts{root: n}
+	w.named(n, "")
+	json := append(w.own.pieces, w.buf.String())
+	c := canonical{seen: map[string]bool{}, own: n}
+	if err := c.named(n); err != nil {
+		return Own{}, fmt.Errorf("evc: canonical form of %s: %w", n.FullName(), err)
+	}
+	pcf := append(c.pieces, c.buf.String())
+	if len(c.uses) != len(w.own.uses) {
+		return Own{}, fmt.Errorf("evc: %s uses %d named types in its schema but %d in its canonical form", n.FullName(), len(w.own.uses), len(c.uses))
+	}
+	for i, u := range c.uses {
+		if u.FullName() != w.own.uses[i].FullName() {
+			return Own{}, fmt.Errorf("evc: %s uses %s in its schema where its canonical form uses %s", n.FullName(), w.own.uses[i].FullName(), u.FullName())
+		}
+	}
+	return Own{Head: w.own.head, JSON: json, Canonical: pcf, Uses: w.own.uses}, nil
+}
+
 // indented returns a pretty-printed copy of what w wrote, with room for a
 // final newline.
 func (w *writer) indented() []byte {
@@ -181,6 +224,16 @@ type writer struct {
 	// names holds the full names already defined, so that a second
 	// definition object with the same name is written as a reference.
 	names map[string]bool
+	// own, when set, makes the writer write only own's definition: see Own.
+	own *ownCuts
+}
+
+// ownCuts collects the pieces of a named type's own definition.
+type ownCuts struct {
+	root   *ir.Named
+	head   string
+	pieces []string
+	uses   []*ir.Named
 }
 
 func newWriter() *writer {
@@ -373,6 +426,13 @@ func (w *writer) named(n *ir.Named, ns string) {
 	}
 	w.defined[n] = true
 	w.names[full] = true
+	if w.own != nil && n != w.own.root {
+		// Another type's definition, or its name, goes here.
+		w.own.pieces = append(w.own.pieces, w.buf.String())
+		w.own.uses = append(w.own.uses, n)
+		w.buf.Reset()
+		return
+	}
 
 	o := w.open()
 	if n.Error {
@@ -381,7 +441,11 @@ func (w *writer) named(n *ir.Named, ns string) {
 		o.str("type", n.Kind.String())
 	}
 	o.str("name", n.Name)
-	if n.Namespace != ns {
+	if w.own != nil {
+		// The namespace member depends on where the definition goes.
+		w.own.head = w.buf.String()
+		w.buf.Reset()
+	} else if n.Namespace != ns {
 		o.str("namespace", n.Namespace)
 	}
 	if n.Doc != "" || n.EmptyDoc {

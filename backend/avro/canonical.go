@@ -31,6 +31,11 @@ func Canonical(n *ir.Named) (pcf []byte, fingerprint uint64, err error) {
 type canonical struct {
 	buf  bytes.Buffer
 	seen map[string]bool
+	// own, when set, makes the writer write only own's definition, cut
+	// where other named types go (see Own).
+	own    *ir.Named
+	pieces []string
+	uses   []*ir.Named
 }
 
 func (c *canonical) typ(t *ir.Type) error {
@@ -79,6 +84,12 @@ func (c *canonical) named(n *ir.Named) error {
 		return nil
 	}
 	c.seen[full] = true
+	if c.own != nil && n != c.own {
+		c.pieces = append(c.pieces, c.buf.String())
+		c.uses = append(c.uses, n)
+		c.buf.Reset()
+		return nil
+	}
 	c.buf.WriteString(`{"name":`)
 	c.quote(full)
 	c.buf.WriteString(`,"type":`)

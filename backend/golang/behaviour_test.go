@@ -88,7 +88,7 @@ func TestEverything_RoundTrip(t *testing.T) {
 	}
 
 	// twmb/avro reads the same bytes with the registered schema.
-	s, err := avro.Parse(m.AvroType().Schema)
+	s, err := avro.Parse(m.AvroType().Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,11 +182,11 @@ func TestEverything_Descriptor(t *testing.T) {
 	if len(key.Topics) != 1 || !key.Topics[0].Key {
 		t.Errorf("key topics %+v", key.Topics)
 	}
-	s, err := avro.Parse(ty.Schema)
+	s, err := avro.Parse(ty.Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(s.Canonical()) != ty.Canonical {
+	if string(s.Canonical()) != ty.Canonical() {
 		t.Errorf("Canonical is not the schema's canonical form")
 	}
 	if _, ok := ty.New().(*kitchen.Everything); !ok {
@@ -402,7 +402,7 @@ func TestDecodeFrom_Evolution(t *testing.T) {
 	// The same schema takes the direct path.
 	own, _ := (&kitchen.EverythingKey{ID: k.ID}).MarshalAvro()
 	var k2 kitchen.EverythingKey
-	if err := resolve.DecodeFrom(k.AvroType().Schema, &k2, own); err != nil || k2 != k {
+	if err := resolve.DecodeFrom(k.AvroType().Schema(), &k2, own); err != nil || k2 != k {
 		t.Errorf("own schema: %v, %v", err, k2)
 	}
 	// An incompatible writer is an error, not a panic.

@@ -252,10 +252,10 @@ var methodNames = []string{"AvroType", "AppendAvro", "MarshalAvro", "UnmarshalAv
 func (g *generator) planNamed(ni *namedInfo) {
 	p := ni.pkg
 	name := ni.ident.Name
+	ni.typeVar = "avroType" + name
 	switch ni.n.Kind {
 	case ir.Record:
 		ni.ctor = p.scope.claim("New" + name)
-		ni.typeVar = "avroType" + name
 		fs := newScope(methodNames...)
 		for _, f := range ni.n.Fields {
 			ni.fields = append(ni.fields, fs.claim(fieldName(f)))
@@ -350,8 +350,12 @@ func (g *generator) genFile(p *goPackage, sf *srcFile) ([]byte, error) {
 			err = g.genRecord(f, ni)
 		case ir.Enum:
 			g.genEnum(f, ni)
+			err = g.genType(f, ni)
+			g.genAvroType(f, ni)
 		case ir.Fixed:
 			g.genFixed(f, ni)
+			err = g.genType(f, ni)
+			g.genAvroType(f, ni)
 		}
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -125,9 +126,25 @@ func (g *generator) genConstructor(f *GeneratedFile, ni *namedInfo) {
 
 // genDescriptor writes the record's runtime.Type and its AvroType method.
 func (g *generator) genDescriptor(f *GeneratedFile, ni *namedInfo) error {
+	if err := g.genType(f, ni); err != nil {
+		return err
+	}
+	f.P("var _ ", GoIdent{runtimePath, "Message"}, " = (*", ni.ident.Name, ")(nil)")
+	f.P()
+	g.genAvroType(f, ni)
+	return nil
+}
+
+// genType writes a named type's runtime.Type: its own definition, with the
+// named types it uses referred to by their Go types, so that the Go code
+// holds each definition once however deeply types nest.
+func (g *generator) genType(f *GeneratedFile, ni *namedInfo) error {
 	n := ni.n
-	name := ni.ident.Name
-	schema, canonical, fp, err := schemaInfo(n)
+	own, err := avro.OwnDef(n)
+	if err != nil {
+		return err
+	}
+	_, fp, err := avro.Canonical(n)
 	if err != nil {
 		return err
 	}
@@ -136,10 +153,25 @@ func (g *generator) genDescriptor(f *GeneratedFile, ni *namedInfo) error {
 	if len(n.Aliases) > 0 {
 		f.P("Aliases: []string{", quoteAll(n.Aliases), "},")
 	}
-	f.P("Schema: ", goString(schema), ",")
-	f.P("Canonical: ", goString(canonical), ",")
+	f.P("Def: ", GoIdent{runtimePath, "Def"}, "{")
+	f.P("Head: ", goString(own.Head), ",")
+	if n.Namespace != "" {
+		f.P("Namespace: ", strconv.Quote(n.Namespace), ",")
+	}
+	pieces(f, "JSON", own.JSON)
+	pieces(f, "Canonical", own.Canonical)
+	if len(own.Uses) > 0 {
+		uses := make([]string, len(own.Uses))
+		for i, u := range own.Uses {
+			uses[i] = "(*" + f.Qualify(g.named[u].ident) + ")(nil)"
+		}
+		f.P("Uses: []", GoIdent{runtimePath, "Named"}, "{", strings.Join(uses, ", "), "},")
+	}
+	f.P("},")
 	f.P("Fingerprint: ", fmt.Sprintf("0x%016x", fp), ",")
-	f.P("New: func() ", GoIdent{runtimePath, "Message"}, " { return new(", name, ") },")
+	if n.Kind == ir.Record {
+		f.P("New: func() ", GoIdent{runtimePath, "Message"}, " { return new(", ni.ident.Name, ") },")
+	}
 	if len(ni.topics) > 0 {
 		f.P("Topics: []", GoIdent{runtimePath, "TopicRole"}, "{")
 		for _, t := range ni.topics {
@@ -160,12 +192,28 @@ func (g *generator) genDescriptor(f *GeneratedFile, ni *namedInfo) error {
 	}
 	f.P("}")
 	f.P()
-	f.P("var _ ", GoIdent{runtimePath, "Message"}, " = (*", name, ")(nil)")
-	f.P()
-	f.P("// AvroType returns the descriptor of ", n.FullName(), "; it does not read its receiver.")
-	f.P("func (*", name, ") AvroType() *", GoIdent{runtimePath, "Type"}, " { return ", ni.typeVar, " }")
-	f.P()
 	return nil
+}
+
+// pieces writes a runtime.Def field of string pieces, one a line when there
+// are several.
+func pieces(f *GeneratedFile, field string, ps []string) {
+	if len(ps) == 1 {
+		f.P(field, ": []string{", goString(ps[0]), "},")
+		return
+	}
+	f.P(field, ": []string{")
+	for _, p := range ps {
+		f.P(goString(p), ",")
+	}
+	f.P("},")
+}
+
+// genAvroType writes the AvroType method of a named type.
+func (g *generator) genAvroType(f *GeneratedFile, ni *namedInfo) {
+	f.P("// AvroType returns the descriptor of ", ni.n.FullName(), "; it does not read its receiver.")
+	f.P("func (*", ni.ident.Name, ") AvroType() *", GoIdent{runtimePath, "Type"}, " { return ", ni.typeVar, " }")
+	f.P()
 }
 
 // genMarshal writes MarshalAvro, AppendAvro and the encoder they share with

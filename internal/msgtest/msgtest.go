@@ -26,8 +26,7 @@ func Type(name, schemaJSON string, newFn func() runtime.Message) *runtime.Type {
 	h.Write(s.Canonical())
 	return &runtime.Type{
 		Name:        name,
-		Schema:      compact.String(),
-		Canonical:   string(s.Canonical()),
+		Def:         runtime.Def{JSON: []string{compact.String()}, Canonical: []string{string(s.Canonical())}},
 		Fingerprint: h.Sum64(),
 		New:         newFn,
 	}

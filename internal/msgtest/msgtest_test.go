@@ -11,14 +11,14 @@ func TestType_CanonicalAndFingerprint(t *testing.T) {
 	const schema = `{"type": "record", "name": "R", "namespace": "n", "doc": "d",
 	  "fields": [{"name": "a", "type": "int"}]}`
 	typ := Type("n.R", schema, nil)
-	if typ.Canonical != `{"name":"n.R","type":"record","fields":[{"name":"a","type":"int"}]}` {
-		t.Errorf("Canonical = %s", typ.Canonical)
+	if typ.Canonical() != `{"name":"n.R","type":"record","fields":[{"name":"a","type":"int"}]}` {
+		t.Errorf("Canonical = %s", typ.Canonical())
 	}
-	if strings.ContainsAny(typ.Schema, "\n ") {
-		t.Errorf("Schema is not compact: %q", typ.Schema)
+	if strings.ContainsAny(typ.Schema(), "\n ") {
+		t.Errorf("Schema is not compact: %q", typ.Schema())
 	}
 	h := avro.NewRabin()
-	h.Write([]byte(typ.Canonical))
+	h.Write([]byte(typ.Canonical()))
 	if typ.Fingerprint != h.Sum64() || typ.Fingerprint == 0 {
 		t.Errorf("Fingerprint = %x", typ.Fingerprint)
 	}

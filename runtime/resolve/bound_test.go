@@ -6,14 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
 // planFor returns the plan that reads writer's data as reader.
 func planFor(t *testing.T, writer, reader string) *op {
 	t.Helper()
-	r := resolve(writer, &runtime.Type{Schema: reader})
+	r := resolve(writer, readerType(reader))
 	if r.err != nil || r.plan == nil {
 		t.Fatalf("no plan: %v", r.err)
 	}

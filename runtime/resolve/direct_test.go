@@ -127,9 +127,9 @@ func directCases(t *testing.T) []directCase {
 		{"squarebot older", evolved.SquarebotOlder, random(evolved.SquarebotOlder, 50), newSquarebot},
 		{"squarebot newer", evolved.SquarebotNewer, random(evolved.SquarebotNewer, 50), newSquarebot},
 		{"openedx", openedxWriter, openedx, func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }},
-		{"everytype v1 to v2", everyV1().AvroType().Schema, [][]byte{mustMarshal(t, everyV1()), mustMarshal(t, &everytypev1.EveryType{NoNull: everytypev1.EveryTypeNoNullInt{}})},
+		{"everytype v1 to v2", everyV1().AvroType().Schema(), [][]byte{mustMarshal(t, everyV1()), mustMarshal(t, &everytypev1.EveryType{NoNull: everytypev1.EveryTypeNoNullInt{}})},
 			func() runtime.Message { return new(everytypev2.EveryType) }},
-		{"everytype v2 to v1", everyV2().AvroType().Schema, [][]byte{mustMarshal(t, everyV2())},
+		{"everytype v2 to v1", everyV2().AvroType().Schema(), [][]byte{mustMarshal(t, everyV2())},
 			func() runtime.Message { return new(everytypev1.EveryType) }},
 	}
 }
@@ -148,7 +148,7 @@ func TestDecodeFrom_FieldByField(t *testing.T) {
 			if r := resolvers.get(c.writer, c.new().AvroType()); r.err != nil || r.plan == nil {
 				t.Fatalf("no plan: %v", r.err)
 			}
-			reader := c.new().AvroType().Schema
+			reader := c.new().AvroType().Schema()
 			for i, data := range c.data {
 				direct, whole := c.new(), c.new()
 				derr := DecodeFrom(c.writer, direct, data)

@@ -13,7 +13,6 @@ import (
 	"github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/internal/schemagen"
-	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
@@ -63,7 +62,7 @@ func findCompatible(seed uint64) (*resolution, string) {
 			old, new = new, old
 		}
 		for _, p := range [][2]string{{old, new}, {new, old}} {
-			if r := resolve(p[0], &runtime.Type{Schema: p[1]}); r.err == nil && r.plan != nil {
+			if r := resolve(p[0], readerType(p[1])); r.err == nil && r.plan != nil {
 				return r, p[0]
 			}
 		}

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/twmb/avro"
-
-	"github.com/evc-dev/evc/runtime"
 )
 
 var (
@@ -24,7 +22,7 @@ type fuzzPair struct {
 func compatiblePlans() []fuzzPair {
 	fuzzOnce.Do(func() {
 		for _, p := range corpusPairs() {
-			if r := resolve(p.writer, &runtime.Type{Schema: p.reader}); r.err == nil && r.plan != nil {
+			if r := resolve(p.writer, readerType(p.reader)); r.err == nil && r.plan != nil {
 				fuzzPlans = append(fuzzPlans, fuzzPair{r, p.writer})
 			}
 		}

@@ -63,7 +63,7 @@ func TestDecodeFrom_Incompatible(t *testing.T) {
 			"the writer's schema does not parse: unknown type \"nope\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := &schemaMessage{&runtime.Type{Name: "ns.R", Schema: tc.reader}}
+			m := &schemaMessage{&runtime.Type{Name: "ns.R", Def: runtime.Def{JSON: []string{tc.reader}}}}
 			err := DecodeFrom(tc.writer, m, []byte{0, 0, 0, 0, 0, 0, 0, 0})
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error %v\nwant %s", err, tc.want)

@@ -12,7 +12,6 @@ import (
 	"github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/internal/corpus"
-	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
@@ -51,7 +50,7 @@ func TestPlan_Corpus(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	planned, compatible, compared := 0, 0, 0
 	for _, p := range corpusPairs() {
-		res := resolve(p.writer, &runtime.Type{Schema: p.reader})
+		res := resolve(p.writer, readerType(p.reader))
 		if res.err != nil {
 			if !strings.HasPrefix(res.err.Error(), "the type cannot read data written with this schema") &&
 				!strings.Contains(res.err.Error(), "does not parse") {

@@ -18,7 +18,6 @@ import (
 	"github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/internal/pyavro"
-	"github.com/evc-dev/evc/runtime"
 )
 
 // requirePython skips the test when python3-avro is missing, unless CI is
@@ -227,7 +226,7 @@ type differential struct {
 // through the plan and the generic path. It returns the resolution.
 func (d *differential) add(t *testing.T, p pair) *resolution {
 	t.Helper()
-	res := resolve(p.writer, &runtime.Type{Schema: p.reader})
+	res := resolve(p.writer, readerType(p.reader))
 	switch {
 	case res.err != nil:
 		if !strings.HasPrefix(res.err.Error(), "the type cannot read data written with this schema") &&

@@ -196,14 +196,15 @@ func resolve(writer string, t *runtime.Type) *resolution {
 	if err != nil {
 		return &resolution{err: fmt.Errorf("the writer's schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
-	if t.Canonical != "" && string(w.Canonical()) == t.Canonical {
+	canonical, schema := t.Canonical(), t.Schema()
+	if canonical != "" && string(w.Canonical()) == canonical {
 		return &resolution{same: true}
 	}
-	rd, err := avro.Parse(t.Schema)
+	rd, err := avro.Parse(schema)
 	if err != nil {
 		return &resolution{err: fmt.Errorf("the type's own schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
-	if t.Canonical == "" && string(w.Canonical()) == string(rd.Canonical()) {
+	if canonical == "" && string(w.Canonical()) == string(rd.Canonical()) {
 		return &resolution{same: true}
 	}
 	// Resolve the schemas without their logical types: resolution looks at
@@ -214,7 +215,7 @@ func resolve(writer string, t *runtime.Type) *resolution {
 	if w, err = parsePlain(writer); err != nil {
 		return &resolution{err: fmt.Errorf("the writer's schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
-	if rd, err = parsePlain(t.Schema); err != nil {
+	if rd, err = parsePlain(schema); err != nil {
 		return &resolution{err: fmt.Errorf("the type's own schema does not parse: %s", strings.TrimPrefix(err.Error(), "avro: "))}
 	}
 	res, err := avro.Resolve(w, rd)

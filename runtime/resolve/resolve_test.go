@@ -18,9 +18,17 @@ type point struct {
 }
 
 var pointType = &runtime.Type{
-	Name:      "ns.Point",
-	Schema:    `{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"long"},{"name":"label","type":"string","default":"none"}]}`,
-	Canonical: `{"name":"ns.Point","type":"record","fields":[{"name":"x","type":"long"},{"name":"label","type":"string"}]}`,
+	Name: "ns.Point",
+	Def: runtime.Def{
+		JSON:      []string{`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"long"},{"name":"label","type":"string","default":"none"}]}`},
+		Canonical: []string{`{"name":"ns.Point","type":"record","fields":[{"name":"x","type":"long"},{"name":"label","type":"string"}]}`},
+	},
+}
+
+// readerType returns a hand-written descriptor of the reader's schema, with
+// no canonical form.
+func readerType(schema string) *runtime.Type {
+	return &runtime.Type{Def: runtime.Def{JSON: []string{schema}}}
 }
 
 func (*point) AvroType() *runtime.Type { return pointType }
@@ -48,7 +56,7 @@ func TestDecodeFrom(t *testing.T) {
 		datum  any
 		want   point
 	}{
-		{"same schema", pointType.Schema, map[string]any{"x": 7, "label": "a"}, point{7, "a"}},
+		{"same schema", pointType.Schema(), map[string]any{"x": 7, "label": "a"}, point{7, "a"}},
 		{"int promoted, label defaulted, extra skipped",
 			`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"extra","type":{"type":"array","items":"string"}},{"name":"x","type":"int"}]}`,
 			map[string]any{"extra": []any{"p", "q"}, "x": -3}, point{-3, "none"}},
@@ -139,7 +147,7 @@ func BenchmarkDecodeFrom(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var p point
-			if err := DecodeFrom(pointType.Schema, &p, own); err != nil {
+			if err := DecodeFrom(pointType.Schema(), &p, own); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -93,7 +93,7 @@ func TestUnknownIDTTL(t *testing.T) {
 	if _, err := m.Deserialize(ctx, data); !errors.As(err, new(*serde.UnknownIDError)) {
 		t.Fatal(err)
 	}
-	if id, _, err := reg.RegisterSchema("k", sr.Schema{Schema: orderKeyType.Schema}); err != nil || id != 1 {
+	if id, _, err := reg.RegisterSchema("k", sr.Schema{Schema: orderKeyType.Schema()}); err != nil || id != 1 {
 		t.Fatalf("RegisterSchema = %d, %v", id, err)
 	}
 	if err := m.AddTypes((*OrderKey)(nil)); err != nil {

@@ -231,7 +231,7 @@ func typeOf(msg runtime.Message) (*runtime.Type, error) {
 	switch {
 	case t == nil:
 		return nil, fmt.Errorf("evc: serde: %T has no type descriptor", msg)
-	case t.Name == "" || t.Schema == "" || t.New == nil:
+	case t.Name == "" || t.Schema() == "" || t.New == nil:
 		return nil, fmt.Errorf("evc: serde: type descriptor of %T lacks a name, schema or constructor", msg)
 	}
 	return t, nil
@@ -321,7 +321,7 @@ func (m *Manager) cachedSubject(key subjectKey) (uint32, bool) {
 
 // registerSubject registers t's schema under subject, once.
 func (m *Manager) registerSubject(ctx context.Context, t *runtime.Type, subject string) (uint32, error) {
-	key := subjectKey{subject, t.Schema}
+	key := subjectKey{subject, t.Schema()}
 	if id, ok := m.cachedSubject(key); ok {
 		return id, nil
 	}
@@ -337,7 +337,7 @@ func (m *Manager) registerSubject(ctx context.Context, t *runtime.Type, subject 
 				return 0, err
 			}
 		}
-		id, err := m.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: t.Schema, Type: sr.TypeAvro}, -1, -1)
+		id, err := m.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: t.Schema(), Type: sr.TypeAvro}, -1, -1)
 		if err != nil {
 			re := registryError(m.secrets, "register", subject, 0, err)
 			if re.StatusCode == http.StatusConflict {
@@ -359,10 +359,10 @@ func (m *Manager) lookup(ctx context.Context, t *runtime.Type) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	key := subjectKey{subjects[0], t.Schema}
+	key := subjectKey{subjects[0], t.Schema()}
 	id, ok := m.cachedSubject(key)
 	if !ok {
-		ss, err := m.cl.LookupSchema(ctx, key.subject, sr.Schema{Schema: t.Schema, Type: sr.TypeAvro})
+		ss, err := m.cl.LookupSchema(ctx, key.subject, sr.Schema{Schema: t.Schema(), Type: sr.TypeAvro})
 		if err != nil {
 			re := registryError(m.secrets, "look up", key.subject, 0, err)
 			if re.Code == sr.ErrSubjectNotFound.Code || re.Code == sr.ErrSchemaNotFound.Code {
@@ -392,7 +392,7 @@ func (m *Manager) remember(key subjectKey, id int, t *runtime.Type) (uint32, err
 	m.subjects[key] = uid
 	w := m.writers[uid]
 	if w == nil {
-		w = &writer{id: uid, schema: t.Schema, name: t.Name, fp: t.Fingerprint}
+		w = &writer{id: uid, schema: t.Schema(), name: t.Name, fp: t.Fingerprint}
 		m.writers[uid] = w
 	}
 	if _, ok := m.bindings.get(uid); !ok {
@@ -424,7 +424,7 @@ func (m *Manager) setCompat(ctx context.Context, subject string) error {
 // testCompat asks the registry whether t's schema is compatible with the
 // versions under subject that its compatibility level names.
 func (m *Manager) testCompat(ctx context.Context, subject string, t *runtime.Type) error {
-	res, err := m.cl.CheckCompatibility(sr.WithParams(ctx, sr.Verbose), subject, -2, sr.Schema{Schema: t.Schema, Type: sr.TypeAvro})
+	res, err := m.cl.CheckCompatibility(sr.WithParams(ctx, sr.Verbose), subject, -2, sr.Schema{Schema: t.Schema(), Type: sr.TypeAvro})
 	if err != nil {
 		re := registryError(m.secrets, "test compatibility against", subject, 0, err)
 		switch {

@@ -23,8 +23,8 @@ func TestManager_RegisterRecordName(t *testing.T) {
 		if !ok {
 			t.Fatalf("subject %q not registered; requests: %v", typ.Name, reg.requests())
 		}
-		if ss.Schema.Schema != typ.Schema {
-			t.Errorf("registered schema = %s, want %s", ss.Schema.Schema, typ.Schema)
+		if ss.Schema.Schema != typ.Schema() {
+			t.Errorf("registered schema = %s, want %s", ss.Schema.Schema, typ.Schema())
 		}
 		id, err := m.SchemaID(ctx, typ.New())
 		if err != nil {
@@ -125,7 +125,7 @@ func TestManager_CompatibilityLevel(t *testing.T) {
 	ctx := ctxT(t)
 	// v1 is already there, as when the level changes under running
 	// services: re-posting it would return its id without any check.
-	if _, _, err := reg.RegisterSchema("evc.test.User", sr.Schema{Schema: userV1Type.Schema}); err != nil {
+	if _, _, err := reg.RegisterSchema("evc.test.User", sr.Schema{Schema: userV1Type.Schema()}); err != nil {
 		t.Fatal(err)
 	}
 	m := newManager(t, reg.URL(), serde.Compatibility(sr.CompatForwardTransitive))

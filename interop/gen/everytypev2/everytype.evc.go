@@ -63,6 +63,20 @@ func (e *Suit) UnmarshalText(b []byte) error {
 	return fmt.Errorf("evc: %q is not a symbol of evc.interop.Suit", b)
 }
 
+var avroTypeSuit = &runtime.Type{
+	Name: "evc.interop.Suit",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"Suit"`,
+		Namespace: "evc.interop",
+		JSON:      []string{`,"doc":"A suit of cards.","symbols":["clubs","diamonds","hearts","spades"],"default":"clubs"}`},
+		Canonical: []string{`{"name":"evc.interop.Suit","type":"enum","symbols":["clubs","diamonds","hearts","spades"]}`},
+	},
+	Fingerprint: 0x17b45bd3e49bc1ee,
+}
+
+// AvroType returns the descriptor of evc.interop.Suit; it does not read its receiver.
+func (*Suit) AvroType() *runtime.Type { return avroTypeSuit }
+
 // Level is the Avro enum evc.interop.Level.
 //
 // A level, added in version 2.
@@ -105,15 +119,57 @@ func (e *Level) UnmarshalText(b []byte) error {
 	return fmt.Errorf("evc: %q is not a symbol of evc.interop.Level", b)
 }
 
+var avroTypeLevel = &runtime.Type{
+	Name: "evc.interop.Level",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"Level"`,
+		Namespace: "evc.interop",
+		JSON:      []string{`,"doc":"A level, added in version 2.","symbols":["low","high"],"default":"low"}`},
+		Canonical: []string{`{"name":"evc.interop.Level","type":"enum","symbols":["low","high"]}`},
+	},
+	Fingerprint: 0x5869b8790761b74e,
+}
+
+// AvroType returns the descriptor of evc.interop.Level; it does not read its receiver.
+func (*Level) AvroType() *runtime.Type { return avroTypeLevel }
+
 // Hash is the Avro fixed evc.interop.Hash, of 8 bytes.
 //
 // Eight opaque bytes.
 type Hash [8]byte
 
+var avroTypeHash = &runtime.Type{
+	Name: "evc.interop.Hash",
+	Def: runtime.Def{
+		Head:      `{"type":"fixed","name":"Hash"`,
+		Namespace: "evc.interop",
+		JSON:      []string{`,"doc":"Eight opaque bytes.","size":8}`},
+		Canonical: []string{`{"name":"evc.interop.Hash","type":"fixed","size":8}`},
+	},
+	Fingerprint: 0x1d5e3a634726a8b5,
+}
+
+// AvroType returns the descriptor of evc.interop.Hash; it does not read its receiver.
+func (*Hash) AvroType() *runtime.Type { return avroTypeHash }
+
 // Money is the Avro fixed evc.interop.Money, of 8 bytes (logical type decimal; fields of this type are *big.Rat values with scale 2).
 //
 // An amount of money, as a decimal on a fixed.
 type Money [8]byte
+
+var avroTypeMoney = &runtime.Type{
+	Name: "evc.interop.Money",
+	Def: runtime.Def{
+		Head:      `{"type":"fixed","name":"Money"`,
+		Namespace: "evc.interop",
+		JSON:      []string{`,"doc":"An amount of money, as a decimal on a fixed.","size":8,"logicalType":"decimal","precision":15,"scale":2}`},
+		Canonical: []string{`{"name":"evc.interop.Money","type":"fixed","size":8}`},
+	},
+	Fingerprint: 0xa988cfa19fdcd159,
+}
+
+// AvroType returns the descriptor of evc.interop.Money; it does not read its receiver.
+func (*Money) AvroType() *runtime.Type { return avroTypeMoney }
 
 // Point is the Avro record evc.interop.Point.
 //
@@ -129,9 +185,13 @@ func NewPoint() *Point {
 }
 
 var avroTypePoint = &runtime.Type{
-	Name:        "evc.interop.Point",
-	Schema:      `{"type":"record","name":"Point","namespace":"evc.interop","doc":"A point.","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}`,
-	Canonical:   `{"name":"evc.interop.Point","type":"record","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}`,
+	Name: "evc.interop.Point",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Point"`,
+		Namespace: "evc.interop",
+		JSON:      []string{`,"doc":"A point.","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}`},
+		Canonical: []string{`{"name":"evc.interop.Point","type":"record","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}`},
+	},
 	Fingerprint: 0x778802859afd74c0,
 	New:         func() runtime.Message { return new(Point) },
 }
@@ -222,9 +282,13 @@ func NewEveryTypeKey() *EveryTypeKey {
 }
 
 var avroTypeEveryTypeKey = &runtime.Type{
-	Name:        "evc.interop.EveryTypeKey",
-	Schema:      `{"type":"record","name":"EveryTypeKey","namespace":"evc.interop","doc":"The key of an EveryType record.","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"}}]}`,
-	Canonical:   `{"name":"evc.interop.EveryTypeKey","type":"record","fields":[{"name":"id","type":"string"}]}`,
+	Name: "evc.interop.EveryTypeKey",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"EveryTypeKey"`,
+		Namespace: "evc.interop",
+		JSON:      []string{`,"doc":"The key of an EveryType record.","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"}}]}`},
+		Canonical: []string{`{"name":"evc.interop.EveryTypeKey","type":"record","fields":[{"name":"id","type":"string"}]}`},
+	},
 	Fingerprint: 0xe5656c5d875256d1,
 	New:         func() runtime.Message { return new(EveryTypeKey) },
 	Topics: []runtime.TopicRole{
@@ -401,9 +465,28 @@ func NewEveryType() *EveryType {
 }
 
 var avroTypeEveryType = &runtime.Type{
-	Name:        "evc.interop.EveryType",
-	Schema:      `{"type":"record","name":"EveryType","namespace":"evc.interop","doc":"Every Avro type and logical type.","fields":[{"name":"flag","type":"boolean"},{"name":"small","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"text","type":"string"},{"name":"raw","type":"bytes"},{"name":"suit","type":{"type":"enum","name":"Suit","doc":"A suit of cards.","symbols":["clubs","diamonds","hearts","spades"],"default":"clubs"}},{"name":"hash","type":{"type":"fixed","name":"Hash","doc":"Eight opaque bytes.","size":8}},{"name":"money","type":{"type":"fixed","name":"Money","doc":"An amount of money, as a decimal on a fixed.","size":8,"logicalType":"decimal","precision":15,"scale":2}},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":3}},{"name":"id","type":{"type":"string","logicalType":"uuid"}},{"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"tod_ms","type":{"type":"int","logicalType":"time-millis"}},{"name":"tod_us","type":{"type":"long","logicalType":"time-micros"}},{"name":"at_ms","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"at_us","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local_ms","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"local_us","type":{"type":"long","logicalType":"local-timestamp-micros"}},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"points","type":{"type":"array","items":{"type":"record","name":"Point","doc":"A point.","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"nested","type":{"type":"map","values":{"type":"array","items":"long"}}},{"name":"maybe_text","type":["null","string"],"default":null},{"name":"maybe_price","type":["null",{"type":"bytes","logicalType":"decimal","precision":12,"scale":3}],"default":null},{"name":"maybe_point","type":["null","evc.interop.Point"],"default":null},{"name":"maybe_at","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"default":null},{"name":"choice","type":["null","string","long","evc.interop.Point"]},{"name":"no_null","type":["int","string"]},{"name":"note","type":"string","doc":"Added in version 2.","default":"none"},{"name":"extra","type":{"type":"array","items":"long"},"doc":"Added in version 2.","default":[]},{"name":"level","type":{"type":"enum","name":"Level","doc":"A level, added in version 2.","symbols":["low","high"],"default":"low"},"doc":"Added in version 2.","default":"low"}],"x-evc-event":{"type":"evc.interop.everytype.v1","source":"/evc/interop"}}`,
-	Canonical:   `{"name":"evc.interop.EveryType","type":"record","fields":[{"name":"flag","type":"boolean"},{"name":"small","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"text","type":"string"},{"name":"raw","type":"bytes"},{"name":"suit","type":{"name":"evc.interop.Suit","type":"enum","symbols":["clubs","diamonds","hearts","spades"]}},{"name":"hash","type":{"name":"evc.interop.Hash","type":"fixed","size":8}},{"name":"money","type":{"name":"evc.interop.Money","type":"fixed","size":8}},{"name":"price","type":"bytes"},{"name":"id","type":"string"},{"name":"day","type":"int"},{"name":"tod_ms","type":"int"},{"name":"tod_us","type":"long"},{"name":"at_ms","type":"long"},{"name":"at_us","type":"long"},{"name":"local_ms","type":"long"},{"name":"local_us","type":"long"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"points","type":{"type":"array","items":{"name":"evc.interop.Point","type":"record","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"nested","type":{"type":"map","values":{"type":"array","items":"long"}}},{"name":"maybe_text","type":["null","string"]},{"name":"maybe_price","type":["null","bytes"]},{"name":"maybe_point","type":["null","evc.interop.Point"]},{"name":"maybe_at","type":["null","long"]},{"name":"choice","type":["null","string","long","evc.interop.Point"]},{"name":"no_null","type":["int","string"]},{"name":"note","type":"string"},{"name":"extra","type":{"type":"array","items":"long"}},{"name":"level","type":{"name":"evc.interop.Level","type":"enum","symbols":["low","high"]}}]}`,
+	Name: "evc.interop.EveryType",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"EveryType"`,
+		Namespace: "evc.interop",
+		JSON: []string{
+			`,"doc":"Every Avro type and logical type.","fields":[{"name":"flag","type":"boolean"},{"name":"small","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"text","type":"string"},{"name":"raw","type":"bytes"},{"name":"suit","type":`,
+			`},{"name":"hash","type":`,
+			`},{"name":"money","type":`,
+			`},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":3}},{"name":"id","type":{"type":"string","logicalType":"uuid"}},{"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"tod_ms","type":{"type":"int","logicalType":"time-millis"}},{"name":"tod_us","type":{"type":"long","logicalType":"time-micros"}},{"name":"at_ms","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"at_us","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local_ms","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"local_us","type":{"type":"long","logicalType":"local-timestamp-micros"}},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"points","type":{"type":"array","items":`,
+			`}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"nested","type":{"type":"map","values":{"type":"array","items":"long"}}},{"name":"maybe_text","type":["null","string"],"default":null},{"name":"maybe_price","type":["null",{"type":"bytes","logicalType":"decimal","precision":12,"scale":3}],"default":null},{"name":"maybe_point","type":["null","evc.interop.Point"],"default":null},{"name":"maybe_at","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"default":null},{"name":"choice","type":["null","string","long","evc.interop.Point"]},{"name":"no_null","type":["int","string"]},{"name":"note","type":"string","doc":"Added in version 2.","default":"none"},{"name":"extra","type":{"type":"array","items":"long"},"doc":"Added in version 2.","default":[]},{"name":"level","type":`,
+			`,"doc":"Added in version 2.","default":"low"}],"x-evc-event":{"type":"evc.interop.everytype.v1","source":"/evc/interop"}}`,
+		},
+		Canonical: []string{
+			`{"name":"evc.interop.EveryType","type":"record","fields":[{"name":"flag","type":"boolean"},{"name":"small","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"text","type":"string"},{"name":"raw","type":"bytes"},{"name":"suit","type":`,
+			`},{"name":"hash","type":`,
+			`},{"name":"money","type":`,
+			`},{"name":"price","type":"bytes"},{"name":"id","type":"string"},{"name":"day","type":"int"},{"name":"tod_ms","type":"int"},{"name":"tod_us","type":"long"},{"name":"at_ms","type":"long"},{"name":"at_us","type":"long"},{"name":"local_ms","type":"long"},{"name":"local_us","type":"long"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"points","type":{"type":"array","items":`,
+			`}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"nested","type":{"type":"map","values":{"type":"array","items":"long"}}},{"name":"maybe_text","type":["null","string"]},{"name":"maybe_price","type":["null","bytes"]},{"name":"maybe_point","type":["null","evc.interop.Point"]},{"name":"maybe_at","type":["null","long"]},{"name":"choice","type":["null","string","long","evc.interop.Point"]},{"name":"no_null","type":["int","string"]},{"name":"note","type":"string"},{"name":"extra","type":{"type":"array","items":"long"}},{"name":"level","type":`,
+			`}]}`,
+		},
+		Uses: []runtime.Named{(*Suit)(nil), (*Hash)(nil), (*Money)(nil), (*Point)(nil), (*Level)(nil)},
+	},
 	Fingerprint: 0x08236ce2a6b5d6e7,
 	New:         func() runtime.Message { return new(EveryType) },
 	Topics: []runtime.TopicRole{

@@ -27,9 +27,13 @@ func NewEmpty() *Empty {
 }
 
 var avroTypeEmpty = &runtime.Type{
-	Name:        "amp.Empty",
-	Schema:      `{"type":"record","name":"Empty","namespace":"amp","fields":[]}`,
-	Canonical:   `{"name":"amp.Empty","type":"record","fields":[]}`,
+	Name: "amp.Empty",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Empty"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[]}`},
+		Canonical: []string{`{"name":"amp.Empty","type":"record","fields":[]}`},
+	},
 	Fingerprint: 0x3e83b63e19c69752,
 	New:         func() runtime.Message { return new(Empty) },
 }
@@ -98,9 +102,13 @@ func NewArrArr() *ArrArr {
 }
 
 var avroTypeArrArr = &runtime.Type{
-	Name:        "amp.ArrArr",
-	Schema:      `{"type":"record","name":"ArrArr","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":"int"}}}]}`,
-	Canonical:   `{"name":"amp.ArrArr","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":"int"}}}]}`,
+	Name: "amp.ArrArr",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrArr"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":"int"}}}]}`},
+		Canonical: []string{`{"name":"amp.ArrArr","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":"int"}}}]}`},
+	},
 	Fingerprint: 0x11207717047791c7,
 	New:         func() runtime.Message { return new(ArrArr) },
 }
@@ -273,9 +281,13 @@ func NewArrMap() *ArrMap {
 }
 
 var avroTypeArrMap = &runtime.Type{
-	Name:        "amp.ArrMap",
-	Schema:      `{"type":"record","name":"ArrMap","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"map","values":"string"}}}]}`,
-	Canonical:   `{"name":"amp.ArrMap","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"type":"map","values":"string"}}}]}`,
+	Name: "amp.ArrMap",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrMap"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":{"type":"map","values":"string"}}}]}`},
+		Canonical: []string{`{"name":"amp.ArrMap","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"type":"map","values":"string"}}}]}`},
+	},
 	Fingerprint: 0x5caf0ecc161bb134,
 	New:         func() runtime.Message { return new(ArrMap) },
 }
@@ -470,9 +482,13 @@ func NewArrDec() *ArrDec {
 }
 
 var avroTypeArrDec = &runtime.Type{
-	Name:        "amp.ArrDec",
-	Schema:      `{"type":"record","name":"ArrDec","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":38,"scale":10}}}]}`,
-	Canonical:   `{"name":"amp.ArrDec","type":"record","fields":[{"name":"v","type":{"type":"array","items":"bytes"}}]}`,
+	Name: "amp.ArrDec",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrDec"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":38,"scale":10}}}]}`},
+		Canonical: []string{`{"name":"amp.ArrDec","type":"record","fields":[{"name":"v","type":{"type":"array","items":"bytes"}}]}`},
+	},
 	Fingerprint: 0x1d755d99ce12a350,
 	New:         func() runtime.Message { return new(ArrDec) },
 }
@@ -601,9 +617,13 @@ func NewArrBigDec() *ArrBigDec {
 }
 
 var avroTypeArrBigDec = &runtime.Type{
-	Name:        "amp.ArrBigDec",
-	Schema:      `{"type":"record","name":"ArrBigDec","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":1000,"scale":999}}}]}`,
-	Canonical:   `{"name":"amp.ArrBigDec","type":"record","fields":[{"name":"v","type":{"type":"array","items":"bytes"}}]}`,
+	Name: "amp.ArrBigDec",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrBigDec"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":1000,"scale":999}}}]}`},
+		Canonical: []string{`{"name":"amp.ArrBigDec","type":"record","fields":[{"name":"v","type":{"type":"array","items":"bytes"}}]}`},
+	},
 	Fingerprint: 0x4edddd2fb3af8fc0,
 	New:         func() runtime.Message { return new(ArrBigDec) },
 }
@@ -732,9 +752,13 @@ func NewArrTime() *ArrTime {
 }
 
 var avroTypeArrTime = &runtime.Type{
-	Name:        "amp.ArrTime",
-	Schema:      `{"type":"record","name":"ArrTime","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"long","logicalType":"timestamp-millis"}}}]}`,
-	Canonical:   `{"name":"amp.ArrTime","type":"record","fields":[{"name":"v","type":{"type":"array","items":"long"}}]}`,
+	Name: "amp.ArrTime",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrTime"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":{"type":"long","logicalType":"timestamp-millis"}}}]}`},
+		Canonical: []string{`{"name":"amp.ArrTime","type":"record","fields":[{"name":"v","type":{"type":"array","items":"long"}}]}`},
+	},
 	Fingerprint: 0x8be800b0fac092b5,
 	New:         func() runtime.Message { return new(ArrTime) },
 }
@@ -881,9 +905,13 @@ func NewArrUnion() *ArrUnion {
 }
 
 var avroTypeArrUnion = &runtime.Type{
-	Name:        "amp.ArrUnion",
-	Schema:      `{"type":"record","name":"ArrUnion","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":["null","string","long"]}}]}`,
-	Canonical:   `{"name":"amp.ArrUnion","type":"record","fields":[{"name":"v","type":{"type":"array","items":["null","string","long"]}}]}`,
+	Name: "amp.ArrUnion",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrUnion"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":["null","string","long"]}}]}`},
+		Canonical: []string{`{"name":"amp.ArrUnion","type":"record","fields":[{"name":"v","type":{"type":"array","items":["null","string","long"]}}]}`},
+	},
 	Fingerprint: 0xe2de69522a171761,
 	New:         func() runtime.Message { return new(ArrUnion) },
 }
@@ -1073,9 +1101,13 @@ func NewArrUnion2() *ArrUnion2 {
 }
 
 var avroTypeArrUnion2 = &runtime.Type{
-	Name:        "amp.ArrUnion2",
-	Schema:      `{"type":"record","name":"ArrUnion2","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":["string","long"]}}]}`,
-	Canonical:   `{"name":"amp.ArrUnion2","type":"record","fields":[{"name":"v","type":{"type":"array","items":["string","long"]}}]}`,
+	Name: "amp.ArrUnion2",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrUnion2"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":["string","long"]}}]}`},
+		Canonical: []string{`{"name":"amp.ArrUnion2","type":"record","fields":[{"name":"v","type":{"type":"array","items":["string","long"]}}]}`},
+	},
 	Fingerprint: 0xf470812e835a0273,
 	New:         func() runtime.Message { return new(ArrUnion2) },
 }
@@ -1241,9 +1273,13 @@ func NewArrOpt() *ArrOpt {
 }
 
 var avroTypeArrOpt = &runtime.Type{
-	Name:        "amp.ArrOpt",
-	Schema:      `{"type":"record","name":"ArrOpt","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":["null","string"]}}]}`,
-	Canonical:   `{"name":"amp.ArrOpt","type":"record","fields":[{"name":"v","type":{"type":"array","items":["null","string"]}}]}`,
+	Name: "amp.ArrOpt",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrOpt"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"array","items":["null","string"]}}]}`},
+		Canonical: []string{`{"name":"amp.ArrOpt","type":"record","fields":[{"name":"v","type":{"type":"array","items":["null","string"]}}]}`},
+	},
 	Fingerprint: 0xc6d7b7cca7ad15ff,
 	New:         func() runtime.Message { return new(ArrOpt) },
 }
@@ -1395,9 +1431,20 @@ func NewArrEmpty() *ArrEmpty {
 }
 
 var avroTypeArrEmpty = &runtime.Type{
-	Name:        "amp.ArrEmpty",
-	Schema:      `{"type":"record","name":"ArrEmpty","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"record","name":"Empty","fields":[]}}}]}`,
-	Canonical:   `{"name":"amp.ArrEmpty","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"name":"amp.Empty","type":"record","fields":[]}}}]}`,
+	Name: "amp.ArrEmpty",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrEmpty"`,
+		Namespace: "amp",
+		JSON: []string{
+			`,"fields":[{"name":"v","type":{"type":"array","items":`,
+			`}}]}`,
+		},
+		Canonical: []string{
+			`{"name":"amp.ArrEmpty","type":"record","fields":[{"name":"v","type":{"type":"array","items":`,
+			`}}]}`,
+		},
+		Uses: []runtime.Named{(*Empty)(nil)},
+	},
 	Fingerprint: 0xf23c12c0c67fdb13,
 	New:         func() runtime.Message { return new(ArrEmpty) },
 }
@@ -1526,9 +1573,13 @@ func NewMapArr() *MapArr {
 }
 
 var avroTypeMapArr = &runtime.Type{
-	Name:        "amp.MapArr",
-	Schema:      `{"type":"record","name":"MapArr","namespace":"amp","fields":[{"name":"v","type":{"type":"map","values":{"type":"array","items":"int"}}}]}`,
-	Canonical:   `{"name":"amp.MapArr","type":"record","fields":[{"name":"v","type":{"type":"map","values":{"type":"array","items":"int"}}}]}`,
+	Name: "amp.MapArr",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"MapArr"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"v","type":{"type":"map","values":{"type":"array","items":"int"}}}]}`},
+		Canonical: []string{`{"name":"amp.MapArr","type":"record","fields":[{"name":"v","type":{"type":"map","values":{"type":"array","items":"int"}}}]}`},
+	},
 	Fingerprint: 0x74e836c784c0adad,
 	New:         func() runtime.Message { return new(MapArr) },
 }
@@ -1721,9 +1772,20 @@ func NewArrRec() *ArrRec {
 }
 
 var avroTypeArrRec = &runtime.Type{
-	Name:        "amp.ArrRec",
-	Schema:      `{"type":"record","name":"ArrRec","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"record","name":"Wide","fields":[{"name":"a","type":["null","string"],"default":null},{"name":"b","type":["null","string"],"default":null},{"name":"c","type":["null","string"],"default":null},{"name":"d","type":["null","string"],"default":null},{"name":"e","type":{"type":"array","items":"int"}},{"name":"f","type":{"type":"map","values":"int"}},{"name":"g","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"h","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}}]}}}]}`,
-	Canonical:   `{"name":"amp.ArrRec","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"name":"amp.Wide","type":"record","fields":[{"name":"a","type":["null","string"]},{"name":"b","type":["null","string"]},{"name":"c","type":["null","string"]},{"name":"d","type":["null","string"]},{"name":"e","type":{"type":"array","items":"int"}},{"name":"f","type":{"type":"map","values":"int"}},{"name":"g","type":"long"},{"name":"h","type":"bytes"}]}}}]}`,
+	Name: "amp.ArrRec",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrRec"`,
+		Namespace: "amp",
+		JSON: []string{
+			`,"fields":[{"name":"v","type":{"type":"array","items":`,
+			`}}]}`,
+		},
+		Canonical: []string{
+			`{"name":"amp.ArrRec","type":"record","fields":[{"name":"v","type":{"type":"array","items":`,
+			`}}]}`,
+		},
+		Uses: []runtime.Named{(*Wide)(nil)},
+	},
 	Fingerprint: 0x8e6539acf40e4375,
 	New:         func() runtime.Message { return new(ArrRec) },
 }
@@ -1864,9 +1926,13 @@ func NewWide() *Wide {
 }
 
 var avroTypeWide = &runtime.Type{
-	Name:        "amp.Wide",
-	Schema:      `{"type":"record","name":"Wide","namespace":"amp","fields":[{"name":"a","type":["null","string"],"default":null},{"name":"b","type":["null","string"],"default":null},{"name":"c","type":["null","string"],"default":null},{"name":"d","type":["null","string"],"default":null},{"name":"e","type":{"type":"array","items":"int"}},{"name":"f","type":{"type":"map","values":"int"}},{"name":"g","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"h","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}}]}`,
-	Canonical:   `{"name":"amp.Wide","type":"record","fields":[{"name":"a","type":["null","string"]},{"name":"b","type":["null","string"]},{"name":"c","type":["null","string"]},{"name":"d","type":["null","string"]},{"name":"e","type":{"type":"array","items":"int"}},{"name":"f","type":{"type":"map","values":"int"}},{"name":"g","type":"long"},{"name":"h","type":"bytes"}]}`,
+	Name: "amp.Wide",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Wide"`,
+		Namespace: "amp",
+		JSON:      []string{`,"fields":[{"name":"a","type":["null","string"],"default":null},{"name":"b","type":["null","string"],"default":null},{"name":"c","type":["null","string"],"default":null},{"name":"d","type":["null","string"],"default":null},{"name":"e","type":{"type":"array","items":"int"}},{"name":"f","type":{"type":"map","values":"int"}},{"name":"g","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"h","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}}]}`},
+		Canonical: []string{`{"name":"amp.Wide","type":"record","fields":[{"name":"a","type":["null","string"]},{"name":"b","type":["null","string"]},{"name":"c","type":["null","string"]},{"name":"d","type":["null","string"]},{"name":"e","type":{"type":"array","items":"int"}},{"name":"f","type":{"type":"map","values":"int"}},{"name":"g","type":"long"},{"name":"h","type":"bytes"}]}`},
+	},
 	Fingerprint: 0x10d4490295470512,
 	New:         func() runtime.Message { return new(Wide) },
 }
@@ -2217,9 +2283,20 @@ func NewArrArrEmpty() *ArrArrEmpty {
 }
 
 var avroTypeArrArrEmpty = &runtime.Type{
-	Name:        "amp.ArrArrEmpty",
-	Schema:      `{"type":"record","name":"ArrArrEmpty","namespace":"amp","fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":{"type":"record","name":"Empty","fields":[]}}}}]}`,
-	Canonical:   `{"name":"amp.ArrArrEmpty","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":{"name":"amp.Empty","type":"record","fields":[]}}}}]}`,
+	Name: "amp.ArrArrEmpty",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"ArrArrEmpty"`,
+		Namespace: "amp",
+		JSON: []string{
+			`,"fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":`,
+			`}}}]}`,
+		},
+		Canonical: []string{
+			`{"name":"amp.ArrArrEmpty","type":"record","fields":[{"name":"v","type":{"type":"array","items":{"type":"array","items":`,
+			`}}}]}`,
+		},
+		Uses: []runtime.Named{(*Empty)(nil)},
+	},
 	Fingerprint: 0x05f58b3353384bf9,
 	New:         func() runtime.Message { return new(ArrArrEmpty) },
 }
@@ -2421,9 +2498,24 @@ func NewEdge() *Edge {
 }
 
 var avroTypeEdge = &runtime.Type{
-	Name:        "amp.Edge",
-	Schema:      `{"type":"record","name":"Edge","namespace":"amp","fields":[{"name":"s","type":"string"},{"name":"u","type":["null","string","long"]},{"name":"e","type":{"type":"enum","name":"Color2","symbols":["red","green"]}},{"name":"f","type":{"type":"fixed","name":"Fix4","size":4}},{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},{"name":"fd","type":{"type":"fixed","name":"Money","size":4,"logicalType":"decimal","precision":9,"scale":2}}]}`,
-	Canonical:   `{"name":"amp.Edge","type":"record","fields":[{"name":"s","type":"string"},{"name":"u","type":["null","string","long"]},{"name":"e","type":{"name":"amp.Color2","type":"enum","symbols":["red","green"]}},{"name":"f","type":{"name":"amp.Fix4","type":"fixed","size":4}},{"name":"d","type":"bytes"},{"name":"fd","type":{"name":"amp.Money","type":"fixed","size":4}}]}`,
+	Name: "amp.Edge",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Edge"`,
+		Namespace: "amp",
+		JSON: []string{
+			`,"fields":[{"name":"s","type":"string"},{"name":"u","type":["null","string","long"]},{"name":"e","type":`,
+			`},{"name":"f","type":`,
+			`},{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},{"name":"fd","type":`,
+			`}]}`,
+		},
+		Canonical: []string{
+			`{"name":"amp.Edge","type":"record","fields":[{"name":"s","type":"string"},{"name":"u","type":["null","string","long"]},{"name":"e","type":`,
+			`},{"name":"f","type":`,
+			`},{"name":"d","type":"bytes"},{"name":"fd","type":`,
+			`}]}`,
+		},
+		Uses: []runtime.Named{(*Color2)(nil), (*Fix4)(nil), (*Money)(nil)},
+	},
 	Fingerprint: 0x2a3a8b0bbecedd4d,
 	New:         func() runtime.Message { return new(Edge) },
 }
@@ -2624,8 +2716,50 @@ func (e *Color2) UnmarshalText(b []byte) error {
 	return fmt.Errorf("evc: %q is not a symbol of amp.Color2", b)
 }
 
+var avroTypeColor2 = &runtime.Type{
+	Name: "amp.Color2",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"Color2"`,
+		Namespace: "amp",
+		JSON:      []string{`,"symbols":["red","green"]}`},
+		Canonical: []string{`{"name":"amp.Color2","type":"enum","symbols":["red","green"]}`},
+	},
+	Fingerprint: 0x61b9a92cffc95cb7,
+}
+
+// AvroType returns the descriptor of amp.Color2; it does not read its receiver.
+func (*Color2) AvroType() *runtime.Type { return avroTypeColor2 }
+
 // Fix4 is the Avro fixed amp.Fix4, of 4 bytes.
 type Fix4 [4]byte
 
+var avroTypeFix4 = &runtime.Type{
+	Name: "amp.Fix4",
+	Def: runtime.Def{
+		Head:      `{"type":"fixed","name":"Fix4"`,
+		Namespace: "amp",
+		JSON:      []string{`,"size":4}`},
+		Canonical: []string{`{"name":"amp.Fix4","type":"fixed","size":4}`},
+	},
+	Fingerprint: 0xa3603d233f355dab,
+}
+
+// AvroType returns the descriptor of amp.Fix4; it does not read its receiver.
+func (*Fix4) AvroType() *runtime.Type { return avroTypeFix4 }
+
 // Money is the Avro fixed amp.Money, of 4 bytes (logical type decimal; fields of this type are *big.Rat values with scale 2).
 type Money [4]byte
+
+var avroTypeMoney = &runtime.Type{
+	Name: "amp.Money",
+	Def: runtime.Def{
+		Head:      `{"type":"fixed","name":"Money"`,
+		Namespace: "amp",
+		JSON:      []string{`,"size":4,"logicalType":"decimal","precision":9,"scale":2}`},
+		Canonical: []string{`{"name":"amp.Money","type":"fixed","size":4}`},
+	},
+	Fingerprint: 0x80dfe46cdc67f41a,
+}
+
+// AvroType returns the descriptor of amp.Money; it does not read its receiver.
+func (*Money) AvroType() *runtime.Type { return avroTypeMoney }

@@ -66,15 +66,57 @@ func (e *Color) UnmarshalText(b []byte) error {
 	return fmt.Errorf("evc: %q is not a symbol of evc.kitchen.Color", b)
 }
 
+var avroTypeColor = &runtime.Type{
+	Name: "evc.kitchen.Color",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"Color"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"A color.","symbols":["red","green","blue","dark_blue"],"default":"red","x-evc-symbol-docs":{"red":"The color of fire."}}`},
+		Canonical: []string{`{"name":"evc.kitchen.Color","type":"enum","symbols":["red","green","blue","dark_blue"]}`},
+	},
+	Fingerprint: 0xefe4216690cb289b,
+}
+
+// AvroType returns the descriptor of evc.kitchen.Color; it does not read its receiver.
+func (*Color) AvroType() *runtime.Type { return avroTypeColor }
+
 // Hash is the Avro fixed evc.kitchen.Hash, of 4 bytes.
 //
 // Four bytes.
 type Hash [4]byte
 
+var avroTypeHash = &runtime.Type{
+	Name: "evc.kitchen.Hash",
+	Def: runtime.Def{
+		Head:      `{"type":"fixed","name":"Hash"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"Four bytes.","size":4}`},
+		Canonical: []string{`{"name":"evc.kitchen.Hash","type":"fixed","size":4}`},
+	},
+	Fingerprint: 0x91688217697b3b08,
+}
+
+// AvroType returns the descriptor of evc.kitchen.Hash; it does not read its receiver.
+func (*Hash) AvroType() *runtime.Type { return avroTypeHash }
+
 // Money is the Avro fixed evc.kitchen.Money, of 8 bytes (logical type decimal; fields of this type are *big.Rat values with scale 2).
 //
 // An amount of money.
 type Money [8]byte
+
+var avroTypeMoney = &runtime.Type{
+	Name: "evc.kitchen.Money",
+	Def: runtime.Def{
+		Head:      `{"type":"fixed","name":"Money"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"An amount of money.","size":8,"logicalType":"decimal","precision":12,"scale":2}`},
+		Canonical: []string{`{"name":"evc.kitchen.Money","type":"fixed","size":8}`},
+	},
+	Fingerprint: 0x91f6d2588cda4cff,
+}
+
+// AvroType returns the descriptor of evc.kitchen.Money; it does not read its receiver.
+func (*Money) AvroType() *runtime.Type { return avroTypeMoney }
 
 // Node is the Avro record evc.kitchen.Node.
 //
@@ -93,9 +135,13 @@ func NewNode() *Node {
 }
 
 var avroTypeNode = &runtime.Type{
-	Name:        "evc.kitchen.Node",
-	Schema:      `{"type":"record","name":"Node","namespace":"evc.kitchen","doc":"A node of a linked list.","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"],"doc":"The next node, if any.","default":null}]}`,
-	Canonical:   `{"name":"evc.kitchen.Node","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"]}]}`,
+	Name: "evc.kitchen.Node",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Node"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"A node of a linked list.","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"],"doc":"The next node, if any.","default":null}]}`},
+		Canonical: []string{`{"name":"evc.kitchen.Node","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"]}]}`},
+	},
 	Fingerprint: 0x4deff05600a7876a,
 	New:         func() runtime.Message { return new(Node) },
 }
@@ -223,9 +269,13 @@ func NewTree() *Tree {
 }
 
 var avroTypeTree = &runtime.Type{
-	Name:        "evc.kitchen.Tree",
-	Schema:      `{"type":"record","name":"Tree","namespace":"evc.kitchen","doc":"A tree of labels.","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}`,
-	Canonical:   `{"name":"evc.kitchen.Tree","type":"record","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}`,
+	Name: "evc.kitchen.Tree",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Tree"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"A tree of labels.","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}`},
+		Canonical: []string{`{"name":"evc.kitchen.Tree","type":"record","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}`},
+	},
 	Fingerprint: 0x479d270364f9beb8,
 	New:         func() runtime.Message { return new(Tree) },
 }
@@ -375,9 +425,20 @@ func NewDiamond() *Diamond {
 }
 
 var avroTypeDiamond = &runtime.Type{
-	Name:        "evc.kitchen.Diamond",
-	Schema:      `{"type":"record","name":"Diamond","namespace":"evc.kitchen","doc":"Two uses of one record with defaults, two levels deep: NewDiamond calls\nNewCorner, which calls NewTip, instead of writing their defaults out.","fields":[{"name":"left","type":{"type":"record","name":"Corner","fields":[{"name":"tip","type":{"type":"record","name":"Tip","fields":[{"name":"label","type":"string","default":"leaf"}]}},{"name":"weight","type":"int","default":1}]}},{"name":"right","type":"evc.kitchen.Corner"}]}`,
-	Canonical:   `{"name":"evc.kitchen.Diamond","type":"record","fields":[{"name":"left","type":{"name":"evc.kitchen.Corner","type":"record","fields":[{"name":"tip","type":{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}},{"name":"weight","type":"int"}]}},{"name":"right","type":"evc.kitchen.Corner"}]}`,
+	Name: "evc.kitchen.Diamond",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Diamond"`,
+		Namespace: "evc.kitchen",
+		JSON: []string{
+			`,"doc":"Two uses of one record with defaults, two levels deep: NewDiamond calls\nNewCorner, which calls NewTip, instead of writing their defaults out.","fields":[{"name":"left","type":`,
+			`},{"name":"right","type":"evc.kitchen.Corner"}]}`,
+		},
+		Canonical: []string{
+			`{"name":"evc.kitchen.Diamond","type":"record","fields":[{"name":"left","type":`,
+			`},{"name":"right","type":"evc.kitchen.Corner"}]}`,
+		},
+		Uses: []runtime.Named{(*Corner)(nil)},
+	},
 	Fingerprint: 0x9ca0e627e704f4e4,
 	New:         func() runtime.Message { return new(Diamond) },
 }
@@ -482,9 +543,20 @@ func NewCorner() *Corner {
 }
 
 var avroTypeCorner = &runtime.Type{
-	Name:        "evc.kitchen.Corner",
-	Schema:      `{"type":"record","name":"Corner","namespace":"evc.kitchen","fields":[{"name":"tip","type":{"type":"record","name":"Tip","fields":[{"name":"label","type":"string","default":"leaf"}]}},{"name":"weight","type":"int","default":1}]}`,
-	Canonical:   `{"name":"evc.kitchen.Corner","type":"record","fields":[{"name":"tip","type":{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}},{"name":"weight","type":"int"}]}`,
+	Name: "evc.kitchen.Corner",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Corner"`,
+		Namespace: "evc.kitchen",
+		JSON: []string{
+			`,"fields":[{"name":"tip","type":`,
+			`},{"name":"weight","type":"int","default":1}]}`,
+		},
+		Canonical: []string{
+			`{"name":"evc.kitchen.Corner","type":"record","fields":[{"name":"tip","type":`,
+			`},{"name":"weight","type":"int"}]}`,
+		},
+		Uses: []runtime.Named{(*Tip)(nil)},
+	},
 	Fingerprint: 0x958102eb1c215378,
 	New:         func() runtime.Message { return new(Corner) },
 }
@@ -583,9 +655,13 @@ func NewTip() *Tip {
 }
 
 var avroTypeTip = &runtime.Type{
-	Name:        "evc.kitchen.Tip",
-	Schema:      `{"type":"record","name":"Tip","namespace":"evc.kitchen","fields":[{"name":"label","type":"string","default":"leaf"}]}`,
-	Canonical:   `{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}`,
+	Name: "evc.kitchen.Tip",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Tip"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"fields":[{"name":"label","type":"string","default":"leaf"}]}`},
+		Canonical: []string{`{"name":"evc.kitchen.Tip","type":"record","fields":[{"name":"label","type":"string"}]}`},
+	},
 	Fingerprint: 0xf7273d91d2fe6b6a,
 	New:         func() runtime.Message { return new(Tip) },
 }
@@ -669,9 +745,13 @@ func NewEmpty() *Empty {
 }
 
 var avroTypeEmpty = &runtime.Type{
-	Name:        "evc.kitchen.Empty",
-	Schema:      `{"type":"record","name":"Empty","namespace":"evc.kitchen","doc":"A record with no fields.","fields":[]}`,
-	Canonical:   `{"name":"evc.kitchen.Empty","type":"record","fields":[]}`,
+	Name: "evc.kitchen.Empty",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Empty"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"A record with no fields.","fields":[]}`},
+		Canonical: []string{`{"name":"evc.kitchen.Empty","type":"record","fields":[]}`},
+	},
 	Fingerprint: 0x1e9fb586238abd94,
 	New:         func() runtime.Message { return new(Empty) },
 }
@@ -853,9 +933,30 @@ func NewEverything() *Everything {
 }
 
 var avroTypeEverything = &runtime.Type{
-	Name:        "evc.kitchen.Everything",
-	Schema:      `{"type":"record","name":"Everything","namespace":"evc.kitchen","doc":"Every kind of field.","fields":[{"name":"flag","type":"boolean","doc":"A flag.","default":true},{"name":"count","type":"int","default":7},{"name":"big","type":"long","default":-9000000000},{"name":"ratio","type":"float","default":1.5},{"name":"precise","type":"double","default":2.25},{"name":"raw","type":"bytes"},{"name":"text","type":"string","default":"hé"},{"name":"color","type":{"type":"enum","name":"Color","doc":"A color.","symbols":["red","green","blue","dark_blue"],"default":"red","x-evc-symbol-docs":{"red":"The color of fire."}},"default":"blue"},{"name":"hash","type":{"type":"fixed","name":"Hash","doc":"Four bytes.","size":4}},{"name":"money","type":{"type":"fixed","name":"Money","doc":"An amount of money.","size":8,"logicalType":"decimal","precision":12,"scale":2}},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"at_ms","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"at_us","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local_ms","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"tod_ms","type":{"type":"int","logicalType":"time-millis"}},{"name":"tod_us","type":{"type":"long","logicalType":"time-micros"}},{"name":"id","type":{"type":"string","logicalType":"uuid"}},{"name":"tags","type":{"type":"array","items":"string"},"default":["a","b"]},{"name":"scores","type":{"type":"map","values":"double"},"default":{}},{"name":"maybe","type":["null","string"],"default":null},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}],"default":null},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}],"default":null},{"name":"maybe_price","type":["null",{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}],"default":null},{"name":"maybe_node","type":["null",{"type":"record","name":"Node","doc":"A node of a linked list.","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"],"doc":"The next node, if any.","default":null}]}],"default":null},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long","default":42},{"name":"maybe_email","type":["null","string"],"default":null},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",{"type":"record","name":"Tree","doc":"A tree of labels.","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":{"type":"record","name":"Empty","doc":"A record with no fields.","fields":[]}},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string","doc":"The Go name of a field that clashes with another field is given."}],"x-evc-event":{"type":"evc.kitchen.everything.v1","source":"/kitchen"}}`,
-	Canonical:   `{"name":"evc.kitchen.Everything","type":"record","fields":[{"name":"flag","type":"boolean"},{"name":"count","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"raw","type":"bytes"},{"name":"text","type":"string"},{"name":"color","type":{"name":"evc.kitchen.Color","type":"enum","symbols":["red","green","blue","dark_blue"]}},{"name":"hash","type":{"name":"evc.kitchen.Hash","type":"fixed","size":4}},{"name":"money","type":{"name":"evc.kitchen.Money","type":"fixed","size":8}},{"name":"price","type":"bytes"},{"name":"day","type":"int"},{"name":"at_ms","type":"long"},{"name":"at_us","type":"long"},{"name":"local_ms","type":"long"},{"name":"tod_ms","type":"int"},{"name":"tod_us","type":"long"},{"name":"id","type":"string"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"maybe","type":["null","string"]},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}]},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}]},{"name":"maybe_price","type":["null","bytes"]},{"name":"maybe_node","type":["null",{"name":"evc.kitchen.Node","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"]}]}]},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long"},{"name":"maybe_email","type":["null","string"]},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",{"name":"evc.kitchen.Tree","type":"record","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":{"name":"evc.kitchen.Empty","type":"record","fields":[]}},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string"}]}`,
+	Name: "evc.kitchen.Everything",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Everything"`,
+		Namespace: "evc.kitchen",
+		JSON: []string{
+			`,"doc":"Every kind of field.","fields":[{"name":"flag","type":"boolean","doc":"A flag.","default":true},{"name":"count","type":"int","default":7},{"name":"big","type":"long","default":-9000000000},{"name":"ratio","type":"float","default":1.5},{"name":"precise","type":"double","default":2.25},{"name":"raw","type":"bytes"},{"name":"text","type":"string","default":"hé"},{"name":"color","type":`,
+			`,"default":"blue"},{"name":"hash","type":`,
+			`},{"name":"money","type":`,
+			`},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"at_ms","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"at_us","type":{"type":"long","logicalType":"timestamp-micros"}},{"name":"local_ms","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"tod_ms","type":{"type":"int","logicalType":"time-millis"}},{"name":"tod_us","type":{"type":"long","logicalType":"time-micros"}},{"name":"id","type":{"type":"string","logicalType":"uuid"}},{"name":"tags","type":{"type":"array","items":"string"},"default":["a","b"]},{"name":"scores","type":{"type":"map","values":"double"},"default":{}},{"name":"maybe","type":["null","string"],"default":null},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}],"default":null},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}],"default":null},{"name":"maybe_price","type":["null",{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}],"default":null},{"name":"maybe_node","type":["null",`,
+			`],"default":null},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long","default":42},{"name":"maybe_email","type":["null","string"],"default":null},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",`,
+			`]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":`,
+			`},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string","doc":"The Go name of a field that clashes with another field is given."}],"x-evc-event":{"type":"evc.kitchen.everything.v1","source":"/kitchen"}}`,
+		},
+		Canonical: []string{
+			`{"name":"evc.kitchen.Everything","type":"record","fields":[{"name":"flag","type":"boolean"},{"name":"count","type":"int"},{"name":"big","type":"long"},{"name":"ratio","type":"float"},{"name":"precise","type":"double"},{"name":"raw","type":"bytes"},{"name":"text","type":"string"},{"name":"color","type":`,
+			`},{"name":"hash","type":`,
+			`},{"name":"money","type":`,
+			`},{"name":"price","type":"bytes"},{"name":"day","type":"int"},{"name":"at_ms","type":"long"},{"name":"at_us","type":"long"},{"name":"local_ms","type":"long"},{"name":"tod_ms","type":"int"},{"name":"tod_us","type":"long"},{"name":"id","type":"string"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"scores","type":{"type":"map","values":"double"}},{"name":"maybe","type":["null","string"]},{"name":"maybe_list","type":["null",{"type":"array","items":"int"}]},{"name":"maybe_map","type":["null",{"type":"map","values":"string"}]},{"name":"maybe_price","type":["null","bytes"]},{"name":"maybe_node","type":["null",`,
+			`]},{"name":"choice","type":["null","string","long","evc.kitchen.Color","evc.kitchen.Node"]},{"name":"no_null","type":["int","string"]},{"name":"email","type":"string"},{"name":"user_id","type":"long"},{"name":"maybe_email","type":["null","string"]},{"name":"emails","type":{"type":"array","items":"string"}},{"name":"nested","type":{"type":"array","items":{"type":"map","values":["null",`,
+			`]}}},{"name":"list","type":"evc.kitchen.Node"},{"name":"tree","type":"evc.kitchen.Tree"},{"name":"empty","type":`,
+			`},{"name":"append_avro","type":"string"},{"name":"AppendAvro","type":"string"}]}`,
+		},
+		Uses: []runtime.Named{(*Color)(nil), (*Hash)(nil), (*Money)(nil), (*Node)(nil), (*Tree)(nil), (*Empty)(nil)},
+	},
 	Fingerprint: 0xe5175ca110a20a9c,
 	New:         func() runtime.Message { return new(Everything) },
 	Topics: []runtime.TopicRole{
@@ -1983,9 +2084,13 @@ func NewEverythingKey() *EverythingKey {
 }
 
 var avroTypeEverythingKey = &runtime.Type{
-	Name:        "evc.kitchen.EverythingKey",
-	Schema:      `{"type":"record","name":"EverythingKey","namespace":"evc.kitchen","doc":"Keys of Everything.","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"}}]}`,
-	Canonical:   `{"name":"evc.kitchen.EverythingKey","type":"record","fields":[{"name":"id","type":"string"}]}`,
+	Name: "evc.kitchen.EverythingKey",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"EverythingKey"`,
+		Namespace: "evc.kitchen",
+		JSON:      []string{`,"doc":"Keys of Everything.","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"}}]}`},
+		Canonical: []string{`{"name":"evc.kitchen.EverythingKey","type":"record","fields":[{"name":"id","type":"string"}]}`},
+	},
 	Fingerprint: 0x7cb99febc25bcbc6,
 	New:         func() runtime.Message { return new(EverythingKey) },
 	Topics: []runtime.TopicRole{

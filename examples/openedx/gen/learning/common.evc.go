@@ -34,9 +34,13 @@ func NewUserPersonalData() *UserPersonalData {
 }
 
 var avroTypeUserPersonalData = &runtime.Type{
-	Name:        "org.openedx.learning.UserPersonalData",
-	Schema:      `{"type":"record","name":"UserPersonalData","namespace":"org.openedx.learning","doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]}`,
-	Canonical:   `{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}`,
+	Name: "org.openedx.learning.UserPersonalData",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"UserPersonalData"`,
+		Namespace: "org.openedx.learning",
+		JSON:      []string{`,"doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]}`},
+		Canonical: []string{`{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}`},
+	},
 	Fingerprint: 0xcfb189e83496407b,
 	New:         func() runtime.Message { return new(UserPersonalData) },
 }
@@ -146,9 +150,20 @@ func NewUserData() *UserData {
 }
 
 var avroTypeUserData = &runtime.Type{
-	Name:        "org.openedx.learning.UserData",
-	Schema:      `{"type":"record","name":"UserData","namespace":"org.openedx.learning","doc":"A user of the platform.","fields":[{"name":"id","type":"long","doc":"The user's numeric ID."},{"name":"is_active","type":"boolean","doc":"Whether the account is active."},{"name":"pii","type":{"type":"record","name":"UserPersonalData","doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]},"doc":"The user's personal data."}]}`,
-	Canonical:   `{"name":"org.openedx.learning.UserData","type":"record","fields":[{"name":"id","type":"long"},{"name":"is_active","type":"boolean"},{"name":"pii","type":{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}}]}`,
+	Name: "org.openedx.learning.UserData",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"UserData"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"A user of the platform.","fields":[{"name":"id","type":"long","doc":"The user's numeric ID."},{"name":"is_active","type":"boolean","doc":"Whether the account is active."},{"name":"pii","type":`,
+			`,"doc":"The user's personal data."}]}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.UserData","type":"record","fields":[{"name":"id","type":"long"},{"name":"is_active","type":"boolean"},{"name":"pii","type":`,
+			`}]}`,
+		},
+		Uses: []runtime.Named{(*UserPersonalData)(nil)},
+	},
 	Fingerprint: 0xf804dbce6a3afb9f,
 	New:         func() runtime.Message { return new(UserData) },
 }
@@ -266,9 +281,13 @@ func NewCourseData() *CourseData {
 }
 
 var avroTypeCourseData = &runtime.Type{
-	Name:        "org.openedx.learning.CourseData",
-	Schema:      `{"type":"record","name":"CourseData","namespace":"org.openedx.learning","doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]}`,
-	Canonical:   `{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}`,
+	Name: "org.openedx.learning.CourseData",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"CourseData"`,
+		Namespace: "org.openedx.learning",
+		JSON:      []string{`,"doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]}`},
+		Canonical: []string{`{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}`},
+	},
 	Fingerprint: 0xa3d1aba909c08815,
 	New:         func() runtime.Message { return new(CourseData) },
 }
@@ -482,3 +501,17 @@ func (e *EnrollmentMode) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("evc: %q is not a symbol of org.openedx.learning.EnrollmentMode", b)
 }
+
+var avroTypeEnrollmentMode = &runtime.Type{
+	Name: "org.openedx.learning.EnrollmentMode",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"EnrollmentMode"`,
+		Namespace: "org.openedx.learning",
+		JSON:      []string{`,"doc":"The enrollment mode of a learner in a course.","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"],"default":"unknown"}`},
+		Canonical: []string{`{"name":"org.openedx.learning.EnrollmentMode","type":"enum","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"]}`},
+	},
+	Fingerprint: 0x3cfc24040883ca3a,
+}
+
+// AvroType returns the descriptor of org.openedx.learning.EnrollmentMode; it does not read its receiver.
+func (*EnrollmentMode) AvroType() *runtime.Type { return avroTypeEnrollmentMode }

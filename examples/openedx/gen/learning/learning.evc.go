@@ -28,9 +28,20 @@ func NewStudentRegistrationCompletedV1() *StudentRegistrationCompletedV1 {
 }
 
 var avroTypeStudentRegistrationCompletedV1 = &runtime.Type{
-	Name:        "org.openedx.learning.StudentRegistrationCompletedV1",
-	Schema:      `{"type":"record","name":"StudentRegistrationCompletedV1","namespace":"org.openedx.learning","doc":"Sent when a user completes registration on the platform.","fields":[{"name":"user","type":{"type":"record","name":"UserData","doc":"A user of the platform.","fields":[{"name":"id","type":"long","doc":"The user's numeric ID."},{"name":"is_active","type":"boolean","doc":"Whether the account is active."},{"name":"pii","type":{"type":"record","name":"UserPersonalData","doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]},"doc":"The user's personal data."}]},"doc":"The user who registered."},{"name":"time","type":{"type":"long","logicalType":"timestamp-micros"},"doc":"When the registration completed."}],"x-evc-event":{"type":"org.openedx.learning.student.registration.completed.v1","source":"/openedx/lms"}}`,
-	Canonical:   `{"name":"org.openedx.learning.StudentRegistrationCompletedV1","type":"record","fields":[{"name":"user","type":{"name":"org.openedx.learning.UserData","type":"record","fields":[{"name":"id","type":"long"},{"name":"is_active","type":"boolean"},{"name":"pii","type":{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}}]}},{"name":"time","type":"long"}]}`,
+	Name: "org.openedx.learning.StudentRegistrationCompletedV1",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"StudentRegistrationCompletedV1"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"Sent when a user completes registration on the platform.","fields":[{"name":"user","type":`,
+			`,"doc":"The user who registered."},{"name":"time","type":{"type":"long","logicalType":"timestamp-micros"},"doc":"When the registration completed."}],"x-evc-event":{"type":"org.openedx.learning.student.registration.completed.v1","source":"/openedx/lms"}}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.StudentRegistrationCompletedV1","type":"record","fields":[{"name":"user","type":`,
+			`},{"name":"time","type":"long"}]}`,
+		},
+		Uses: []runtime.Named{(*UserData)(nil)},
+	},
 	Fingerprint: 0x02489491d1d33095,
 	New:         func() runtime.Message { return new(StudentRegistrationCompletedV1) },
 	Topics: []runtime.TopicRole{
@@ -151,9 +162,24 @@ func NewCourseEnrollmentData() *CourseEnrollmentData {
 }
 
 var avroTypeCourseEnrollmentData = &runtime.Type{
-	Name:        "org.openedx.learning.CourseEnrollmentData",
-	Schema:      `{"type":"record","name":"CourseEnrollmentData","namespace":"org.openedx.learning","doc":"A learner's enrollment in a course.","fields":[{"name":"user","type":{"type":"record","name":"UserData","doc":"A user of the platform.","fields":[{"name":"id","type":"long","doc":"The user's numeric ID."},{"name":"is_active","type":"boolean","doc":"Whether the account is active."},{"name":"pii","type":{"type":"record","name":"UserPersonalData","doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]},"doc":"The user's personal data."}]},"doc":"The enrolled learner."},{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]},"doc":"The course enrolled in."},{"name":"mode","type":{"type":"enum","name":"EnrollmentMode","doc":"The enrollment mode of a learner in a course.","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"],"default":"unknown"},"doc":"The enrollment mode.","default":"audit"},{"name":"is_active","type":"boolean","doc":"Whether the enrollment is active.","default":true},{"name":"creation_date","type":{"type":"long","logicalType":"timestamp-micros"},"doc":"When the enrollment was created."},{"name":"created_by","type":["null","org.openedx.learning.UserData"],"doc":"Who created the enrollment, if not the learner.","default":null}]}`,
-	Canonical:   `{"name":"org.openedx.learning.CourseEnrollmentData","type":"record","fields":[{"name":"user","type":{"name":"org.openedx.learning.UserData","type":"record","fields":[{"name":"id","type":"long"},{"name":"is_active","type":"boolean"},{"name":"pii","type":{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}}]}},{"name":"course","type":{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}},{"name":"mode","type":{"name":"org.openedx.learning.EnrollmentMode","type":"enum","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"]}},{"name":"is_active","type":"boolean"},{"name":"creation_date","type":"long"},{"name":"created_by","type":["null","org.openedx.learning.UserData"]}]}`,
+	Name: "org.openedx.learning.CourseEnrollmentData",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"CourseEnrollmentData"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"A learner's enrollment in a course.","fields":[{"name":"user","type":`,
+			`,"doc":"The enrolled learner."},{"name":"course","type":`,
+			`,"doc":"The course enrolled in."},{"name":"mode","type":`,
+			`,"doc":"The enrollment mode.","default":"audit"},{"name":"is_active","type":"boolean","doc":"Whether the enrollment is active.","default":true},{"name":"creation_date","type":{"type":"long","logicalType":"timestamp-micros"},"doc":"When the enrollment was created."},{"name":"created_by","type":["null","org.openedx.learning.UserData"],"doc":"Who created the enrollment, if not the learner.","default":null}]}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.CourseEnrollmentData","type":"record","fields":[{"name":"user","type":`,
+			`},{"name":"course","type":`,
+			`},{"name":"mode","type":`,
+			`},{"name":"is_active","type":"boolean"},{"name":"creation_date","type":"long"},{"name":"created_by","type":["null","org.openedx.learning.UserData"]}]}`,
+		},
+		Uses: []runtime.Named{(*UserData)(nil), (*CourseData)(nil), (*EnrollmentMode)(nil)},
+	},
 	Fingerprint: 0xfe6c43d0825e365b,
 	New:         func() runtime.Message { return new(CourseEnrollmentData) },
 }
@@ -321,9 +347,20 @@ func NewCourseEnrollmentCreatedV1() *CourseEnrollmentCreatedV1 {
 }
 
 var avroTypeCourseEnrollmentCreatedV1 = &runtime.Type{
-	Name:        "org.openedx.learning.CourseEnrollmentCreatedV1",
-	Schema:      `{"type":"record","name":"CourseEnrollmentCreatedV1","namespace":"org.openedx.learning","doc":"Sent when a learner enrolls in a course.","fields":[{"name":"enrollment","type":{"type":"record","name":"CourseEnrollmentData","doc":"A learner's enrollment in a course.","fields":[{"name":"user","type":{"type":"record","name":"UserData","doc":"A user of the platform.","fields":[{"name":"id","type":"long","doc":"The user's numeric ID."},{"name":"is_active","type":"boolean","doc":"Whether the account is active."},{"name":"pii","type":{"type":"record","name":"UserPersonalData","doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]},"doc":"The user's personal data."}]},"doc":"The enrolled learner."},{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]},"doc":"The course enrolled in."},{"name":"mode","type":{"type":"enum","name":"EnrollmentMode","doc":"The enrollment mode of a learner in a course.","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"],"default":"unknown"},"doc":"The enrollment mode.","default":"audit"},{"name":"is_active","type":"boolean","doc":"Whether the enrollment is active.","default":true},{"name":"creation_date","type":{"type":"long","logicalType":"timestamp-micros"},"doc":"When the enrollment was created."},{"name":"created_by","type":["null","org.openedx.learning.UserData"],"doc":"Who created the enrollment, if not the learner.","default":null}]},"doc":"The new enrollment."}],"x-evc-event":{"type":"org.openedx.learning.course.enrollment.created.v1","source":"/openedx/lms"}}`,
-	Canonical:   `{"name":"org.openedx.learning.CourseEnrollmentCreatedV1","type":"record","fields":[{"name":"enrollment","type":{"name":"org.openedx.learning.CourseEnrollmentData","type":"record","fields":[{"name":"user","type":{"name":"org.openedx.learning.UserData","type":"record","fields":[{"name":"id","type":"long"},{"name":"is_active","type":"boolean"},{"name":"pii","type":{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}}]}},{"name":"course","type":{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}},{"name":"mode","type":{"name":"org.openedx.learning.EnrollmentMode","type":"enum","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"]}},{"name":"is_active","type":"boolean"},{"name":"creation_date","type":"long"},{"name":"created_by","type":["null","org.openedx.learning.UserData"]}]}}]}`,
+	Name: "org.openedx.learning.CourseEnrollmentCreatedV1",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"CourseEnrollmentCreatedV1"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"Sent when a learner enrolls in a course.","fields":[{"name":"enrollment","type":`,
+			`,"doc":"The new enrollment."}],"x-evc-event":{"type":"org.openedx.learning.course.enrollment.created.v1","source":"/openedx/lms"}}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.CourseEnrollmentCreatedV1","type":"record","fields":[{"name":"enrollment","type":`,
+			`}]}`,
+		},
+		Uses: []runtime.Named{(*CourseEnrollmentData)(nil)},
+	},
 	Fingerprint: 0xcc8cc8940aa0ace5,
 	New:         func() runtime.Message { return new(CourseEnrollmentCreatedV1) },
 	Topics: []runtime.TopicRole{
@@ -421,9 +458,20 @@ func NewCourseEnrollmentChangedV1() *CourseEnrollmentChangedV1 {
 }
 
 var avroTypeCourseEnrollmentChangedV1 = &runtime.Type{
-	Name:        "org.openedx.learning.CourseEnrollmentChangedV1",
-	Schema:      `{"type":"record","name":"CourseEnrollmentChangedV1","namespace":"org.openedx.learning","doc":"Sent when an enrollment changes mode or is deactivated.","fields":[{"name":"enrollment","type":{"type":"record","name":"CourseEnrollmentData","doc":"A learner's enrollment in a course.","fields":[{"name":"user","type":{"type":"record","name":"UserData","doc":"A user of the platform.","fields":[{"name":"id","type":"long","doc":"The user's numeric ID."},{"name":"is_active","type":"boolean","doc":"Whether the account is active."},{"name":"pii","type":{"type":"record","name":"UserPersonalData","doc":"Personal data of a user: handle with care.","fields":[{"name":"username","type":"string","doc":"The user's handle."},{"name":"email","type":"string","doc":"The user's e-mail address.","x-pii":true},{"name":"name","type":"string","doc":"The user's full name.","default":"","x-pii":true}]},"doc":"The user's personal data."}]},"doc":"The enrolled learner."},{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]},"doc":"The course enrolled in."},{"name":"mode","type":{"type":"enum","name":"EnrollmentMode","doc":"The enrollment mode of a learner in a course.","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"],"default":"unknown"},"doc":"The enrollment mode.","default":"audit"},{"name":"is_active","type":"boolean","doc":"Whether the enrollment is active.","default":true},{"name":"creation_date","type":{"type":"long","logicalType":"timestamp-micros"},"doc":"When the enrollment was created."},{"name":"created_by","type":["null","org.openedx.learning.UserData"],"doc":"Who created the enrollment, if not the learner.","default":null}]},"doc":"The enrollment as it is now."}],"x-evc-event":{"type":"org.openedx.learning.course.enrollment.changed.v1","source":"/openedx/lms"}}`,
-	Canonical:   `{"name":"org.openedx.learning.CourseEnrollmentChangedV1","type":"record","fields":[{"name":"enrollment","type":{"name":"org.openedx.learning.CourseEnrollmentData","type":"record","fields":[{"name":"user","type":{"name":"org.openedx.learning.UserData","type":"record","fields":[{"name":"id","type":"long"},{"name":"is_active","type":"boolean"},{"name":"pii","type":{"name":"org.openedx.learning.UserPersonalData","type":"record","fields":[{"name":"username","type":"string"},{"name":"email","type":"string"},{"name":"name","type":"string"}]}}]}},{"name":"course","type":{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}},{"name":"mode","type":{"name":"org.openedx.learning.EnrollmentMode","type":"enum","symbols":["audit","verified","honor","professional","no_id_professional","masters","credit","executive_education","unknown"]}},{"name":"is_active","type":"boolean"},{"name":"creation_date","type":"long"},{"name":"created_by","type":["null","org.openedx.learning.UserData"]}]}}]}`,
+	Name: "org.openedx.learning.CourseEnrollmentChangedV1",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"CourseEnrollmentChangedV1"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"Sent when an enrollment changes mode or is deactivated.","fields":[{"name":"enrollment","type":`,
+			`,"doc":"The enrollment as it is now."}],"x-evc-event":{"type":"org.openedx.learning.course.enrollment.changed.v1","source":"/openedx/lms"}}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.CourseEnrollmentChangedV1","type":"record","fields":[{"name":"enrollment","type":`,
+			`}]}`,
+		},
+		Uses: []runtime.Named{(*CourseEnrollmentData)(nil)},
+	},
 	Fingerprint: 0x2460de22cb74b4cb,
 	New:         func() runtime.Message { return new(CourseEnrollmentChangedV1) },
 	Topics: []runtime.TopicRole{
@@ -541,9 +589,20 @@ func NewPersistentCourseGradeData() *PersistentCourseGradeData {
 }
 
 var avroTypePersistentCourseGradeData = &runtime.Type{
-	Name:        "org.openedx.learning.PersistentCourseGradeData",
-	Schema:      `{"type":"record","name":"PersistentCourseGradeData","namespace":"org.openedx.learning","doc":"A learner's grade in a course.","fields":[{"name":"user_id","type":"long","doc":"The learner's user ID."},{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]},"doc":"The course."},{"name":"course_edited_timestamp","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course was last edited, if known.","default":null},{"name":"course_version","type":"string","doc":"The grading policy hash in effect.","default":""},{"name":"grading_policy_hash","type":"string","doc":"The grading policy hash in effect.","default":""},{"name":"percent_grade","type":"double","doc":"The percentage grade, from 0 to 1."},{"name":"letter_grade","type":"string","doc":"The letter grade, or \"\" when failing.","default":""},{"name":"passed_timestamp","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the learner passed, if they have.","default":null},{"name":"subsection_scores","type":{"type":"map","values":"float"},"doc":"Scores of the graded subsections, by subsection key.","default":{}}]}`,
-	Canonical:   `{"name":"org.openedx.learning.PersistentCourseGradeData","type":"record","fields":[{"name":"user_id","type":"long"},{"name":"course","type":{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}},{"name":"course_edited_timestamp","type":["null","long"]},{"name":"course_version","type":"string"},{"name":"grading_policy_hash","type":"string"},{"name":"percent_grade","type":"double"},{"name":"letter_grade","type":"string"},{"name":"passed_timestamp","type":["null","long"]},{"name":"subsection_scores","type":{"type":"map","values":"float"}}]}`,
+	Name: "org.openedx.learning.PersistentCourseGradeData",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"PersistentCourseGradeData"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"A learner's grade in a course.","fields":[{"name":"user_id","type":"long","doc":"The learner's user ID."},{"name":"course","type":`,
+			`,"doc":"The course."},{"name":"course_edited_timestamp","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course was last edited, if known.","default":null},{"name":"course_version","type":"string","doc":"The grading policy hash in effect.","default":""},{"name":"grading_policy_hash","type":"string","doc":"The grading policy hash in effect.","default":""},{"name":"percent_grade","type":"double","doc":"The percentage grade, from 0 to 1."},{"name":"letter_grade","type":"string","doc":"The letter grade, or \"\" when failing.","default":""},{"name":"passed_timestamp","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the learner passed, if they have.","default":null},{"name":"subsection_scores","type":{"type":"map","values":"float"},"doc":"Scores of the graded subsections, by subsection key.","default":{}}]}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.PersistentCourseGradeData","type":"record","fields":[{"name":"user_id","type":"long"},{"name":"course","type":`,
+			`},{"name":"course_edited_timestamp","type":["null","long"]},{"name":"course_version","type":"string"},{"name":"grading_policy_hash","type":"string"},{"name":"percent_grade","type":"double"},{"name":"letter_grade","type":"string"},{"name":"passed_timestamp","type":["null","long"]},{"name":"subsection_scores","type":{"type":"map","values":"float"}}]}`,
+		},
+		Uses: []runtime.Named{(*CourseData)(nil)},
+	},
 	Fingerprint: 0xc0801069fde94b58,
 	New:         func() runtime.Message { return new(PersistentCourseGradeData) },
 }
@@ -819,9 +878,20 @@ func NewPersistentGradeSummaryChangedV1() *PersistentGradeSummaryChangedV1 {
 }
 
 var avroTypePersistentGradeSummaryChangedV1 = &runtime.Type{
-	Name:        "org.openedx.learning.PersistentGradeSummaryChangedV1",
-	Schema:      `{"type":"record","name":"PersistentGradeSummaryChangedV1","namespace":"org.openedx.learning","doc":"Sent when a learner's persisted course grade changes.","fields":[{"name":"grade","type":{"type":"record","name":"PersistentCourseGradeData","doc":"A learner's grade in a course.","fields":[{"name":"user_id","type":"long","doc":"The learner's user ID."},{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run.","fields":[{"name":"course_key","type":"string","doc":"The course's key."},{"name":"display_name","type":"string","doc":"The course's title."},{"name":"start","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course starts, if it has a start date.","default":null},{"name":"end","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course ends, if it has an end date.","default":null}]},"doc":"The course."},{"name":"course_edited_timestamp","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the course was last edited, if known.","default":null},{"name":"course_version","type":"string","doc":"The grading policy hash in effect.","default":""},{"name":"grading_policy_hash","type":"string","doc":"The grading policy hash in effect.","default":""},{"name":"percent_grade","type":"double","doc":"The percentage grade, from 0 to 1."},{"name":"letter_grade","type":"string","doc":"The letter grade, or \"\" when failing.","default":""},{"name":"passed_timestamp","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"doc":"When the learner passed, if they have.","default":null},{"name":"subsection_scores","type":{"type":"map","values":"float"},"doc":"Scores of the graded subsections, by subsection key.","default":{}}]},"doc":"The grade as it is now."}],"x-evc-event":{"type":"org.openedx.learning.course.persistent_grade_summary.changed.v1","source":"/openedx/lms"}}`,
-	Canonical:   `{"name":"org.openedx.learning.PersistentGradeSummaryChangedV1","type":"record","fields":[{"name":"grade","type":{"name":"org.openedx.learning.PersistentCourseGradeData","type":"record","fields":[{"name":"user_id","type":"long"},{"name":"course","type":{"name":"org.openedx.learning.CourseData","type":"record","fields":[{"name":"course_key","type":"string"},{"name":"display_name","type":"string"},{"name":"start","type":["null","long"]},{"name":"end","type":["null","long"]}]}},{"name":"course_edited_timestamp","type":["null","long"]},{"name":"course_version","type":"string"},{"name":"grading_policy_hash","type":"string"},{"name":"percent_grade","type":"double"},{"name":"letter_grade","type":"string"},{"name":"passed_timestamp","type":["null","long"]},{"name":"subsection_scores","type":{"type":"map","values":"float"}}]}}]}`,
+	Name: "org.openedx.learning.PersistentGradeSummaryChangedV1",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"PersistentGradeSummaryChangedV1"`,
+		Namespace: "org.openedx.learning",
+		JSON: []string{
+			`,"doc":"Sent when a learner's persisted course grade changes.","fields":[{"name":"grade","type":`,
+			`,"doc":"The grade as it is now."}],"x-evc-event":{"type":"org.openedx.learning.course.persistent_grade_summary.changed.v1","source":"/openedx/lms"}}`,
+		},
+		Canonical: []string{
+			`{"name":"org.openedx.learning.PersistentGradeSummaryChangedV1","type":"record","fields":[{"name":"grade","type":`,
+			`}]}`,
+		},
+		Uses: []runtime.Named{(*PersistentCourseGradeData)(nil)},
+	},
 	Fingerprint: 0x39beeda8659d5652,
 	New:         func() runtime.Message { return new(PersistentGradeSummaryChangedV1) },
 	Topics: []runtime.TopicRole{
@@ -919,9 +989,13 @@ func NewLearnerKey() *LearnerKey {
 }
 
 var avroTypeLearnerKey = &runtime.Type{
-	Name:        "org.openedx.learning.LearnerKey",
-	Schema:      `{"type":"record","name":"LearnerKey","namespace":"org.openedx.learning","doc":"The key of a learning event: the learner it is about.","fields":[{"name":"user_id","type":"long","doc":"The learner's user ID."}]}`,
-	Canonical:   `{"name":"org.openedx.learning.LearnerKey","type":"record","fields":[{"name":"user_id","type":"long"}]}`,
+	Name: "org.openedx.learning.LearnerKey",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"LearnerKey"`,
+		Namespace: "org.openedx.learning",
+		JSON:      []string{`,"doc":"The key of a learning event: the learner it is about.","fields":[{"name":"user_id","type":"long","doc":"The learner's user ID."}]}`},
+		Canonical: []string{`{"name":"org.openedx.learning.LearnerKey","type":"record","fields":[{"name":"user_id","type":"long"}]}`},
+	},
 	Fingerprint: 0x255c6e88c761d695,
 	New:         func() runtime.Message { return new(LearnerKey) },
 	Topics: []runtime.TopicRole{

@@ -72,6 +72,20 @@ func (e *ChannelType) UnmarshalText(b []byte) error {
 	return fmt.Errorf("evc: %q is not a symbol of squarebot.ChannelType", b)
 }
 
+var avroTypeChannelType = &runtime.Type{
+	Name: "squarebot.ChannelType",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"ChannelType"`,
+		Namespace: "squarebot",
+		JSON:      []string{`,"doc":"The kind of Slack channel a message was posted in.","symbols":["channel","group","im","mpim","app_home"],"default":"channel","x-evc-symbol-docs":{"channel":"A public channel.","group":"A private channel.","im":"A direct message between two people.","mpim":"A direct message between several people.","app_home":"The app's home tab."}}`},
+		Canonical: []string{`{"name":"squarebot.ChannelType","type":"enum","symbols":["channel","group","im","mpim","app_home"]}`},
+	},
+	Fingerprint: 0x88d759e004f93baa,
+}
+
+// AvroType returns the descriptor of squarebot.ChannelType; it does not read its receiver.
+func (*ChannelType) AvroType() *runtime.Type { return avroTypeChannelType }
+
 // MessageType is the Avro enum squarebot.MessageType.
 //
 // The kind of Slack event that carried the message.
@@ -118,6 +132,20 @@ func (e *MessageType) UnmarshalText(b []byte) error {
 	return fmt.Errorf("evc: %q is not a symbol of squarebot.MessageType", b)
 }
 
+var avroTypeMessageType = &runtime.Type{
+	Name: "squarebot.MessageType",
+	Def: runtime.Def{
+		Head:      `{"type":"enum","name":"MessageType"`,
+		Namespace: "squarebot",
+		JSON:      []string{`,"doc":"The kind of Slack event that carried the message.","symbols":["message","app_mention"],"default":"message","x-evc-symbol-docs":{"message":"A message posted in a channel the bot is in.","app_mention":"A message that mentions the bot."}}`},
+		Canonical: []string{`{"name":"squarebot.MessageType","type":"enum","symbols":["message","app_mention"]}`},
+	},
+	Fingerprint: 0xb21625cccc8ee990,
+}
+
+// AvroType returns the descriptor of squarebot.MessageType; it does not read its receiver.
+func (*MessageType) AvroType() *runtime.Type { return avroTypeMessageType }
+
 // SquarebotMessageKey is the Avro record squarebot.message_key.
 //
 // The key of a Slack message: the channel it was posted in, so that a
@@ -133,9 +161,13 @@ func NewSquarebotMessageKey() *SquarebotMessageKey {
 }
 
 var avroTypeSquarebotMessageKey = &runtime.Type{
-	Name:        "squarebot.message_key",
-	Schema:      `{"type":"record","name":"message_key","namespace":"squarebot","doc":"The key of a Slack message: the channel it was posted in, so that a\nchannel's messages stay in order on one partition.","fields":[{"name":"channel_id","type":"string","doc":"The Slack channel ID."}]}`,
-	Canonical:   `{"name":"squarebot.message_key","type":"record","fields":[{"name":"channel_id","type":"string"}]}`,
+	Name: "squarebot.message_key",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"message_key"`,
+		Namespace: "squarebot",
+		JSON:      []string{`,"doc":"The key of a Slack message: the channel it was posted in, so that a\nchannel's messages stay in order on one partition.","fields":[{"name":"channel_id","type":"string","doc":"The Slack channel ID."}]}`},
+		Canonical: []string{`{"name":"squarebot.message_key","type":"record","fields":[{"name":"channel_id","type":"string"}]}`},
+	},
 	Fingerprint: 0x92c582a150d0efdd,
 	New:         func() runtime.Message { return new(SquarebotMessageKey) },
 	Topics: []runtime.TopicRole{
@@ -237,9 +269,22 @@ func NewSquarebotMessage() *SquarebotMessage {
 }
 
 var avroTypeSquarebotMessage = &runtime.Type{
-	Name:        "squarebot.message",
-	Schema:      `{"type":"record","name":"message","namespace":"squarebot","doc":"A Slack message, as Squarebot publishes it.","fields":[{"name":"user","type":["null","string"],"doc":"The Slack user ID of the sender, if a user sent it (bots do not have\none).","default":null},{"name":"channel_type","type":{"type":"enum","name":"ChannelType","doc":"The kind of Slack channel a message was posted in.","symbols":["channel","group","im","mpim","app_home"],"default":"channel","x-evc-symbol-docs":{"channel":"A public channel.","group":"A private channel.","im":"A direct message between two people.","mpim":"A direct message between several people.","app_home":"The app's home tab."}},"doc":"The kind of channel the message was posted in."},{"name":"channel_id","type":"string","doc":"The Slack channel ID."},{"name":"message_type","type":{"type":"enum","name":"MessageType","doc":"The kind of Slack event that carried the message.","symbols":["message","app_mention"],"default":"message","x-evc-symbol-docs":{"message":"A message posted in a channel the bot is in.","app_mention":"A message that mentions the bot."}},"doc":"The kind of Slack event."},{"name":"message_id","type":"string","doc":"The Slack message ID (its timestamp, as Slack spells it)."},{"name":"message","type":"string","doc":"The text of the message.","x-pii":true}],"x-evc-event":{"type":"squarebot.slack.message.posted.v1","source":"/squarebot"}}`,
-	Canonical:   `{"name":"squarebot.message","type":"record","fields":[{"name":"user","type":["null","string"]},{"name":"channel_type","type":{"name":"squarebot.ChannelType","type":"enum","symbols":["channel","group","im","mpim","app_home"]}},{"name":"channel_id","type":"string"},{"name":"message_type","type":{"name":"squarebot.MessageType","type":"enum","symbols":["message","app_mention"]}},{"name":"message_id","type":"string"},{"name":"message","type":"string"}]}`,
+	Name: "squarebot.message",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"message"`,
+		Namespace: "squarebot",
+		JSON: []string{
+			`,"doc":"A Slack message, as Squarebot publishes it.","fields":[{"name":"user","type":["null","string"],"doc":"The Slack user ID of the sender, if a user sent it (bots do not have\none).","default":null},{"name":"channel_type","type":`,
+			`,"doc":"The kind of channel the message was posted in."},{"name":"channel_id","type":"string","doc":"The Slack channel ID."},{"name":"message_type","type":`,
+			`,"doc":"The kind of Slack event."},{"name":"message_id","type":"string","doc":"The Slack message ID (its timestamp, as Slack spells it)."},{"name":"message","type":"string","doc":"The text of the message.","x-pii":true}],"x-evc-event":{"type":"squarebot.slack.message.posted.v1","source":"/squarebot"}}`,
+		},
+		Canonical: []string{
+			`{"name":"squarebot.message","type":"record","fields":[{"name":"user","type":["null","string"]},{"name":"channel_type","type":`,
+			`},{"name":"channel_id","type":"string"},{"name":"message_type","type":`,
+			`},{"name":"message_id","type":"string"},{"name":"message","type":"string"}]}`,
+		},
+		Uses: []runtime.Named{(*ChannelType)(nil), (*MessageType)(nil)},
+	},
 	Fingerprint: 0x03dcd993c616c9d2,
 	New:         func() runtime.Message { return new(SquarebotMessage) },
 	Topics: []runtime.TopicRole{

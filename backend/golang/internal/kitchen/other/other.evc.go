@@ -56,9 +56,28 @@ func NewWrapper() *Wrapper {
 }
 
 var avroTypeWrapper = &runtime.Type{
-	Name:        "evc.kitchen.other.Wrapper",
-	Schema:      `{"type":"record","name":"Wrapper","namespace":"evc.kitchen.other","doc":"A record whose fields are types of another package.","fields":[{"name":"node","type":{"type":"record","name":"Node","namespace":"evc.kitchen","doc":"A node of a linked list.","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"],"doc":"The next node, if any.","default":null}]}},{"name":"color","type":{"type":"enum","name":"Color","namespace":"evc.kitchen","doc":"A color.","symbols":["red","green","blue","dark_blue"],"default":"red","x-evc-symbol-docs":{"red":"The color of fire."}},"default":"green"},{"name":"maybe","type":["null",{"type":"record","name":"Tree","namespace":"evc.kitchen","doc":"A tree of labels.","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}],"default":null},{"name":"hashes","type":{"type":"array","items":{"type":"fixed","name":"Hash","namespace":"evc.kitchen","doc":"Four bytes.","size":4}}},{"name":"choice","type":["null","evc.kitchen.Node",{"type":"record","name":"Empty","namespace":"evc.kitchen","doc":"A record with no fields.","fields":[]}]},{"name":"email","type":"string"}]}`,
-	Canonical:   `{"name":"evc.kitchen.other.Wrapper","type":"record","fields":[{"name":"node","type":{"name":"evc.kitchen.Node","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","evc.kitchen.Node"]}]}},{"name":"color","type":{"name":"evc.kitchen.Color","type":"enum","symbols":["red","green","blue","dark_blue"]}},{"name":"maybe","type":["null",{"name":"evc.kitchen.Tree","type":"record","fields":[{"name":"label","type":"string"},{"name":"children","type":{"type":"array","items":"evc.kitchen.Tree"}}]}]},{"name":"hashes","type":{"type":"array","items":{"name":"evc.kitchen.Hash","type":"fixed","size":4}}},{"name":"choice","type":["null","evc.kitchen.Node",{"name":"evc.kitchen.Empty","type":"record","fields":[]}]},{"name":"email","type":"string"}]}`,
+	Name: "evc.kitchen.other.Wrapper",
+	Def: runtime.Def{
+		Head:      `{"type":"record","name":"Wrapper"`,
+		Namespace: "evc.kitchen.other",
+		JSON: []string{
+			`,"doc":"A record whose fields are types of another package.","fields":[{"name":"node","type":`,
+			`},{"name":"color","type":`,
+			`,"default":"green"},{"name":"maybe","type":["null",`,
+			`],"default":null},{"name":"hashes","type":{"type":"array","items":`,
+			`}},{"name":"choice","type":["null","evc.kitchen.Node",`,
+			`]},{"name":"email","type":"string"}]}`,
+		},
+		Canonical: []string{
+			`{"name":"evc.kitchen.other.Wrapper","type":"record","fields":[{"name":"node","type":`,
+			`},{"name":"color","type":`,
+			`},{"name":"maybe","type":["null",`,
+			`]},{"name":"hashes","type":{"type":"array","items":`,
+			`}},{"name":"choice","type":["null","evc.kitchen.Node",`,
+			`]},{"name":"email","type":"string"}]}`,
+		},
+		Uses: []runtime.Named{(*kitchen.Node)(nil), (*kitchen.Color)(nil), (*kitchen.Tree)(nil), (*kitchen.Hash)(nil), (*kitchen.Empty)(nil)},
+	},
 	Fingerprint: 0x1ff6a8e7cf056ebe,
 	New:         func() runtime.Message { return new(Wrapper) },
 }
