@@ -179,7 +179,7 @@ func gogenRows[T any, PT interface {
 	message
 }, G gogenTarget](b *testing.B, msg PT, cases []evolvedCase[T], target func() G) {
 	b.Helper()
-	reader := msg.AvroType().Schema
+	reader := msg.AvroType().Schema()
 	own, err := msg.MarshalAvro()
 	if err != nil {
 		b.Fatal(err)
@@ -221,7 +221,7 @@ func gogenAgrees[T any, PT interface {
 	*T
 	message
 }, G gogenTarget](t *testing.T, cases []evolvedCase[T], target func() G, fails map[string]string) {
-	reader := PT(nil).AvroType().Schema
+	reader := PT(nil).AvroType().Schema()
 	for _, c := range cases {
 		want, err := PT(&c.want).MarshalAvro()
 		if err != nil {

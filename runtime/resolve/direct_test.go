@@ -241,7 +241,7 @@ func TestDecodeFrom_FieldByFieldAgreesWithPython(t *testing.T) {
 	cases := directCases(t)
 	var py []pyCase
 	for _, c := range cases {
-		pc := pyCase{Writer: plainJSON(t, c.writer), Reader: plainJSON(t, c.new().AvroType().Schema)}
+		pc := pyCase{Writer: plainJSON(t, c.writer), Reader: plainJSON(t, c.new().AvroType().Schema())}
 		for _, data := range c.data {
 			pc.Data = append(pc.Data, hex.EncodeToString(data))
 		}
