@@ -6,6 +6,10 @@ package main
 import (
 	"os"
 	"runtime/debug"
+
+	// Back the start of the heap with a huge page before most package
+	// initialisation touches it (see the package's doc).
+	_ "github.com/evc-dev/evc/internal/hugeheap/startup"
 )
 
 func main() {

@@ -23,6 +23,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+
+	"github.com/evc-dev/evc/internal/hugeheap/startup"
 )
 
 // Size is how much heap Reserve prepares: about what a compile of a large
@@ -36,23 +38,15 @@ const Size = 32 << 20
 // touches little memory, so a command calls it only before a large
 // compile.
 func Reserve() {
-	if wanted(os.Getenv(EnvVar)) {
+	if startup.Wanted(os.Getenv(EnvVar)) {
 		once.Do(reserve)
 	}
 }
 
 // EnvVar names the environment variable that turns Reserve off when it is
-// "off" (or "0", "false", "no").
-const EnvVar = "EVC_HUGEPAGES"
-
-// wanted reports whether the value of EnvVar leaves Reserve on.
-func wanted(v string) bool {
-	switch v {
-	case "off", "0", "false", "no":
-		return false
-	}
-	return true
-}
+// "off" (or "0", "false", "no"), and the huge page package startup asks for
+// when the program starts.
+const EnvVar = startup.EnvVar
 
 // once: the block is prepared once a process (tests compile many times).
 var once sync.Once
