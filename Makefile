@@ -17,12 +17,12 @@ export GOTOOLCHAIN := go1.27.3
 #
 # It then writes bin/evc again in 4 MiB writes (dd) and renames it into place.
 # The linker writes its output through a memory map, which leaves the file in
-# the page cache in 4 KiB pages; written in large blocks, on Linux 6.16 or
-# later with ext4 or XFS (large folios), it is cached in 2 MiB pages, and each
-# start of evc then maps its code and read-only data 2 MiB per page fault
-# instead of 64 KiB: evc version touches about 330 pages instead of 430. On a
-# virtual machine where a page fault costs 15-50 us that is about a third of
-# its start-up. Elsewhere, or once the kernel has dropped the file from its
+# the page cache in 4 KiB pages; written in large blocks, on a recent Linux
+# (6.18 here) with ext4 or XFS (large folios) it is cached in 2 MiB pages, and
+# each start of evc then maps its code and read-only data 2 MiB per page fault
+# instead of 64 KiB: evc version touches about 330 pages instead of 420. On a
+# virtual machine where a page fault costs 15-50 us that is a fifth to a third
+# of its start-up. Elsewhere, or once the kernel has dropped the file from its
 # cache and reads it again, evc starts as it would have.
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/evc.link ./cmd/evc
