@@ -30,15 +30,17 @@ type Message interface {
 }
 
 // FieldDecoder is implemented by the pointer type of every generated
-// record, beside Message: it decodes the record one field at a time, with
+// record, beside Message: it decodes the record's fields in any order, with
 // the code of its own decoder, so that runtime/resolve can read data
 // written with another version of the schema straight into it, field by
 // field in the writer's order, instead of rewriting the data first.
 type FieldDecoder interface {
-	// DecodeAvroField decodes field i of the record, i counting the
-	// fields of the record's own schema from 0, from r, as the record's
-	// decoder does.
-	DecodeAvroField(i int, r *avrobin.Reader) error
+	// DecodeAvroFields decodes the fields of the record that fields
+	// lists, each an index counting the fields of the record's own schema
+	// from 0, from r in that order, as the record's decoder does: one call
+	// for a run of fields that the writer wrote as the record's schema
+	// does, in whatever order.
+	DecodeAvroFields(fields []int, r *avrobin.Reader) error
 	// AvroRecordField returns the record that field i holds, so that a
 	// nested record whose schema changed can be decoded field by field
 	// too: the field's own record, or for a field of a record or null, a

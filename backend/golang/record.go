@@ -292,7 +292,7 @@ func (g *generator) genUnmarshal(f *GeneratedFile, ni *namedInfo) {
 }
 
 // decField writes the statements that decode field i of the record from r:
-// DecodeAvro's, and DecodeAvroField's case for the field.
+// DecodeAvro's, and DecodeAvroFields' case for the field.
 func (g *generator) decField(c *codec, ni *namedInfo, i int) {
 	fl := ni.n.Fields[i]
 	lv := "m." + ni.fields[i]
@@ -312,20 +312,23 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	fd := GoIdent{runtimePath, "FieldDecoder"}
 	f.P("var _ ", fd, " = (*", name, ")(nil)")
 	f.P()
-	f.P("// DecodeAvroField decodes field i of m, in schema order, from r, as")
-	f.P("// DecodeAvro does. runtime/resolve calls it to read data written with")
-	f.P("// another version of the schema.")
+	f.P("// DecodeAvroFields decodes the fields of m that fields lists, by their")
+	f.P("// index in m's schema, from r in that order, as DecodeAvro does.")
+	f.P("// runtime/resolve calls it to read data written with another version")
+	f.P("// of the schema.")
 	if len(n.Fields) == 0 {
-		f.P("func (*", name, ") DecodeAvroField(int, *", av("Reader"), ") error { return nil }")
+		f.P("func (*", name, ") DecodeAvroFields([]int, *", av("Reader"), ") error { return nil }")
 		f.P()
 	} else {
-		f.P("func (m *", name, ") DecodeAvroField(i int, r *", av("Reader"), ") (err error) {")
+		f.P("func (m *", name, ") DecodeAvroFields(fields []int, r *", av("Reader"), ") (err error) {")
+		f.P("for _, i := range fields {")
 		f.P("switch i {")
 		c := &codec{g: g, f: f, ni: ni}
 		for i := range n.Fields {
 			f.P("case ", i, ":")
 			g.decField(c, ni, i)
 		}
+		f.P("}")
 		f.P("}")
 		f.P("return nil")
 		f.P("}")

@@ -61,38 +61,43 @@ func (t *transcoder) decodeRecord(p *op, m runtime.FieldDecoder) error {
 }
 
 func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
-	for i := range p.fields {
-		f := &p.fields[i]
+	for i := range p.steps {
+		s := &p.steps[i]
 		var err error
-		switch f.how {
+		switch s.how {
 		case howSame:
-			err = m.DecodeAvroField(f.reader, &t.r)
+			err = m.DecodeAvroFields(s.fields, &t.r)
 		case howSkip:
-			if err = t.skip(f.skip); err != nil {
-				err = avrobin.AtField(err, f.name)
+			if err = t.skip(s.f.skip); err != nil {
+				err = avrobin.AtField(err, s.f.name)
 			}
 		case howEnum:
-			err = t.decodeEnum(f, f.op, m)
+			err = t.decodeEnum(s.f, s.f.op, m)
 		case howWidens:
 			// Decoded as the reader's, and checked as the writer's.
 			start := t.r.Offset()
-			if err = m.DecodeAvroField(f.reader, &t.r); err == nil {
+			if err = m.DecodeAvroFields(s.f.one, &t.r); err == nil {
 				t.sub.Reset(t.src[start:t.r.Offset()], true)
-				if err = t.skipIn(&t.sub, f.op); err != nil {
-					err = avrobin.AtField(err, f.name)
+				if err = t.skipIn(&t.sub, s.f.op); err != nil {
+					err = avrobin.AtField(err, s.f.name)
 				}
 			}
 		default:
-			err = t.decodeField(f, f.op, m)
+			err = t.decodeField(s.f, s.f.op, m)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	for i := range p.missing {
-		d := &p.missing[i]
-		t.sub.Reset(d.value, d.alias)
-		if err := m.DecodeAvroField(d.reader, &t.sub); err != nil {
+	if d := &p.missing; d.fields != nil {
+		t.sub.Reset(d.value, true)
+		if err := m.DecodeAvroFields(d.fields, &t.sub); err != nil {
+			return err
+		}
+	}
+	if d := &p.missingBytes; d.fields != nil {
+		t.sub.Reset(d.value, false)
+		if err := m.DecodeAvroFields(d.fields, &t.sub); err != nil {
 			return err
 		}
 	}
@@ -104,7 +109,7 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) error {
 	switch {
 	case p.same && !p.widens:
-		return m.DecodeAvroField(f.reader, &t.r)
+		return m.DecodeAvroFields(f.one, &t.r)
 	case p.k == kUnion:
 		// The writer's branch decides; its plan writes the reader's
 		// encoding of the field, union index and all.
@@ -121,7 +126,7 @@ func (t *transcoder) decodeField(f *fieldOp, p *op, m runtime.FieldDecoder) erro
 	case p.k == kToUnion && p.elem.k == kNull:
 		// The union index is the whole encoding.
 		t.sub.Reset(p.prefix, true)
-		return m.DecodeAvroField(f.reader, &t.sub)
+		return m.DecodeAvroFields(f.one, &t.sub)
 	case p.k == kRecord || p.k == kToUnion && p.elem.k == kRecord:
 		if rec := m.AvroRecordField(f.reader); rec != nil {
 			if p.k == kToUnion {
@@ -151,7 +156,7 @@ func (t *transcoder) decodeEnum(f *fieldOp, p *op, m runtime.FieldDecoder) error
 	if t.symbol.Rewind(); t.symbol.Remaining() == 0 {
 		t.symbol.Reset(t.symbolBuf[:], true) // the transcoder's first
 	}
-	return m.DecodeAvroField(f.reader, &t.symbol)
+	return m.DecodeAvroFields(f.one, &t.symbol)
 }
 
 // decodeTranscoded transcodes the value of field f alone, after the values
@@ -166,7 +171,7 @@ func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder)
 	}
 	// A copying Reader: t.out is reused for the next message.
 	t.sub.Reset(t.out[start:], false)
-	if err := m.DecodeAvroField(f.reader, &t.sub); err != nil {
+	if err := m.DecodeAvroFields(f.one, &t.sub); err != nil {
 		return err
 	}
 	return t.sub.Finish()

@@ -42,10 +42,14 @@ type op struct {
 	// and reorder them.
 	ordered  bool
 	defaults [][]byte // unordered: per reader field, its default or nil
+	// steps: how decodeDirect decodes the writer's fields, runs of
+	// fields whose encoding is the reader's in one call.
+	steps []step
 	// missing: the reader's fields that the writer lacks, with their
-	// defaults, for decoding field by field.
-	missing []missingField
-	name    string
+	// defaults, for decoding field by field: those whose values may
+	// alias their defaults, and those that hold bytes.
+	missing, missingBytes defaults
+	name                  string
 	// same: the writer's encoding of the value is already the reader's,
 	// so the value is skipped and its bytes copied.
 	same bool
@@ -59,7 +63,8 @@ type op struct {
 type fieldOp struct {
 	op     *op // nil: skipped with skip
 	skip   *op
-	reader int    // index of the reader's field; unordered records only
+	reader int    // index of the reader's field, -1 for none
+	one    []int  // reader alone, for FieldDecoder.DecodeAvroFields
 	pre    []byte // ordered: the defaults to write before this field
 	name   string
 	// how decodeDirect decodes the field, set with same and widens.
@@ -78,14 +83,19 @@ const (
 	howOther             // anything else that changed
 )
 
-// missingField is a reader field the writer lacks: its index and its
-// default, encoded.
-type missingField struct {
-	reader int
+// step is a writer field that decodeDirect decodes on its own, or a run of
+// writer fields whose encoding is the reader's, decoded with one call.
+type step struct {
+	how    how
+	fields []int    // howSame: the run's reader fields, in writer order
+	f      *fieldOp // the others: the field
+}
+
+// defaults are reader fields that the writer lacks, decoded with one call
+// from their defaults, encoded one after another.
+type defaults struct {
+	fields []int
 	value  []byte
-	// alias: the default holds no bytes value, so what is decoded from
-	// it may alias it (strings are immutable, the plan never changes).
-	alias bool
 }
 
 type kind uint8
@@ -202,6 +212,15 @@ func markSame(root *op) {
 			default:
 				f.how = howOther
 			}
+			if n := len(p.steps); f.how == howSame && n > 0 && p.steps[n-1].how == howSame {
+				p.steps[n-1].fields = append(p.steps[n-1].fields, f.reader)
+				continue
+			}
+			s := step{how: f.how, f: f}
+			if f.how == howSame {
+				s.fields = []int{f.reader}
+			}
+			p.steps = append(p.steps, s)
 		}
 	}
 }
@@ -525,7 +544,14 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 			return nil, fmt.Errorf("field %s has no default", rf.Name)
 		}
 		defaults[i] = d
-		p.missing = append(p.missing, missingField{reader: i, value: d, alias: !b.hasBytes(&rf.Type, rns, map[*avro.SchemaNode]bool{})})
+		// What is decoded from a default that holds no bytes value may
+		// alias it: strings are immutable, and the plan never changes.
+		m := &p.missing
+		if b.hasBytes(&rf.Type, rns, map[*avro.SchemaNode]bool{}) {
+			m = &p.missingBytes
+		}
+		m.fields = append(m.fields, i)
+		m.value = append(m.value, d...)
 	}
 	readerOf := make([]int, len(w.Fields))
 	for j := range readerOf {
@@ -552,6 +578,7 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 		f := fieldOp{reader: readerOf[j], name: wf.Name}
 		var err error
 		if i := readerOf[j]; i >= 0 {
+			f.one = []int{i}
 			if f.op, err = b.build(&wf.Type, wns, &r.Fields[i].Type, rns); err != nil {
 				return nil, err
 			}

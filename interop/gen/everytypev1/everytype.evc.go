@@ -190,18 +190,21 @@ func (m *Point) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Point)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Point) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.X, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "x")
-		}
-	case 1:
-		if m.Y, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "y")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.X, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "x")
+			}
+		case 1:
+			if m.Y, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "y")
+			}
 		}
 	}
 	return nil
@@ -286,14 +289,17 @@ func (m *EveryTypeKey) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*EveryTypeKey)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *EveryTypeKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.ID, err = r.ReadUUID(); err != nil {
-			return avrobin.AtField(err, "id")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.ID, err = r.ReadUUID(); err != nil {
+				return avrobin.AtField(err, "id")
+			}
 		}
 	}
 	return nil
@@ -890,312 +896,315 @@ func (m *EveryType) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*EveryType)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *EveryType) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.Flag, err = r.ReadBool(); err != nil {
-			return avrobin.AtField(err, "flag")
-		}
-	case 1:
-		if m.Small, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "small")
-		}
-	case 2:
-		if m.Big, err = r.ReadLong(); err != nil {
-			return avrobin.AtField(err, "big")
-		}
-	case 3:
-		if m.Ratio, err = r.ReadFloat(); err != nil {
-			return avrobin.AtField(err, "ratio")
-		}
-	case 4:
-		if m.Precise, err = r.ReadDouble(); err != nil {
-			return avrobin.AtField(err, "precise")
-		}
-	case 5:
-		if m.Text, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "text")
-		}
-	case 6:
-		if m.Raw, err = r.ReadBytes(); err != nil {
-			return avrobin.AtField(err, "raw")
-		}
-	case 7:
-		if m.Suit, err = avrobin.ReadEnum[Suit](r, 4); err != nil {
-			return avrobin.AtField(err, "suit")
-		}
-	case 8:
-		if err = r.ReadFixedTo(m.Hash[:]); err != nil {
-			return avrobin.AtField(err, "hash")
-		}
-	case 9:
-		if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
-			return avrobin.AtField(err, "money")
-		}
-	case 10:
-		if m.Price, err = r.ReadDecimal(3); err != nil {
-			return avrobin.AtField(err, "price")
-		}
-	case 11:
-		if m.ID, err = r.ReadUUID(); err != nil {
-			return avrobin.AtField(err, "id")
-		}
-	case 12:
-		if m.Day, err = r.ReadDate(); err != nil {
-			return avrobin.AtField(err, "day")
-		}
-	case 13:
-		if m.TodMs, err = r.ReadTimeMillis(); err != nil {
-			return avrobin.AtField(err, "tod_ms")
-		}
-	case 14:
-		if m.TodUs, err = r.ReadTimeMicros(); err != nil {
-			return avrobin.AtField(err, "tod_us")
-		}
-	case 15:
-		if m.AtMs, err = r.ReadTimestampMillis(); err != nil {
-			return avrobin.AtField(err, "at_ms")
-		}
-	case 16:
-		if m.AtUs, err = r.ReadTimestampMicros(); err != nil {
-			return avrobin.AtField(err, "at_us")
-		}
-	case 17:
-		if m.LocalMs, err = r.ReadTimestampMillis(); err != nil {
-			return avrobin.AtField(err, "local_ms")
-		}
-	case 18:
-		if m.LocalUs, err = r.ReadTimestampMicros(); err != nil {
-			return avrobin.AtField(err, "local_us")
-		}
-	case 19:
-		{
-			var s []string
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "tags")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if s[len(s)-1], err = r.ReadString(); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.Flag, err = r.ReadBool(); err != nil {
+				return avrobin.AtField(err, "flag")
+			}
+		case 1:
+			if m.Small, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "small")
+			}
+		case 2:
+			if m.Big, err = r.ReadLong(); err != nil {
+				return avrobin.AtField(err, "big")
+			}
+		case 3:
+			if m.Ratio, err = r.ReadFloat(); err != nil {
+				return avrobin.AtField(err, "ratio")
+			}
+		case 4:
+			if m.Precise, err = r.ReadDouble(); err != nil {
+				return avrobin.AtField(err, "precise")
+			}
+		case 5:
+			if m.Text, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "text")
+			}
+		case 6:
+			if m.Raw, err = r.ReadBytes(); err != nil {
+				return avrobin.AtField(err, "raw")
+			}
+		case 7:
+			if m.Suit, err = avrobin.ReadEnum[Suit](r, 4); err != nil {
+				return avrobin.AtField(err, "suit")
+			}
+		case 8:
+			if err = r.ReadFixedTo(m.Hash[:]); err != nil {
+				return avrobin.AtField(err, "hash")
+			}
+		case 9:
+			if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
+				return avrobin.AtField(err, "money")
+			}
+		case 10:
+			if m.Price, err = r.ReadDecimal(3); err != nil {
+				return avrobin.AtField(err, "price")
+			}
+		case 11:
+			if m.ID, err = r.ReadUUID(); err != nil {
+				return avrobin.AtField(err, "id")
+			}
+		case 12:
+			if m.Day, err = r.ReadDate(); err != nil {
+				return avrobin.AtField(err, "day")
+			}
+		case 13:
+			if m.TodMs, err = r.ReadTimeMillis(); err != nil {
+				return avrobin.AtField(err, "tod_ms")
+			}
+		case 14:
+			if m.TodUs, err = r.ReadTimeMicros(); err != nil {
+				return avrobin.AtField(err, "tod_us")
+			}
+		case 15:
+			if m.AtMs, err = r.ReadTimestampMillis(); err != nil {
+				return avrobin.AtField(err, "at_ms")
+			}
+		case 16:
+			if m.AtUs, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "at_us")
+			}
+		case 17:
+			if m.LocalMs, err = r.ReadTimestampMillis(); err != nil {
+				return avrobin.AtField(err, "local_ms")
+			}
+		case 18:
+			if m.LocalUs, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "local_us")
+			}
+		case 19:
+			{
+				var s []string
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "tags")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if s[len(s)-1], err = r.ReadString(); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
+						}
 					}
 				}
-			}
-			if s == nil {
-				s = []string{}
-			}
-			m.Tags = s
-		}
-	case 20:
-		{
-			var s []Point
-			for {
-				n, err := r.ReadBlockCount(2)
-				if err != nil {
-					return avrobin.AtField(err, "points")
+				if s == nil {
+					s = []string{}
 				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if err = s[len(s)-1].DecodeAvro(r); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "points")
+				m.Tags = s
+			}
+		case 20:
+			{
+				var s []Point
+				for {
+					n, err := r.ReadBlockCount(2)
+					if err != nil {
+						return avrobin.AtField(err, "points")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if err = s[len(s)-1].DecodeAvro(r); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "points")
+						}
 					}
 				}
+				if s == nil {
+					s = []Point{}
+				}
+				m.Points = s
 			}
-			if s == nil {
-				s = []Point{}
-			}
-			m.Points = s
-		}
-	case 21:
-		{
-			var mp map[string]float64
-			for {
-				n, err := r.ReadBlockCount(9)
-				if err != nil {
-					return avrobin.AtField(err, "scores")
-				}
-				if n == 0 {
-					break
-				}
-				if mp == nil {
-					mp = make(map[string]float64, n)
-				}
-				for range n {
-					k, err := r.ReadString()
+		case 21:
+			{
+				var mp map[string]float64
+				for {
+					n, err := r.ReadBlockCount(9)
 					if err != nil {
 						return avrobin.AtField(err, "scores")
 					}
-					var v float64
-					if v, err = r.ReadDouble(); err != nil {
-						return avrobin.AtField(avrobin.AtKey(err, k), "scores")
+					if n == 0 {
+						break
 					}
-					mp[k] = v
-				}
-			}
-			if mp == nil {
-				mp = map[string]float64{}
-			}
-			m.Scores = mp
-		}
-	case 22:
-		{
-			var mp map[string][]int64
-			for {
-				n, err := r.ReadBlockCount(2)
-				if err != nil {
-					return avrobin.AtField(err, "nested")
-				}
-				if n == 0 {
-					break
+					if mp == nil {
+						mp = make(map[string]float64, n)
+					}
+					for range n {
+						k, err := r.ReadString()
+						if err != nil {
+							return avrobin.AtField(err, "scores")
+						}
+						var v float64
+						if v, err = r.ReadDouble(); err != nil {
+							return avrobin.AtField(avrobin.AtKey(err, k), "scores")
+						}
+						mp[k] = v
+					}
 				}
 				if mp == nil {
-					mp = make(map[string][]int64, n)
+					mp = map[string]float64{}
 				}
-				for range n {
-					k, err := r.ReadString()
+				m.Scores = mp
+			}
+		case 22:
+			{
+				var mp map[string][]int64
+				for {
+					n, err := r.ReadBlockCount(2)
 					if err != nil {
 						return avrobin.AtField(err, "nested")
 					}
-					var v []int64
-					{
-						var s1 []int64
-						for {
-							n1, err := r.ReadBlockCount(1)
-							if err != nil {
-								return avrobin.AtField(avrobin.AtKey(err, k), "nested")
-							}
-							if n1 == 0 {
-								break
-							}
-							s1 = slices.Grow(s1, n1)
-							for range n1 {
-								s1 = s1[:len(s1)+1]
-								if s1[len(s1)-1], err = r.ReadLong(); err != nil {
-									return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s1)-1), k), "nested")
+					if n == 0 {
+						break
+					}
+					if mp == nil {
+						mp = make(map[string][]int64, n)
+					}
+					for range n {
+						k, err := r.ReadString()
+						if err != nil {
+							return avrobin.AtField(err, "nested")
+						}
+						var v []int64
+						{
+							var s1 []int64
+							for {
+								n1, err := r.ReadBlockCount(1)
+								if err != nil {
+									return avrobin.AtField(avrobin.AtKey(err, k), "nested")
+								}
+								if n1 == 0 {
+									break
+								}
+								s1 = slices.Grow(s1, n1)
+								for range n1 {
+									s1 = s1[:len(s1)+1]
+									if s1[len(s1)-1], err = r.ReadLong(); err != nil {
+										return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s1)-1), k), "nested")
+									}
 								}
 							}
+							if s1 == nil {
+								s1 = []int64{}
+							}
+							v = s1
 						}
-						if s1 == nil {
-							s1 = []int64{}
-						}
-						v = s1
+						mp[k] = v
 					}
-					mp[k] = v
+				}
+				if mp == nil {
+					mp = map[string][]int64{}
+				}
+				m.Nested = mp
+			}
+		case 23:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "maybe_text")
+			case b == 0:
+				m.MaybeText = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "maybe_text")
+				}
+				m.MaybeText = p
+			}
+		case 24:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "maybe_price")
+			case b == 0:
+				m.MaybePrice = nil
+			default:
+				if m.MaybePrice, err = r.ReadDecimal(3); err != nil {
+					return avrobin.AtField(err, "maybe_price")
 				}
 			}
-			if mp == nil {
-				mp = map[string][]int64{}
-			}
-			m.Nested = mp
-		}
-	case 23:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_text")
-		case b == 0:
-			m.MaybeText = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "maybe_text")
-			}
-			m.MaybeText = p
-		}
-	case 24:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_price")
-		case b == 0:
-			m.MaybePrice = nil
-		default:
-			if m.MaybePrice, err = r.ReadDecimal(3); err != nil {
-				return avrobin.AtField(err, "maybe_price")
-			}
-		}
-	case 25:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_point")
-		case b == 0:
-			m.MaybePoint = nil
-		default:
-			p := new(Point)
-			if err = p.DecodeAvro(r); err != nil {
+		case 25:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "maybe_point")
+			case b == 0:
+				m.MaybePoint = nil
+			default:
+				p := new(Point)
+				if err = p.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "maybe_point")
+				}
+				m.MaybePoint = p
 			}
-			m.MaybePoint = p
-		}
-	case 26:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_at")
-		case b == 0:
-			m.MaybeAt = nil
-		default:
-			p := new(time.Time)
-			if *p, err = r.ReadTimestampMicros(); err != nil {
+		case 26:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "maybe_at")
+			case b == 0:
+				m.MaybeAt = nil
+			default:
+				p := new(time.Time)
+				if *p, err = r.ReadTimestampMicros(); err != nil {
+					return avrobin.AtField(err, "maybe_at")
+				}
+				m.MaybeAt = p
 			}
-			m.MaybeAt = p
-		}
-	case 27:
-		switch b, err := r.ReadUnion(4); {
-		case err != nil:
-			return avrobin.AtField(err, "choice")
-		case b == 0:
-			m.Choice = nil
-		case b == 1:
-			var u EveryTypeChoiceString
-			if u.Value, err = r.ReadString(); err != nil {
+		case 27:
+			switch b, err := r.ReadUnion(4); {
+			case err != nil:
 				return avrobin.AtField(err, "choice")
+			case b == 0:
+				m.Choice = nil
+			case b == 1:
+				var u EveryTypeChoiceString
+				if u.Value, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
+			case b == 2:
+				var u EveryTypeChoiceLong
+				if u.Value, err = r.ReadLong(); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
+			case b == 3:
+				var u EveryTypeChoicePoint
+				if err = u.Value.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
 			}
-			m.Choice = u
-		case b == 2:
-			var u EveryTypeChoiceLong
-			if u.Value, err = r.ReadLong(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u
-		case b == 3:
-			var u EveryTypeChoicePoint
-			if err = u.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u
-		}
-	case 28:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "no_null")
-		case b == 0:
-			var u EveryTypeNoNullInt
-			if u.Value, err = r.ReadInt(); err != nil {
+		case 28:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "no_null")
+			case b == 0:
+				var u EveryTypeNoNullInt
+				if u.Value, err = r.ReadInt(); err != nil {
+					return avrobin.AtField(err, "no_null")
+				}
+				m.NoNull = u
+			case b == 1:
+				var u EveryTypeNoNullString
+				if u.Value, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "no_null")
+				}
+				m.NoNull = u
 			}
-			m.NoNull = u
-		case b == 1:
-			var u EveryTypeNoNullString
-			if u.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "no_null")
+		case 29:
+			if m.Legacy, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "legacy")
 			}
-			m.NoNull = u
-		}
-	case 29:
-		if m.Legacy, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "legacy")
 		}
 	}
 	return nil

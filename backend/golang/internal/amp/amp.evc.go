@@ -80,10 +80,11 @@ func (m *Empty) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Empty)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (*Empty) DecodeAvroField(int, *avrobin.Reader) error { return nil }
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -211,54 +212,57 @@ func (m *ArrArr) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrArr)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrArr) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s [][]int32
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					{
-						var s1 []int32
-						for {
-							n1, err := r.ReadBlockCount(1)
-							if err != nil {
-								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-							}
-							if n1 == 0 {
-								break
-							}
-							s1 = slices.Grow(s1, n1)
-							for range n1 {
-								s1 = s1[:len(s1)+1]
-								if s1[len(s1)-1], err = r.ReadInt(); err != nil {
-									return avrobin.AtField(avrobin.AtIndex(avrobin.AtIndex(err, len(s1)-1), len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s [][]int32
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						{
+							var s1 []int32
+							for {
+								n1, err := r.ReadBlockCount(1)
+								if err != nil {
+									return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+								}
+								if n1 == 0 {
+									break
+								}
+								s1 = slices.Grow(s1, n1)
+								for range n1 {
+									s1 = s1[:len(s1)+1]
+									if s1[len(s1)-1], err = r.ReadInt(); err != nil {
+										return avrobin.AtField(avrobin.AtIndex(avrobin.AtIndex(err, len(s1)-1), len(s)-1), "v")
+									}
 								}
 							}
+							if s1 == nil {
+								s1 = []int32{}
+							}
+							s[len(s)-1] = s1
 						}
-						if s1 == nil {
-							s1 = []int32{}
-						}
-						s[len(s)-1] = s1
 					}
 				}
+				if s == nil {
+					s = [][]int32{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = [][]int32{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -405,61 +409,64 @@ func (m *ArrMap) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrMap)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrMap) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []map[string]string
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					{
-						var mp1 map[string]string
-						for {
-							n1, err := r.ReadBlockCount(2)
-							if err != nil {
-								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-							}
-							if n1 == 0 {
-								break
-							}
-							if mp1 == nil {
-								mp1 = make(map[string]string, n1)
-							}
-							for range n1 {
-								k1, err := r.ReadString()
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrMap) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []map[string]string
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						{
+							var mp1 map[string]string
+							for {
+								n1, err := r.ReadBlockCount(2)
 								if err != nil {
 									return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
 								}
-								var v1 string
-								if v1, err = r.ReadString(); err != nil {
-									return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "v")
+								if n1 == 0 {
+									break
 								}
-								mp1[k1] = v1
+								if mp1 == nil {
+									mp1 = make(map[string]string, n1)
+								}
+								for range n1 {
+									k1, err := r.ReadString()
+									if err != nil {
+										return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+									}
+									var v1 string
+									if v1, err = r.ReadString(); err != nil {
+										return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "v")
+									}
+									mp1[k1] = v1
+								}
 							}
+							if mp1 == nil {
+								mp1 = map[string]string{}
+							}
+							s[len(s)-1] = mp1
 						}
-						if mp1 == nil {
-							mp1 = map[string]string{}
-						}
-						s[len(s)-1] = mp1
 					}
 				}
+				if s == nil {
+					s = []map[string]string{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []map[string]string{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -567,34 +574,37 @@ func (m *ArrDec) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrDec)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrDec) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []*big.Rat
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if s[len(s)-1], err = r.ReadDecimal(10); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []*big.Rat
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if s[len(s)-1], err = r.ReadDecimal(10); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						}
 					}
 				}
+				if s == nil {
+					s = []*big.Rat{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []*big.Rat{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -702,34 +712,37 @@ func (m *ArrBigDec) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrBigDec)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrBigDec) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []*big.Rat
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if s[len(s)-1], err = r.ReadDecimal(999); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrBigDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []*big.Rat
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if s[len(s)-1], err = r.ReadDecimal(999); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						}
 					}
 				}
+				if s == nil {
+					s = []*big.Rat{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []*big.Rat{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -835,34 +848,37 @@ func (m *ArrTime) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrTime)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrTime) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []time.Time
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if s[len(s)-1], err = r.ReadTimestampMillis(); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrTime) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []time.Time
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if s[len(s)-1], err = r.ReadTimestampMillis(); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						}
 					}
 				}
+				if s == nil {
+					s = []time.Time{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []time.Time{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -1016,49 +1032,52 @@ func (m *ArrUnion) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrUnion)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrUnion) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []ArrUnionVItem
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					switch b1, err := r.ReadUnion(3); {
-					case err != nil:
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-					case b1 == 0:
-						s[len(s)-1] = nil
-					case b1 == 1:
-						var u1 ArrUnionVItemString
-						if u1.Value, err = r.ReadString(); err != nil {
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrUnion) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []ArrUnionVItem
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						switch b1, err := r.ReadUnion(3); {
+						case err != nil:
 							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						case b1 == 0:
+							s[len(s)-1] = nil
+						case b1 == 1:
+							var u1 ArrUnionVItemString
+							if u1.Value, err = r.ReadString(); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+							}
+							s[len(s)-1] = u1
+						case b1 == 2:
+							var u1 ArrUnionVItemLong
+							if u1.Value, err = r.ReadLong(); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+							}
+							s[len(s)-1] = u1
 						}
-						s[len(s)-1] = u1
-					case b1 == 2:
-						var u1 ArrUnionVItemLong
-						if u1.Value, err = r.ReadLong(); err != nil {
-							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-						}
-						s[len(s)-1] = u1
 					}
 				}
+				if s == nil {
+					s = []ArrUnionVItem{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []ArrUnionVItem{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -1210,47 +1229,50 @@ func (m *ArrUnion2) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrUnion2)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrUnion2) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []ArrUnion2VItem
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					switch b1, err := r.ReadUnion(2); {
-					case err != nil:
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-					case b1 == 0:
-						var u1 ArrUnion2VItemString
-						if u1.Value, err = r.ReadString(); err != nil {
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrUnion2) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []ArrUnion2VItem
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						switch b1, err := r.ReadUnion(2); {
+						case err != nil:
 							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						case b1 == 0:
+							var u1 ArrUnion2VItemString
+							if u1.Value, err = r.ReadString(); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+							}
+							s[len(s)-1] = u1
+						case b1 == 1:
+							var u1 ArrUnion2VItemLong
+							if u1.Value, err = r.ReadLong(); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+							}
+							s[len(s)-1] = u1
 						}
-						s[len(s)-1] = u1
-					case b1 == 1:
-						var u1 ArrUnion2VItemLong
-						if u1.Value, err = r.ReadLong(); err != nil {
-							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-						}
-						s[len(s)-1] = u1
 					}
 				}
+				if s == nil {
+					s = []ArrUnion2VItem{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []ArrUnion2VItem{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -1372,43 +1394,46 @@ func (m *ArrOpt) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrOpt)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrOpt) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []*string
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					switch b1, err := r.ReadUnion(2); {
-					case err != nil:
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-					case b1 == 0:
-						s[len(s)-1] = nil
-					default:
-						p1 := new(string)
-						if *p1, err = r.ReadString(); err != nil {
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrOpt) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []*string
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						switch b1, err := r.ReadUnion(2); {
+						case err != nil:
 							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						case b1 == 0:
+							s[len(s)-1] = nil
+						default:
+							p1 := new(string)
+							if *p1, err = r.ReadString(); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+							}
+							s[len(s)-1] = p1
 						}
-						s[len(s)-1] = p1
 					}
 				}
+				if s == nil {
+					s = []*string{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []*string{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -1523,34 +1548,37 @@ func (m *ArrEmpty) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrEmpty)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrEmpty) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []Empty
-			for {
-				n, err := r.ReadBlockCount(0)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if err = s[len(s)-1].DecodeAvro(r); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []Empty
+				for {
+					n, err := r.ReadBlockCount(0)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if err = s[len(s)-1].DecodeAvro(r); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						}
 					}
 				}
+				if s == nil {
+					s = []Empty{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []Empty{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -1695,61 +1723,64 @@ func (m *MapArr) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*MapArr)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *MapArr) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var mp map[string][]int32
-			for {
-				n, err := r.ReadBlockCount(2)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				if mp == nil {
-					mp = make(map[string][]int32, n)
-				}
-				for range n {
-					k, err := r.ReadString()
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *MapArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var mp map[string][]int32
+				for {
+					n, err := r.ReadBlockCount(2)
 					if err != nil {
 						return avrobin.AtField(err, "v")
 					}
-					var v []int32
-					{
-						var s1 []int32
-						for {
-							n1, err := r.ReadBlockCount(1)
-							if err != nil {
-								return avrobin.AtField(avrobin.AtKey(err, k), "v")
-							}
-							if n1 == 0 {
-								break
-							}
-							s1 = slices.Grow(s1, n1)
-							for range n1 {
-								s1 = s1[:len(s1)+1]
-								if s1[len(s1)-1], err = r.ReadInt(); err != nil {
-									return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s1)-1), k), "v")
+					if n == 0 {
+						break
+					}
+					if mp == nil {
+						mp = make(map[string][]int32, n)
+					}
+					for range n {
+						k, err := r.ReadString()
+						if err != nil {
+							return avrobin.AtField(err, "v")
+						}
+						var v []int32
+						{
+							var s1 []int32
+							for {
+								n1, err := r.ReadBlockCount(1)
+								if err != nil {
+									return avrobin.AtField(avrobin.AtKey(err, k), "v")
+								}
+								if n1 == 0 {
+									break
+								}
+								s1 = slices.Grow(s1, n1)
+								for range n1 {
+									s1 = s1[:len(s1)+1]
+									if s1[len(s1)-1], err = r.ReadInt(); err != nil {
+										return avrobin.AtField(avrobin.AtKey(avrobin.AtIndex(err, len(s1)-1), k), "v")
+									}
 								}
 							}
+							if s1 == nil {
+								s1 = []int32{}
+							}
+							v = s1
 						}
-						if s1 == nil {
-							s1 = []int32{}
-						}
-						v = s1
+						mp[k] = v
 					}
-					mp[k] = v
 				}
+				if mp == nil {
+					mp = map[string][]int32{}
+				}
+				m.V = mp
 			}
-			if mp == nil {
-				mp = map[string][]int32{}
-			}
-			m.V = mp
 		}
 	}
 	return nil
@@ -1864,34 +1895,37 @@ func (m *ArrRec) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrRec)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrRec) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s []Wide
-			for {
-				n, err := r.ReadBlockCount(8)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if err = s[len(s)-1].DecodeAvro(r); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrRec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s []Wide
+				for {
+					n, err := r.ReadBlockCount(8)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if err = s[len(s)-1].DecodeAvro(r); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+						}
 					}
 				}
+				if s == nil {
+					s = []Wide{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = []Wide{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -2142,125 +2176,128 @@ func (m *Wide) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Wide)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Wide) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "a")
-		case b == 0:
-			m.A = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "a")
+			case b == 0:
+				m.A = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "a")
+				}
+				m.A = p
 			}
-			m.A = p
-		}
-	case 1:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "b")
-		case b == 0:
-			m.B = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
+		case 1:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "b")
+			case b == 0:
+				m.B = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "b")
+				}
+				m.B = p
 			}
-			m.B = p
-		}
-	case 2:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "c")
-		case b == 0:
-			m.C = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
+		case 2:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "c")
+			case b == 0:
+				m.C = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "c")
+				}
+				m.C = p
 			}
-			m.C = p
-		}
-	case 3:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "d")
-		case b == 0:
-			m.D = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
+		case 3:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "d")
+			case b == 0:
+				m.D = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "d")
+				}
+				m.D = p
 			}
-			m.D = p
-		}
-	case 4:
-		{
-			var s []int32
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "e")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if s[len(s)-1], err = r.ReadInt(); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "e")
+		case 4:
+			{
+				var s []int32
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "e")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if s[len(s)-1], err = r.ReadInt(); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "e")
+						}
 					}
 				}
+				if s == nil {
+					s = []int32{}
+				}
+				m.E = s
 			}
-			if s == nil {
-				s = []int32{}
-			}
-			m.E = s
-		}
-	case 5:
-		{
-			var mp map[string]int32
-			for {
-				n, err := r.ReadBlockCount(2)
-				if err != nil {
-					return avrobin.AtField(err, "f")
-				}
-				if n == 0 {
-					break
-				}
-				if mp == nil {
-					mp = make(map[string]int32, n)
-				}
-				for range n {
-					k, err := r.ReadString()
+		case 5:
+			{
+				var mp map[string]int32
+				for {
+					n, err := r.ReadBlockCount(2)
 					if err != nil {
 						return avrobin.AtField(err, "f")
 					}
-					var v int32
-					if v, err = r.ReadInt(); err != nil {
-						return avrobin.AtField(avrobin.AtKey(err, k), "f")
+					if n == 0 {
+						break
 					}
-					mp[k] = v
+					if mp == nil {
+						mp = make(map[string]int32, n)
+					}
+					for range n {
+						k, err := r.ReadString()
+						if err != nil {
+							return avrobin.AtField(err, "f")
+						}
+						var v int32
+						if v, err = r.ReadInt(); err != nil {
+							return avrobin.AtField(avrobin.AtKey(err, k), "f")
+						}
+						mp[k] = v
+					}
 				}
+				if mp == nil {
+					mp = map[string]int32{}
+				}
+				m.F = mp
 			}
-			if mp == nil {
-				mp = map[string]int32{}
+		case 6:
+			if m.G, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "g")
 			}
-			m.F = mp
-		}
-	case 6:
-		if m.G, err = r.ReadTimestampMicros(); err != nil {
-			return avrobin.AtField(err, "g")
-		}
-	case 7:
-		if m.H, err = r.ReadDecimal(2); err != nil {
-			return avrobin.AtField(err, "h")
+		case 7:
+			if m.H, err = r.ReadDecimal(2); err != nil {
+				return avrobin.AtField(err, "h")
+			}
 		}
 	}
 	return nil
@@ -2401,54 +2438,57 @@ func (m *ArrArrEmpty) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*ArrArrEmpty)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *ArrArrEmpty) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		{
-			var s [][]Empty
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "v")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					{
-						var s1 []Empty
-						for {
-							n1, err := r.ReadBlockCount(0)
-							if err != nil {
-								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
-							}
-							if n1 == 0 {
-								break
-							}
-							s1 = slices.Grow(s1, n1)
-							for range n1 {
-								s1 = s1[:len(s1)+1]
-								if err = s1[len(s1)-1].DecodeAvro(r); err != nil {
-									return avrobin.AtField(avrobin.AtIndex(avrobin.AtIndex(err, len(s1)-1), len(s)-1), "v")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *ArrArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			{
+				var s [][]Empty
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "v")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						{
+							var s1 []Empty
+							for {
+								n1, err := r.ReadBlockCount(0)
+								if err != nil {
+									return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "v")
+								}
+								if n1 == 0 {
+									break
+								}
+								s1 = slices.Grow(s1, n1)
+								for range n1 {
+									s1 = s1[:len(s1)+1]
+									if err = s1[len(s1)-1].DecodeAvro(r); err != nil {
+										return avrobin.AtField(avrobin.AtIndex(avrobin.AtIndex(err, len(s1)-1), len(s)-1), "v")
+									}
 								}
 							}
+							if s1 == nil {
+								s1 = []Empty{}
+							}
+							s[len(s)-1] = s1
 						}
-						if s1 == nil {
-							s1 = []Empty{}
-						}
-						s[len(s)-1] = s1
 					}
 				}
+				if s == nil {
+					s = [][]Empty{}
+				}
+				m.V = s
 			}
-			if s == nil {
-				s = [][]Empty{}
-			}
-			m.V = s
 		}
 	}
 	return nil
@@ -2622,49 +2662,52 @@ func (m *Edge) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Edge)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Edge) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.S, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "s")
-		}
-	case 1:
-		switch b, err := r.ReadUnion(3); {
-		case err != nil:
-			return avrobin.AtField(err, "u")
-		case b == 0:
-			m.U = nil
-		case b == 1:
-			var u EdgeUString
-			if u.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "u")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.S, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "s")
 			}
-			m.U = u
-		case b == 2:
-			var u EdgeULong
-			if u.Value, err = r.ReadLong(); err != nil {
+		case 1:
+			switch b, err := r.ReadUnion(3); {
+			case err != nil:
 				return avrobin.AtField(err, "u")
+			case b == 0:
+				m.U = nil
+			case b == 1:
+				var u EdgeUString
+				if u.Value, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "u")
+				}
+				m.U = u
+			case b == 2:
+				var u EdgeULong
+				if u.Value, err = r.ReadLong(); err != nil {
+					return avrobin.AtField(err, "u")
+				}
+				m.U = u
 			}
-			m.U = u
-		}
-	case 2:
-		if m.E, err = avrobin.ReadEnum[Color2](r, 2); err != nil {
-			return avrobin.AtField(err, "e")
-		}
-	case 3:
-		if err = r.ReadFixedTo(m.F[:]); err != nil {
-			return avrobin.AtField(err, "f")
-		}
-	case 4:
-		if m.D, err = r.ReadDecimal(2); err != nil {
-			return avrobin.AtField(err, "d")
-		}
-	case 5:
-		if m.Fd, err = r.ReadDecimalFixed(2, 4); err != nil {
-			return avrobin.AtField(err, "fd")
+		case 2:
+			if m.E, err = avrobin.ReadEnum[Color2](r, 2); err != nil {
+				return avrobin.AtField(err, "e")
+			}
+		case 3:
+			if err = r.ReadFixedTo(m.F[:]); err != nil {
+				return avrobin.AtField(err, "f")
+			}
+		case 4:
+			if m.D, err = r.ReadDecimal(2); err != nil {
+				return avrobin.AtField(err, "d")
+			}
+		case 5:
+			if m.Fd, err = r.ReadDecimalFixed(2, 4); err != nil {
+				return avrobin.AtField(err, "fd")
+			}
 		}
 	}
 	return nil

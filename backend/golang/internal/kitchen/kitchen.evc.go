@@ -216,27 +216,30 @@ func (m *Node) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Node)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Node) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.Value, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "value")
-		}
-	case 1:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "next")
-		case b == 0:
-			m.Next = nil
-		default:
-			p := new(Node)
-			if err = p.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "next")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.Value, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "value")
 			}
-			m.Next = p
+		case 1:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "next")
+			case b == 0:
+				m.Next = nil
+			default:
+				p := new(Node)
+				if err = p.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "next")
+				}
+				m.Next = p
+			}
 		}
 	}
 	return nil
@@ -364,38 +367,41 @@ func (m *Tree) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Tree)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Tree) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.Label, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "label")
-		}
-	case 1:
-		{
-			var s []Tree
-			for {
-				n, err := r.ReadBlockCount(2)
-				if err != nil {
-					return avrobin.AtField(err, "children")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if err = s[len(s)-1].DecodeAvro(r); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "children")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.Label, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "label")
+			}
+		case 1:
+			{
+				var s []Tree
+				for {
+					n, err := r.ReadBlockCount(2)
+					if err != nil {
+						return avrobin.AtField(err, "children")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if err = s[len(s)-1].DecodeAvro(r); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "children")
+						}
 					}
 				}
+				if s == nil {
+					s = []Tree{}
+				}
+				m.Children = s
 			}
-			if s == nil {
-				s = []Tree{}
-			}
-			m.Children = s
 		}
 	}
 	return nil
@@ -497,18 +503,21 @@ func (m *Diamond) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Diamond)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Diamond) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.Left.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "left")
-		}
-	case 1:
-		if err = m.Right.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "right")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.Left.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "left")
+			}
+		case 1:
+			if err = m.Right.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "right")
+			}
 		}
 	}
 	return nil
@@ -613,18 +622,21 @@ func (m *Corner) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Corner)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Corner) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.Tip.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "tip")
-		}
-	case 1:
-		if m.Weight, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "weight")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.Tip.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "tip")
+			}
+		case 1:
+			if m.Weight, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "weight")
+			}
 		}
 	}
 	return nil
@@ -714,14 +726,17 @@ func (m *Tip) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Tip)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Tip) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.Label, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "label")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.Label, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "label")
+			}
 		}
 	}
 	return nil
@@ -798,10 +813,11 @@ func (m *Empty) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Empty)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (*Empty) DecodeAvroField(int, *avrobin.Reader) error { return nil }
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -1618,435 +1634,438 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Everything)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Everything) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.Flag, err = r.ReadBool(); err != nil {
-			return avrobin.AtField(err, "flag")
-		}
-	case 1:
-		if m.Count, err = r.ReadInt(); err != nil {
-			return avrobin.AtField(err, "count")
-		}
-	case 2:
-		if m.Big, err = r.ReadLong(); err != nil {
-			return avrobin.AtField(err, "big")
-		}
-	case 3:
-		if m.Ratio, err = r.ReadFloat(); err != nil {
-			return avrobin.AtField(err, "ratio")
-		}
-	case 4:
-		if m.Precise, err = r.ReadDouble(); err != nil {
-			return avrobin.AtField(err, "precise")
-		}
-	case 5:
-		if m.Raw, err = r.ReadBytes(); err != nil {
-			return avrobin.AtField(err, "raw")
-		}
-	case 6:
-		if m.Text, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "text")
-		}
-	case 7:
-		if m.Color, err = avrobin.ReadEnum[Color](r, 4); err != nil {
-			return avrobin.AtField(err, "color")
-		}
-	case 8:
-		if err = r.ReadFixedTo(m.Hash[:]); err != nil {
-			return avrobin.AtField(err, "hash")
-		}
-	case 9:
-		if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
-			return avrobin.AtField(err, "money")
-		}
-	case 10:
-		if m.Price, err = r.ReadDecimal(2); err != nil {
-			return avrobin.AtField(err, "price")
-		}
-	case 11:
-		if m.Day, err = r.ReadDate(); err != nil {
-			return avrobin.AtField(err, "day")
-		}
-	case 12:
-		if m.AtMs, err = r.ReadTimestampMillis(); err != nil {
-			return avrobin.AtField(err, "at_ms")
-		}
-	case 13:
-		if m.AtUs, err = r.ReadTimestampMicros(); err != nil {
-			return avrobin.AtField(err, "at_us")
-		}
-	case 14:
-		if m.LocalMs, err = r.ReadTimestampMillis(); err != nil {
-			return avrobin.AtField(err, "local_ms")
-		}
-	case 15:
-		if m.TodMs, err = r.ReadTimeMillis(); err != nil {
-			return avrobin.AtField(err, "tod_ms")
-		}
-	case 16:
-		if m.TodUs, err = r.ReadTimeMicros(); err != nil {
-			return avrobin.AtField(err, "tod_us")
-		}
-	case 17:
-		if m.ID, err = r.ReadUUID(); err != nil {
-			return avrobin.AtField(err, "id")
-		}
-	case 18:
-		{
-			var s []string
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "tags")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if s[len(s)-1], err = r.ReadString(); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.Flag, err = r.ReadBool(); err != nil {
+				return avrobin.AtField(err, "flag")
+			}
+		case 1:
+			if m.Count, err = r.ReadInt(); err != nil {
+				return avrobin.AtField(err, "count")
+			}
+		case 2:
+			if m.Big, err = r.ReadLong(); err != nil {
+				return avrobin.AtField(err, "big")
+			}
+		case 3:
+			if m.Ratio, err = r.ReadFloat(); err != nil {
+				return avrobin.AtField(err, "ratio")
+			}
+		case 4:
+			if m.Precise, err = r.ReadDouble(); err != nil {
+				return avrobin.AtField(err, "precise")
+			}
+		case 5:
+			if m.Raw, err = r.ReadBytes(); err != nil {
+				return avrobin.AtField(err, "raw")
+			}
+		case 6:
+			if m.Text, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "text")
+			}
+		case 7:
+			if m.Color, err = avrobin.ReadEnum[Color](r, 4); err != nil {
+				return avrobin.AtField(err, "color")
+			}
+		case 8:
+			if err = r.ReadFixedTo(m.Hash[:]); err != nil {
+				return avrobin.AtField(err, "hash")
+			}
+		case 9:
+			if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
+				return avrobin.AtField(err, "money")
+			}
+		case 10:
+			if m.Price, err = r.ReadDecimal(2); err != nil {
+				return avrobin.AtField(err, "price")
+			}
+		case 11:
+			if m.Day, err = r.ReadDate(); err != nil {
+				return avrobin.AtField(err, "day")
+			}
+		case 12:
+			if m.AtMs, err = r.ReadTimestampMillis(); err != nil {
+				return avrobin.AtField(err, "at_ms")
+			}
+		case 13:
+			if m.AtUs, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "at_us")
+			}
+		case 14:
+			if m.LocalMs, err = r.ReadTimestampMillis(); err != nil {
+				return avrobin.AtField(err, "local_ms")
+			}
+		case 15:
+			if m.TodMs, err = r.ReadTimeMillis(); err != nil {
+				return avrobin.AtField(err, "tod_ms")
+			}
+		case 16:
+			if m.TodUs, err = r.ReadTimeMicros(); err != nil {
+				return avrobin.AtField(err, "tod_us")
+			}
+		case 17:
+			if m.ID, err = r.ReadUUID(); err != nil {
+				return avrobin.AtField(err, "id")
+			}
+		case 18:
+			{
+				var s []string
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "tags")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if s[len(s)-1], err = r.ReadString(); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "tags")
+						}
 					}
 				}
+				if s == nil {
+					s = []string{}
+				}
+				m.Tags = s
 			}
-			if s == nil {
-				s = []string{}
-			}
-			m.Tags = s
-		}
-	case 19:
-		{
-			var mp map[string]float64
-			for {
-				n, err := r.ReadBlockCount(9)
-				if err != nil {
-					return avrobin.AtField(err, "scores")
-				}
-				if n == 0 {
-					break
-				}
-				if mp == nil {
-					mp = make(map[string]float64, n)
-				}
-				for range n {
-					k, err := r.ReadString()
+		case 19:
+			{
+				var mp map[string]float64
+				for {
+					n, err := r.ReadBlockCount(9)
 					if err != nil {
 						return avrobin.AtField(err, "scores")
 					}
-					var v float64
-					if v, err = r.ReadDouble(); err != nil {
-						return avrobin.AtField(avrobin.AtKey(err, k), "scores")
-					}
-					mp[k] = v
-				}
-			}
-			if mp == nil {
-				mp = map[string]float64{}
-			}
-			m.Scores = mp
-		}
-	case 20:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe")
-		case b == 0:
-			m.Maybe = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "maybe")
-			}
-			m.Maybe = p
-		}
-	case 21:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_list")
-		case b == 0:
-			m.MaybeList = nil
-		default:
-			{
-				var s1 []int32
-				for {
-					n1, err := r.ReadBlockCount(1)
-					if err != nil {
-						return avrobin.AtField(err, "maybe_list")
-					}
-					if n1 == 0 {
+					if n == 0 {
 						break
 					}
-					s1 = slices.Grow(s1, n1)
-					for range n1 {
-						s1 = s1[:len(s1)+1]
-						if s1[len(s1)-1], err = r.ReadInt(); err != nil {
-							return avrobin.AtField(avrobin.AtIndex(err, len(s1)-1), "maybe_list")
+					if mp == nil {
+						mp = make(map[string]float64, n)
+					}
+					for range n {
+						k, err := r.ReadString()
+						if err != nil {
+							return avrobin.AtField(err, "scores")
+						}
+						var v float64
+						if v, err = r.ReadDouble(); err != nil {
+							return avrobin.AtField(avrobin.AtKey(err, k), "scores")
+						}
+						mp[k] = v
+					}
+				}
+				if mp == nil {
+					mp = map[string]float64{}
+				}
+				m.Scores = mp
+			}
+		case 20:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "maybe")
+			case b == 0:
+				m.Maybe = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "maybe")
+				}
+				m.Maybe = p
+			}
+		case 21:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "maybe_list")
+			case b == 0:
+				m.MaybeList = nil
+			default:
+				{
+					var s1 []int32
+					for {
+						n1, err := r.ReadBlockCount(1)
+						if err != nil {
+							return avrobin.AtField(err, "maybe_list")
+						}
+						if n1 == 0 {
+							break
+						}
+						s1 = slices.Grow(s1, n1)
+						for range n1 {
+							s1 = s1[:len(s1)+1]
+							if s1[len(s1)-1], err = r.ReadInt(); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(err, len(s1)-1), "maybe_list")
+							}
 						}
 					}
+					if s1 == nil {
+						s1 = []int32{}
+					}
+					m.MaybeList = s1
 				}
-				if s1 == nil {
-					s1 = []int32{}
-				}
-				m.MaybeList = s1
 			}
-		}
-	case 22:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_map")
-		case b == 0:
-			m.MaybeMap = nil
-		default:
-			{
-				var mp1 map[string]string
-				for {
-					n1, err := r.ReadBlockCount(2)
-					if err != nil {
-						return avrobin.AtField(err, "maybe_map")
-					}
-					if n1 == 0 {
-						break
-					}
-					if mp1 == nil {
-						mp1 = make(map[string]string, n1)
-					}
-					for range n1 {
-						k1, err := r.ReadString()
+		case 22:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "maybe_map")
+			case b == 0:
+				m.MaybeMap = nil
+			default:
+				{
+					var mp1 map[string]string
+					for {
+						n1, err := r.ReadBlockCount(2)
 						if err != nil {
 							return avrobin.AtField(err, "maybe_map")
 						}
-						var v1 string
-						if v1, err = r.ReadString(); err != nil {
-							return avrobin.AtField(avrobin.AtKey(err, k1), "maybe_map")
+						if n1 == 0 {
+							break
 						}
-						mp1[k1] = v1
+						if mp1 == nil {
+							mp1 = make(map[string]string, n1)
+						}
+						for range n1 {
+							k1, err := r.ReadString()
+							if err != nil {
+								return avrobin.AtField(err, "maybe_map")
+							}
+							var v1 string
+							if v1, err = r.ReadString(); err != nil {
+								return avrobin.AtField(avrobin.AtKey(err, k1), "maybe_map")
+							}
+							mp1[k1] = v1
+						}
 					}
+					if mp1 == nil {
+						mp1 = map[string]string{}
+					}
+					m.MaybeMap = mp1
 				}
-				if mp1 == nil {
-					mp1 = map[string]string{}
-				}
-				m.MaybeMap = mp1
 			}
-		}
-	case 23:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_price")
-		case b == 0:
-			m.MaybePrice = nil
-		default:
-			if m.MaybePrice, err = r.ReadDecimal(2); err != nil {
+		case 23:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "maybe_price")
+			case b == 0:
+				m.MaybePrice = nil
+			default:
+				if m.MaybePrice, err = r.ReadDecimal(2); err != nil {
+					return avrobin.AtField(err, "maybe_price")
+				}
 			}
-		}
-	case 24:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_node")
-		case b == 0:
-			m.MaybeNode = nil
-		default:
-			p := new(Node)
-			if err = p.DecodeAvro(r); err != nil {
+		case 24:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "maybe_node")
+			case b == 0:
+				m.MaybeNode = nil
+			default:
+				p := new(Node)
+				if err = p.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "maybe_node")
+				}
+				m.MaybeNode = p
 			}
-			m.MaybeNode = p
-		}
-	case 25:
-		switch b, err := r.ReadUnion(5); {
-		case err != nil:
-			return avrobin.AtField(err, "choice")
-		case b == 0:
-			m.Choice = nil
-		case b == 1:
-			var u EverythingChoiceString
-			if u.Value, err = r.ReadString(); err != nil {
+		case 25:
+			switch b, err := r.ReadUnion(5); {
+			case err != nil:
 				return avrobin.AtField(err, "choice")
+			case b == 0:
+				m.Choice = nil
+			case b == 1:
+				var u EverythingChoiceString
+				if u.Value, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
+			case b == 2:
+				var u EverythingChoiceLong
+				if u.Value, err = r.ReadLong(); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
+			case b == 3:
+				var u EverythingChoiceColor
+				if u.Value, err = avrobin.ReadEnum[Color](r, 4); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
+			case b == 4:
+				var u EverythingChoiceNode
+				if err = u.Value.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
 			}
-			m.Choice = u
-		case b == 2:
-			var u EverythingChoiceLong
-			if u.Value, err = r.ReadLong(); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u
-		case b == 3:
-			var u EverythingChoiceColor
-			if u.Value, err = avrobin.ReadEnum[Color](r, 4); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u
-		case b == 4:
-			var u EverythingChoiceNode
-			if err = u.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u
-		}
-	case 26:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "no_null")
-		case b == 0:
-			var u EverythingNoNullInt
-			if u.Value, err = r.ReadInt(); err != nil {
+		case 26:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "no_null")
+			case b == 0:
+				var u EverythingNoNullInt
+				if u.Value, err = r.ReadInt(); err != nil {
+					return avrobin.AtField(err, "no_null")
+				}
+				m.NoNull = u
+			case b == 1:
+				var u EverythingNoNullString
+				if u.Value, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "no_null")
+				}
+				m.NoNull = u
 			}
-			m.NoNull = u
-		case b == 1:
-			var u EverythingNoNullString
-			if u.Value, err = r.ReadString(); err != nil {
-				return avrobin.AtField(err, "no_null")
+		case 27:
+			switch b, err := r.ReadRaw(); {
+			case err != nil:
+				return avrobin.AtField(err, "email")
+			default:
+				if err := m.Email.UnmarshalText(b); err != nil {
+					return avrobin.AtField(r.DecodeInvalid(err), "email")
+				}
 			}
-			m.NoNull = u
-		}
-	case 27:
-		switch b, err := r.ReadRaw(); {
-		case err != nil:
-			return avrobin.AtField(err, "email")
-		default:
-			if err := m.Email.UnmarshalText(b); err != nil {
-				return avrobin.AtField(r.DecodeInvalid(err), "email")
+		case 28:
+			{
+				var w int64
+				if w, err = r.ReadLong(); err != nil {
+					return avrobin.AtField(err, "user_id")
+				}
+				m.UserID = domain.UserID(w)
 			}
-		}
-	case 28:
-		{
-			var w int64
-			if w, err = r.ReadLong(); err != nil {
-				return avrobin.AtField(err, "user_id")
-			}
-			m.UserID = domain.UserID(w)
-		}
-	case 29:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe_email")
-		case b == 0:
-			m.MaybeEmail = nil
-		default:
-			p := new(domain.Email)
-			switch b1, err := r.ReadRaw(); {
+		case 29:
+			switch b, err := r.ReadUnion(2); {
 			case err != nil:
 				return avrobin.AtField(err, "maybe_email")
+			case b == 0:
+				m.MaybeEmail = nil
 			default:
-				if err := p.UnmarshalText(b1); err != nil {
-					return avrobin.AtField(r.DecodeInvalid(err), "maybe_email")
+				p := new(domain.Email)
+				switch b1, err := r.ReadRaw(); {
+				case err != nil:
+					return avrobin.AtField(err, "maybe_email")
+				default:
+					if err := p.UnmarshalText(b1); err != nil {
+						return avrobin.AtField(r.DecodeInvalid(err), "maybe_email")
+					}
 				}
+				m.MaybeEmail = p
 			}
-			m.MaybeEmail = p
-		}
-	case 30:
-		{
-			var s []domain.Email
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "emails")
-				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					switch b1, err := r.ReadRaw(); {
-					case err != nil:
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "emails")
-					default:
-						if err := s[len(s)-1].UnmarshalText(b1); err != nil {
-							return avrobin.AtField(avrobin.AtIndex(r.DecodeInvalid(err), len(s)-1), "emails")
+		case 30:
+			{
+				var s []domain.Email
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "emails")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						switch b1, err := r.ReadRaw(); {
+						case err != nil:
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "emails")
+						default:
+							if err := s[len(s)-1].UnmarshalText(b1); err != nil {
+								return avrobin.AtField(avrobin.AtIndex(r.DecodeInvalid(err), len(s)-1), "emails")
+							}
 						}
 					}
 				}
-			}
-			if s == nil {
-				s = []domain.Email{}
-			}
-			m.Emails = s
-		}
-	case 31:
-		{
-			var s []map[string]*Tree
-			for {
-				n, err := r.ReadBlockCount(1)
-				if err != nil {
-					return avrobin.AtField(err, "nested")
+				if s == nil {
+					s = []domain.Email{}
 				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					{
-						var mp1 map[string]*Tree
-						for {
-							n1, err := r.ReadBlockCount(2)
-							if err != nil {
-								return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "nested")
-							}
-							if n1 == 0 {
-								break
-							}
-							if mp1 == nil {
-								mp1 = make(map[string]*Tree, n1)
-							}
-							for range n1 {
-								k1, err := r.ReadString()
+				m.Emails = s
+			}
+		case 31:
+			{
+				var s []map[string]*Tree
+				for {
+					n, err := r.ReadBlockCount(1)
+					if err != nil {
+						return avrobin.AtField(err, "nested")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						{
+							var mp1 map[string]*Tree
+							for {
+								n1, err := r.ReadBlockCount(2)
 								if err != nil {
 									return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "nested")
 								}
-								var v1 *Tree
-								switch b2, err := r.ReadUnion(2); {
-								case err != nil:
-									return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "nested")
-								case b2 == 0:
-									v1 = nil
-								default:
-									p2 := new(Tree)
-									if err = p2.DecodeAvro(r); err != nil {
-										return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "nested")
-									}
-									v1 = p2
+								if n1 == 0 {
+									break
 								}
-								mp1[k1] = v1
+								if mp1 == nil {
+									mp1 = make(map[string]*Tree, n1)
+								}
+								for range n1 {
+									k1, err := r.ReadString()
+									if err != nil {
+										return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "nested")
+									}
+									var v1 *Tree
+									switch b2, err := r.ReadUnion(2); {
+									case err != nil:
+										return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "nested")
+									case b2 == 0:
+										v1 = nil
+									default:
+										p2 := new(Tree)
+										if err = p2.DecodeAvro(r); err != nil {
+											return avrobin.AtField(avrobin.AtIndex(avrobin.AtKey(err, k1), len(s)-1), "nested")
+										}
+										v1 = p2
+									}
+									mp1[k1] = v1
+								}
 							}
+							if mp1 == nil {
+								mp1 = map[string]*Tree{}
+							}
+							s[len(s)-1] = mp1
 						}
-						if mp1 == nil {
-							mp1 = map[string]*Tree{}
-						}
-						s[len(s)-1] = mp1
 					}
 				}
+				if s == nil {
+					s = []map[string]*Tree{}
+				}
+				m.Nested = s
 			}
-			if s == nil {
-				s = []map[string]*Tree{}
+		case 32:
+			if err = m.List.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "list")
 			}
-			m.Nested = s
-		}
-	case 32:
-		if err = m.List.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "list")
-		}
-	case 33:
-		if err = m.Tree.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "tree")
-		}
-	case 34:
-		if err = m.Empty.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "empty")
-		}
-	case 35:
-		if m.AppendAvro2, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "append_avro")
-		}
-	case 36:
-		if m.AppendAvro3, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "AppendAvro")
+		case 33:
+			if err = m.Tree.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "tree")
+			}
+		case 34:
+			if err = m.Empty.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "empty")
+			}
+		case 35:
+			if m.AppendAvro2, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "append_avro")
+			}
+		case 36:
+			if m.AppendAvro3, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "AppendAvro")
+			}
 		}
 	}
 	return nil
@@ -2144,14 +2163,17 @@ func (m *EverythingKey) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*EverythingKey)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *EverythingKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.ID, err = r.ReadUUID(); err != nil {
-			return avrobin.AtField(err, "id")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.ID, err = r.ReadUUID(); err != nil {
+				return avrobin.AtField(err, "id")
+			}
 		}
 	}
 	return nil

@@ -105,22 +105,25 @@ func (m *UserPersonalData) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *UserPersonalData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.Username, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "username")
-		}
-	case 1:
-		if m.Email, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "email")
-		}
-	case 2:
-		if m.Name, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "name")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.Username, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "username")
+			}
+		case 1:
+			if m.Email, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "email")
+			}
+		case 2:
+			if m.Name, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "name")
+			}
 		}
 	}
 	return nil
@@ -224,22 +227,25 @@ func (m *UserData) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*UserData)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *UserData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.ID, err = r.ReadLong(); err != nil {
-			return avrobin.AtField(err, "id")
-		}
-	case 1:
-		if m.IsActive, err = r.ReadBool(); err != nil {
-			return avrobin.AtField(err, "is_active")
-		}
-	case 2:
-		if err = m.Pii.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "pii")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.ID, err = r.ReadLong(); err != nil {
+				return avrobin.AtField(err, "id")
+			}
+		case 1:
+			if m.IsActive, err = r.ReadBool(); err != nil {
+				return avrobin.AtField(err, "is_active")
+			}
+		case 2:
+			if err = m.Pii.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "pii")
+			}
 		}
 	}
 	return nil
@@ -392,49 +398,52 @@ func (m *CourseData) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*CourseData)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *CourseData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		switch b, err := r.ReadRaw(); {
-		case err != nil:
-			return avrobin.AtField(err, "course_key")
-		default:
-			if err := m.CourseKey.UnmarshalText(b); err != nil {
-				return avrobin.AtField(r.DecodeInvalid(err), "course_key")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			switch b, err := r.ReadRaw(); {
+			case err != nil:
+				return avrobin.AtField(err, "course_key")
+			default:
+				if err := m.CourseKey.UnmarshalText(b); err != nil {
+					return avrobin.AtField(r.DecodeInvalid(err), "course_key")
+				}
 			}
-		}
-	case 1:
-		if m.DisplayName, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "display_name")
-		}
-	case 2:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "start")
-		case b == 0:
-			m.Start = nil
-		default:
-			p := new(time.Time)
-			if *p, err = r.ReadTimestampMicros(); err != nil {
+		case 1:
+			if m.DisplayName, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "display_name")
+			}
+		case 2:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "start")
+			case b == 0:
+				m.Start = nil
+			default:
+				p := new(time.Time)
+				if *p, err = r.ReadTimestampMicros(); err != nil {
+					return avrobin.AtField(err, "start")
+				}
+				m.Start = p
 			}
-			m.Start = p
-		}
-	case 3:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "end")
-		case b == 0:
-			m.End = nil
-		default:
-			p := new(time.Time)
-			if *p, err = r.ReadTimestampMicros(); err != nil {
+		case 3:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "end")
+			case b == 0:
+				m.End = nil
+			default:
+				p := new(time.Time)
+				if *p, err = r.ReadTimestampMicros(); err != nil {
+					return avrobin.AtField(err, "end")
+				}
+				m.End = p
 			}
-			m.End = p
 		}
 	}
 	return nil

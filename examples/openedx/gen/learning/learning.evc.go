@@ -104,18 +104,21 @@ func (m *StudentRegistrationCompletedV1) DecodeAvro(r *avrobin.Reader) (err erro
 
 var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *StudentRegistrationCompletedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.User.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "user")
-		}
-	case 1:
-		if m.Time, err = r.ReadTimestampMicros(); err != nil {
-			return avrobin.AtField(err, "time")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.User.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "user")
+			}
+		case 1:
+			if m.Time, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "time")
+			}
 		}
 	}
 	return nil
@@ -272,43 +275,46 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *CourseEnrollmentData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.User.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "user")
-		}
-	case 1:
-		if err = m.Course.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "course")
-		}
-	case 2:
-		if m.Mode, err = avrobin.ReadEnum[EnrollmentMode](r, 9); err != nil {
-			return avrobin.AtField(err, "mode")
-		}
-	case 3:
-		if m.IsActive, err = r.ReadBool(); err != nil {
-			return avrobin.AtField(err, "is_active")
-		}
-	case 4:
-		if m.CreationDate, err = r.ReadTimestampMicros(); err != nil {
-			return avrobin.AtField(err, "creation_date")
-		}
-	case 5:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "created_by")
-		case b == 0:
-			m.CreatedBy = nil
-		default:
-			p := new(UserData)
-			if err = p.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "created_by")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.User.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "user")
 			}
-			m.CreatedBy = p
+		case 1:
+			if err = m.Course.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "course")
+			}
+		case 2:
+			if m.Mode, err = avrobin.ReadEnum[EnrollmentMode](r, 9); err != nil {
+				return avrobin.AtField(err, "mode")
+			}
+		case 3:
+			if m.IsActive, err = r.ReadBool(); err != nil {
+				return avrobin.AtField(err, "is_active")
+			}
+		case 4:
+			if m.CreationDate, err = r.ReadTimestampMicros(); err != nil {
+				return avrobin.AtField(err, "creation_date")
+			}
+		case 5:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "created_by")
+			case b == 0:
+				m.CreatedBy = nil
+			default:
+				p := new(UserData)
+				if err = p.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "created_by")
+				}
+				m.CreatedBy = p
+			}
 		}
 	}
 	return nil
@@ -417,14 +423,17 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *CourseEnrollmentCreatedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.Enrollment.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "enrollment")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.Enrollment.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "enrollment")
+			}
 		}
 	}
 	return nil
@@ -528,14 +537,17 @@ func (m *CourseEnrollmentChangedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *CourseEnrollmentChangedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.Enrollment.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "enrollment")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.Enrollment.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "enrollment")
+			}
 		}
 	}
 	return nil
@@ -760,91 +772,94 @@ func (m *PersistentCourseGradeData) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *PersistentCourseGradeData) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.UserID, err = r.ReadLong(); err != nil {
-			return avrobin.AtField(err, "user_id")
-		}
-	case 1:
-		if err = m.Course.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "course")
-		}
-	case 2:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "course_edited_timestamp")
-		case b == 0:
-			m.CourseEditedTimestamp = nil
-		default:
-			p := new(time.Time)
-			if *p, err = r.ReadTimestampMicros(); err != nil {
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.UserID, err = r.ReadLong(); err != nil {
+				return avrobin.AtField(err, "user_id")
+			}
+		case 1:
+			if err = m.Course.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "course")
+			}
+		case 2:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "course_edited_timestamp")
+			case b == 0:
+				m.CourseEditedTimestamp = nil
+			default:
+				p := new(time.Time)
+				if *p, err = r.ReadTimestampMicros(); err != nil {
+					return avrobin.AtField(err, "course_edited_timestamp")
+				}
+				m.CourseEditedTimestamp = p
 			}
-			m.CourseEditedTimestamp = p
-		}
-	case 3:
-		if m.CourseVersion, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "course_version")
-		}
-	case 4:
-		if m.GradingPolicyHash, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "grading_policy_hash")
-		}
-	case 5:
-		if m.PercentGrade, err = r.ReadDouble(); err != nil {
-			return avrobin.AtField(err, "percent_grade")
-		}
-	case 6:
-		if m.LetterGrade, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "letter_grade")
-		}
-	case 7:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "passed_timestamp")
-		case b == 0:
-			m.PassedTimestamp = nil
-		default:
-			p := new(time.Time)
-			if *p, err = r.ReadTimestampMicros(); err != nil {
+		case 3:
+			if m.CourseVersion, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "course_version")
+			}
+		case 4:
+			if m.GradingPolicyHash, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "grading_policy_hash")
+			}
+		case 5:
+			if m.PercentGrade, err = r.ReadDouble(); err != nil {
+				return avrobin.AtField(err, "percent_grade")
+			}
+		case 6:
+			if m.LetterGrade, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "letter_grade")
+			}
+		case 7:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "passed_timestamp")
+			case b == 0:
+				m.PassedTimestamp = nil
+			default:
+				p := new(time.Time)
+				if *p, err = r.ReadTimestampMicros(); err != nil {
+					return avrobin.AtField(err, "passed_timestamp")
+				}
+				m.PassedTimestamp = p
 			}
-			m.PassedTimestamp = p
-		}
-	case 8:
-		{
-			var mp map[string]float32
-			for {
-				n, err := r.ReadBlockCount(5)
-				if err != nil {
-					return avrobin.AtField(err, "subsection_scores")
-				}
-				if n == 0 {
-					break
-				}
-				if mp == nil {
-					mp = make(map[string]float32, n)
-				}
-				for range n {
-					k, err := r.ReadString()
+		case 8:
+			{
+				var mp map[string]float32
+				for {
+					n, err := r.ReadBlockCount(5)
 					if err != nil {
 						return avrobin.AtField(err, "subsection_scores")
 					}
-					var v float32
-					if v, err = r.ReadFloat(); err != nil {
-						return avrobin.AtField(avrobin.AtKey(err, k), "subsection_scores")
+					if n == 0 {
+						break
 					}
-					mp[k] = v
+					if mp == nil {
+						mp = make(map[string]float32, n)
+					}
+					for range n {
+						k, err := r.ReadString()
+						if err != nil {
+							return avrobin.AtField(err, "subsection_scores")
+						}
+						var v float32
+						if v, err = r.ReadFloat(); err != nil {
+							return avrobin.AtField(avrobin.AtKey(err, k), "subsection_scores")
+						}
+						mp[k] = v
+					}
 				}
+				if mp == nil {
+					mp = map[string]float32{}
+				}
+				m.SubsectionScores = mp
 			}
-			if mp == nil {
-				mp = map[string]float32{}
-			}
-			m.SubsectionScores = mp
 		}
 	}
 	return nil
@@ -950,14 +965,17 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvro(r *avrobin.Reader) (err err
 
 var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *PersistentGradeSummaryChangedV1) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.Grade.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "grade")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.Grade.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "grade")
+			}
 		}
 	}
 	return nil
@@ -1051,14 +1069,17 @@ func (m *LearnerKey) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*LearnerKey)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *LearnerKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.UserID, err = r.ReadLong(); err != nil {
-			return avrobin.AtField(err, "user_id")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.UserID, err = r.ReadLong(); err != nil {
+				return avrobin.AtField(err, "user_id")
+			}
 		}
 	}
 	return nil

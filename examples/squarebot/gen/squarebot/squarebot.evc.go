@@ -223,14 +223,17 @@ func (m *SquarebotMessageKey) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*SquarebotMessageKey)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *SquarebotMessageKey) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if m.ChannelID, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "channel_id")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *SquarebotMessageKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if m.ChannelID, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "channel_id")
+			}
 		}
 	}
 	return nil
@@ -385,43 +388,46 @@ func (m *SquarebotMessage) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*SquarebotMessage)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *SquarebotMessage) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "user")
-		case b == 0:
-			m.User = nil
-		default:
-			p := new(string)
-			if *p, err = r.ReadString(); err != nil {
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
 				return avrobin.AtField(err, "user")
+			case b == 0:
+				m.User = nil
+			default:
+				p := new(string)
+				if *p, err = r.ReadString(); err != nil {
+					return avrobin.AtField(err, "user")
+				}
+				m.User = p
 			}
-			m.User = p
-		}
-	case 1:
-		if m.ChannelType, err = avrobin.ReadEnum[ChannelType](r, 5); err != nil {
-			return avrobin.AtField(err, "channel_type")
-		}
-	case 2:
-		if m.ChannelID, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "channel_id")
-		}
-	case 3:
-		if m.MessageType, err = avrobin.ReadEnum[MessageType](r, 2); err != nil {
-			return avrobin.AtField(err, "message_type")
-		}
-	case 4:
-		if m.MessageID, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "message_id")
-		}
-	case 5:
-		if m.Message, err = r.ReadString(); err != nil {
-			return avrobin.AtField(err, "message")
+		case 1:
+			if m.ChannelType, err = avrobin.ReadEnum[ChannelType](r, 5); err != nil {
+				return avrobin.AtField(err, "channel_type")
+			}
+		case 2:
+			if m.ChannelID, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "channel_id")
+			}
+		case 3:
+			if m.MessageType, err = avrobin.ReadEnum[MessageType](r, 2); err != nil {
+				return avrobin.AtField(err, "message_type")
+			}
+		case 4:
+			if m.MessageID, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "message_id")
+			}
+		case 5:
+			if m.Message, err = r.ReadString(); err != nil {
+				return avrobin.AtField(err, "message")
+			}
 		}
 	}
 	return nil

@@ -236,82 +236,85 @@ func (m *Wrapper) DecodeAvro(r *avrobin.Reader) (err error) {
 
 var _ runtime.FieldDecoder = (*Wrapper)(nil)
 
-// DecodeAvroField decodes field i of m, in schema order, from r, as
-// DecodeAvro does. runtime/resolve calls it to read data written with
-// another version of the schema.
-func (m *Wrapper) DecodeAvroField(i int, r *avrobin.Reader) (err error) {
-	switch i {
-	case 0:
-		if err = m.Node.DecodeAvro(r); err != nil {
-			return avrobin.AtField(err, "node")
-		}
-	case 1:
-		if m.Color, err = avrobin.ReadEnum[kitchen.Color](r, 4); err != nil {
-			return avrobin.AtField(err, "color")
-		}
-	case 2:
-		switch b, err := r.ReadUnion(2); {
-		case err != nil:
-			return avrobin.AtField(err, "maybe")
-		case b == 0:
-			m.Maybe = nil
-		default:
-			p := new(kitchen.Tree)
-			if err = p.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "maybe")
+// DecodeAvroFields decodes the fields of m that fields lists, by their
+// index in m's schema, from r in that order, as DecodeAvro does.
+// runtime/resolve calls it to read data written with another version
+// of the schema.
+func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
+	for _, i := range fields {
+		switch i {
+		case 0:
+			if err = m.Node.DecodeAvro(r); err != nil {
+				return avrobin.AtField(err, "node")
 			}
-			m.Maybe = p
-		}
-	case 3:
-		{
-			var s []kitchen.Hash
-			for {
-				n, err := r.ReadBlockCount(4)
-				if err != nil {
-					return avrobin.AtField(err, "hashes")
+		case 1:
+			if m.Color, err = avrobin.ReadEnum[kitchen.Color](r, 4); err != nil {
+				return avrobin.AtField(err, "color")
+			}
+		case 2:
+			switch b, err := r.ReadUnion(2); {
+			case err != nil:
+				return avrobin.AtField(err, "maybe")
+			case b == 0:
+				m.Maybe = nil
+			default:
+				p := new(kitchen.Tree)
+				if err = p.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "maybe")
 				}
-				if n == 0 {
-					break
-				}
-				s = slices.Grow(s, n)
-				for range n {
-					s = s[:len(s)+1]
-					if err = r.ReadFixedTo(s[len(s)-1][:]); err != nil {
-						return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "hashes")
+				m.Maybe = p
+			}
+		case 3:
+			{
+				var s []kitchen.Hash
+				for {
+					n, err := r.ReadBlockCount(4)
+					if err != nil {
+						return avrobin.AtField(err, "hashes")
+					}
+					if n == 0 {
+						break
+					}
+					s = slices.Grow(s, n)
+					for range n {
+						s = s[:len(s)+1]
+						if err = r.ReadFixedTo(s[len(s)-1][:]); err != nil {
+							return avrobin.AtField(avrobin.AtIndex(err, len(s)-1), "hashes")
+						}
 					}
 				}
+				if s == nil {
+					s = []kitchen.Hash{}
+				}
+				m.Hashes = s
 			}
-			if s == nil {
-				s = []kitchen.Hash{}
-			}
-			m.Hashes = s
-		}
-	case 4:
-		switch b, err := r.ReadUnion(3); {
-		case err != nil:
-			return avrobin.AtField(err, "choice")
-		case b == 0:
-			m.Choice = nil
-		case b == 1:
-			var u WrapperChoiceNode
-			if err = u.Value.DecodeAvro(r); err != nil {
+		case 4:
+			switch b, err := r.ReadUnion(3); {
+			case err != nil:
 				return avrobin.AtField(err, "choice")
+			case b == 0:
+				m.Choice = nil
+			case b == 1:
+				var u WrapperChoiceNode
+				if err = u.Value.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
+			case b == 2:
+				var u WrapperChoiceEmpty
+				if err = u.Value.DecodeAvro(r); err != nil {
+					return avrobin.AtField(err, "choice")
+				}
+				m.Choice = u
 			}
-			m.Choice = u
-		case b == 2:
-			var u WrapperChoiceEmpty
-			if err = u.Value.DecodeAvro(r); err != nil {
-				return avrobin.AtField(err, "choice")
-			}
-			m.Choice = u
-		}
-	case 5:
-		switch b, err := r.ReadRaw(); {
-		case err != nil:
-			return avrobin.AtField(err, "email")
-		default:
-			if err := m.Email.UnmarshalText(b); err != nil {
-				return avrobin.AtField(r.DecodeInvalid(err), "email")
+		case 5:
+			switch b, err := r.ReadRaw(); {
+			case err != nil:
+				return avrobin.AtField(err, "email")
+			default:
+				if err := m.Email.UnmarshalText(b); err != nil {
+					return avrobin.AtField(r.DecodeInvalid(err), "email")
+				}
 			}
 		}
 	}
