@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -303,4 +304,39 @@ func TestSquarebotEvolved_LibrariesAgree(t *testing.T) {
 func TestOpenedxEvolved_LibrariesAgree(t *testing.T) {
 	evolvedAgree(t, openedxEvolved(t))
 	gogenAgrees(t, openedxEvolved(t), openedxGogen, nil)
+}
+
+// TestEvolved_Ratios prints the time of decoding an older and a newer
+// writer's message over the same-version decode through the same call, the
+// issue's 1.3x target, from interleaved bursts (fastestBursts) so that a
+// loaded machine disturbs the ratio little. It asserts nothing: run it with
+//
+//	EVC_EVOLVED_RATIOS=1 go test -run TestEvolved_Ratios -v
+func TestEvolved_Ratios(t *testing.T) {
+	if os.Getenv("EVC_EVOLVED_RATIOS") == "" {
+		t.Skip("set EVC_EVOLVED_RATIOS=1 to measure")
+	}
+	evolvedRatios(t, "squarebot", squarebotMessage(), squarebotEvolved(t))
+	evolvedRatios(t, "openedx", openedxEvent(), openedxEvolved(t))
+}
+
+func evolvedRatios[T any, PT interface {
+	*T
+	message
+}](t *testing.T, name string, msg PT, evolved []evolvedCase[T]) {
+	own, err := msg.MarshalAvro()
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(schema string, data []byte) func() error {
+		return func() error { return resolve.DecodeFrom(schema, PT(new(T)), data) }
+	}
+	cases := []serdeCase{{"same", decode(msg.AvroType().Schema(), own)}}
+	for _, c := range evolved {
+		cases = append(cases, serdeCase{c.name, decode(c.schema, c.data)})
+	}
+	best := fastestBursts(t, cases)
+	for _, c := range cases {
+		t.Logf("%s %-6s %7.1f ns/op  %.2fx", name, c.name, best[c.name], best[c.name]/best["same"])
+	}
 }
