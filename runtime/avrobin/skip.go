@@ -20,6 +20,19 @@ func (r *Reader) SkipDouble() error { return r.skipN(8) }
 
 // SkipBytes skips bytes or a string.
 func (r *Reader) SkipBytes() error {
+	// Fast path: a short length prefix, without a call.
+	if i := r.off; i < len(r.src) {
+		if b := r.src[i]; b&0x81 == 0 {
+			if end := i + 1 + int(b>>1); end <= len(r.src) {
+				r.off = end
+				return nil
+			}
+		}
+	}
+	return r.skipBytes()
+}
+
+func (r *Reader) skipBytes() error {
 	n, err := r.readLen()
 	if err != nil {
 		return err
