@@ -53,6 +53,12 @@ func (r *Reader) Reset(src []byte, alias bool) {
 	}
 }
 
+// UseCopy makes r slice strings and bytes values from own, where own[i-base]
+// is the input's byte i for every value that r slices from then on: for
+// runtime/resolve, which copies only the parts of a message that the reader
+// keeps, and moves base past each part it leaves out.
+func (r *Reader) UseCopy(own []byte, base int) { r.own, r.base = own, base }
+
 // Rewind makes r read its input again from the start without writing r's
 // references: for a Reader in the heap that reads one small buffer over and
 // over, where Reset would cost write barriers while the garbage collector

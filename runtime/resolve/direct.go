@@ -23,7 +23,8 @@ import (
 // transcoding path.
 //
 // Strings and bytes are sliced from one copy of data, as UnmarshalAvro
-// slices them, and from one copy of each transcoded field that holds any.
+// slices them; for a plan that transcodes values that hold any, scan
+// makes that copy first, with those values transcoded at its end.
 func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error {
 	// The field decoders take the Reader through an interface, so it
 	// would escape to the heap: it lives in a pooled transcoder instead.
@@ -36,12 +37,18 @@ func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error 
 	t.src = data
 	t.zero = 0
 	t.limit = OutputPerByte*len(data) + OutputSlack
+	if p.scan {
+		t.scan(p)
+	}
 	err := t.r.Done(t.decodeRecord(p, m), typ)
 	if len(t.out) != 0 {
 		t.out = t.out[:0]
 	}
 	if len(t.spans) != 0 {
 		t.spans = t.spans[:0]
+	}
+	if t.own != nil {
+		t.own, t.gaps, t.gap, t.ahead, t.next = nil, t.gaps[:0], 0, t.ahead[:0], 0
 	}
 	if cap(t.out) <= maxPooled {
 		decoders.Put(t)
@@ -63,12 +70,17 @@ func (t *transcoder) decodeRecord(p *op, m runtime.FieldDecoder) error {
 func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 	for i := range p.steps {
 		s := &p.steps[i]
+		if t.gap < len(t.gaps) && t.gaps[t.gap].end <= t.r.Offset() {
+			t.cross()
+		}
 		var err error
 		switch s.how {
 		case howSame:
 			err = m.DecodeAvroFields(s.fields, &t.r)
 		case howSkip:
-			if err = t.skip(s.f.skip); err != nil {
+			if g := t.gap; g < len(t.gaps) && t.gaps[g].start == t.r.Offset() {
+				err = t.r.SkipFixed(t.gaps[g].end - t.gaps[g].start) // scanned
+			} else if err = t.skip(s.f.skip); err != nil {
 				err = avrobin.AtField(err, s.f.name)
 			}
 		case howEnum:
@@ -162,6 +174,26 @@ func (t *transcoder) decodeEnum(f *fieldOp, p *op, m runtime.FieldDecoder) error
 // decodeTranscoded transcodes the value of field f alone, after the values
 // transcoded before it in t.out, and decodes it from there.
 func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder) error {
+	for t.next < len(t.ahead) && t.ahead[t.next].start < t.r.Offset() {
+		t.next++ // transcoded ahead within a value transcoded whole
+	}
+	if t.next < len(t.ahead) && t.ahead[t.next].start == t.r.Offset() && t.ahead[t.next].op == p {
+		a := &t.ahead[t.next]
+		t.next++
+		if a.copied {
+			// Its strings and bytes are sliced from the copy.
+			t.sub.Reset(t.own[a.out:a.outEnd], true)
+		} else {
+			t.sub.Reset(t.out[a.out:a.outEnd], true)
+		}
+		if err := m.DecodeAvroFields(f.one, &t.sub); err != nil {
+			return err
+		}
+		if err := t.sub.Finish(); err != nil {
+			return err
+		}
+		return t.r.SkipFixed(a.end - a.start)
+	}
 	start := len(t.out)
 	if err := t.run(p); err != nil {
 		return avrobin.AtField(err, f.name)
@@ -175,4 +207,167 @@ func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder)
 		return err
 	}
 	return t.sub.Finish()
+}
+
+// scan reads the message once before decodeDirect decodes it, for a plan
+// that skips writer values that may take many bytes, or transcodes values
+// that hold strings or bytes: it notes the parts of the input that the
+// reader does not keep, transcodes the changed values ahead, and makes the
+// one copy that strings and bytes are sliced from of the input without
+// those parts, from the first value that may hold a string, followed by the
+// transcoded values that hold any. The copy thus holds what a message
+// written with the reader's schema would: no more allocations, and no
+// larger, than decoding the reader's own encoding. Invalid input ends the
+// scan, and decoding then reports the error as without it.
+func (t *transcoder) scan(p *op) {
+	t.first = -1
+	err := t.scanRecord(p)
+	t.r.Reset(t.src, false)
+	t.zero = 0
+	if err != nil {
+		t.gaps, t.ahead, t.out = t.gaps[:0], t.ahead[:0], t.out[:0]
+		return
+	}
+	first := t.first
+	if first < 0 {
+		first = len(t.src)
+	}
+	// Leave out the gaps before the first string, which nothing is
+	// sliced from.
+	gaps := t.gaps
+	for len(gaps) > 0 && gaps[0].start < first {
+		gaps = gaps[1:]
+	}
+	t.gaps = append(t.gaps[:0], gaps...)
+	n := len(t.src) - first
+	for _, g := range t.gaps {
+		n -= g.end - g.start
+	}
+	for _, a := range t.ahead {
+		if a.copied {
+			n += a.outEnd - a.out
+		}
+	}
+	own := make([]byte, n)
+	k, at := 0, first
+	for _, g := range t.gaps {
+		k += copy(own[k:], t.src[at:g.start])
+		at = g.end
+	}
+	k += copy(own[k:], t.src[at:])
+	for i := range t.ahead {
+		if a := &t.ahead[i]; a.copied {
+			a.out, a.outEnd = k, k+copy(own[k:], t.out[a.out:a.outEnd])
+			k = a.outEnd
+		}
+	}
+	t.own, t.base = own, first
+	t.r.UseCopy(own, first)
+}
+
+// cross moves the copy's base past the gaps that the input's offset has
+// passed.
+func (t *transcoder) cross() {
+	for t.gap < len(t.gaps) && t.gaps[t.gap].end <= t.r.Offset() {
+		t.base += t.gaps[t.gap].end - t.gaps[t.gap].start
+		t.gap++
+	}
+	t.r.UseCopy(t.own, t.base)
+}
+
+// scanRecord reads record p as decodeFields decodes it, noting what scan
+// needs.
+func (t *transcoder) scanRecord(p *op) error {
+	if err := t.r.Enter(); err != nil {
+		return err
+	}
+	err := t.scanFields(p)
+	t.r.Leave()
+	return err
+}
+
+func (t *transcoder) scanFields(p *op) error {
+	r := &t.r
+	for i := range p.steps {
+		switch s := &p.steps[i]; s.how {
+		case howSame:
+			for _, o := range s.ops {
+				if err := t.scanSame(o); err != nil {
+					return err
+				}
+			}
+		case howSkip:
+			start := r.Offset()
+			if err := t.skip(s.f.skip); err != nil {
+				return err
+			}
+			t.gaps = append(t.gaps, span{start, r.Offset()})
+		case howEnum:
+			if err := t.skip(s.f.op); err != nil {
+				return err
+			}
+		case howWidens:
+			if err := t.scanSame(s.f.op); err != nil {
+				return err
+			}
+		default:
+			if err := t.scanValue(s.f.op); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// scanSame reads a value that is decoded straight from the input, noting
+// where the first string may start.
+func (t *transcoder) scanSame(p *op) error {
+	if t.first < 0 && p.bytes {
+		if p.k == kBytes {
+			b, err := t.r.ReadRaw()
+			t.first = t.r.Offset() - len(b)
+			return err
+		}
+		t.first = t.r.Offset()
+	}
+	return t.skip(p)
+}
+
+// scanValue reads a changed value as decodeField decodes it.
+func (t *transcoder) scanValue(p *op) error {
+	r := &t.r
+	switch {
+	case p.same && !p.widens:
+		return t.scanSame(p)
+	case p.k == kUnion:
+		i, err := r.ReadUnion(len(p.branches))
+		if err != nil {
+			return err
+		}
+		if p.branches[i] == nil {
+			return errUnsupported
+		}
+		return t.scanValue(p.branches[i])
+	case p.k == kEnum:
+		_, err := r.ReadEnum(len(p.enum))
+		return err
+	case p.k == kToUnion && p.elem.k == kNull:
+		return nil
+	case p.k == kRecord:
+		return t.scanRecord(p)
+	case p.k == kToUnion && p.elem.k == kRecord:
+		return t.scanRecord(p.elem)
+	}
+	start, out := r.Offset(), len(t.out)
+	if err := t.run(p); err != nil {
+		return err
+	}
+	if err := t.grow(); err != nil {
+		return err
+	}
+	t.ahead = append(t.ahead, transcoded{op: p, span: span{start, r.Offset()}, out: out, outEnd: len(t.out), copied: p.bytes})
+	if p.bytes {
+		t.gaps = append(t.gaps, span{start, r.Offset()})
+	}
+	return nil
 }

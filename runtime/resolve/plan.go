@@ -53,6 +53,11 @@ type op struct {
 	// same: the writer's encoding of the value is already the reader's,
 	// so the value is skipped and its bytes copied.
 	same bool
+	// bytes: a writer value may hold a string or bytes value.
+	bytes bool
+	// scan (a root record): decodeDirect scans the message first, to copy
+	// only the bytes the reader keeps (see scanRecord).
+	scan bool
 	// widens: the reader's decoder accepts values of the type that the
 	// writer cannot write (more enum symbols or union branches, a long
 	// for an int), so that a same value decoded with it must be checked
@@ -88,6 +93,7 @@ const (
 type step struct {
 	how    how
 	fields []int    // howSame: the run's reader fields, in writer order
+	ops    []*op    // howSame: the run's fields' plans, to skip them
 	f      *fieldOp // the others: the field
 }
 
@@ -214,15 +220,83 @@ func markSame(root *op) {
 			}
 			if n := len(p.steps); f.how == howSame && n > 0 && p.steps[n-1].how == howSame {
 				p.steps[n-1].fields = append(p.steps[n-1].fields, f.reader)
+				p.steps[n-1].ops = append(p.steps[n-1].ops, f.op)
 				continue
 			}
 			s := step{how: f.how, f: f}
 			if f.how == howSame {
-				s.fields = []int{f.reader}
+				s.fields, s.ops = []int{f.reader}, []*op{f.op}
 			}
 			p.steps = append(p.steps, s)
 		}
 	}
+	// bytes: the least fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, p := range all {
+			if !p.bytes && bytesNow(p) {
+				p.bytes, changed = true, true
+			}
+		}
+	}
+	root.scan = scans(root, map[*op]bool{})
+}
+
+func bytesNow(p *op) bool {
+	if p.k == kBytes || p.elem != nil && p.elem.bytes {
+		return true
+	}
+	for _, b := range p.branches {
+		if b != nil && b.bytes {
+			return true
+		}
+	}
+	for _, f := range p.fields {
+		if f.op != nil && f.op.bytes || f.skip != nil && f.skip.bytes {
+			return true
+		}
+	}
+	return false
+}
+
+// scans reports whether decodeDirect, decoding record p field by field,
+// would transcode a value that holds strings or bytes alone, which scan
+// then transcodes ahead into the copy that strings are sliced from. (Only
+// to leave skipped values out of the copy, a scan costs more time than the
+// smaller copy saves.)
+func scans(p *op, seen map[*op]bool) bool {
+	if seen[p] {
+		return false
+	}
+	seen[p] = true
+	for _, s := range p.steps {
+		if s.how == howOther && scansValue(s.f.op, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// scansValue is scans for a changed value that decodeField decodes.
+func scansValue(p *op, seen map[*op]bool) bool {
+	switch {
+	case p.same && !p.widens:
+		return false
+	case p.k == kUnion:
+		for _, b := range p.branches {
+			if b != nil && scansValue(b, seen) {
+				return true
+			}
+		}
+		return false
+	case p.k == kEnum, p.k == kToUnion && p.elem.k == kNull:
+		return false
+	case p.k == kRecord:
+		return scans(p, seen)
+	case p.k == kToUnion && p.elem.k == kRecord:
+		return scans(p.elem, seen)
+	}
+	return p.bytes
 }
 
 func widensNow(p *op) bool {

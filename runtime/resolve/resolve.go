@@ -38,10 +38,10 @@ import (
 // by field into the record m holds, a field the writer lacks from its
 // default, a writer field m lacks skipped; any other changed field (a
 // promotion to float or double, an enum symbol or a union branch to map,
-// an array of changed records) is transcoded alone into m's encoding in a pooled buffer and
+// an array of changed records) is transcoded alone into m's encoding and
 // decoded from there. Strings are sliced from one copy of data, as
-// UnmarshalAvro slices them, and from one copy of each transcoded field
-// that holds any. For any other Message, the plan transcodes the whole
+// UnmarshalAvro slices them; a transcoded field that holds any is
+// transcoded ahead, into the end of that copy. For any other Message, the plan transcodes the whole
 // message into m's encoding and m.UnmarshalAvro decodes the result. Either
 // way the transcoded bytes may be at most OutputPerByte times the input
 // plus OutputSlack, the bound of the generated decoders' allocations; past

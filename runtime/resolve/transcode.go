@@ -38,6 +38,30 @@ type transcoder struct {
 	limit     int
 	spans     []int // field spans of the unordered records being reordered
 	zero      int   // skipped items of types that take no bytes
+	// What scan found, for decodeDirect: the copy, the parts of the
+	// input that it leaves out, in order, the next to cross, and the
+	// copy's base after the last crossed; the values transcoded ahead,
+	// and the next; where the first string may start.
+	own   []byte
+	gaps  []span
+	gap   int
+	base  int
+	ahead []transcoded
+	next  int
+	first int
+}
+
+// span is a part of the input, from start to end.
+type span struct{ start, end int }
+
+// transcoded is a value that scan transcoded ahead: its plan, its part of
+// the input, and its transcoding, from out to outEnd in t.out or, for one
+// that holds strings or bytes (copied), in the copy.
+type transcoded struct {
+	op *op
+	span
+	out, outEnd int
+	copied      bool
 }
 
 var keyOp = &op{k: kBytes, min: 1}
@@ -329,8 +353,13 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 		if err != nil {
 			return err
 		}
-		// The usual branches, null and string, without the call.
-		switch b := p.branches[i]; b.k {
+		// The usual branches, null and string, without the call. A
+		// skip plan's union branches are the writer's union's own.
+		b := p.branches[i]
+		if b.k == kToUnion {
+			b = b.elem
+		}
+		switch b.k {
 		case kNull:
 			return nil
 		case kBytes:
