@@ -90,7 +90,7 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 			start := t.r.Offset()
 			if err = m.DecodeAvroFields(s.f.one, &t.r); err == nil {
 				t.sub.Reset(t.src[start:t.r.Offset()], true)
-				if err = t.skipIn(&t.sub, s.f.op); err != nil {
+				if err = t.skipIn(&t.sub, s.f.op, false); err != nil {
 					err = avrobin.AtField(err, s.f.name)
 				}
 			}
@@ -228,7 +228,13 @@ func (t *transcoder) scan(p *op) {
 		t.gaps, t.ahead, t.out = t.gaps[:0], t.ahead[:0], t.out[:0]
 		return
 	}
-	first := t.first
+	t.copyKept(t.first)
+}
+
+// copyKept makes the copy that strings and bytes are sliced from: the
+// input from first (none if first is -1) without the gaps, followed by
+// the values transcoded ahead that hold strings or bytes.
+func (t *transcoder) copyKept(first int) {
 	if first < 0 {
 		first = len(t.src)
 	}
@@ -303,7 +309,7 @@ func (t *transcoder) scanFields(p *op) error {
 			}
 			t.gaps = append(t.gaps, span{start, r.Offset()})
 		case howEnum:
-			if err := t.skip(s.f.op); err != nil {
+			if err := t.pass(s.f.op); err != nil {
 				return err
 			}
 		case howWidens:

@@ -55,8 +55,8 @@ type op struct {
 	same bool
 	// bytes: a writer value may hold a string or bytes value.
 	bytes bool
-	// scan (a root record): decodeDirect scans the message first, to copy
-	// only the bytes the reader keeps (see scanRecord).
+	// scan (a root record): decodeDirect scans the message first (see
+	// transcoder.scan).
 	scan bool
 	// widens: the reader's decoder accepts values of the type that the
 	// writer cannot write (more enum symbols or union branches, a long

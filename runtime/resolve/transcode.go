@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
@@ -95,7 +96,7 @@ func (t *transcoder) run(p *op) error {
 	r := &t.r
 	if p.same && p.k >= kFixed {
 		start := r.Offset()
-		if err := t.skip(p); err != nil {
+		if err := t.pass(p); err != nil {
 			return err
 		}
 		t.out = append(t.out, t.src[start:r.Offset()]...)
@@ -261,7 +262,7 @@ func (t *transcoder) fields(p *op) error {
 				if run < 0 {
 					run = r.Offset()
 				}
-				if err := t.skip(f.op); err != nil {
+				if err := t.pass(f.op); err != nil {
 					return avrobin.AtField(err, f.name)
 				}
 				continue
@@ -321,12 +322,20 @@ func (t *transcoder) fields(p *op) error {
 	return t.grow()
 }
 
-// skip reads past a value of p's writer type (p is the plan of the type to
-// itself), in time linear in the bytes skipped.
-func (t *transcoder) skip(p *op) error { return t.skipIn(&t.r, p) }
+// skip reads past a writer value that the reader does not keep, of p's
+// writer type (p is the plan of the type to itself, or one whose writer
+// encoding is the reader's), in time linear in the bytes skipped. Like
+// Avro's (and twmb/avro's) skipping, it skips a block of items whose size
+// in bytes is given whole.
+func (t *transcoder) skip(p *op) error { return t.skipIn(&t.r, p, true) }
 
-// skipIn is skip in r.
-func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
+// pass is skip for a value that is kept, copied or checked: it reads the
+// items of every block, as decoding them does, whatever size a block says
+// it has.
+func (t *transcoder) pass(p *op) error { return t.skipIn(&t.r, p, false) }
+
+// skipIn is skip in r, or pass without sized.
+func (t *transcoder) skipIn(r *avrobin.Reader, p *op, sized bool) error {
 	switch p.k {
 	case kNull:
 		return nil
@@ -365,16 +374,16 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 		case kBytes:
 			return r.SkipBytes()
 		default:
-			return t.skipIn(r, b)
+			return t.skipIn(r, b, sized)
 		}
 	case kToUnion:
-		return t.skipIn(r, p.elem)
+		return t.skipIn(r, p.elem, sized)
 	case kRecord:
 		if err := r.Enter(); err != nil {
 			return err
 		}
 		for i := range p.fields {
-			if err := t.skipIn(r, p.fields[i].op); err != nil {
+			if err := t.skipIn(r, p.fields[i].op, sized); err != nil {
 				r.Leave()
 				return avrobin.AtField(err, p.fields[i].name)
 			}
@@ -391,7 +400,11 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 				return nil
 			}
 			if n < 0 {
-				// The block's size in bytes follows: skip it whole.
+				// The block's size in bytes follows: skip it whole, or
+				// read its items.
+				if n == math.MinInt64 {
+					return r.DecodeInvalid(fmt.Errorf("%w: %d", avrobin.ErrCount, n))
+				}
 				size, err := r.ReadLong()
 				if err != nil {
 					return err
@@ -402,10 +415,13 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 				if min := p.elem.min + int(p.k-kArray); min > 0 && -n > size/int64(min) {
 					return r.DecodeInvalid(fmt.Errorf("%w: %d items in %d bytes", avrobin.ErrCount, -n, size))
 				}
-				if err := r.SkipFixed(int(size)); err != nil {
-					return err
+				if sized {
+					if err := r.SkipFixed(int(size)); err != nil {
+						return err
+					}
+					continue
 				}
-				continue
+				n = -n
 			}
 			min := p.elem.min + int(p.k-kArray) // a map's key takes a byte
 			if min > 0 && (n > int64(r.Remaining()) || min > 1 && n > int64(r.Remaining()/min)) {
@@ -432,7 +448,7 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op) error {
 						return err
 					}
 				}
-				if err := t.skipIn(r, p.elem); err != nil {
+				if err := t.skipIn(r, p.elem, sized); err != nil {
 					return err
 				}
 			}
