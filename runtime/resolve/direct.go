@@ -336,7 +336,7 @@ func (t *transcoder) scanSame(p *op) error {
 		}
 		t.first = t.r.Offset()
 	}
-	return t.skip(p)
+	return t.pass(p)
 }
 
 // scanValue reads a changed value as decodeField decodes it.
