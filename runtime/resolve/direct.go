@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sync"
 
@@ -76,6 +77,13 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 		var err error
 		switch s.how {
 		case howSame:
+			if s.check != nil && !t.fits(s.check) {
+				// Decoded and checked alone, for the error it gives.
+				if err = t.decodeWidens(s.f, m); err == nil && len(s.fields) > 1 {
+					err = m.DecodeAvroFields(s.fields[1:], &t.r)
+				}
+				break
+			}
 			err = m.DecodeAvroFields(s.fields, &t.r)
 		case howSkip:
 			if g := t.gap; g < len(t.gaps) && t.gaps[g].start == t.r.Offset() {
@@ -86,14 +94,7 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 		case howEnum:
 			err = t.decodeEnum(s.f, s.f.op, m)
 		case howWidens:
-			// Decoded as the reader's, and checked as the writer's.
-			start := t.r.Offset()
-			if err = m.DecodeAvroFields(s.f.one, &t.r); err == nil {
-				t.sub.Reset(t.src[start:t.r.Offset()], true)
-				if err = t.skipIn(&t.sub, s.f.op, false); err != nil {
-					err = avrobin.AtField(err, s.f.name)
-				}
-			}
+			err = t.decodeWidens(s.f, m)
 		default:
 			err = t.decodeField(s.f, s.f.op, m)
 		}
@@ -114,6 +115,37 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 		}
 	}
 	return nil
+}
+
+// decodeWidens decodes field f, whose value the reader's decoder reads
+// more widely than the writer's type allows, as the reader's, and checks it
+// as the writer's.
+func (t *transcoder) decodeWidens(f *fieldOp, m runtime.FieldDecoder) error {
+	start := t.r.Offset()
+	if err := m.DecodeAvroFields(f.one, &t.r); err != nil {
+		return err
+	}
+	t.sub.Reset(t.src[start:t.r.Offset()], true)
+	if err := t.skipIn(&t.sub, f.op, false); err != nil {
+		return avrobin.AtField(err, f.name)
+	}
+	return nil
+}
+
+// fits reports whether the value at the input's offset is one that p,
+// an int read as a long or an enum with more reader symbols, may take as
+// the writer wrote it: an int, or the index of a writer's symbol, in at
+// most five bytes (as avrobin reads an int).
+func (t *transcoder) fits(p *op) bool {
+	src := t.src[t.r.Offset():]
+	if len(src) > 0 && src[0] < 0x80 {
+		return p.k == kInt || src[0]&1 == 0 && int(src[0]>>1) < len(p.enum)
+	}
+	v, n := binary.Varint(src)
+	if n <= 0 || n > 5 || v != int64(int32(v)) {
+		return false
+	}
+	return p.k == kInt || v >= 0 && v < int64(len(p.enum))
 }
 
 // decodeField decodes the writer's value of field f, whose plan is p, into

@@ -94,7 +94,11 @@ type step struct {
 	how    how
 	fields []int    // howSame: the run's reader fields, in writer order
 	ops    []*op    // howSame: the run's fields' plans, to skip them
-	f      *fieldOp // the others: the field
+	f      *fieldOp // the others, and a checked run's first: the field
+	// check: a run's first field widens, as an int read as a long or an
+	// enum with more symbols: its value must be the writer's, which
+	// decodeFields checks before the run.
+	check *op
 }
 
 // defaults are reader fields that the writer lacks, decoded with one call
@@ -224,8 +228,12 @@ func markSame(root *op) {
 				continue
 			}
 			s := step{how: f.how, f: f}
-			if f.how == howSame {
+			switch {
+			case f.how == howSame:
 				s.fields, s.ops = []int{f.reader}, []*op{f.op}
+			case f.how == howWidens && (f.op.k == kInt || f.op.k == kEnum):
+				// Checked ahead, it starts a run.
+				s = step{how: howSame, fields: []int{f.reader}, ops: []*op{f.op}, f: f, check: f.op}
 			}
 			p.steps = append(p.steps, s)
 		}
