@@ -40,6 +40,8 @@ func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error 
 	t.limit = OutputPerByte*len(data) + OutputSlack
 	if p.scan {
 		t.scan(p)
+	} else if p.scanTop {
+		t.scanTop(p)
 	}
 	err := t.r.Done(t.decodeRecord(p, m), typ)
 	if len(t.out) != 0 {
@@ -261,6 +263,51 @@ func (t *transcoder) scan(p *op) {
 		return
 	}
 	t.copyKept(t.first)
+}
+
+// scanTop is scan for a plan that only skips writer fields of the
+// message's own record that may take many bytes (fields added by a newer
+// writer): it reads the message's fields once, as fast as it can, to leave
+// those out of the copy.
+func (t *transcoder) scanTop(p *op) {
+	r := &t.r
+	first := -1
+	for i := range p.top {
+		f := &p.top[i]
+		start := r.Offset()
+		var err error
+		switch {
+		case f.k == kBytes && (!f.keep || first >= 0):
+			err = r.SkipBytes()
+		case f.k == kBytes:
+			var b []byte
+			b, err = r.ReadRaw()
+			first = r.Offset() - len(b)
+		case f.k == kLong:
+			err = r.SkipLong()
+		case f.k == kEnum:
+			_, err = r.ReadEnum(int(f.symbols))
+		case !f.keep:
+			err = t.skip(f.w)
+		default:
+			if first < 0 && f.bytes {
+				first = start
+			}
+			err = t.pass(f.w)
+		}
+		if err != nil {
+			t.gaps = t.gaps[:0]
+			t.r.Reset(t.src, false)
+			t.zero = 0
+			return
+		}
+		if !f.keep {
+			t.gaps = append(t.gaps, span{start, r.Offset()})
+		}
+	}
+	t.r.Reset(t.src, false)
+	t.zero = 0
+	t.copyKept(first)
 }
 
 // copyKept makes the copy that strings and bytes are sliced from: the

@@ -55,9 +55,11 @@ type op struct {
 	same bool
 	// bytes: a writer value may hold a string or bytes value.
 	bytes bool
-	// scan (a root record): decodeDirect scans the message first (see
-	// transcoder.scan).
-	scan bool
+	// scan, scanTop (a root record): decodeDirect scans the message
+	// first (see transcoder.scan and scanTop), for scanTop with top, its
+	// fields in writer order.
+	scan, scanTop bool
+	top           []topField
 	// widens: the reader's decoder accepts values of the type that the
 	// writer cannot write (more enum symbols or union branches, a long
 	// for an int), so that a same value decoded with it must be checked
@@ -66,8 +68,8 @@ type op struct {
 }
 
 type fieldOp struct {
-	op     *op // nil: skipped with skip
-	skip   *op
+	op     *op    // nil: skipped with skip
+	skip   *op    // the writer's type to itself; nil in a plan of its own
 	reader int    // index of the reader's field, -1 for none
 	one    []int  // reader alone, for FieldDecoder.DecodeAvroFields
 	pre    []byte // ordered: the defaults to write before this field
@@ -99,6 +101,16 @@ type step struct {
 	// enum with more symbols: its value must be the writer's, which
 	// decodeFields checks before the run.
 	check *op
+}
+
+// topField is a field of a message's record as scanTop reads it, in
+// little memory, for the common kinds without the plan.
+type topField struct {
+	k       kind // the writer's
+	keep    bool
+	bytes   bool // may hold strings or bytes
+	symbols int32
+	w       *op // the writer's type to itself
 }
 
 // defaults are reader fields that the writer lacks, decoded with one call
@@ -248,6 +260,17 @@ func markSame(root *op) {
 		}
 	}
 	root.scan = scans(root, map[*op]bool{})
+	for _, f := range root.fields {
+		if k := f.skip; f.op == nil && !root.scan && (k.bytes || k.k == kArray || k.k == kMap) {
+			root.scanTop = true
+		}
+	}
+	if root.scanTop {
+		for _, f := range root.fields {
+			w := f.skip
+			root.top = append(root.top, topField{k: w.k, keep: f.op != nil, bytes: w.bytes, symbols: int32(len(w.enum)), w: w})
+		}
+	}
 }
 
 func bytesNow(p *op) bool {
@@ -670,8 +693,12 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 				}
 				next = i + 1
 			}
-		} else if f.skip, err = b.writer.build(&wf.Type, wns, &wf.Type, wns); err != nil {
-			return nil, err
+		}
+		if f.op == nil || b != b.writer {
+			// Kept fields too, for scanTop.
+			if f.skip, err = b.writer.build(&wf.Type, wns, &wf.Type, wns); err != nil {
+				return nil, err
+			}
 		}
 		p.fields = append(p.fields, f)
 	}
