@@ -25,7 +25,9 @@ import (
 //
 // Strings and bytes are sliced from one copy of data, as UnmarshalAvro
 // slices them; for a plan that transcodes values that hold any, scan
-// makes that copy first, with those values transcoded at its end.
+// makes that copy first, with those values transcoded at its end, and for
+// one that skips fields of the message's record that may take many bytes
+// (a newer writer's), scanTop makes it without them.
 func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error {
 	// The field decoders take the Reader through an interface, so it
 	// would escape to the heap: it lives in a pooled transcoder instead.
