@@ -324,19 +324,64 @@ func evolvedRatios[T any, PT interface {
 	*T
 	message
 }](t *testing.T, name string, msg PT, evolved []evolvedCase[T]) {
-	own, err := msg.MarshalAvro()
-	if err != nil {
-		t.Fatal(err)
-	}
-	decode := func(schema string, data []byte) func() error {
-		return func() error { return resolve.DecodeFrom(schema, PT(new(T)), data) }
-	}
-	cases := []serdeCase{{"same", decode(msg.AvroType().Schema(), own)}}
-	for _, c := range evolved {
-		cases = append(cases, serdeCase{c.name, decode(c.schema, c.data)})
+	var cases []serdeCase
+	for _, kind := range []string{"same", "older", "newer"} {
+		cases = append(cases, serdeCase{kind, evolvedOp(t, kind, msg, evolved)})
 	}
 	best := fastestBursts(t, cases)
 	for _, c := range cases {
 		t.Logf("%s %-6s %7.1f ns/op  %.2fx", name, c.name, best[c.name], best[c.name]/best["same"])
 	}
+}
+
+// TestEvolved_Loop decodes one message kind 2 million times, in a process
+// of its own, for measuring with the garbage collector's work included
+// (time(1) or perf stat, runs of every kind interleaved):
+//
+//	EVC_EVOLVED_LOOP=squarebot/newer go test -run TestEvolved_Loop
+//
+// The kinds are squarebot/ and openedx/ followed by same, older or newer.
+func TestEvolved_Loop(t *testing.T) {
+	kind := os.Getenv("EVC_EVOLVED_LOOP")
+	if kind == "" {
+		t.Skip("set EVC_EVOLVED_LOOP to a message kind to measure")
+	}
+	var op func() error
+	if name, ok := strings.CutPrefix(kind, "squarebot/"); ok {
+		op = evolvedOp(t, name, squarebotMessage(), squarebotEvolved(t))
+	} else if name, ok := strings.CutPrefix(kind, "openedx/"); ok {
+		op = evolvedOp(t, name, openedxEvent(), openedxEvolved(t))
+	}
+	if op == nil {
+		t.Fatalf("no message kind %q", kind)
+	}
+	for range 2_000_000 {
+		if err := op(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// evolvedOp returns the decode of message kind name (same, older or
+// newer) into a new message, or nil.
+func evolvedOp[T any, PT interface {
+	*T
+	message
+}](t *testing.T, name string, msg PT, evolved []evolvedCase[T]) func() error {
+	decode := func(schema string, data []byte) func() error {
+		return func() error { return resolve.DecodeFrom(schema, PT(new(T)), data) }
+	}
+	if name == "same" {
+		own, err := msg.MarshalAvro()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(msg.AvroType().Schema(), own)
+	}
+	for _, c := range evolved {
+		if c.name == name {
+			return decode(c.schema, c.data)
+		}
+	}
+	return nil
 }
