@@ -273,8 +273,10 @@ func markSame(root *op) {
 	}
 }
 
+// bytesNow reports whether a value of p may hold a string or bytes value
+// now that p's parts are known to: a map always may, in its keys.
 func bytesNow(p *op) bool {
-	if p.k == kBytes || p.elem != nil && p.elem.bytes {
+	if p.k == kBytes || p.k == kMap || p.elem != nil && p.elem.bytes {
 		return true
 	}
 	for _, b := range p.branches {
