@@ -3,7 +3,6 @@ package resolve
 import (
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	mrand "math/rand"
 
 	"github.com/evc-dev/evc/internal/schemagen"
+	"github.com/evc-dev/evc/internal/testknob"
 )
 
 // The random differential: randomSeed and randomPairs compatible pairs in
@@ -42,18 +42,6 @@ func evolvedPairs(t *testing.T, seed int64, n int, each func(pair) bool) {
 	}
 }
 
-func envInt(t *testing.T, name string, def int64) int64 {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatalf("%s=%q: %v", name, s, err)
-	}
-	return n
-}
-
 // TestPlan_RandomPairs generates random compatible pairs (promotions,
 // string <-> bytes, fields added with defaults, removed, reordered and
 // renamed with aliases, named types renamed with aliases or moved, enum
@@ -64,8 +52,8 @@ func envInt(t *testing.T, name string, def int64) int64 {
 // same values, and fail on the same data.
 func TestPlan_RandomPairs(t *testing.T) {
 	requirePython(t)
-	seed := envInt(t, "EVC_RESOLVE_SEED", randomSeed)
-	n := int(envInt(t, "EVC_RESOLVE_PAIRS", randomPairs))
+	seed := testknob.Int(t, "EVC_RESOLVE_SEED", randomSeed)
+	n := int(testknob.Int(t, "EVC_RESOLVE_PAIRS", randomPairs))
 	d := &differential{rng: rand.New(rand.NewPCG(uint64(seed), 7)), perPair: 10}
 	changes := map[string]int{}
 	evolvedPairs(t, seed, n, func(p pair) bool {
