@@ -350,12 +350,10 @@ func (g *generator) genFile(p *goPackage, sf *srcFile) ([]byte, error) {
 			err = g.genRecord(f, ni)
 		case ir.Enum:
 			g.genEnum(f, ni)
-			err = g.genType(f, ni)
-			g.genAvroType(f, ni)
+			err = g.genDescriptor(f, ni)
 		case ir.Fixed:
 			g.genFixed(f, ni)
-			err = g.genType(f, ni)
-			g.genAvroType(f, ni)
+			err = g.genDescriptor(f, ni)
 		}
 		if err != nil {
 			return nil, err

@@ -124,13 +124,16 @@ func (g *generator) genConstructor(f *GeneratedFile, ni *namedInfo) {
 	f.P()
 }
 
-// genDescriptor writes the record's runtime.Type and its AvroType method.
+// genDescriptor writes a named type's runtime.Type and its AvroType method,
+// and for a record that it is a runtime.Message.
 func (g *generator) genDescriptor(f *GeneratedFile, ni *namedInfo) error {
 	if err := g.genType(f, ni); err != nil {
 		return err
 	}
-	f.P("var _ ", GoIdent{runtimePath, "Message"}, " = (*", ni.ident.Name, ")(nil)")
-	f.P()
+	if ni.n.Kind == ir.Record {
+		f.P("var _ ", GoIdent{runtimePath, "Message"}, " = (*", ni.ident.Name, ")(nil)")
+		f.P()
+	}
 	g.genAvroType(f, ni)
 	return nil
 }

@@ -258,13 +258,19 @@ func (t *transcoder) decodeTranscoded(f *fieldOp, p *op, m runtime.FieldDecoder)
 func (t *transcoder) scan(p *op) {
 	t.first = -1
 	err := t.scanRecord(p)
-	t.r.Reset(t.src, false)
-	t.zero = 0
+	t.rewind()
 	if err != nil {
 		t.gaps, t.ahead, t.out = t.gaps[:0], t.ahead[:0], t.out[:0]
 		return
 	}
 	t.copyKept(t.first)
+}
+
+// rewind makes the transcoder read its input again from the start, as
+// decodeDirect does after a scan.
+func (t *transcoder) rewind() {
+	t.r.Reset(t.src, false)
+	t.zero = 0
 }
 
 // scanTop is scan for a plan that only skips writer fields of the
@@ -299,16 +305,14 @@ func (t *transcoder) scanTop(p *op) {
 		}
 		if err != nil {
 			t.gaps = t.gaps[:0]
-			t.r.Reset(t.src, false)
-			t.zero = 0
+			t.rewind()
 			return
 		}
 		if !f.keep {
 			t.gaps = append(t.gaps, span{start, r.Offset()})
 		}
 	}
-	t.r.Reset(t.src, false)
-	t.zero = 0
+	t.rewind()
 	t.copyKept(first)
 }
 
