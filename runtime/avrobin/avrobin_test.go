@@ -312,8 +312,22 @@ func str(dst []byte, s string) []byte {
 // TestAppendString_EveryLengthAndPlace puts a byte that is not UTF-8, and
 // then a valid two-byte rune, at every place of strings of every length up
 // to 80: AppendString and AppendUTF8 read text under 64 bytes in
-// overlapping words, and each length class must see every byte.
+// overlapping words, and each length class must see every byte. Each runs
+// into a dst with no room, which appends as append does, and into one with
+// room, into which the checked words are stored: the bytes past dst's
+// length stay as they were on an error.
 func TestAppendString_EveryLengthAndPlace(t *testing.T) {
+	dsts := []struct {
+		name string
+		new  func() []byte
+	}{
+		{"full dst", func() []byte { return []byte("k")[:1:1] }},
+		{"roomy dst", func() []byte {
+			b := bytes.Repeat([]byte{0xaa}, 160)
+			b[0] = 'k'
+			return b[:1]
+		}},
+	}
 	for n := 0; n <= 80; n++ {
 		s := strings.Repeat("abcdefghij", 9)[:n]
 		for _, fn := range []struct {
@@ -323,18 +337,25 @@ func TestAppendString_EveryLengthAndPlace(t *testing.T) {
 			{"AppendString", AppendString},
 			{"AppendUTF8", func(dst []byte, s string) ([]byte, error) { return AppendUTF8(dst, []byte(s)) }},
 		} {
-			if got, err := fn.append([]byte("k"), s); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(s))) {
-				t.Fatalf("%s, %d ASCII bytes: %x, %v", fn.name, n, got, err)
-			}
-			for i := range n {
-				bad := s[:i] + "\xff" + s[i+1:]
-				if got, err := fn.append([]byte("k"), bad); err == nil || string(got) != "k" {
-					t.Fatalf("%s, %d bytes, 0xff at %d: %x, %v; want an error and dst unchanged", fn.name, n, i, got, err)
+			for _, d := range dsts {
+				if got, err := fn.append(d.new(), s); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(s))) {
+					t.Fatalf("%s, %s, %d ASCII bytes: %x, %v", fn.name, d.name, n, got, err)
 				}
-				if i+1 < n {
-					ok := s[:i] + "\u00e9" + s[i+2:]
-					if got, err := fn.append([]byte("k"), ok); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(ok))) {
-						t.Fatalf("%s, %d bytes, é at %d: %x, %v", fn.name, n, i, got, err)
+				for i := range n {
+					bad := s[:i] + "\xff" + s[i+1:]
+					dst := d.new()
+					got, err := fn.append(dst, bad)
+					if err == nil || string(got) != "k" {
+						t.Fatalf("%s, %s, %d bytes, 0xff at %d: %x, %v; want an error and dst unchanged", fn.name, d.name, n, i, got, err)
+					}
+					if spare := dst[1:cap(dst)]; len(bytes.Trim(spare, "\xaa")) != 0 {
+						t.Fatalf("%s, %s, %d bytes, 0xff at %d: wrote past dst's length on an error: %x", fn.name, d.name, n, i, spare)
+					}
+					if i+1 < n {
+						ok := s[:i] + "\u00e9" + s[i+2:]
+						if got, err := fn.append(d.new(), ok); err != nil || !bytes.Equal(got, AppendBytes([]byte("k"), []byte(ok))) {
+							t.Fatalf("%s, %s, %d bytes, é at %d: %x, %v", fn.name, d.name, n, i, got, err)
+						}
 					}
 				}
 			}

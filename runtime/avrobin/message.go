@@ -53,31 +53,12 @@ func AppendEnum[E ~int32](dst []byte, e E, n int, enum string) ([]byte, error) {
 // an Avro string; b must be UTF-8, as strings are. Generated code calls the
 // type's own method and passes its result here, so that the call is direct
 // and the message holding the value need not move to the heap. It checks
-// b as AppendString checks a string, in its own body (see there why).
+// b as AppendString checks a string.
 func AppendUTF8(dst, b []byte) ([]byte, error) {
-	const hi = 0x8080808080808080
-	var w uint64
-	switch n := len(b); {
-	case n >= 64:
-		return appendUTF8Slow(dst, b)
-	case n >= 32:
-		t := b[n-32:]
-		w = word(b) | word(b[8:]) | word(b[16:]) | word(b[24:]) |
-			word(t) | word(t[8:]) | word(t[16:]) | word(t[24:])
-	case n >= 16:
-		t := b[n-16:]
-		w = word(b) | word(b[8:]) | word(t) | word(t[8:])
-	case n >= 8:
-		w = word(b) | word(b[n-8:])
-	case n >= 4:
-		w = uint64(word4(b) | word4(b[n-4:]))
-	case n > 0:
-		w = uint64(b[0] | b[n/2] | b[n-1])
+	if out, ok := appendShortASCII(dst, b); ok {
+		return out, nil
 	}
-	if w&hi != 0 {
-		return appendUTF8Slow(dst, b)
-	}
-	return append(append(dst, byte(len(b)<<1)), b...), nil
+	return appendUTF8Slow(dst, b)
 }
 
 // appendUTF8Slow is AppendUTF8 for text of 64 bytes or more, or with a
