@@ -54,27 +54,20 @@ func AppendDouble(dst []byte, v float64) []byte {
 // ErrInvalid error and dst is returned unchanged.
 //
 // The common case, an ASCII string under 64 bytes appended where dst has
-// room, is appendShortASCII's; anything else goes to appendStringSlow.
+// room, is done here, in one call with no loop: s is read in eight, four or
+// two words that may overlap (under 8 bytes, two half words or three
+// bytes), and once they are checked the same words are stored into dst, so
+// that the copy costs no call to memmove. Nothing is stored before the
+// check, so a string it rejects leaves even dst's spare capacity as it was.
+// Anything else goes to appendStringSlow. On the Open edX enrollment event
+// (six strings and a course key) this made the encode 1.17x the time of a
+// hand-written encoder that checks nothing, from 1.35x with a check first
+// and append's memmove after it.
 func AppendString(dst []byte, s string) ([]byte, error) {
-	if out, ok := appendShortASCII(dst, s); ok {
-		return out, nil
-	}
-	return appendStringSlow(dst, s)
-}
-
-// appendShortASCII appends s as an Avro string when it is ASCII, under 64
-// bytes, and dst has room for it, and reports whether it did. It reads s in
-// eight, four or two words that may overlap (under 8 bytes, two half words
-// or three bytes), with no loop, and writes the same words into dst once
-// they are checked: the copy costs no call to memmove (on the Open edX
-// enrollment event, six strings and a course key, the encode takes 6% less
-// time). It stores nothing before the check, so a string it rejects leaves
-// even dst's spare capacity as it was.
-func appendShortASCII[T string | []byte](dst []byte, s T) ([]byte, bool) {
 	const hi = 0x8080808080808080
 	n, l := len(s), len(dst)
 	if n >= 64 || cap(dst)-l <= n {
-		return dst, false
+		return appendStringSlow(dst, s)
 	}
 	d := dst[l+1 : l+1+n]
 	switch {
@@ -83,7 +76,7 @@ func appendShortASCII[T string | []byte](dst []byte, s T) ([]byte, bool) {
 		w0, w1, w2, w3 := word(s), word(s[8:]), word(s[16:]), word(s[24:])
 		w4, w5, w6, w7 := word(t), word(t[8:]), word(t[16:]), word(t[24:])
 		if (w0|w1|w2|w3|w4|w5|w6|w7)&hi != 0 {
-			return dst, false
+			return appendStringSlow(dst, s)
 		}
 		e := d[n-32:]
 		binary.LittleEndian.PutUint64(d, w0)
@@ -98,7 +91,7 @@ func appendShortASCII[T string | []byte](dst []byte, s T) ([]byte, bool) {
 		t := s[n-16:]
 		w0, w1, w2, w3 := word(s), word(s[8:]), word(t), word(t[8:])
 		if (w0|w1|w2|w3)&hi != 0 {
-			return dst, false
+			return appendStringSlow(dst, s)
 		}
 		e := d[n-16:]
 		binary.LittleEndian.PutUint64(d, w0)
@@ -108,27 +101,27 @@ func appendShortASCII[T string | []byte](dst []byte, s T) ([]byte, bool) {
 	case n >= 8:
 		w0, w1 := word(s), word(s[n-8:])
 		if (w0|w1)&hi != 0 {
-			return dst, false
+			return appendStringSlow(dst, s)
 		}
 		binary.LittleEndian.PutUint64(d, w0)
 		binary.LittleEndian.PutUint64(d[n-8:], w1)
 	case n >= 4:
 		w0, w1 := word4(s), word4(s[n-4:])
 		if (w0|w1)&0x80808080 != 0 {
-			return dst, false
+			return appendStringSlow(dst, s)
 		}
 		binary.LittleEndian.PutUint32(d, w0)
 		binary.LittleEndian.PutUint32(d[n-4:], w1)
 	case n > 0:
 		a, b, c := s[0], s[n/2], s[n-1]
 		if (a|b|c)&0x80 != 0 {
-			return dst, false
+			return appendStringSlow(dst, s)
 		}
 		d[0], d[n/2], d[n-1] = a, b, c
 	}
 	dst = dst[:l+1+n]
 	dst[l] = byte(n << 1)
-	return dst, true
+	return dst, nil
 }
 
 // appendStringSlow is AppendString for a string of 64 bytes or more, or

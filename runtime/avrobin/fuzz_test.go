@@ -1,6 +1,7 @@
 package avrobin
 
 import (
+	"bytes"
 	"runtime"
 	"testing"
 	"unicode/utf8"
@@ -76,16 +77,32 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// FuzzValidUTF8 checks the word-at-a-time UTF-8 check against
-// unicode/utf8.
+// FuzzValidUTF8 checks the word-at-a-time UTF-8 checks against
+// unicode/utf8: validUTF8's, and AppendString's and AppendUTF8's, which
+// also copy the words they checked into a dst with room.
 func FuzzValidUTF8(f *testing.F) {
 	f.Add([]byte("plain ascii, longer than thirty-two bytes in all"))
 	f.Add([]byte("é"))
 	f.Add([]byte("0123456789abcdef0123456789abcdef\xff"))
 	f.Add([]byte("abcd\xed\xa0\x80"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := validUTF8(b), utf8.Valid(b); got != want || validUTF8(string(b)) != want {
+		want := utf8.Valid(b)
+		if got := validUTF8(b); got != want || validUTF8(string(b)) != want {
 			t.Errorf("validUTF8(%q) = %v, want %v", b, got, want)
+		}
+		for _, room := range []int{0, len(b) + 1} {
+			dst := append(make([]byte, 0, 2+room), 'k')
+			s, err := AppendString(dst, string(b))
+			u, uerr := AppendUTF8(dst, b)
+			if (err == nil) != want || (uerr == nil) != want {
+				t.Fatalf("AppendString(%q): %v, AppendUTF8: %v; UTF-8: %v", b, err, uerr, want)
+			}
+			if want && (!bytes.Equal(s, AppendBytes([]byte("k"), b)) || !bytes.Equal(u, s)) {
+				t.Fatalf("AppendString(%q) = %x, AppendUTF8 %x", b, s, u)
+			}
+			if !want && (string(s) != "k" || string(u) != "k") {
+				t.Fatalf("AppendString(%q) = %x, AppendUTF8 %x on an error, want dst unchanged", b, s, u)
+			}
 		}
 	})
 }

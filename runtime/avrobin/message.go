@@ -1,5 +1,7 @@
 package avrobin
 
+import "unsafe"
+
 // The helpers below are the bodies of the methods every generated record
 // has, written once here instead of in each record.
 
@@ -53,19 +55,9 @@ func AppendEnum[E ~int32](dst []byte, e E, n int, enum string) ([]byte, error) {
 // an Avro string; b must be UTF-8, as strings are. Generated code calls the
 // type's own method and passes its result here, so that the call is direct
 // and the message holding the value need not move to the heap. It checks
-// b as AppendString checks a string.
+// and copies b as AppendString does a string.
 func AppendUTF8(dst, b []byte) ([]byte, error) {
-	if out, ok := appendShortASCII(dst, b); ok {
-		return out, nil
-	}
-	return appendUTF8Slow(dst, b)
-}
-
-// appendUTF8Slow is AppendUTF8 for text of 64 bytes or more, or with a
-// byte above 0x7f.
-func appendUTF8Slow(dst, b []byte) ([]byte, error) {
-	if !validUTF8(b) {
-		return dst, notUTF8(string(b))
-	}
-	return AppendBytes(dst, b), nil
+	// AppendString only reads its string during the call, and its error
+	// holds a copy of what it reports.
+	return AppendString(dst, unsafe.String(unsafe.SliceData(b), len(b)))
 }
