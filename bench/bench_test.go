@@ -170,6 +170,8 @@ func BenchmarkSquarebot(b *testing.B) {
 		}
 		return m.UnmarshalAvro(data)
 	})
+	evolvedRows(b, squarebotMessage(), squarebotEvolved(b))
+	gogenRows(b, squarebotMessage(), squarebotEvolved(b), squarebotGogen)
 }
 
 func BenchmarkOpenedx(b *testing.B) {

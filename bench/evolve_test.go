@@ -260,13 +260,6 @@ func openedxGogen() *gogenopenedx.CourseEnrollmentChangedV1 {
 	return &m
 }
 
-// BenchmarkSquarebotEvolved decodes squarebot messages written one version
-// behind and one ahead; BenchmarkOpenedx has the same rows for Open edX.
-func BenchmarkSquarebotEvolved(b *testing.B) {
-	evolvedRows(b, squarebotMessage(), squarebotEvolved(b))
-	gogenRows(b, squarebotMessage(), squarebotEvolved(b), squarebotGogen)
-}
-
 // evolvedAgree checks that the three libraries decode the evolved messages
 // to the same value.
 func evolvedAgree[T any, PT interface {
