@@ -52,9 +52,17 @@ func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error 
 	if len(t.spans) != 0 {
 		t.spans = t.spans[:0]
 	}
-	if t.own != nil {
-		t.own, t.gaps, t.gap, t.ahead, t.next = nil, t.gaps[:0], 0, t.ahead[:0], 0
+	// Each slice is cut back in a statement of its own, which writes only
+	// its length: a pointer written to the pooled transcoder costs a write
+	// barrier while the GC marks. The copy (t.own) stays referenced until
+	// the next scan, as the Readers' inputs do.
+	if len(t.gaps) != 0 {
+		t.gaps = t.gaps[:0]
 	}
+	if len(t.ahead) != 0 {
+		t.ahead = t.ahead[:0]
+	}
+	t.gap, t.next = 0, 0
 	if cap(t.out) <= maxPooled {
 		decoders.Put(t)
 	}
@@ -269,7 +277,9 @@ func (t *transcoder) scan(p *op) {
 // rewind makes the transcoder read its input again from the start, as
 // decodeDirect does after a scan.
 func (t *transcoder) rewind() {
-	t.r.Reset(t.src, false)
+	// A scan slices nothing from the input (it reads strings raw), so
+	// the Reader has no copy yet and need not be Reset.
+	t.r.Rewind()
 	t.zero = 0
 }
 
@@ -325,11 +335,13 @@ func (t *transcoder) copyKept(first int) {
 	}
 	// Leave out the gaps before the first string, which nothing is
 	// sliced from.
-	gaps := t.gaps
-	for len(gaps) > 0 && gaps[0].start < first {
-		gaps = gaps[1:]
+	d := 0
+	for d < len(t.gaps) && t.gaps[d].start < first {
+		d++
 	}
-	t.gaps = append(t.gaps[:0], gaps...)
+	if d > 0 {
+		t.gaps = t.gaps[:copy(t.gaps, t.gaps[d:])]
+	}
 	n := len(t.src) - first
 	for _, g := range t.gaps {
 		n -= g.end - g.start
@@ -363,7 +375,7 @@ func (t *transcoder) cross() {
 		t.base += t.gaps[t.gap].end - t.gaps[t.gap].start
 		t.gap++
 	}
-	t.r.UseCopy(t.own, t.base)
+	t.r.Rebase(t.base)
 }
 
 // scanRecord reads record p as decodeFields decodes it, noting what scan
