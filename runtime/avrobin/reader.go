@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -103,6 +104,21 @@ func (r *Reader) ReadLong() (int64, error) {
 }
 
 func (r *Reader) readLongSlow() (int64, error) {
+	if len(r.src)-r.off >= 8 {
+		// Up to eight bytes at once (timestamps take seven or eight):
+		// the first byte without the continuation bit ends the varint,
+		// and its 7-bit groups are joined pairwise, without a branch.
+		x := binary.LittleEndian.Uint64(r.src[r.off:])
+		if ends := ^x & 0x8080808080808080; ends != 0 {
+			n := bits.TrailingZeros64(ends) + 1 // bits up to the end's
+			x &= 1<<n - 1                       // Go's 1<<64 is 0: all of x
+			x = x&0x007f007f007f007f | x&0x7f007f007f007f00>>1
+			x = x&0x00003fff00003fff | x&0x3fff00003fff0000>>2
+			u := x&0x000000000fffffff | x&0x0fffffff00000000>>4
+			r.off += n >> 3
+			return int64(u>>1) ^ -int64(u&1), nil
+		}
+	}
 	var u uint64
 	for i, s := 0, uint(0); ; i, s = i+1, s+7 {
 		if r.off+i >= len(r.src) {

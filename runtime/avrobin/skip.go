@@ -1,5 +1,10 @@
 package avrobin
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // The Skip methods read a value of a writer's schema that the reader does
 // not keep, without allocating, in time linear in the bytes skipped.
 
@@ -8,6 +13,14 @@ func (r *Reader) SkipBool() error { return r.skipN(1) }
 
 // SkipLong skips an int or a long (an enum index too).
 func (r *Reader) SkipLong() error {
+	if len(r.src)-r.off >= 8 {
+		// Find the end byte among the next eight without decoding.
+		x := binary.LittleEndian.Uint64(r.src[r.off:])
+		if ends := ^x & 0x8080808080808080; ends != 0 {
+			r.off += (bits.TrailingZeros64(ends) + 1) >> 3
+			return nil
+		}
+	}
 	_, err := r.ReadLong()
 	return err
 }
