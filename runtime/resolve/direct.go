@@ -72,6 +72,11 @@ func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error 
 var decoders = sync.Pool{New: func() any { return new(transcoder) }}
 
 func (t *transcoder) decodeRecord(p *op, m runtime.FieldDecoder) error {
+	if !p.recursive {
+		// Its nesting is the schema's, as in the generated decoders,
+		// which count only recursive records'.
+		return t.decodeFields(p, m)
+	}
 	if err := t.r.Enter(); err != nil {
 		return err
 	}
@@ -87,8 +92,8 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 			t.cross()
 		}
 		var err error
-		switch s.how {
-		case howSame:
+		switch s.do {
+		case doSame:
 			if s.check != nil && !t.fits(s.check) {
 				// Decoded and checked alone, for the error it gives.
 				if err = t.decodeWidens(s.f, m); err == nil && len(s.fields) > 1 {
@@ -97,16 +102,32 @@ func (t *transcoder) decodeFields(p *op, m runtime.FieldDecoder) error {
 				break
 			}
 			err = m.DecodeAvroFields(s.fields, &t.r)
-		case howSkip:
+		case doSkipBytes:
+			if err = t.r.SkipBytes(); err != nil {
+				err = avrobin.AtField(err, s.f.name)
+			}
+		case doSkipLong:
+			if err = t.r.SkipLong(); err != nil {
+				err = avrobin.AtField(err, s.f.name)
+			}
+		case doSkip:
 			if g := t.gap; g < len(t.gaps) && t.gaps[g].start == t.r.Offset() {
 				err = t.r.SkipFixed(t.gaps[g].end - t.gaps[g].start) // scanned
 			} else if err = t.skip(s.f.skip); err != nil {
 				err = avrobin.AtField(err, s.f.name)
 			}
-		case howEnum:
+		case doEnum:
 			err = t.decodeEnum(s.f, s.f.op, m)
-		case howWidens:
+		case doWidens:
 			err = t.decodeWidens(s.f, m)
+		case doRecord:
+			if rec := m.AvroRecordField(s.f.reader); rec != nil {
+				if err = t.decodeRecord(s.f.op, rec); err != nil {
+					err = avrobin.AtField(err, s.f.name)
+				}
+				break
+			}
+			err = t.decodeTranscoded(s.f, s.f.op, m)
 		default:
 			err = t.decodeField(s.f, s.f.op, m)
 		}

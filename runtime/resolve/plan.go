@@ -60,6 +60,9 @@ type op struct {
 	// fields in writer order.
 	scan, scanTop bool
 	top           []topField
+	// recursive: a record on a cycle of the plan, whose decoding counts
+	// the nesting as the generated decoders do.
+	recursive bool
 	// widens: the reader's decoder accepts values of the type that the
 	// writer cannot write (more enum symbols or union branches, a long
 	// for an int), so that a same value decoded with it must be checked
@@ -93,7 +96,11 @@ const (
 // step is a writer field that decodeDirect decodes on its own, or a run of
 // writer fields whose encoding is the reader's, decoded with one call.
 type step struct {
-	how    how
+	how how
+	// do is how, narrowed for the common cases that decodeFields then
+	// takes without a call: a skipped string, bytes or long, a changed
+	// record held by the reader's record.
+	do     do
 	fields []int    // howSame: the run's reader fields, in writer order
 	ops    []*op    // howSame: the run's fields' plans, to skip them
 	f      *fieldOp // the others, and a checked run's first: the field
@@ -102,6 +109,20 @@ type step struct {
 	// decodeFields checks before the run.
 	check *op
 }
+
+// do says what decodeFields does for a step.
+type do uint8
+
+const (
+	doSame      do = iota // a run: DecodeAvroFields
+	doSkip                // skip with the plan
+	doSkipBytes           // a string or bytes skipped
+	doSkipLong            // a long skipped
+	doEnum                // decodeEnum
+	doWidens              // decodeWidens
+	doRecord              // a changed record, into AvroRecordField's
+	doOther               // decodeField
+)
 
 // topField is a field of a message's record as scanTop reads it, in
 // little memory, for the common kinds without the plan.
@@ -249,6 +270,12 @@ func markSame(root *op) {
 			}
 			p.steps = append(p.steps, s)
 		}
+		for i := range p.steps {
+			p.steps[i].do = doOf(&p.steps[i])
+		}
+	}
+	for _, p := range all {
+		p.recursive = p.k == kRecord && reaches(p, p, map[*op]bool{})
 	}
 	// bytes: the least fixed point.
 	for changed := true; changed; {
@@ -271,6 +298,55 @@ func markSame(root *op) {
 			root.top = append(root.top, topField{k: w.k, keep: f.op != nil, bytes: w.bytes, symbols: int32(len(w.enum)), w: w})
 		}
 	}
+}
+
+func doOf(s *step) do {
+	switch s.how {
+	case howSame:
+		return doSame
+	case howSkip:
+		switch s.f.skip.k {
+		case kBytes:
+			return doSkipBytes
+		case kLong:
+			return doSkipLong
+		}
+		return doSkip
+	case howEnum:
+		return doEnum
+	case howWidens:
+		return doWidens
+	}
+	if s.f.op.k == kRecord {
+		return doRecord
+	}
+	return doOther
+}
+
+// reaches reports whether decodeDirect, decoding a value of p, may decode
+// one of target: whether a record is on a cycle of the plan, so that
+// decoding it must count the nesting.
+func reaches(p, target *op, seen map[*op]bool) bool {
+	next := []*op{p.elem}
+	next = append(next, p.branches...)
+	for _, f := range p.fields {
+		next = append(next, f.op)
+	}
+	for _, q := range next {
+		if q == nil {
+			continue
+		}
+		if q == target {
+			return true
+		}
+		if !seen[q] {
+			seen[q] = true
+			if reaches(q, target, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bytesNow reports whether a value of p may hold a string or bytes value
