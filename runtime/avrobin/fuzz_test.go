@@ -9,7 +9,8 @@ import (
 
 // FuzzReader runs a program of reads, chosen by ops, over data, with a
 // copying and an aliasing Reader: no read may panic or move past the input,
-// and allocations stay within a bound linear in the input's size.
+// a long skipped ends where it is read, and allocations stay within a bound
+// linear in the input's size.
 func FuzzReader(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, str(AppendLong(nil, 300), "héllo"))
 	f.Add([]byte{6, 6, 6}, []byte{0x01, 0x04, 0x02, 0x02, 0x00})
@@ -30,7 +31,12 @@ func FuzzReader(f *testing.F) {
 				var err error
 				switch op % 16 {
 				case 0:
+					// SkipLong ends where ReadLong does, or fails too.
+					s, start := r, r.Offset()
 					_, err = r.ReadLong()
+					if serr := s.SkipLong(); (serr == nil) != (err == nil) || s.Offset() != r.Offset() {
+						t.Fatalf("% x from %d: SkipLong %v at %d, ReadLong %v at %d", data, start, serr, s.Offset(), err, r.Offset())
+					}
 				case 1:
 					_, err = r.ReadInt()
 				case 2:
