@@ -63,11 +63,15 @@ func composedTypes(t *testing.T, s *ir.Schema) map[*ir.Named]*runtime.Type {
 func checkComposes(t *testing.T, where string, s *ir.Schema) int {
 	t.Helper()
 	types := composedTypes(t, s)
+	defs := avro.NewFingerprints()
 	for _, n := range s.Types {
 		ty := types[n]
 		pcf, fp, err := avro.Canonical(n)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got, err := defs.Of(n); err != nil || got != fp {
+			t.Errorf("%s: %s: fingerprint from the own definitions %#x, %v; want %#x", where, n.FullName(), got, err, fp)
 		}
 		if got, want := ty.Schema(), string(avro.SchemaJSON(n, false)); got != want {
 			t.Errorf("%s: %s: composed schema\n%s\nwant\n%s", where, n.FullName(), got, want)

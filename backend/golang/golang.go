@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/evc-dev/evc/backend"
+	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -59,6 +60,7 @@ func generate(s *ir.Schema, opts Options) ([]backend.File, *generator, error) {
 
 		ctorSets: map[*ir.Named]bool{},
 		minSize:  map[*ir.Named]int{},
+		defs:     avro.NewFingerprints(),
 	}
 	if err := g.plan(); err != nil {
 		return nil, nil, err
@@ -93,6 +95,8 @@ type generator struct {
 	ctorSets map[*ir.Named]bool
 	// minSize caches minBytes of records.
 	minSize map[*ir.Named]int
+	// defs gives the named types' own definitions and fingerprints.
+	defs *avro.Fingerprints
 }
 
 type goPackage struct {

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/evc-dev/evc/backend/avro"
 	"github.com/evc-dev/evc/ir"
 )
 
@@ -143,11 +142,11 @@ func (g *generator) genDescriptor(f *GeneratedFile, ni *namedInfo) error {
 // holds each definition once however deeply types nest.
 func (g *generator) genType(f *GeneratedFile, ni *namedInfo) error {
 	n := ni.n
-	own, err := avro.OwnDef(n)
+	own, err := g.defs.Own(n)
 	if err != nil {
 		return err
 	}
-	_, fp, err := avro.Canonical(n)
+	fp, err := g.defs.Of(n)
 	if err != nil {
 		return err
 	}
