@@ -82,15 +82,15 @@ func OwnDef(n *ir.Named) (Own, error) {
 	w.own = &ownCuts{root: n}
 	w.named(n, "")
 	json := append(w.own.pieces, w.buf.String())
-	c := canonical{seen: map[string]bool{}, own: n}
+	c := canonical{seen: map[string]bool{}, own: &ownCuts{root: n}}
 	if err := c.named(n); err != nil {
 		return Own{}, fmt.Errorf("evc: canonical form of %s: %w", n.FullName(), err)
 	}
-	pcf := append(c.pieces, c.buf.String())
-	if len(c.uses) != len(w.own.uses) {
-		return Own{}, fmt.Errorf("evc: %s uses %d named types in its schema but %d in its canonical form", n.FullName(), len(w.own.uses), len(c.uses))
+	pcf := append(c.own.pieces, c.buf.String())
+	if len(c.own.uses) != len(w.own.uses) {
+		return Own{}, fmt.Errorf("evc: %s uses %d named types in its schema but %d in its canonical form", n.FullName(), len(w.own.uses), len(c.own.uses))
 	}
-	for i, u := range c.uses {
+	for i, u := range c.own.uses {
 		if u.FullName() != w.own.uses[i].FullName() {
 			return Own{}, fmt.Errorf("evc: %s uses %s in its schema where its canonical form uses %s", n.FullName(), w.own.uses[i].FullName(), u.FullName())
 		}
@@ -228,12 +228,26 @@ type writer struct {
 	own *ownCuts
 }
 
-// ownCuts collects the pieces of a named type's own definition.
+// ownCuts collects the pieces of a named type's own definition, for the
+// JSON and the canonical writer alike.
 type ownCuts struct {
 	root   *ir.Named
 	head   string
 	pieces []string
 	uses   []*ir.Named
+}
+
+// cut ends a piece where n, another named type than root, goes: what buf
+// holds becomes the piece, and buf starts the next. It reports whether it
+// cut, for the writer to leave n's definition out.
+func (o *ownCuts) cut(buf *bytes.Buffer, n *ir.Named) bool {
+	if o == nil || n == o.root {
+		return false
+	}
+	o.pieces = append(o.pieces, buf.String())
+	o.uses = append(o.uses, n)
+	buf.Reset()
+	return true
 }
 
 func newWriter() *writer {
@@ -426,12 +440,8 @@ func (w *writer) named(n *ir.Named, ns string) {
 	}
 	w.defined[n] = true
 	w.names[full] = true
-	if w.own != nil && n != w.own.root {
-		// Another type's definition, or its name, goes here.
-		w.own.pieces = append(w.own.pieces, w.buf.String())
-		w.own.uses = append(w.own.uses, n)
-		w.buf.Reset()
-		return
+	if w.own.cut(&w.buf, n) {
+		return // another type's definition, or its name, goes here
 	}
 
 	o := w.open()

@@ -33,9 +33,7 @@ type canonical struct {
 	seen map[string]bool
 	// own, when set, makes the writer write only own's definition, cut
 	// where other named types go (see Own).
-	own    *ir.Named
-	pieces []string
-	uses   []*ir.Named
+	own *ownCuts
 }
 
 func (c *canonical) typ(t *ir.Type) error {
@@ -84,10 +82,7 @@ func (c *canonical) named(n *ir.Named) error {
 		return nil
 	}
 	c.seen[full] = true
-	if c.own != nil && n != c.own {
-		c.pieces = append(c.pieces, c.buf.String())
-		c.uses = append(c.uses, n)
-		c.buf.Reset()
+	if c.own.cut(&c.buf, n) {
 		return nil
 	}
 	c.buf.WriteString(`{"name":`)

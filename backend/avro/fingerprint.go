@@ -99,11 +99,7 @@ type formCRC struct {
 }
 
 func (w *formCRC) write(s string) {
-	crc := w.crc
-	for i := 0; i < len(s); i++ {
-		crc = (crc >> 8) ^ rabinTable[byte(crc)^s[i]]
-	}
-	w.crc, w.n = crc, w.n+len(s)
+	w.crc, w.n = rabinUpdate(w.crc, s), w.n+len(s)
 	w.fs.hashed += len(s)
 }
 

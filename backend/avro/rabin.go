@@ -11,12 +11,14 @@ const rabinEmpty = 0xc15d213aa4d7a795
 // twmb/avro for these few lines linked its whole schema and codec machinery
 // into the evc command and ran its package initialisation (tables, maps) on
 // every start, evc version included.
-func rabin(b []byte) uint64 {
-	fp := uint64(rabinEmpty)
-	for _, c := range b {
-		fp = (fp >> 8) ^ rabinTable[byte(fp)^c]
+func rabin(b []byte) uint64 { return rabinUpdate(rabinEmpty, b) }
+
+// rabinUpdate runs the fingerprint's register crc over b.
+func rabinUpdate[T string | []byte](crc uint64, b T) uint64 {
+	for i := 0; i < len(b); i++ {
+		crc = (crc >> 8) ^ rabinTable[byte(crc)^b[i]]
 	}
-	return fp
+	return crc
 }
 
 // rabinTable is the specification's fingerprint table, written out so that

@@ -274,9 +274,7 @@ func markSame(root *op) {
 			p.steps[i].do = doOf(&p.steps[i])
 		}
 	}
-	for _, p := range all {
-		p.recursive = p.k == kRecord && reaches(p, p, map[*op]bool{})
-	}
+	markRecursive(all)
 	// bytes: the least fixed point.
 	for changed := true; changed; {
 		changed = false
@@ -323,30 +321,69 @@ func doOf(s *step) do {
 	return doOther
 }
 
-// reaches reports whether decodeDirect, decoding a value of p, may decode
-// one of target: whether a record is on a cycle of the plan, so that
-// decoding it must count the nesting.
-func reaches(p, target *op, seen map[*op]bool) bool {
-	next := []*op{p.elem}
-	next = append(next, p.branches...)
-	for _, f := range p.fields {
-		next = append(next, f.op)
-	}
-	for _, q := range next {
-		if q == nil {
-			continue
-		}
-		if q == target {
-			return true
-		}
-		if !seen[q] {
-			seen[q] = true
-			if reaches(q, target, seen) {
-				return true
+// markRecursive sets recursive on the records that lie on a cycle of the
+// plan, so that decoding them counts the nesting: those in a strongly
+// connected component of more than one op, or that hold themselves. It is
+// Tarjan's algorithm, linear in the plan (a plan comes from a schema a
+// registry hands out, and a check per record would take time with the
+// square of its records).
+func markRecursive(all []*op) {
+	index, low := map[*op]int{}, map[*op]int{}
+	onStack := map[*op]bool{}
+	var stack []*op
+	var visit func(p *op)
+	visit = func(p *op) {
+		index[p], low[p] = len(index), len(index)
+		stack = append(stack, p)
+		onStack[p] = true
+		self := false
+		p.each(func(q *op) {
+			if q == p {
+				self = true
 			}
+			if _, ok := index[q]; !ok {
+				visit(q)
+				low[p] = min(low[p], low[q])
+			} else if onStack[q] {
+				low[p] = min(low[p], index[q])
+			}
+		})
+		if low[p] != index[p] {
+			return
+		}
+		i := len(stack) - 1
+		for stack[i] != p {
+			i--
+		}
+		component := stack[i:]
+		stack = stack[:i]
+		for _, q := range component {
+			onStack[q] = false
+			q.recursive = q.k == kRecord && (len(component) > 1 || self && q == p)
 		}
 	}
-	return false
+	for _, p := range all {
+		if _, ok := index[p]; !ok {
+			visit(p)
+		}
+	}
+}
+
+// each calls f with each op that decoding a value of p may decode next.
+func (p *op) each(f func(*op)) {
+	if p.elem != nil {
+		f(p.elem)
+	}
+	for _, b := range p.branches {
+		if b != nil {
+			f(b)
+		}
+	}
+	for i := range p.fields {
+		if q := p.fields[i].op; q != nil {
+			f(q)
+		}
+	}
 }
 
 // bytesNow reports whether a value of p may hold a string or bytes value
