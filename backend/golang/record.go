@@ -71,6 +71,7 @@ func (g *generator) genRecord(f *GeneratedFile, ni *namedInfo) error {
 	g.genMarshal(f, ni)
 	g.genUnmarshal(f, ni)
 	g.genFieldDecoder(f, ni)
+	g.genStepDecoder(f, ni)
 	return nil
 }
 
@@ -375,6 +376,113 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 			f.P("return &", x)
 		}
 	}
+	f.P("}")
+	f.P("return nil")
+	f.P("}")
+	f.P()
+}
+
+// genStepDecoder writes DecodeAvroSteps, runtime.StepDecoder's method,
+// which runs runtime/resolve's plan for data written with another version
+// of the schema: the runs of fields with DecodeAvroFields, the changed
+// records that m holds with their own DecodeAvroSteps, each a direct call,
+// and the rest through the step's functions.
+func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	name := ni.ident.Name
+	step := GoIdent{runtimePath, "Step"}
+	f.P("var _ ", GoIdent{runtimePath, "StepDecoder"}, " = (*", name, ")(nil)")
+	f.P()
+	f.P("// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan")
+	f.P("// for data written with another version of m's schema.")
+	f.P("func (m *", name, ") DecodeAvroSteps(steps []", step, ", r *", av("Reader"), ") (err error) {")
+	if recursive(n) {
+		f.P("if err = r.Enter(); err != nil {")
+		f.P("return err")
+		f.P("}")
+		f.P("defer r.Leave()")
+	}
+	f.P("for i := range steps {")
+	f.P("s := &steps[i]")
+	f.P("switch s.Op {")
+	f.P("case ", GoIdent{runtimePath, "StepFields"}, ":")
+	f.P("err = m.DecodeAvroFields(s.Fields, r)")
+	f.P("case ", GoIdent{runtimePath, "StepValue"}, ":")
+	f.P("b := s.Bytes")
+	f.P("if s.Value != nil {")
+	f.P("b, err = s.Value(r)")
+	f.P("}")
+	f.P("if err == nil {")
+	f.P("var v ", av("Reader"))
+	f.P("v.Reset(b, !s.Copy)")
+	f.P("err = m.DecodeAvroFields(s.Fields, &v)")
+	f.P("}")
+	if g.hasRecordFields(n) {
+		f.P("case ", GoIdent{runtimePath, "StepRecord"}, ":")
+		f.P("err = m.decodeAvroStepRecord(s, r)")
+	}
+	f.P("default:")
+	f.P("err = s.Do(m, r)")
+	f.P("}")
+	f.P("if err != nil {")
+	f.P("return err")
+	f.P("}")
+	f.P("}")
+	f.P("return nil")
+	f.P("}")
+	f.P()
+	if g.hasRecordFields(n) {
+		g.genStepRecord(f, ni)
+	}
+}
+
+// hasRecordFields reports whether record n has a field that holds a record
+// that generated code decodes, by value or as a record or null.
+func (g *generator) hasRecordFields(n *ir.Named) bool {
+	for _, fl := range n.Fields {
+		if isRecord(fl.Type) {
+			return true
+		}
+		if v, _, ok := isNullable(fl.Type); ok && isRecord(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// genStepRecord writes decodeAvroStepRecord, DecodeAvroSteps' StepRecord:
+// the record of field s.Fields[0] decoded with its own steps.
+func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo) {
+	n := ni.n
+	f.P("// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.")
+	f.P("func (m *", ni.ident.Name, ") decodeAvroStepRecord(s *", GoIdent{runtimePath, "Step"}, ", r *", av("Reader"), ") (err error) {")
+	f.P("switch s.Fields[0] {")
+	for i, fl := range n.Fields {
+		x := "m." + ni.fields[i]
+		switch v, _, ok := isNullable(fl.Type); {
+		case ok && isRecord(v):
+			f.P("case ", i, ":")
+			f.P("var ok bool")
+			f.P("if ok, err = s.Present(r); ok {")
+			f.P(x, " = new(", g.goType(f, v), ")")
+			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+			f.P("} else if err == nil {")
+			f.P(x, " = nil")
+			f.P("}")
+		case isRecord(fl.Type) && g.fieldIsPointer(n, fl.Type):
+			f.P("case ", i, ":")
+			f.P(x, " = new(", g.goType(f, fl.Type), ")")
+			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+		case isRecord(fl.Type):
+			f.P("case ", i, ":")
+			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+		}
+	}
+	f.P("default:")
+	f.P("return s.Do(m, r)")
+	f.P("}")
+	f.P("if err != nil {")
+	f.P("return ", av("AtField"), "(err, s.Name)")
 	f.P("}")
 	f.P("return nil")
 	f.P("}")

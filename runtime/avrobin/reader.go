@@ -73,6 +73,9 @@ func (r *Reader) Offset() int { return r.off }
 // Remaining returns how many bytes of the input are left.
 func (r *Reader) Remaining() int { return len(r.src) - r.off }
 
+// Unread returns the input that is left to read. It aliases the input.
+func (r *Reader) Unread() []byte { return r.src[r.off:] }
+
 // Finish returns an error when input remains after the message.
 func (r *Reader) Finish() error {
 	if r.off != len(r.src) {
@@ -352,6 +355,18 @@ func (r *Reader) ReadBlockCount(minItemBytes int) (int, error) {
 		r.zero += int(n)
 	}
 	return int(n), nil
+}
+
+// SkipZeroSize counts n items of a type that takes no bytes, which a
+// caller skips without ReadBlockCount, against the bound that the Reader
+// keeps for those it decodes: one bound for the message, whichever way
+// its items are read.
+func (r *Reader) SkipZeroSize(n int64) error {
+	if n > int64(maxZeroSizeItems-r.zero) {
+		return decodeErr(r.off, fmt.Errorf("%w: more than %d items of a type that takes no bytes", ErrCount, maxZeroSizeItems))
+	}
+	r.zero += int(n)
+	return nil
 }
 
 // Enter is called by a recursive record's decoder as it starts; it fails

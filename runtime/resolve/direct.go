@@ -38,7 +38,6 @@ func decodeDirect(p *op, m runtime.FieldDecoder, data []byte, typ string) error 
 	t := decoders.Get().(*transcoder)
 	t.r.Reset(data, false)
 	t.src = data
-	t.zero = 0
 	t.limit = OutputPerByte*len(data) + OutputSlack
 	if p.scan {
 		t.scan(p)
@@ -159,7 +158,7 @@ func (t *transcoder) decodeWidens(f *fieldOp, m runtime.FieldDecoder) error {
 		return err
 	}
 	t.sub.Reset(t.src[start:t.r.Offset()], true)
-	if err := t.skipIn(&t.sub, f.op, false); err != nil {
+	if err := skipIn(&t.sub, f.op, false); err != nil {
 		return avrobin.AtField(err, f.name)
 	}
 	return nil
@@ -169,8 +168,11 @@ func (t *transcoder) decodeWidens(f *fieldOp, m runtime.FieldDecoder) error {
 // an int read as a long or an enum with more reader symbols, may take as
 // the writer wrote it: an int, or the index of a writer's symbol, in at
 // most five bytes (as avrobin reads an int).
-func (t *transcoder) fits(p *op) bool {
-	src := t.src[t.r.Offset():]
+func (t *transcoder) fits(p *op) bool { return fits(t.src[t.r.Offset():], p) }
+
+// fits reports whether src starts with a value that p may take as the
+// writer wrote it, as transcoder.fits.
+func fits(src []byte, p *op) bool {
 	if len(src) > 0 && src[0] < 0x80 {
 		return p.k == kInt || src[0]&1 == 0 && int(src[0]>>1) < len(p.enum)
 	}
@@ -301,7 +303,6 @@ func (t *transcoder) rewind() {
 	// A scan slices nothing from the input (it reads strings raw), so
 	// the Reader has no copy yet and need not be Reset.
 	t.r.Rewind()
-	t.zero = 0
 }
 
 // scanTop is scan for a plan that only skips writer fields of the

@@ -25,6 +25,20 @@ import (
 // sends DecodeFrom down the path that transcodes the whole message.
 type messageOnly struct{ runtime.Message }
 
+// fieldsOnly hides DecodeAvroSteps of the message it holds, which sends
+// DecodeFrom down decodeDirect, the path for a runtime.FieldDecoder.
+type fieldsOnly struct{ fieldMessage }
+
+type fieldMessage interface {
+	runtime.Message
+	runtime.FieldDecoder
+}
+
+// decodeFields is DecodeFrom through decodeDirect.
+func decodeFields(writer string, m runtime.Message, data []byte) error {
+	return DecodeFrom(writer, fieldsOnly{m.(fieldMessage)}, data)
+}
+
 // directCase is a generated record type, a writer schema of another
 // version, and data written with it.
 type directCase struct {
@@ -37,6 +51,9 @@ type directCase struct {
 	// prefixes in the one copy, which starts at the first string in the
 	// writer's order (slackBytes).
 	bytes bool
+	// steps: the plan has steps, for generated code to run (it
+	// transcodes no value).
+	steps bool
 }
 
 // openedxWriter is the Open edX enrollment event as another version
@@ -195,18 +212,18 @@ func directCases(t *testing.T) []directCase {
 	newSquarebot := func() runtime.Message { return new(squarebot.SquarebotMessage) }
 	newOpenedx := func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }
 	return []directCase{
-		{"squarebot older", evolved.SquarebotOlder, random(evolved.SquarebotOlder, 50), newSquarebot, true},
-		{"squarebot newer", evolved.SquarebotNewer, append(random(evolved.SquarebotNewer, 50), squarebotNewer(t)), newSquarebot, true},
-		{"squarebot rewritten", squarebotRewritten, random(squarebotRewritten, 50), newSquarebot, true},
-		{"openedx", openedxWriter, openedx, func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }, false},
+		{"squarebot older", evolved.SquarebotOlder, random(evolved.SquarebotOlder, 50), newSquarebot, true, true},
+		{"squarebot newer", evolved.SquarebotNewer, append(random(evolved.SquarebotNewer, 50), squarebotNewer(t)), newSquarebot, true, true},
+		{"squarebot rewritten", squarebotRewritten, random(squarebotRewritten, 50), newSquarebot, true, false},
+		{"openedx", openedxWriter, openedx, func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }, false, true},
 		// Changed records held by value and in a union with null, skipped
 		// longs (date_joined) and strings, a missing field in each record.
-		{"openedx older", evolved.OpenedxOlder, evolvedOpenedx(t, rng, evolved.OpenedxOlder, false), newOpenedx, false},
-		{"openedx newer", evolved.OpenedxNewer, evolvedOpenedx(t, rng, evolved.OpenedxNewer, true), newOpenedx, false},
+		{"openedx older", evolved.OpenedxOlder, evolvedOpenedx(t, rng, evolved.OpenedxOlder, false), newOpenedx, false, true},
+		{"openedx newer", evolved.OpenedxNewer, evolvedOpenedx(t, rng, evolved.OpenedxNewer, true), newOpenedx, false, true},
 		{"everytype v1 to v2", everyV1().AvroType().Schema(), [][]byte{mustMarshal(t, everyV1()), mustMarshal(t, &everytypev1.EveryType{NoNull: everytypev1.EveryTypeNoNullInt{}})},
-			func() runtime.Message { return new(everytypev2.EveryType) }, false},
+			func() runtime.Message { return new(everytypev2.EveryType) }, false, true},
 		{"everytype v2 to v1", everyV2().AvroType().Schema(), [][]byte{mustMarshal(t, everyV2())},
-			func() runtime.Message { return new(everytypev1.EveryType) }, false},
+			func() runtime.Message { return new(everytypev1.EveryType) }, false, true},
 	}
 }
 
@@ -225,45 +242,61 @@ func TestDecodeFrom_FieldByField(t *testing.T) {
 			if r := resolvers.get(c.writer, c.new().AvroType()); r.err != nil || r.plan == nil {
 				t.Fatalf("no plan: %v", r.err)
 			}
+			if r := resolvers.get(c.writer, c.new().AvroType()); (r.steps != nil) != c.steps {
+				t.Fatalf("steps: %v, want them: %v", r.steps != nil, c.steps)
+			}
 			reader := c.new().AvroType().Schema()
 			for i, data := range c.data {
-				direct, whole := c.new(), c.new()
-				derr := DecodeFrom(c.writer, direct, data)
+				stepped, direct, whole := c.new(), c.new(), c.new()
+				serr := DecodeFrom(c.writer, stepped, data)
+				derr := decodeFields(c.writer, direct, data)
 				werr := DecodeFrom(c.writer, messageOnly{whole}, data)
-				if derr != nil || werr != nil {
-					t.Fatalf("message %d: field by field: %v; whole: %v", i, derr, werr)
+				if serr != nil || derr != nil || werr != nil {
+					t.Fatalf("message %d: steps: %v; field by field: %v; whole: %v", i, serr, derr, werr)
 				}
-				if !reflect.DeepEqual(direct, whole) {
-					t.Fatalf("message %d: field by field %+v, whole %+v", i, direct, whole)
+				if !reflect.DeepEqual(direct, whole) || !reflect.DeepEqual(stepped, whole) {
+					t.Fatalf("message %d: steps %+v, field by field %+v, whole %+v", i, stepped, direct, whole)
 				}
 				own, err := direct.AppendAvro(nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				resolved := testing.AllocsPerRun(20, func() {
-					if err := DecodeFrom(c.writer, c.new(), data); err != nil {
-						t.Fatal(err)
+				for _, path := range []struct {
+					name   string
+					decode func(string, runtime.Message, []byte) error
+				}{{"steps", DecodeFrom}, {"field by field", decodeFields}} {
+					resolved := testing.AllocsPerRun(20, func() {
+						if err := path.decode(c.writer, c.new(), data); err != nil {
+							t.Fatal(err)
+						}
+					})
+					same := testing.AllocsPerRun(20, func() {
+						if err := path.decode(reader, c.new(), own); err != nil {
+							t.Fatal(err)
+						}
+					})
+					if resolved > same && !race.Enabled {
+						t.Errorf("message %d, %s: %v allocations, %v for the same value written with the type's schema", i, path.name, resolved, same)
 					}
-				})
-				same := testing.AllocsPerRun(20, func() {
-					if err := DecodeFrom(reader, c.new(), own); err != nil {
-						t.Fatal(err)
+					if c.bytes && !race.Enabled {
+						resolved := bytesPerRun(func() { _ = path.decode(c.writer, c.new(), data) })
+						same := bytesPerRun(func() { _ = path.decode(reader, c.new(), own) })
+						// The steps' copy of the input holds the values
+						// they skip: what the writer wrote more, and a
+						// size class more for it.
+						more := 0
+						if path.name == "steps" {
+							more = max(0, len(data)-len(own)) + slackBytes
+						}
+						if resolved > same+uint64(more)+slackBytes {
+							t.Errorf("message %d, %s: %d bytes allocated, %d for the same value written with the type's schema (%d bytes shorter)", i, path.name, resolved, same, more)
+						}
 					}
-				})
-				if resolved > same && !race.Enabled {
-					t.Errorf("message %d: %v allocations, %v for the same value written with the type's schema", i, resolved, same)
-				}
-				if c.bytes && !race.Enabled {
-					resolved := bytesPerRun(func() { _ = DecodeFrom(c.writer, c.new(), data) })
-					same := bytesPerRun(func() { _ = DecodeFrom(reader, c.new(), own) })
-					if resolved > same+slackBytes {
-						t.Errorf("message %d: %d bytes allocated, %d for the same value written with the type's schema", i, resolved, same)
-					}
-				}
-				// Cut short, both paths fail.
-				for n := range len(data) {
-					if DecodeFrom(c.writer, c.new(), data[:n]) == nil {
-						t.Errorf("message %d cut to %d bytes: no error field by field", i, n)
+					// Cut short, every path fails.
+					for n := range len(data) {
+						if path.decode(c.writer, c.new(), data[:n]) == nil {
+							t.Errorf("message %d cut to %d bytes: no error, %s", i, n, path.name)
+						}
 					}
 				}
 			}
@@ -320,14 +353,15 @@ func FuzzDecodeFieldByField(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, i uint8, data []byte) {
 		c := cases[int(i)%len(cases)]
-		direct, whole := c.new(), c.new()
-		derr := DecodeFrom(c.writer, direct, data)
+		stepped, direct, whole := c.new(), c.new(), c.new()
+		serr := DecodeFrom(c.writer, stepped, data)
+		derr := decodeFields(c.writer, direct, data)
 		werr := DecodeFrom(c.writer, messageOnly{whole}, data)
-		if (derr == nil) != (werr == nil) {
-			t.Fatalf("%s, data %x: field by field: %v; whole: %v", c.name, data, derr, werr)
+		if (serr == nil) != (werr == nil) || (derr == nil) != (werr == nil) {
+			t.Fatalf("%s, data %x: steps: %v; field by field: %v; whole: %v", c.name, data, serr, derr, werr)
 		}
-		if derr == nil && !reflect.DeepEqual(direct, whole) {
-			t.Fatalf("%s, data %x: field by field %+v, whole %+v", c.name, data, direct, whole)
+		if werr == nil && (!reflect.DeepEqual(direct, whole) || !reflect.DeepEqual(stepped, whole)) {
+			t.Fatalf("%s, data %x: steps %+v, field by field %+v, whole %+v", c.name, data, stepped, direct, whole)
 		}
 	})
 }
@@ -392,4 +426,52 @@ func TestDecodeFrom_FieldByFieldAgreesWithPython(t *testing.T) {
 		t.Errorf("%d values compared with python3-avro, want at least %d", compared, want)
 	}
 	t.Logf("%d values read field by field equal python3-avro's", compared)
+}
+
+// noRecordSteps is a generated record whose nested records generated code
+// does not decode with steps itself, as for a record bound to a custom Go
+// type: its StepRecord steps call Do.
+type noRecordSteps struct {
+	*learning.CourseEnrollmentChangedV1
+}
+
+func (m noRecordSteps) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) error {
+	for i := range steps {
+		if steps[i].Op == runtime.StepRecord {
+			if err := steps[i].Do(m, r); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := m.CourseEnrollmentChangedV1.DecodeAvroSteps(steps[i:i+1], r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestDecodeFrom_StepsFallBack: when a step needs what generated code does
+// not do, DecodeFrom decodes the message field by field instead, to the
+// same value, and every later message of the pair too.
+func TestDecodeFrom_StepsFallBack(t *testing.T) {
+	// A writer schema of its own in the cache: the pair's steps are
+	// turned off for good.
+	writer := evolved.OpenedxOlder + " "
+	typ := new(learning.CourseEnrollmentChangedV1).AvroType()
+	if r := resolvers.get(writer, typ); r.steps == nil || r.noSteps.Load() {
+		t.Fatal("the pair has no steps to fall back from")
+	}
+	for i, data := range evolvedOpenedx(t, rand.New(rand.NewPCG(7, 8)), evolved.OpenedxOlder, false) {
+		var want learning.CourseEnrollmentChangedV1
+		if err := DecodeFrom(evolved.OpenedxOlder, &want, data); err != nil {
+			t.Fatal(err)
+		}
+		got := noRecordSteps{new(learning.CourseEnrollmentChangedV1)}
+		if err := DecodeFrom(writer, got, data); err != nil || !reflect.DeepEqual(*got.CourseEnrollmentChangedV1, want) {
+			t.Fatalf("message %d: %+v, %v; want %+v", i, *got.CourseEnrollmentChangedV1, err, want)
+		}
+	}
+	if !resolvers.get(writer, typ).noSteps.Load() {
+		t.Error("the pair's steps are still on after a step fell back")
+	}
 }

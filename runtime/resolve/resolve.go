@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/twmb/avro"
@@ -64,6 +65,9 @@ func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 		return m.UnmarshalAvro(data)
 	}
 	if r.plan != nil {
+		if sd, ok := m.(runtime.StepDecoder); ok && r.steps != nil && !r.noSteps.Load() {
+			return decodeSteps(r, sd, data, t.Name)
+		}
 		if fd, ok := m.(runtime.FieldDecoder); ok {
 			return decodeDirect(r.plan, fd, data, t.Name)
 		}
@@ -123,8 +127,12 @@ type resolveKey struct {
 }
 
 type resolution struct {
-	same     bool
-	plan     *op // nil: the generic path
+	same bool
+	plan *op // nil: the generic path
+	// steps: the plan's, for runtime.StepDecoders; nil for a plan
+	// that transcodes, or noSteps once a message has needed one.
+	steps    []runtime.Step
+	noSteps  atomic.Bool
 	resolved *avro.Schema
 	reader   *avro.Schema
 	err      error
@@ -223,7 +231,11 @@ func resolve(writer string, t *runtime.Type) *resolution {
 		return &resolution{err: incompatible(err)}
 	}
 	p, _ := newPlan(w, rd)
-	return &resolution{plan: p, resolved: res, reader: rd}
+	r := &resolution{plan: p, resolved: res, reader: rd}
+	if p != nil {
+		r.steps = stepsOf(p)
+	}
+	return r
 }
 
 // incompatible says why the writer's schema does not resolve against the

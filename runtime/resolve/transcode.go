@@ -38,7 +38,6 @@ type transcoder struct {
 	out       []byte
 	limit     int
 	spans     []int // field spans of the unordered records being reordered
-	zero      int   // skipped items of types that take no bytes
 	// What scan found, for decodeDirect: the copy, the parts of the
 	// input that it leaves out, in order, the next to cross, and the
 	// copy's base after the last crossed; the values transcoded ahead,
@@ -78,7 +77,7 @@ func transcode(p *op, dst, data []byte) ([]byte, error) {
 func (t *transcoder) transcode(p *op, data []byte) ([]byte, error) {
 	t.r, t.src = avrobin.NewAliasReader(data), data
 	t.limit = len(t.out) + OutputPerByte*len(data) + OutputSlack
-	t.spans, t.zero = t.spans[:0], 0
+	t.spans = t.spans[:0]
 	if err := t.run(p); err != nil {
 		return t.out, err
 	}
@@ -327,15 +326,15 @@ func (t *transcoder) fields(p *op) error {
 // encoding is the reader's), in time linear in the bytes skipped. Like
 // Avro's (and twmb/avro's) skipping, it skips a block of items whose size
 // in bytes is given whole.
-func (t *transcoder) skip(p *op) error { return t.skipIn(&t.r, p, true) }
+func (t *transcoder) skip(p *op) error { return skipIn(&t.r, p, true) }
 
 // pass is skip for a value that is kept, copied or checked: it reads the
 // items of every block, as decoding them does, whatever size a block says
 // it has.
-func (t *transcoder) pass(p *op) error { return t.skipIn(&t.r, p, false) }
+func (t *transcoder) pass(p *op) error { return skipIn(&t.r, p, false) }
 
 // skipIn is skip in r, or pass without sized.
-func (t *transcoder) skipIn(r *avrobin.Reader, p *op, sized bool) error {
+func skipIn(r *avrobin.Reader, p *op, sized bool) error {
 	switch p.k {
 	case kNull:
 		return nil
@@ -374,16 +373,16 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op, sized bool) error {
 		case kBytes:
 			return r.SkipBytes()
 		default:
-			return t.skipIn(r, b, sized)
+			return skipIn(r, b, sized)
 		}
 	case kToUnion:
-		return t.skipIn(r, p.elem, sized)
+		return skipIn(r, p.elem, sized)
 	case kRecord:
 		if err := r.Enter(); err != nil {
 			return err
 		}
 		for i := range p.fields {
-			if err := t.skipIn(r, p.fields[i].op, sized); err != nil {
+			if err := skipIn(r, p.fields[i].op, sized); err != nil {
 				r.Leave()
 				return avrobin.AtField(err, p.fields[i].name)
 			}
@@ -428,10 +427,9 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op, sized bool) error {
 				return r.DecodeInvalid(fmt.Errorf("%w: %d items with %d bytes left", avrobin.ErrCount, n, r.Remaining()))
 			}
 			if min == 0 {
-				if n > int64(zeroSkipItems-t.zero) {
-					return r.DecodeInvalid(fmt.Errorf("%w: more than %d items of a type that takes no bytes", avrobin.ErrCount, zeroSkipItems))
+				if err := r.SkipZeroSize(n); err != nil {
+					return err
 				}
-				t.zero += int(n)
 			}
 			if p.k == kArray && p.elem.k == kBytes {
 				// An array of strings, without a call per item.
@@ -448,7 +446,7 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op, sized bool) error {
 						return err
 					}
 				}
-				if err := t.skipIn(r, p.elem, sized); err != nil {
+				if err := skipIn(r, p.elem, sized); err != nil {
 					return err
 				}
 			}
@@ -456,7 +454,3 @@ func (t *transcoder) skipIn(r *avrobin.Reader, p *op, sized bool) error {
 	}
 	return fmt.Errorf("cannot skip kind %d", p.k)
 }
-
-// zeroSkipItems bounds the items of a zero-byte type that one message's
-// skipped blocks may claim, as avrobin does for decoded ones.
-const zeroSkipItems = 1 << 20

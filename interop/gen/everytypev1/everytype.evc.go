@@ -216,6 +216,36 @@ func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*Point) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*Point)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Point) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // EveryTypeKey is the Avro record evc.interop.EveryTypeKey.
 //
 // The key of an EveryType record.
@@ -310,6 +340,36 @@ func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err er
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*EveryTypeKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*EveryTypeKey)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *EveryTypeKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // EveryType is the Avro record evc.interop.EveryType.
 //
@@ -1219,6 +1279,58 @@ func (m *EveryType) AvroRecordField(i int) runtime.FieldDecoder {
 	case 25:
 		m.MaybePoint = new(Point)
 		return m.MaybePoint
+	}
+	return nil
+}
+
+var _ runtime.StepDecoder = (*EveryType)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *EveryType) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *EveryType) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 25:
+		var ok bool
+		if ok, err = s.Present(r); ok {
+			m.MaybePoint = new(Point)
+			err = m.MaybePoint.DecodeAvroSteps(s.Steps, r)
+		} else if err == nil {
+			m.MaybePoint = nil
+		}
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }

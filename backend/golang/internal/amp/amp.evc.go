@@ -92,6 +92,36 @@ func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
 // field of a record or null; nil for any other field.
 func (*Empty) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*Empty)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Empty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrArr is the Avro record amp.ArrArr.
 type ArrArr struct {
 	V [][]int32 `avro:"v"`
@@ -273,6 +303,36 @@ func (m *ArrArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*ArrArr) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*ArrArr)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrArr) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // ArrMap is the Avro record amp.ArrMap.
 type ArrMap struct {
@@ -478,6 +538,36 @@ func (m *ArrMap) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*ArrMap) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*ArrMap)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrMap) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrDec is the Avro record amp.ArrDec.
 type ArrDec struct {
 	V []*big.Rat `avro:"v"`
@@ -615,6 +705,36 @@ func (m *ArrDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*ArrDec) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*ArrDec)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrDec) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // ArrBigDec is the Avro record amp.ArrBigDec.
 type ArrBigDec struct {
@@ -754,6 +874,36 @@ func (m *ArrBigDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 // field of a record or null; nil for any other field.
 func (*ArrBigDec) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*ArrBigDec)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrBigDec) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrTime is the Avro record amp.ArrTime.
 type ArrTime struct {
 	V []time.Time `avro:"v"`
@@ -889,6 +1039,36 @@ func (m *ArrTime) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*ArrTime) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*ArrTime)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrTime) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // ArrUnion is the Avro record amp.ArrUnion.
 type ArrUnion struct {
@@ -1089,6 +1269,36 @@ func (m *ArrUnion) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 // field of a record or null; nil for any other field.
 func (*ArrUnion) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*ArrUnion)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrUnion) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrUnion2 is the Avro record amp.ArrUnion2.
 type ArrUnion2 struct {
 	V []ArrUnion2VItem `avro:"v"`
@@ -1284,6 +1494,36 @@ func (m *ArrUnion2) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 // field of a record or null; nil for any other field.
 func (*ArrUnion2) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*ArrUnion2)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrUnion2) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrOpt is the Avro record amp.ArrOpt.
 type ArrOpt struct {
 	V []*string `avro:"v"`
@@ -1445,6 +1685,36 @@ func (m *ArrOpt) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*ArrOpt) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*ArrOpt)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrOpt) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrEmpty is the Avro record amp.ArrEmpty.
 type ArrEmpty struct {
 	V []Empty `avro:"v"`
@@ -1589,6 +1859,36 @@ func (m *ArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*ArrEmpty) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*ArrEmpty)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrEmpty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // MapArr is the Avro record amp.MapArr.
 type MapArr struct {
@@ -1792,6 +2092,36 @@ func (m *MapArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*MapArr) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*MapArr)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *MapArr) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrRec is the Avro record amp.ArrRec.
 type ArrRec struct {
 	V []Wide `avro:"v"`
@@ -1936,6 +2266,36 @@ func (m *ArrRec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*ArrRec) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*ArrRec)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrRec) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Wide is the Avro record amp.Wide.
 type Wide struct {
@@ -2309,6 +2669,36 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*Wide) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*Wide)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Wide) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArrArrEmpty is the Avro record amp.ArrArrEmpty.
 type ArrArrEmpty struct {
 	V [][]Empty `avro:"v"`
@@ -2499,6 +2889,36 @@ func (m *ArrArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err err
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*ArrArrEmpty) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*ArrArrEmpty)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *ArrArrEmpty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Edge is the Avro record amp.Edge.
 type Edge struct {
@@ -2718,6 +3138,36 @@ func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*Edge) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*Edge)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Edge) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Color2 is the Avro enum amp.Color2.
 type Color2 int32

@@ -258,6 +258,62 @@ func (m *Node) AvroRecordField(i int) runtime.FieldDecoder {
 	return nil
 }
 
+var _ runtime.StepDecoder = (*Node)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Node) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	if err = r.Enter(); err != nil {
+		return err
+	}
+	defer r.Leave()
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *Node) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 1:
+		var ok bool
+		if ok, err = s.Present(r); ok {
+			m.Next = new(Node)
+			err = m.Next.DecodeAvroSteps(s.Steps, r)
+		} else if err == nil {
+			m.Next = nil
+		}
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // Tree is the Avro record evc.kitchen.Tree.
 //
 // A tree of labels.
@@ -413,6 +469,40 @@ func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*Tree) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*Tree)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Tree) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	if err = r.Enter(); err != nil {
+		return err
+	}
+	defer r.Leave()
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Diamond is the Avro record evc.kitchen.Diamond.
 //
 // Two uses of one record with defaults, two levels deep: NewDiamond calls
@@ -537,6 +627,54 @@ func (m *Diamond) AvroRecordField(i int) runtime.FieldDecoder {
 	return nil
 }
 
+var _ runtime.StepDecoder = (*Diamond)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Diamond) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *Diamond) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.Left.DecodeAvroSteps(s.Steps, r)
+	case 1:
+		err = m.Right.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // Corner is the Avro record evc.kitchen.Corner.
 type Corner struct {
 	Tip    Tip   `avro:"tip"`
@@ -654,6 +792,52 @@ func (m *Corner) AvroRecordField(i int) runtime.FieldDecoder {
 	return nil
 }
 
+var _ runtime.StepDecoder = (*Corner)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Corner) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *Corner) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.Tip.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // Tip is the Avro record evc.kitchen.Tip.
 type Tip struct {
 	Label string `avro:"label"`
@@ -748,6 +932,36 @@ func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 // field of a record or null; nil for any other field.
 func (*Tip) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*Tip)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Tip) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Empty is the Avro record evc.kitchen.Empty.
 //
 // A record with no fields.
@@ -824,6 +1038,36 @@ func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*Empty) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*Empty)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Empty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Everything is the Avro record evc.kitchen.Everything.
 //
@@ -2090,6 +2334,64 @@ func (m *Everything) AvroRecordField(i int) runtime.FieldDecoder {
 	return nil
 }
 
+var _ runtime.StepDecoder = (*Everything)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Everything) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *Everything) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 24:
+		var ok bool
+		if ok, err = s.Present(r); ok {
+			m.MaybeNode = new(Node)
+			err = m.MaybeNode.DecodeAvroSteps(s.Steps, r)
+		} else if err == nil {
+			m.MaybeNode = nil
+		}
+	case 32:
+		err = m.List.DecodeAvroSteps(s.Steps, r)
+	case 33:
+		err = m.Tree.DecodeAvroSteps(s.Steps, r)
+	case 34:
+		err = m.Empty.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // EverythingKey is the Avro record evc.kitchen.EverythingKey.
 //
 // Keys of Everything.
@@ -2184,3 +2486,33 @@ func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err e
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*EverythingKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*EverythingKey)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *EverythingKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -135,6 +135,36 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 // field of a record or null; nil for any other field.
 func (*UserPersonalData) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
+var _ runtime.StepDecoder = (*UserPersonalData)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *UserPersonalData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UserData is the Avro record org.openedx.learning.UserData.
 //
 // A user of the platform.
@@ -259,6 +289,52 @@ func (m *UserData) AvroRecordField(i int) runtime.FieldDecoder {
 	switch i {
 	case 2:
 		return &m.Pii
+	}
+	return nil
+}
+
+var _ runtime.StepDecoder = (*UserData)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *UserData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *UserData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 2:
+		err = m.Pii.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -454,6 +530,36 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*CourseData) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*CourseData)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *CourseData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // EnrollmentMode is the Avro enum org.openedx.learning.EnrollmentMode.
 //

@@ -136,6 +136,52 @@ func (m *StudentRegistrationCompletedV1) AvroRecordField(i int) runtime.FieldDec
 	return nil
 }
 
+var _ runtime.StepDecoder = (*StudentRegistrationCompletedV1)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *StudentRegistrationCompletedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *StudentRegistrationCompletedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.User.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // CourseEnrollmentData is the Avro record org.openedx.learning.CourseEnrollmentData.
 //
 // A learner's enrollment in a course.
@@ -337,6 +383,62 @@ func (m *CourseEnrollmentData) AvroRecordField(i int) runtime.FieldDecoder {
 	return nil
 }
 
+var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *CourseEnrollmentData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.User.DecodeAvroSteps(s.Steps, r)
+	case 1:
+		err = m.Course.DecodeAvroSteps(s.Steps, r)
+	case 5:
+		var ok bool
+		if ok, err = s.Present(r); ok {
+			m.CreatedBy = new(UserData)
+			err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
+		} else if err == nil {
+			m.CreatedBy = nil
+		}
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // CourseEnrollmentCreatedV1 is the Avro record org.openedx.learning.CourseEnrollmentCreatedV1.
 //
 // Sent when a learner enrolls in a course.
@@ -451,6 +553,52 @@ func (m *CourseEnrollmentCreatedV1) AvroRecordField(i int) runtime.FieldDecoder 
 	return nil
 }
 
+var _ runtime.StepDecoder = (*CourseEnrollmentCreatedV1)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *CourseEnrollmentCreatedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *CourseEnrollmentCreatedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // CourseEnrollmentChangedV1 is the Avro record org.openedx.learning.CourseEnrollmentChangedV1.
 //
 // Sent when an enrollment changes mode or is deactivated.
@@ -561,6 +709,52 @@ func (m *CourseEnrollmentChangedV1) AvroRecordField(i int) runtime.FieldDecoder 
 	switch i {
 	case 0:
 		return &m.Enrollment
+	}
+	return nil
+}
+
+var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *CourseEnrollmentChangedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -877,6 +1071,52 @@ func (m *PersistentCourseGradeData) AvroRecordField(i int) runtime.FieldDecoder 
 	return nil
 }
 
+var _ runtime.StepDecoder = (*PersistentCourseGradeData)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *PersistentCourseGradeData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *PersistentCourseGradeData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 1:
+		err = m.Course.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // PersistentGradeSummaryChangedV1 is the Avro record org.openedx.learning.PersistentGradeSummaryChangedV1.
 //
 // Sent when a learner's persisted course grade changes.
@@ -993,6 +1233,52 @@ func (m *PersistentGradeSummaryChangedV1) AvroRecordField(i int) runtime.FieldDe
 	return nil
 }
 
+var _ runtime.StepDecoder = (*PersistentGradeSummaryChangedV1)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *PersistentGradeSummaryChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *PersistentGradeSummaryChangedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.Grade.DecodeAvroSteps(s.Steps, r)
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
 // LearnerKey is the Avro record org.openedx.learning.LearnerKey.
 //
 // The key of a learning event: the learner it is about.
@@ -1090,3 +1376,33 @@ func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 // record field, a new one that it first stores in the field for a
 // field of a record or null; nil for any other field.
 func (*LearnerKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
+
+var _ runtime.StepDecoder = (*LearnerKey)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *LearnerKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

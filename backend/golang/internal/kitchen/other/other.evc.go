@@ -335,3 +335,57 @@ func (m *Wrapper) AvroRecordField(i int) runtime.FieldDecoder {
 	}
 	return nil
 }
+
+var _ runtime.StepDecoder = (*Wrapper)(nil)
+
+// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
+// for data written with another version of m's schema.
+func (m *Wrapper) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
+	for i := range steps {
+		s := &steps[i]
+		switch s.Op {
+		case runtime.StepFields:
+			err = m.DecodeAvroFields(s.Fields, r)
+		case runtime.StepValue:
+			b := s.Bytes
+			if s.Value != nil {
+				b, err = s.Value(r)
+			}
+			if err == nil {
+				var v avrobin.Reader
+				v.Reset(b, !s.Copy)
+				err = m.DecodeAvroFields(s.Fields, &v)
+			}
+		case runtime.StepRecord:
+			err = m.decodeAvroStepRecord(s, r)
+		default:
+			err = s.Do(m, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
+func (m *Wrapper) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
+	switch s.Fields[0] {
+	case 0:
+		err = m.Node.DecodeAvroSteps(s.Steps, r)
+	case 2:
+		var ok bool
+		if ok, err = s.Present(r); ok {
+			m.Maybe = new(kitchen.Tree)
+			err = m.Maybe.DecodeAvroSteps(s.Steps, r)
+		} else if err == nil {
+			m.Maybe = nil
+		}
+	default:
+		return s.Do(m, r)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
