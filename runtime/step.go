@@ -1,14 +1,22 @@
 package runtime
 
-import "github.com/evc-dev/evc/runtime/avrobin"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
 
 // StepDecoder is implemented by the pointer type of every generated record,
 // beside FieldDecoder: it runs runtime/resolve's plan for data written with
 // another version of the record's schema in the record's own code, so that
 // the record's fields, and the records nested in it, are decoded with direct
-// calls, and only what changed calls back into the plan.
+// calls, from a Reader on the stack.
 type StepDecoder interface {
 	FieldDecoder
+	// UnmarshalAvroSteps replaces the record with the decoding of data, one
+	// message, as steps say.
+	UnmarshalAvroSteps(steps []Step, data []byte) error
 	// DecodeAvroSteps decodes the record from r as steps say, in order.
 	DecodeAvroSteps(steps []Step, r *avrobin.Reader) error
 }
@@ -20,19 +28,40 @@ const (
 	// StepFields decodes Fields, a run of fields that the writer wrote as
 	// the record's schema does, with DecodeAvroFields.
 	StepFields StepOp = iota
-	// StepValue decodes Fields with DecodeAvroFields from Bytes, or from
-	// what Value returns, instead of r: the defaults of fields that the
-	// writer lacks, or an enum's symbol mapped to the record's. Strings
-	// and bytes alias them unless Copy is set.
+	// StepChecked is StepFields for a run whose first field the record
+	// reads more widely than the writer wrote it (an int as a long, an
+	// enum with more symbols): Check first.
+	StepChecked
+	// StepEnum decodes Fields, an enum whose symbols changed, from the
+	// record's symbol that Symbol reads.
+	StepEnum
+	// StepValue decodes Fields from Bytes instead of r: the defaults of
+	// fields that the writer lacks, or the union index of a null that the
+	// writer wrote as no union. Strings and bytes alias Bytes unless Copy
+	// is set.
 	StepValue
-	// StepRecord decodes the record that field Fields[0] holds with Steps.
-	// For a field of a record or null, Present reads which one the writer
-	// wrote. A record that generated code does not decode itself (one
-	// bound to a custom Go type) calls Do instead.
+	// StepWidens is StepFields for a field that the record reads more
+	// widely than the writer wrote it, as a whole value (a union with
+	// more branches, items read as longs): Recheck checks what it read.
+	StepWidens
+	// StepSkip skips a writer's value that the record lacks.
+	StepSkip
+	// StepRecord decodes the record that field Fields[0] holds with Steps;
+	// for a field of a record or null, Present reads which the writer
+	// wrote. For a record that generated code does not decode itself (one
+	// bound to a custom Go type), it returns ErrNoSteps.
 	StepRecord
-	// StepDo calls Do: a writer's value skipped or checked.
-	StepDo
 )
+
+// ErrNoSteps is what DecodeAvroSteps returns for a step that the record's
+// code cannot take: runtime/resolve then decodes the message field by field
+// (with the FieldDecoder methods).
+var ErrNoSteps = errors.New("evc: no steps for this record")
+
+// ErrStepCheck is what Check returns for a value that the writer cannot
+// have written: runtime/resolve decodes the message again field by field,
+// for the error it gives.
+var ErrStepCheck = errors.New("evc: a value the writer cannot have written")
 
 // Step is one step of decoding a record written with another version of
 // its schema. Steps are built once per (writer schema, type) and shared by
@@ -40,18 +69,99 @@ const (
 type Step struct {
 	Op     StepOp
 	Fields []int
-	Steps  []Step
-	// Bytes, or Value's result, is what StepValue decodes Fields from.
-	Bytes []byte
-	Value func(r *avrobin.Reader) ([]byte, error)
-	Copy  bool
-	// Present reads whether the writer wrote the record of a StepRecord
-	// field of a record or null.
-	Present func(r *avrobin.Reader) (bool, error)
-	// Do is StepDo's work, and what StepRecord does for a record that
-	// generated code does not decode itself.
-	Do func(m FieldDecoder, r *avrobin.Reader) error
-	// Name is the field's name, which errors from nested records start
-	// their path with.
+	// Steps: StepRecord's record's steps.
+	Steps []Step
+	// Name is the writer's field, which errors start their path with.
 	Name string
+	// Bytes: StepValue's value.
+	Bytes []byte
+	Copy  bool
+	// Symbols: StepEnum's reader symbol for each writer symbol, encoded;
+	// nil where there is none (Enum, the enum's name, has no default).
+	Symbols [][]byte
+	Enum    string
+	// Skip: StepSkip's and StepWidens' writer type.
+	Skip *avrobin.SkipType
+	// Branches: StepRecord's writer union's branches, each BranchNull,
+	// BranchRecord or BranchNone; nil when the writer wrote the record as
+	// no union.
+	Branches []Branch
+	// Check: StepChecked's first field's writer type: 0 for an int, n for
+	// an enum of n symbols.
+	Check int
+}
+
+// Branch is what a writer's union branch holds, as StepRecord reads it.
+type Branch uint8
+
+const (
+	BranchNone   Branch = iota // nothing the record can read
+	BranchNull                 // null
+	BranchRecord               // the record
+)
+
+// Checked returns nil when r's next value is one the writer may have
+// written for StepChecked's first field, and ErrStepCheck otherwise.
+func (s *Step) Checked(r *avrobin.Reader) error {
+	if r.Fits(s.Check) {
+		return nil
+	}
+	return ErrStepCheck
+}
+
+// Recheck checks that b, the bytes a StepWidens field was decoded from,
+// are a value of the writer's type.
+func (s *Step) Recheck(b []byte) error {
+	r := avrobin.NewAliasReader(b)
+	if err := r.Skip(s.Skip, true); err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
+// Symbol reads a StepEnum's writer symbol and returns the record's, encoded.
+func (s *Step) Symbol(r *avrobin.Reader) ([]byte, error) {
+	i, err := r.ReadEnum(len(s.Symbols))
+	if err != nil {
+		return nil, avrobin.AtField(err, s.Name)
+	}
+	if s.Symbols[i] == nil {
+		return nil, avrobin.AtField(r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, s.Enum)), s.Name)
+	}
+	return s.Symbols[i], nil
+}
+
+// SkipIn skips a StepSkip's writer value in r.
+func (s *Step) SkipIn(r *avrobin.Reader) error {
+	var err error
+	switch s.Skip.Kind {
+	case avrobin.SkipBytes:
+		err = r.SkipBytes()
+	case avrobin.SkipLong:
+		err = r.SkipLong()
+	default:
+		err = r.Skip(s.Skip, false)
+	}
+	if err != nil {
+		return avrobin.AtField(err, s.Name)
+	}
+	return nil
+}
+
+// Present reads whether the writer wrote a StepRecord's record, or null.
+func (s *Step) Present(r *avrobin.Reader) (bool, error) {
+	if s.Branches == nil {
+		return true, nil
+	}
+	i, err := r.ReadUnion(len(s.Branches))
+	if err != nil {
+		return false, err
+	}
+	switch s.Branches[i] {
+	case BranchNull:
+		return false, nil
+	case BranchRecord:
+		return true, nil
+	}
+	return false, r.DecodeInvalid(fmt.Errorf("the writer's union branch %d cannot be read as the type's", i))
 }

@@ -382,19 +382,27 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P()
 }
 
-// genStepDecoder writes DecodeAvroSteps, runtime.StepDecoder's method,
-// which runs runtime/resolve's plan for data written with another version
-// of the schema: the runs of fields with DecodeAvroFields, the changed
-// records that m holds with their own DecodeAvroSteps, each a direct call,
-// and the rest through the step's functions.
+// genStepDecoder writes the methods of runtime.StepDecoder, which run
+// runtime/resolve's plan for data written with another version of the
+// schema: the runs of fields with DecodeAvroFields, the changed records
+// that m holds with their own DecodeAvroSteps, each a direct call, and the
+// rest with the step's methods, from a Reader on the stack.
 func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	n := ni.n
 	name := ni.ident.Name
 	step := GoIdent{runtimePath, "Step"}
-	f.P("var _ ", GoIdent{runtimePath, "StepDecoder"}, " = (*", name, ")(nil)")
+	rt := func(name string) GoIdent { return GoIdent{runtimePath, name} }
+	f.P("var _ ", rt("StepDecoder"), " = (*", name, ")(nil)")
 	f.P()
-	f.P("// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan")
-	f.P("// for data written with another version of m's schema.")
+	f.P("// UnmarshalAvroSteps replaces m with the decoding of data as steps say:")
+	f.P("// runtime/resolve's plan for data written with another version of m's")
+	f.P("// schema.")
+	f.P("func (m *", name, ") UnmarshalAvroSteps(steps []", step, ", data []byte) error {")
+	f.P("r := ", av("NewReader"), "(data)")
+	f.P("return r.Done(m.DecodeAvroSteps(steps, &r), ", strconv.Quote(n.FullName()), ")")
+	f.P("}")
+	f.P()
+	f.P("// DecodeAvroSteps decodes m from r as steps say.")
 	f.P("func (m *", name, ") DecodeAvroSteps(steps []", step, ", r *", av("Reader"), ") (err error) {")
 	if recursive(n) {
 		f.P("if err = r.Enter(); err != nil {")
@@ -405,24 +413,36 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("for i := range steps {")
 	f.P("s := &steps[i]")
 	f.P("switch s.Op {")
-	f.P("case ", GoIdent{runtimePath, "StepFields"}, ":")
+	f.P("case ", rt("StepFields"), ":")
 	f.P("err = m.DecodeAvroFields(s.Fields, r)")
-	f.P("case ", GoIdent{runtimePath, "StepValue"}, ":")
-	f.P("b := s.Bytes")
-	f.P("if s.Value != nil {")
-	f.P("b, err = s.Value(r)")
+	f.P("case ", rt("StepChecked"), ":")
+	f.P("if err = s.Checked(r); err == nil {")
+	f.P("err = m.DecodeAvroFields(s.Fields, r)")
 	f.P("}")
-	f.P("if err == nil {")
+	f.P("case ", rt("StepWidens"), ":")
+	f.P("src := r.Unread()")
+	f.P("if err = m.DecodeAvroFields(s.Fields, r); err == nil {")
+	f.P("err = s.Recheck(src[:len(src)-r.Remaining()])")
+	f.P("}")
+	f.P("case ", rt("StepEnum"), ":")
+	f.P("var b []byte")
+	f.P("if b, err = s.Symbol(r); err == nil {")
 	f.P("var v ", av("Reader"))
-	f.P("v.Reset(b, !s.Copy)")
+	f.P("v.Reset(b, true)")
 	f.P("err = m.DecodeAvroFields(s.Fields, &v)")
 	f.P("}")
+	f.P("case ", rt("StepValue"), ":")
+	f.P("var v ", av("Reader"))
+	f.P("v.Reset(s.Bytes, !s.Copy)")
+	f.P("err = m.DecodeAvroFields(s.Fields, &v)")
+	f.P("case ", rt("StepSkip"), ":")
+	f.P("err = s.SkipIn(r)")
 	if g.hasRecordFields(n) {
-		f.P("case ", GoIdent{runtimePath, "StepRecord"}, ":")
+		f.P("case ", rt("StepRecord"), ":")
 		f.P("err = m.decodeAvroStepRecord(s, r)")
 	}
 	f.P("default:")
-	f.P("err = s.Do(m, r)")
+	f.P("err = ", rt("ErrNoSteps"))
 	f.P("}")
 	f.P("if err != nil {")
 	f.P("return err")
@@ -479,7 +499,7 @@ func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo) {
 		}
 	}
 	f.P("default:")
-	f.P("return s.Do(m, r)")
+	f.P("return ", GoIdent{runtimePath, "ErrNoSteps"})
 	f.P("}")
 	f.P("if err != nil {")
 	f.P("return ", av("AtField"), "(err, s.Name)")

@@ -76,6 +76,23 @@ func (r *Reader) Remaining() int { return len(r.src) - r.off }
 // Unread returns the input that is left to read. It aliases the input.
 func (r *Reader) Unread() []byte { return r.src[r.off:] }
 
+// Fits reports whether the next value is one that a writer's int (symbols
+// 0) or enum of symbols symbols may take: an int, or the index of one of
+// its symbols, in at most five bytes, as ReadInt reads it. A reader that
+// reads the value more widely (as a long, or an enum of more symbols)
+// checks it with Fits first.
+func (r *Reader) Fits(symbols int) bool {
+	src := r.src[r.off:]
+	if len(src) > 0 && src[0] < 0x80 {
+		return symbols == 0 || src[0]&1 == 0 && int(src[0]>>1) < symbols
+	}
+	v, n := binary.Varint(src)
+	if n <= 0 || n > 5 || v != int64(int32(v)) {
+		return false
+	}
+	return symbols == 0 || v >= 0 && v < int64(symbols)
+}
+
 // Finish returns an error when input remains after the message.
 func (r *Reader) Finish() error {
 	if r.off != len(r.src) {

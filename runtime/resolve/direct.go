@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sync"
 
@@ -166,21 +165,15 @@ func (t *transcoder) decodeWidens(f *fieldOp, m runtime.FieldDecoder) error {
 
 // fits reports whether the value at the input's offset is one that p,
 // an int read as a long or an enum with more reader symbols, may take as
-// the writer wrote it: an int, or the index of a writer's symbol, in at
-// most five bytes (as avrobin reads an int).
-func (t *transcoder) fits(p *op) bool { return fits(t.src[t.r.Offset():], p) }
+// the writer wrote it.
+func (t *transcoder) fits(p *op) bool { return t.r.Fits(checkOf(p)) }
 
-// fits reports whether src starts with a value that p may take as the
-// writer wrote it, as transcoder.fits.
-func fits(src []byte, p *op) bool {
-	if len(src) > 0 && src[0] < 0x80 {
-		return p.k == kInt || src[0]&1 == 0 && int(src[0]>>1) < len(p.enum)
+// checkOf is avrobin.Reader.Fits's argument for p, an int or an enum.
+func checkOf(p *op) int {
+	if p.k == kInt {
+		return 0
 	}
-	v, n := binary.Varint(src)
-	if n <= 0 || n > 5 || v != int64(int32(v)) {
-		return false
-	}
-	return p.k == kInt || v >= 0 && v < int64(len(p.enum))
+	return len(p.enum)
 }
 
 // decodeField decodes the writer's value of field f, whose plan is p, into

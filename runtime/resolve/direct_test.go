@@ -430,18 +430,20 @@ func TestDecodeFrom_FieldByFieldAgreesWithPython(t *testing.T) {
 
 // noRecordSteps is a generated record whose nested records generated code
 // does not decode with steps itself, as for a record bound to a custom Go
-// type: its StepRecord steps call Do.
+// type: its StepRecord steps return runtime.ErrNoSteps.
 type noRecordSteps struct {
 	*learning.CourseEnrollmentChangedV1
+}
+
+func (m noRecordSteps) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "noRecordSteps")
 }
 
 func (m noRecordSteps) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) error {
 	for i := range steps {
 		if steps[i].Op == runtime.StepRecord {
-			if err := steps[i].Do(m, r); err != nil {
-				return err
-			}
-			continue
+			return runtime.ErrNoSteps
 		}
 		if err := m.CourseEnrollmentChangedV1.DecodeAvroSteps(steps[i:i+1], r); err != nil {
 			return err

@@ -68,6 +68,8 @@ type op struct {
 	// for an int), so that a same value decoded with it must be checked
 	// against the writer's type too.
 	widens bool
+	// st: the writer's type, as avrobin.Reader.Skip reads it.
+	st *avrobin.SkipType
 }
 
 type fieldOp struct {
@@ -240,6 +242,7 @@ func markSame(root *op) {
 			}
 		}
 	}
+	skipTypes(all)
 	for _, p := range all {
 		for i := range p.fields {
 			f := &p.fields[i]
@@ -297,6 +300,77 @@ func markSame(root *op) {
 		}
 	}
 }
+
+// skipTypes sets st on every op of all: the writer's type, which a
+// reader's union (kToUnion) shares with its branch.
+func skipTypes(all []*op) {
+	for _, p := range all {
+		if p.k != kToUnion {
+			p.st = &avrobin.SkipType{Min: p.min}
+		}
+	}
+	for _, p := range all {
+		if p.k == kToUnion {
+			e := p.elem
+			for e.k == kToUnion {
+				e = e.elem
+			}
+			p.st = e.st
+		}
+	}
+	for _, p := range all {
+		t := p.st
+		switch p.k {
+		case kNull:
+			t.Kind = avrobin.SkipNull
+		case kBool:
+			t.Kind = avrobin.SkipBool
+		case kInt, kIntFloat, kIntDouble:
+			t.Kind = avrobin.SkipInt
+		case kLong, kLongFloat, kLongDouble:
+			t.Kind = avrobin.SkipLong
+		case kFloat, kFloatDouble:
+			t.Kind = avrobin.SkipFloat
+		case kDouble:
+			t.Kind = avrobin.SkipDouble
+		case kBytes:
+			t.Kind = avrobin.SkipBytes
+		case kFixed:
+			t.Kind, t.Size = avrobin.SkipFixed, p.size
+		case kEnum:
+			t.Kind, t.Symbols = avrobin.SkipEnum, len(p.enum)
+		case kUnion:
+			t.Kind = avrobin.SkipUnion
+			t.Branches = make([]*avrobin.SkipType, len(p.branches))
+			for i, b := range p.branches {
+				if b == nil {
+					// A branch the reader cannot read is never skipped
+					// through this plan (its skip plan has them all).
+					t.Branches[i] = unskippable
+					continue
+				}
+				t.Branches[i] = b.st
+			}
+		case kRecord:
+			t.Kind = avrobin.SkipRecord
+			for _, f := range p.fields {
+				fo := f.op
+				if fo == nil {
+					fo = f.skip
+				}
+				t.Fields, t.Names = append(t.Fields, fo.st), append(t.Names, f.name)
+			}
+		case kArray, kMap:
+			t.Kind, t.Elem = avrobin.SkipArray, p.elem.st
+			if p.k == kMap {
+				t.Kind = avrobin.SkipMap
+			}
+		}
+	}
+}
+
+// unskippable is a type Skip fails on.
+var unskippable = &avrobin.SkipType{Kind: 255}
 
 func doOf(s *step) do {
 	switch s.how {

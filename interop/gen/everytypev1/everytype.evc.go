@@ -218,26 +218,45 @@ func (*Point) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*Point)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Point) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.Point")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Point) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -343,26 +362,45 @@ func (*EveryTypeKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*EveryTypeKey)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *EveryTypeKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryTypeKey")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *EveryTypeKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -1285,28 +1323,47 @@ func (m *EveryType) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*EveryType)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *EveryType) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryType")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *EveryType) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -1327,7 +1384,7 @@ func (m *EveryType) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (er
 			m.MaybePoint = nil
 		}
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)

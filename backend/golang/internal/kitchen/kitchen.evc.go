@@ -260,8 +260,15 @@ func (m *Node) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*Node)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Node) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Node")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Node) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	if err = r.Enter(); err != nil {
 		return err
@@ -272,20 +279,32 @@ func (m *Node) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -306,7 +325,7 @@ func (m *Node) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err err
 			m.Next = nil
 		}
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -471,8 +490,15 @@ func (*Tree) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*Tree)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Tree) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Tree")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Tree) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	if err = r.Enter(); err != nil {
 		return err
@@ -483,18 +509,30 @@ func (m *Tree) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -629,28 +667,47 @@ func (m *Diamond) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*Diamond)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Diamond) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Diamond")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Diamond) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -667,7 +724,7 @@ func (m *Diamond) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err 
 	case 1:
 		err = m.Right.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -794,28 +851,47 @@ func (m *Corner) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*Corner)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Corner) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Corner")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Corner) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -830,7 +906,7 @@ func (m *Corner) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err e
 	case 0:
 		err = m.Tip.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -934,26 +1010,45 @@ func (*Tip) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*Tip)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Tip) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Tip")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Tip) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -1041,26 +1136,45 @@ func (*Empty) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*Empty)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Empty) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Empty")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Empty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -2336,28 +2450,47 @@ func (m *Everything) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*Everything)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Everything) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Everything")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Everything) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -2384,7 +2517,7 @@ func (m *Everything) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (e
 	case 34:
 		err = m.Empty.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -2489,26 +2622,45 @@ func (*EverythingKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*EverythingKey)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *EverythingKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.EverythingKey")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *EverythingKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err

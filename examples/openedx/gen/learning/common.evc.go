@@ -137,26 +137,45 @@ func (*UserPersonalData) AvroRecordField(int) runtime.FieldDecoder { return nil 
 
 var _ runtime.StepDecoder = (*UserPersonalData)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *UserPersonalData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserPersonalData")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *UserPersonalData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -295,28 +314,47 @@ func (m *UserData) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*UserData)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *UserData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserData")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *UserData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -331,7 +369,7 @@ func (m *UserData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err
 	case 2:
 		err = m.Pii.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -533,26 +571,45 @@ func (*CourseData) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*CourseData)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *CourseData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseData")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *CourseData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err

@@ -138,28 +138,47 @@ func (m *StudentRegistrationCompletedV1) AvroRecordField(i int) runtime.FieldDec
 
 var _ runtime.StepDecoder = (*StudentRegistrationCompletedV1)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *StudentRegistrationCompletedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.StudentRegistrationCompletedV1")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *StudentRegistrationCompletedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -174,7 +193,7 @@ func (m *StudentRegistrationCompletedV1) decodeAvroStepRecord(s *runtime.Step, r
 	case 0:
 		err = m.User.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -385,28 +404,47 @@ func (m *CourseEnrollmentData) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *CourseEnrollmentData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentData")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -431,7 +469,7 @@ func (m *CourseEnrollmentData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.
 			m.CreatedBy = nil
 		}
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -555,28 +593,47 @@ func (m *CourseEnrollmentCreatedV1) AvroRecordField(i int) runtime.FieldDecoder 
 
 var _ runtime.StepDecoder = (*CourseEnrollmentCreatedV1)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *CourseEnrollmentCreatedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentCreatedV1")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *CourseEnrollmentCreatedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -591,7 +648,7 @@ func (m *CourseEnrollmentCreatedV1) decodeAvroStepRecord(s *runtime.Step, r *avr
 	case 0:
 		err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -715,28 +772,47 @@ func (m *CourseEnrollmentChangedV1) AvroRecordField(i int) runtime.FieldDecoder 
 
 var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *CourseEnrollmentChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -751,7 +827,7 @@ func (m *CourseEnrollmentChangedV1) decodeAvroStepRecord(s *runtime.Step, r *avr
 	case 0:
 		err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -1073,28 +1149,47 @@ func (m *PersistentCourseGradeData) AvroRecordField(i int) runtime.FieldDecoder 
 
 var _ runtime.StepDecoder = (*PersistentCourseGradeData)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *PersistentCourseGradeData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.PersistentCourseGradeData")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *PersistentCourseGradeData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -1109,7 +1204,7 @@ func (m *PersistentCourseGradeData) decodeAvroStepRecord(s *runtime.Step, r *avr
 	case 1:
 		err = m.Course.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -1235,28 +1330,47 @@ func (m *PersistentGradeSummaryChangedV1) AvroRecordField(i int) runtime.FieldDe
 
 var _ runtime.StepDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *PersistentGradeSummaryChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.PersistentGradeSummaryChangedV1")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *PersistentGradeSummaryChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -1271,7 +1385,7 @@ func (m *PersistentGradeSummaryChangedV1) decodeAvroStepRecord(s *runtime.Step, 
 	case 0:
 		err = m.Grade.DecodeAvroSteps(s.Steps, r)
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
@@ -1379,26 +1493,45 @@ func (*LearnerKey) AvroRecordField(int) runtime.FieldDecoder { return nil }
 
 var _ runtime.StepDecoder = (*LearnerKey)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *LearnerKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.LearnerKey")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *LearnerKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err

@@ -338,28 +338,47 @@ func (m *Wrapper) AvroRecordField(i int) runtime.FieldDecoder {
 
 var _ runtime.StepDecoder = (*Wrapper)(nil)
 
-// DecodeAvroSteps decodes m from r as steps say: runtime/resolve's plan
-// for data written with another version of m's schema.
+// UnmarshalAvroSteps replaces m with the decoding of data as steps say:
+// runtime/resolve's plan for data written with another version of m's
+// schema.
+func (m *Wrapper) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	r := avrobin.NewReader(data)
+	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.other.Wrapper")
+}
+
+// DecodeAvroSteps decodes m from r as steps say.
 func (m *Wrapper) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err error) {
 	for i := range steps {
 		s := &steps[i]
 		switch s.Op {
 		case runtime.StepFields:
 			err = m.DecodeAvroFields(s.Fields, r)
-		case runtime.StepValue:
-			b := s.Bytes
-			if s.Value != nil {
-				b, err = s.Value(r)
+		case runtime.StepChecked:
+			if err = s.Checked(r); err == nil {
+				err = m.DecodeAvroFields(s.Fields, r)
 			}
-			if err == nil {
+		case runtime.StepWidens:
+			src := r.Unread()
+			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
+				err = s.Recheck(src[:len(src)-r.Remaining()])
+			}
+		case runtime.StepEnum:
+			var b []byte
+			if b, err = s.Symbol(r); err == nil {
 				var v avrobin.Reader
-				v.Reset(b, !s.Copy)
+				v.Reset(b, true)
 				err = m.DecodeAvroFields(s.Fields, &v)
 			}
+		case runtime.StepValue:
+			var v avrobin.Reader
+			v.Reset(s.Bytes, !s.Copy)
+			err = m.DecodeAvroFields(s.Fields, &v)
+		case runtime.StepSkip:
+			err = s.SkipIn(r)
 		case runtime.StepRecord:
 			err = m.decodeAvroStepRecord(s, r)
 		default:
-			err = s.Do(m, r)
+			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
@@ -382,7 +401,7 @@ func (m *Wrapper) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err 
 			m.Maybe = nil
 		}
 	default:
-		return s.Do(m, r)
+		return runtime.ErrNoSteps
 	}
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
