@@ -1,0 +1,96 @@
+package runtime_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/avrobin"
+)
+
+// TestStep_Methods runs each method of runtime.Step that generated code
+// calls over valid and invalid input, with the errors it gives.
+func TestStep_Methods(t *testing.T) {
+	long := avrobin.AppendLong
+	t.Run("Checked", func(t *testing.T) {
+		for _, c := range []struct {
+			check int
+			in    []byte
+			ok    bool
+		}{
+			{0, long(nil, 5), true},
+			{0, long(nil, -1<<31), true},
+			{0, long(nil, 1<<31), false},                           // a long past an int
+			{0, []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, false}, // six bytes
+			{0, nil, false},
+			{3, long(nil, 2), true},
+			{3, long(nil, 3), false}, // a symbol the writer lacks
+			{3, long(nil, -1), false},
+			{300, long(nil, 299), true}, // two bytes
+			{300, long(nil, 300), false},
+		} {
+			r := avrobin.NewReader(c.in)
+			s := runtime.Step{Op: runtime.StepChecked, Check: c.check}
+			if err := s.Checked(&r); (err == nil) != c.ok || err != nil && !errors.Is(err, runtime.ErrStepCheck) {
+				t.Errorf("check %d of %x: %v, want ok %v", c.check, c.in, err, c.ok)
+			}
+		}
+	})
+	t.Run("Symbol", func(t *testing.T) {
+		s := runtime.Step{Op: runtime.StepEnum, Symbols: [][]byte{{0x02}, nil}, Enum: "a.E", Name: "e"}
+		r := avrobin.NewReader([]byte{0x00, 0x02, 0x04})
+		if b, err := s.Symbol(&r); err != nil || string(b) != "\x02" {
+			t.Errorf("symbol 0: %x, %v", b, err)
+		}
+		if _, err := s.Symbol(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: the writer's symbol 1 is not a symbol of a.E, which has no default" {
+			t.Errorf("symbol 1: %v", err)
+		}
+		if _, err := s.Symbol(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: enum index out of range: 2 of 2 symbols" {
+			t.Errorf("symbol 2 of 2: %v", err)
+		}
+	})
+	t.Run("Present", func(t *testing.T) {
+		s := runtime.Step{Op: runtime.StepRecord, Branches: []runtime.Branch{runtime.BranchNull, runtime.BranchRecord, runtime.BranchNone}}
+		r := avrobin.NewReader([]byte{0x00, 0x02, 0x04})
+		for _, want := range []bool{false, true} {
+			if got, err := s.Present(&r); got != want || err != nil {
+				t.Errorf("Present = %v, %v; want %v", got, err, want)
+			}
+		}
+		if _, err := s.Present(&r); err == nil || err.Error() != "evc: decode: at offset 3: the writer's union branch 2 cannot be read as the type's" {
+			t.Errorf("unreadable branch: %v", err)
+		}
+		none := runtime.Step{Op: runtime.StepRecord}
+		if got, err := none.Present(&r); !got || err != nil {
+			t.Errorf("no union: %v, %v", got, err)
+		}
+	})
+	t.Run("SkipIn", func(t *testing.T) {
+		strs := &avrobin.SkipType{Kind: avrobin.SkipArray, Elem: &avrobin.SkipType{Kind: avrobin.SkipBytes, Min: 1}}
+		in := append(long(long(long(nil, 42), 2), 1), 'x', 0x02, 'y', 0x00) // a long, then ["x", "y"]
+		in = append([]byte{0x02, 'z'}, in...)                               // a string first
+		r := avrobin.NewReader(in)
+		for _, typ := range []*avrobin.SkipType{{Kind: avrobin.SkipBytes}, {Kind: avrobin.SkipLong}, strs} {
+			s := runtime.Step{Op: runtime.StepSkip, Skip: typ, Name: "f"}
+			if err := s.SkipIn(&r); err != nil {
+				t.Fatalf("skip %d: %v", typ.Kind, err)
+			}
+		}
+		if r.Remaining() != 0 {
+			t.Errorf("%d bytes left", r.Remaining())
+		}
+		s := runtime.Step{Op: runtime.StepSkip, Skip: strs, Name: "f"}
+		if err := s.SkipIn(&r); err == nil || err.Error() != "evc: decode: field f at offset 9: unexpected end of input" {
+			t.Errorf("skip past the end: %v", err)
+		}
+	})
+	t.Run("Recheck", func(t *testing.T) {
+		s := runtime.Step{Op: runtime.StepWidens, Skip: &avrobin.SkipType{Kind: avrobin.SkipArray, Elem: &avrobin.SkipType{Kind: avrobin.SkipInt, Min: 1}}, Name: "ints"}
+		if err := s.Recheck(append(long(long(nil, 1), 7), 0)); err != nil {
+			t.Errorf("[7]: %v", err)
+		}
+		if err := s.Recheck(append(long(long(nil, 1), 1<<40), 0)); err == nil || err.Error() != "evc: decode: field ints at offset 1: varint overflows" {
+			t.Errorf("[1<<40] as ints: %v", err)
+		}
+	})
+}
