@@ -439,7 +439,7 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("err = s.SkipIn(r)")
 	if g.hasRecordFields(n) {
 		f.P("case ", rt("StepRecord"), ":")
-		f.P("err = m.decodeAvroStepRecord(s, r)")
+		g.genStepRecord(f, ni)
 	}
 	f.P("default:")
 	f.P("err = ", rt("ErrNoSteps"))
@@ -451,9 +451,6 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("return nil")
 	f.P("}")
 	f.P()
-	if g.hasRecordFields(n) {
-		g.genStepRecord(f, ni)
-	}
 }
 
 // hasRecordFields reports whether record n has a field that holds a record
@@ -470,12 +467,10 @@ func (g *generator) hasRecordFields(n *ir.Named) bool {
 	return false
 }
 
-// genStepRecord writes decodeAvroStepRecord, DecodeAvroSteps' StepRecord:
-// the record of field s.Fields[0] decoded with its own steps.
+// genStepRecord writes DecodeAvroSteps' StepRecord case: the record of
+// field s.Fields[0] decoded with its own steps.
 func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo) {
 	n := ni.n
-	f.P("// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.")
-	f.P("func (m *", ni.ident.Name, ") decodeAvroStepRecord(s *", GoIdent{runtimePath, "Step"}, ", r *", av("Reader"), ") (err error) {")
 	f.P("switch s.Fields[0] {")
 	for i, fl := range n.Fields {
 		x := "m." + ni.fields[i]
@@ -504,9 +499,6 @@ func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo) {
 	f.P("if err != nil {")
 	f.P("return ", av("AtField"), "(err, s.Name)")
 	f.P("}")
-	f.P("return nil")
-	f.P("}")
-	f.P()
 }
 
 // isRecord reports whether t is a record that generated code decodes

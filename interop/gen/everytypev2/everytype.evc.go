@@ -1491,33 +1491,27 @@ func (m *EveryType) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (er
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 25:
+				var ok bool
+				if ok, err = s.Present(r); ok {
+					m.MaybePoint = new(Point)
+					err = m.MaybePoint.DecodeAvroSteps(s.Steps, r)
+				} else if err == nil {
+					m.MaybePoint = nil
+				}
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *EveryType) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 25:
-		var ok bool
-		if ok, err = s.Present(r); ok {
-			m.MaybePoint = new(Point)
-			err = m.MaybePoint.DecodeAvroSteps(s.Steps, r)
-		} else if err == nil {
-			m.MaybePoint = nil
-		}
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }

@@ -302,33 +302,27 @@ func (m *Node) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 1:
+				var ok bool
+				if ok, err = s.Present(r); ok {
+					m.Next = new(Node)
+					err = m.Next.DecodeAvroSteps(s.Steps, r)
+				} else if err == nil {
+					m.Next = nil
+				}
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *Node) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 1:
-		var ok bool
-		if ok, err = s.Present(r); ok {
-			m.Next = new(Node)
-			err = m.Next.DecodeAvroSteps(s.Steps, r)
-		} else if err == nil {
-			m.Next = nil
-		}
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -705,29 +699,23 @@ func (m *Diamond) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.Left.DecodeAvroSteps(s.Steps, r)
+			case 1:
+				err = m.Right.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *Diamond) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.Left.DecodeAvroSteps(s.Steps, r)
-	case 1:
-		err = m.Right.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -889,27 +877,21 @@ func (m *Corner) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.Tip.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *Corner) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.Tip.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -2488,39 +2470,33 @@ func (m *Everything) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (e
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 24:
+				var ok bool
+				if ok, err = s.Present(r); ok {
+					m.MaybeNode = new(Node)
+					err = m.MaybeNode.DecodeAvroSteps(s.Steps, r)
+				} else if err == nil {
+					m.MaybeNode = nil
+				}
+			case 32:
+				err = m.List.DecodeAvroSteps(s.Steps, r)
+			case 33:
+				err = m.Tree.DecodeAvroSteps(s.Steps, r)
+			case 34:
+				err = m.Empty.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *Everything) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 24:
-		var ok bool
-		if ok, err = s.Present(r); ok {
-			m.MaybeNode = new(Node)
-			err = m.MaybeNode.DecodeAvroSteps(s.Steps, r)
-		} else if err == nil {
-			m.MaybeNode = nil
-		}
-	case 32:
-		err = m.List.DecodeAvroSteps(s.Steps, r)
-	case 33:
-		err = m.Tree.DecodeAvroSteps(s.Steps, r)
-	case 34:
-		err = m.Empty.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }

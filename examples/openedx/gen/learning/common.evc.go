@@ -352,27 +352,21 @@ func (m *UserData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 2:
+				err = m.Pii.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *UserData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 2:
-		err = m.Pii.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }

@@ -176,27 +176,21 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroSteps(steps []runtime.Step, r
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.User.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *StudentRegistrationCompletedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.User.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -442,37 +436,31 @@ func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.User.DecodeAvroSteps(s.Steps, r)
+			case 1:
+				err = m.Course.DecodeAvroSteps(s.Steps, r)
+			case 5:
+				var ok bool
+				if ok, err = s.Present(r); ok {
+					m.CreatedBy = new(UserData)
+					err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
+				} else if err == nil {
+					m.CreatedBy = nil
+				}
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *CourseEnrollmentData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.User.DecodeAvroSteps(s.Steps, r)
-	case 1:
-		err = m.Course.DecodeAvroSteps(s.Steps, r)
-	case 5:
-		var ok bool
-		if ok, err = s.Present(r); ok {
-			m.CreatedBy = new(UserData)
-			err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
-		} else if err == nil {
-			m.CreatedBy = nil
-		}
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -631,27 +619,21 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *CourseEnrollmentCreatedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -810,27 +792,21 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *CourseEnrollmentChangedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -1187,27 +1163,21 @@ func (m *PersistentCourseGradeData) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 1:
+				err = m.Course.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *PersistentCourseGradeData) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 1:
-		err = m.Course.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
@@ -1368,27 +1338,21 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroSteps(steps []runtime.Step, 
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.Grade.DecodeAvroSteps(s.Steps, r)
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *PersistentGradeSummaryChangedV1) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.Grade.DecodeAvroSteps(s.Steps, r)
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }

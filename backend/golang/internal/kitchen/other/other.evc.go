@@ -376,35 +376,29 @@ func (m *Wrapper) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 		case runtime.StepSkip:
 			err = s.SkipIn(r)
 		case runtime.StepRecord:
-			err = m.decodeAvroStepRecord(s, r)
+			switch s.Fields[0] {
+			case 0:
+				err = m.Node.DecodeAvroSteps(s.Steps, r)
+			case 2:
+				var ok bool
+				if ok, err = s.Present(r); ok {
+					m.Maybe = new(kitchen.Tree)
+					err = m.Maybe.DecodeAvroSteps(s.Steps, r)
+				} else if err == nil {
+					m.Maybe = nil
+				}
+			default:
+				return runtime.ErrNoSteps
+			}
+			if err != nil {
+				return avrobin.AtField(err, s.Name)
+			}
 		default:
 			err = runtime.ErrNoSteps
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decodeAvroStepRecord decodes the record of field s.Fields[0] with s.Steps.
-func (m *Wrapper) decodeAvroStepRecord(s *runtime.Step, r *avrobin.Reader) (err error) {
-	switch s.Fields[0] {
-	case 0:
-		err = m.Node.DecodeAvroSteps(s.Steps, r)
-	case 2:
-		var ok bool
-		if ok, err = s.Present(r); ok {
-			m.Maybe = new(kitchen.Tree)
-			err = m.Maybe.DecodeAvroSteps(s.Steps, r)
-		} else if err == nil {
-			m.Maybe = nil
-		}
-	default:
-		return runtime.ErrNoSteps
-	}
-	if err != nil {
-		return avrobin.AtField(err, s.Name)
 	}
 	return nil
 }
