@@ -22,6 +22,11 @@ import (
 
 	gogenopenedx "github.com/evc-dev/evc/bench/internal/gogen/openedx"
 	gogensquarebot "github.com/evc-dev/evc/bench/internal/gogen/squarebot"
+	"github.com/evc-dev/evc/bench/internal/writers/openedxnewer"
+	"github.com/evc-dev/evc/bench/internal/writers/openedxolder"
+	"github.com/evc-dev/evc/bench/internal/writers/squarebotnewer"
+	"github.com/evc-dev/evc/bench/internal/writers/squarebotolder"
+	"github.com/evc-dev/evc/runtime"
 )
 
 // evolvedCase is a message written with another version of a type's
@@ -30,6 +35,10 @@ type evolvedCase[T any] struct {
 	name, schema string
 	data         []byte
 	want         T
+	// own returns a new message of the type generated for the writer's
+	// own schema (internal/writers), whose same-version decode of data is
+	// the other measure of what resolving costs.
+	own func() runtime.Message
 }
 
 func encodeWith(t testing.TB, schema string, v any) []byte {
@@ -57,8 +66,8 @@ func squarebotEvolved(t testing.TB) []evolvedCase[squarebot.SquarebotMessage] {
 	wantNewer := *m
 	wantNewer.ChannelType = squarebot.ChannelTypeChannel
 	return []evolvedCase[squarebot.SquarebotMessage]{
-		{"older", evolved.SquarebotOlder, encodeWith(t, evolved.SquarebotOlder, older), wantOlder},
-		{"newer", evolved.SquarebotNewer, encodeWith(t, evolved.SquarebotNewer, newer), wantNewer},
+		{"older", evolved.SquarebotOlder, encodeWith(t, evolved.SquarebotOlder, older), wantOlder, func() runtime.Message { return new(squarebotolder.Message) }},
+		{"newer", evolved.SquarebotNewer, encodeWith(t, evolved.SquarebotNewer, newer), wantNewer, func() runtime.Message { return new(squarebotnewer.Message) }},
 	}
 }
 
@@ -92,8 +101,8 @@ func openedxEvolved(t testing.TB) []evolvedCase[learning.CourseEnrollmentChanged
 	wantNewer := *openedxEvent()
 	wantNewer.Enrollment.Mode = learning.EnrollmentModeUnknown
 	return []evolvedCase[learning.CourseEnrollmentChangedV1]{
-		{"older", evolved.OpenedxOlder, encodeWith(t, evolved.OpenedxOlder, older), wantOlder},
-		{"newer", evolved.OpenedxNewer, encodeWith(t, evolved.OpenedxNewer, newer), wantNewer},
+		{"older", evolved.OpenedxOlder, encodeWith(t, evolved.OpenedxOlder, older), wantOlder, func() runtime.Message { return new(openedxolder.CourseEnrollmentChangedV1) }},
+		{"newer", evolved.OpenedxNewer, encodeWith(t, evolved.OpenedxNewer, newer), wantNewer, func() runtime.Message { return new(openedxnewer.CourseEnrollmentChangedV1) }},
 	}
 }
 
@@ -129,6 +138,15 @@ func evolvedRows[T any, PT interface {
 			for b.Loop() {
 				var m T
 				if err := resolve.DecodeFrom(c.schema, PT(&m), c.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("evc/decode-"+c.name+"-own", func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := resolve.DecodeFrom(c.schema, c.own(), c.data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -318,12 +336,15 @@ func evolvedRatios[T any, PT interface {
 	message
 }](t *testing.T, name string, msg PT, evolved []evolvedCase[T]) {
 	var cases []serdeCase
-	for _, kind := range []string{"same", "older", "newer"} {
+	for _, kind := range []string{"same", "older", "newer", "older-own", "newer-own"} {
 		cases = append(cases, serdeCase{kind, evolvedOp(t, kind, msg, evolved)})
 	}
 	best := fastestBursts(t, cases)
 	for _, c := range cases {
-		t.Logf("%s %-6s %7.1f ns/op  %.2fx", name, c.name, best[c.name], best[c.name]/best["same"])
+		t.Logf("%s %-9s %7.1f ns/op  %.2fx", name, c.name, best[c.name], best[c.name]/best["same"])
+	}
+	for _, kind := range []string{"older", "newer"} {
+		t.Logf("%s %s over its writer's own decode of the same bytes: %.2fx", name, kind, best[kind]/best[kind+"-own"])
 	}
 }
 
@@ -333,7 +354,9 @@ func evolvedRatios[T any, PT interface {
 //
 //	EVC_EVOLVED_LOOP=squarebot/newer go test -run TestEvolved_Loop
 //
-// The kinds are squarebot/ and openedx/ followed by same, older or newer.
+// The kinds are squarebot/ and openedx/ followed by same, older or newer,
+// or older-own or newer-own: the message decoded by the type generated for
+// its writer's own schema.
 func TestEvolved_Loop(t *testing.T) {
 	kind := os.Getenv("EVC_EVOLVED_LOOP")
 	if kind == "" {
@@ -356,7 +379,8 @@ func TestEvolved_Loop(t *testing.T) {
 }
 
 // evolvedOp returns the decode of message kind name (same, older or
-// newer) into a new message, or nil.
+// newer) into a new message, or (older-own, newer-own) into a new message
+// of its writer's own type, or nil.
 func evolvedOp[T any, PT interface {
 	*T
 	message
@@ -374,6 +398,9 @@ func evolvedOp[T any, PT interface {
 	for _, c := range evolved {
 		if c.name == name {
 			return decode(c.schema, c.data)
+		}
+		if c.name+"-own" == name {
+			return func() error { return resolve.DecodeFrom(c.schema, c.own(), c.data) }
 		}
 	}
 	return nil
