@@ -42,7 +42,9 @@ import (
 // an array of changed records) is transcoded alone into m's encoding and
 // decoded from there. Strings are sliced from one copy of data, as
 // UnmarshalAvro slices them; a transcoded field that holds any is
-// transcoded ahead, into the end of that copy. For any other Message, the plan transcodes the whole
+// transcoded ahead, into the end of that copy. A record generated with
+// runtime.StepDecoder runs a plan that transcodes nothing itself, in its
+// own code (see stepsOf). For any other Message, the plan transcodes the whole
 // message into m's encoding and m.UnmarshalAvro decodes the result. Either
 // way the transcoded bytes may be at most OutputPerByte times the input
 // plus OutputSlack, the bound of the generated decoders' allocations; past
