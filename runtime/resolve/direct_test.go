@@ -1,11 +1,14 @@
 package resolve
 
 import (
+	"bytes"
 	"encoding/hex"
 	"math/big"
 	"math/rand/v2"
 	"reflect"
 	goruntime "runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +90,24 @@ func squarebotNewer(t *testing.T) []byte {
 		"message": "Deploy finished, all green", "user": "U012AB3CD", "channel_type": "huddle", "channel_id": "C0123456789",
 		"thread_ts": "1700000000.000001", "message_type": "app_mention", "message_id": "1700000000.000002",
 		"reactions": []any{"eyes", "white_check_mark"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// squarebotNewerLarge is a newer writer's message larger than cutAbove,
+// most of it in fields the type skips.
+func squarebotNewerLarge(t *testing.T) []byte {
+	reactions := make([]any, 100)
+	for i := range reactions {
+		reactions[i] = strings.Repeat("x", 40)
+	}
+	data, err := avro.MustParse(evolved.SquarebotNewer).Encode(map[string]any{
+		"message": "Deploy finished, all green", "user": "U012AB3CD", "channel_type": "huddle", "channel_id": "C0123456789",
+		"thread_ts": strings.Repeat("1", 300), "message_type": "app_mention", "message_id": "1700000000.000002",
+		"reactions": reactions,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +234,7 @@ func directCases(t *testing.T) []directCase {
 	newOpenedx := func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }
 	return []directCase{
 		{"squarebot older", evolved.SquarebotOlder, random(evolved.SquarebotOlder, 50), newSquarebot, true, true},
-		{"squarebot newer", evolved.SquarebotNewer, append(random(evolved.SquarebotNewer, 50), squarebotNewer(t)), newSquarebot, true, true},
+		{"squarebot newer", evolved.SquarebotNewer, append(random(evolved.SquarebotNewer, 50), squarebotNewer(t), squarebotNewerLarge(t)), newSquarebot, true, true},
 		{"squarebot rewritten", squarebotRewritten, random(squarebotRewritten, 50), newSquarebot, true, false},
 		{"openedx", openedxWriter, openedx, func() runtime.Message { return new(learning.CourseEnrollmentChangedV1) }, false, true},
 		// Changed records held by value and in a union with null, skipped
@@ -350,6 +371,7 @@ func FuzzDecodeFieldByField(f *testing.F) {
 		for _, data := range c.data[:min(3, len(c.data))] {
 			f.Add(uint8(i), data)
 		}
+		f.Add(uint8(i), c.data[len(c.data)-1]) // squarebot newer's: larger than cutAbove
 	}
 	f.Fuzz(func(t *testing.T, i uint8, data []byte) {
 		c := cases[int(i)%len(cases)]
@@ -475,5 +497,52 @@ func TestDecodeFrom_StepsFallBack(t *testing.T) {
 	}
 	if !resolvers.get(writer, typ).noSteps.Load() {
 		t.Error("the pair's steps are still on after a step fell back")
+	}
+}
+
+// TestDecodeFrom_CutsLargeSkipped: a message larger than cutAbove whose
+// own record has writer fields the type skips (a newer writer's thread_ts
+// and reactions) is decoded with those cut out of its copy, so that the
+// decode allocates no more than the same value written with the type's
+// own schema; any error is decodeDirect's, offsets and all.
+func TestDecodeFrom_CutsLargeSkipped(t *testing.T) {
+	data := squarebotNewerLarge(t)
+	if len(data) <= cutAbove {
+		t.Fatalf("the message is %d bytes, not more than cutAbove", len(data))
+	}
+	if r := resolvers.get(evolved.SquarebotNewer, new(squarebot.SquarebotMessage).AvroType()); r.top == nil {
+		t.Fatal("the pair has no steps without the skips")
+	}
+	stepped, direct := new(squarebot.SquarebotMessage), new(squarebot.SquarebotMessage)
+	if err := DecodeFrom(evolved.SquarebotNewer, stepped, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := decodeFields(evolved.SquarebotNewer, direct, data); err != nil || !reflect.DeepEqual(stepped, direct) {
+		t.Fatalf("cut: %+v; field by field: %+v, %v", stepped, direct, err)
+	}
+	own, err := stepped.AppendAvro(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !race.Enabled {
+		resolved := bytesPerRun(func() { _ = DecodeFrom(evolved.SquarebotNewer, new(squarebot.SquarebotMessage), data) })
+		same := bytesPerRun(func() { _ = DecodeFrom(stepped.AvroType().Schema(), new(squarebot.SquarebotMessage), own) })
+		if resolved > same+2*slackBytes+uint64(len(own)) {
+			t.Errorf("%d bytes allocated for a %d-byte message, %d for the same value written with the type's schema (%d bytes)", resolved, len(data), same, len(own))
+		}
+	}
+	// Broken after the cut fields, and in a kept field after them: the
+	// errors are decodeDirect's.
+	bad := slices.Clone(data)
+	bad[len(bad)-1] = 0x05 // the reactions' end: a block of -3 items
+	badEnum := slices.Clone(data)
+	i := bytes.Index(badEnum, []byte(strings.Repeat("1", 300))) + 300
+	badEnum[i] = 0x7e // message_type, after thread_ts: symbol 63 of 2
+	for k, in := range [][]byte{bad, badEnum, data[:len(data)-1]} {
+		serr := DecodeFrom(evolved.SquarebotNewer, new(squarebot.SquarebotMessage), in)
+		derr := decodeFields(evolved.SquarebotNewer, new(squarebot.SquarebotMessage), in)
+		if serr == nil || derr == nil || serr.Error() != derr.Error() {
+			t.Errorf("input %d: steps: %v; field by field: %v", k, serr, derr)
+		}
 	}
 }

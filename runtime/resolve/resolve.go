@@ -133,8 +133,11 @@ type resolution struct {
 	plan *op // nil: the generic path
 	// steps: the plan's, for runtime.StepDecoders; nil for a plan
 	// that transcodes, or noSteps once a message has needed one.
-	steps    []runtime.Step
-	noSteps  atomic.Bool
+	steps   []runtime.Step
+	noSteps atomic.Bool
+	// top: the root's steps without the skips of its own fields, for a
+	// plan whose messages decodeSteps cuts those out of first.
+	top      []runtime.Step
 	resolved *avro.Schema
 	reader   *avro.Schema
 	err      error
@@ -236,6 +239,7 @@ func resolve(writer string, t *runtime.Type) *resolution {
 	r := &resolution{plan: p, resolved: res, reader: rd}
 	if p != nil {
 		r.steps = stepsOf(p)
+		r.top = topStepsOf(p, r.steps)
 	}
 	return r
 }
