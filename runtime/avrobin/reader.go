@@ -82,11 +82,16 @@ func (r *Reader) Unread() []byte { return r.src[r.off:] }
 // reads the value more widely (as a long, or an enum of more symbols)
 // checks it with Fits first.
 func (r *Reader) Fits(symbols int) bool {
-	src := r.src[r.off:]
-	if len(src) > 0 && src[0] < 0x80 {
-		return symbols == 0 || src[0]&1 == 0 && int(src[0]>>1) < symbols
+	if r.off < len(r.src) && r.src[r.off] < 0x80 {
+		b := int(r.src[r.off])
+		return symbols == 0 || b&1 == 0 && b>>1 < symbols
 	}
-	v, n := binary.Varint(src)
+	return r.fitsLong(symbols)
+}
+
+// fitsLong is Fits for a value of more than one byte.
+func (r *Reader) fitsLong(symbols int) bool {
+	v, n := binary.Varint(r.src[r.off:])
 	if n <= 0 || n > 5 || v != int64(int32(v)) {
 		return false
 	}
