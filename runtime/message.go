@@ -39,7 +39,9 @@ type FieldDecoder interface {
 	// lists, each an index counting the fields of the record's own schema
 	// from 0, from r in that order, as the record's decoder does: one call
 	// for a run of fields that the writer wrote as the record's schema
-	// does, in whatever order.
+	// does, in whatever order. Code generated with StepDecoder also takes
+	// SkipLongField and SkipBytesField, for a writer's value between them
+	// that the record lacks; the error of such a skip names no field.
 	DecodeAvroFields(fields []int, r *avrobin.Reader) error
 	// AvroRecordField returns the record that field i holds, so that a
 	// nested record whose schema changed can be decoded field by field

@@ -21,12 +21,22 @@ type StepDecoder interface {
 	DecodeAvroSteps(steps []Step, r *avrobin.Reader) error
 }
 
+// The field indexes of DecodeAvroFields that skip a writer's value instead:
+// runtime/resolve puts them in a StepFields run between the record's
+// fields, so that a long or a string that the record lacks costs no step.
+const (
+	SkipLongField  = -1
+	SkipBytesField = -2
+)
+
 // StepOp says what a Step does.
 type StepOp uint8
 
 const (
 	// StepFields decodes Fields, a run of fields that the writer wrote as
-	// the record's schema does, with DecodeAvroFields.
+	// the record's schema does, with DecodeAvroFields (and skips the
+	// writer's longs and strings between them, SkipLongField and
+	// SkipBytesField).
 	StepFields StepOp = iota
 	// StepChecked is StepFields for a run whose first field the record
 	// reads more widely than the writer wrote it (an int as a long, an

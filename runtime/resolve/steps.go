@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/evc-dev/evc/runtime"
@@ -55,7 +56,8 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 	if steps, ok := b.memo[p]; ok {
 		return steps, true
 	}
-	n := len(p.steps)
+	groups := runsOf(p.steps)
+	n := len(groups)
 	if p.missing.fields != nil {
 		n++
 	}
@@ -64,10 +66,21 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 	}
 	steps := make([]runtime.Step, 0, n)
 	b.memo[p] = steps[:n]
-	for i := range p.steps {
-		s, ok := b.step(&p.steps[i])
+	for _, g := range groups {
+		s, ok := b.step(&p.steps[g[0]])
 		if !ok {
 			return nil, false
+		}
+		if len(g) > 1 {
+			// A run with the skips and runs that follow it, or a
+			// run that skips first.
+			s = runtime.Step{Op: s.Op, Check: s.Check}
+			for _, i := range g {
+				s.Fields = append(s.Fields, runFields(&p.steps[i])...)
+			}
+			if p.steps[g[0]].do != doSame {
+				s.Op = runtime.StepFields
+			}
 		}
 		steps = append(steps, s)
 	}
@@ -78,6 +91,57 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 		steps = append(steps, runtime.Step{Op: runtime.StepValue, Fields: d.fields, Bytes: d.value, Copy: true})
 	}
 	return steps, true
+}
+
+// runsOf groups the indexes of steps into the runtime.Steps that take
+// them: a run of fields (checked or not) with the skipped longs and
+// strings and the unchecked runs that follow it, the skipped longs and
+// strings before an unchecked run with it, and every other step alone.
+func runsOf(steps []step) [][]int {
+	var groups [][]int
+	var skips []int // skipped longs and strings not yet in a group
+	flush := func() {
+		for _, i := range skips {
+			groups = append(groups, []int{i})
+		}
+		skips = skips[:0]
+	}
+	inRun := false
+	for i := range steps {
+		s := &steps[i]
+		switch {
+		case s.do == doSkipBytes || s.do == doSkipLong:
+			if inRun {
+				groups[len(groups)-1] = append(groups[len(groups)-1], i)
+			} else {
+				skips = append(skips, i)
+			}
+		case s.do == doSame && s.check == nil:
+			if inRun {
+				groups[len(groups)-1] = append(groups[len(groups)-1], i)
+				continue
+			}
+			groups = append(groups, append(skips, i))
+			skips, inRun = nil, true
+		default:
+			flush()
+			groups = append(groups, []int{i})
+			inRun = s.do == doSame // a checked run
+		}
+	}
+	flush()
+	return groups
+}
+
+// runFields returns what step s adds to a run's fields.
+func runFields(s *step) []int {
+	switch s.do {
+	case doSkipBytes:
+		return []int{runtime.SkipBytesField}
+	case doSkipLong:
+		return []int{runtime.SkipLongField}
+	}
+	return s.fields
 }
 
 // step returns the runtime.Step of s, as decodeFields takes it.
@@ -145,7 +209,8 @@ func (b *stepBuilder) recordStep(f *fieldOp, p *op, branches []runtime.Branch) (
 // when it skips fields of the message's own record.
 const cutAbove = 1 << 10
 
-// topStepsOf returns the root's steps without the skips of its own fields,
+// topStepsOf returns the root's steps without the skips of its own fields
+// (steps of their own, or in a run),
 // for a plan whose messages decodeSteps cuts them out of (scanTop), or nil.
 func topStepsOf(root *op, steps []runtime.Step) []runtime.Step {
 	if !root.scanTop || steps == nil {
@@ -153,9 +218,14 @@ func topStepsOf(root *op, steps []runtime.Step) []runtime.Step {
 	}
 	var top []runtime.Step
 	for _, s := range steps {
-		if s.Op != runtime.StepSkip {
-			top = append(top, s)
+		switch s.Op {
+		case runtime.StepSkip:
+			continue
+		case runtime.StepFields, runtime.StepChecked:
+			// Without the skips in the run too.
+			s.Fields = slices.DeleteFunc(slices.Clone(s.Fields), func(i int) bool { return i < 0 })
 		}
+		top = append(top, s)
 	}
 	return top
 }
@@ -203,9 +273,9 @@ func cutSkipped(p *op, data []byte, gaps []span) ([]byte, []span) {
 
 // decodeSteps decodes data, written with the writer's schema of res, into
 // m with the plan's steps. A step that m's code cannot take sends the
-// message, and every later one of the pair, to decodeDirect; a value that
-// the writer cannot have written, the message alone, for the error that
-// decodeDirect gives.
+// message, and every later one of the pair, to decodeDirect; any other
+// error, the message alone, for the error that decodeDirect gives (which
+// names the field of a value skipped in a run).
 func decodeSteps(res *resolution, m runtime.StepDecoder, data []byte, typ string) error {
 	if res.top != nil && len(data) > cutAbove {
 		if err, ok := decodeCut(res, m, data, typ); ok {
@@ -213,14 +283,13 @@ func decodeSteps(res *resolution, m runtime.StepDecoder, data []byte, typ string
 		}
 	}
 	err := m.UnmarshalAvroSteps(res.steps, data)
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case errors.Is(err, runtime.ErrNoSteps):
-		res.noSteps.Store(true)
-	case !errors.Is(err, runtime.ErrStepCheck):
-		return err
 	}
+	if errors.Is(err, runtime.ErrNoSteps) {
+		res.noSteps.Store(true)
+	}
+	// The error decodeDirect gives names the field of a skip in a run.
 	return decodeDirect(res.plan, m, data, typ)
 }
 

@@ -191,7 +191,8 @@ func (m *Point) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Point)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -204,6 +205,14 @@ func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 		case 1:
 			if m.Y, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "y")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -339,7 +348,8 @@ func (m *EveryTypeKey) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*EveryTypeKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -348,6 +358,14 @@ func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err er
 		case 0:
 			if m.ID, err = r.ReadUUID(); err != nil {
 				return avrobin.AtField(err, "id")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -995,7 +1013,8 @@ func (m *EveryType) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*EveryType)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1302,6 +1321,14 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 		case 29:
 			if m.Legacy, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "legacy")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

@@ -81,7 +81,8 @@ func (m *Empty) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Empty)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
@@ -262,7 +263,8 @@ func (m *ArrArr) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrArr)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -311,6 +313,14 @@ func (m *ArrArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					s = [][]int32{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -508,7 +518,8 @@ func (m *ArrMap) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrMap)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrMap) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -564,6 +575,14 @@ func (m *ArrMap) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					s = []map[string]string{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -722,7 +741,8 @@ func (m *ArrDec) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrDec)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -751,6 +771,14 @@ func (m *ArrDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					s = []*big.Rat{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -909,7 +937,8 @@ func (m *ArrBigDec) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrBigDec)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrBigDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -938,6 +967,14 @@ func (m *ArrBigDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 					s = []*big.Rat{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1094,7 +1131,8 @@ func (m *ArrTime) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrTime)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrTime) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1123,6 +1161,14 @@ func (m *ArrTime) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 					s = []time.Time{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1327,7 +1373,8 @@ func (m *ArrUnion) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrUnion)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrUnion) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1371,6 +1418,14 @@ func (m *ArrUnion) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 					s = []ArrUnionVItem{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1573,7 +1628,8 @@ func (m *ArrUnion2) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrUnion2)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrUnion2) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1615,6 +1671,14 @@ func (m *ArrUnion2) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 					s = []ArrUnion2VItem{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1787,7 +1851,8 @@ func (m *ArrOpt) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrOpt)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrOpt) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1825,6 +1890,14 @@ func (m *ArrOpt) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					s = []*string{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1990,7 +2063,8 @@ func (m *ArrEmpty) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrEmpty)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2019,6 +2093,14 @@ func (m *ArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 					s = []Empty{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -2214,7 +2296,8 @@ func (m *MapArr) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*MapArr)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *MapArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2270,6 +2353,14 @@ func (m *MapArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					mp = map[string][]int32{}
 				}
 				m.V = mp
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -2435,7 +2526,8 @@ func (m *ArrRec) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrRec)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrRec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2464,6 +2556,14 @@ func (m *ArrRec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					s = []Wide{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -2765,7 +2865,8 @@ func (m *Wide) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Wide)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2885,6 +2986,14 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 		case 7:
 			if m.H, err = r.ReadDecimal(2); err != nil {
 				return avrobin.AtField(err, "h")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -3076,7 +3185,8 @@ func (m *ArrArrEmpty) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*ArrArrEmpty)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -3125,6 +3235,14 @@ func (m *ArrArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err err
 					s = [][]Empty{}
 				}
 				m.V = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -3349,7 +3467,8 @@ func (m *Edge) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Edge)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -3393,6 +3512,14 @@ func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 		case 5:
 			if m.Fd, err = r.ReadDecimalFixed(2, 4); err != nil {
 				return avrobin.AtField(err, "fd")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

@@ -217,7 +217,8 @@ func (m *Node) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Node)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -239,6 +240,14 @@ func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					return avrobin.AtField(err, "next")
 				}
 				m.Next = p
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -437,7 +446,8 @@ func (m *Tree) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Tree)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -470,6 +480,14 @@ func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 					s = []Tree{}
 				}
 				m.Children = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -626,7 +644,8 @@ func (m *Diamond) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Diamond)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -639,6 +658,14 @@ func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 		case 1:
 			if err = m.Right.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "right")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -806,7 +833,8 @@ func (m *Corner) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Corner)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -819,6 +847,14 @@ func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 		case 1:
 			if m.Weight, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "weight")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -969,7 +1005,8 @@ func (m *Tip) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Tip)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -978,6 +1015,14 @@ func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 		case 0:
 			if m.Label, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "label")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1105,7 +1150,8 @@ func (m *Empty) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Empty)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
@@ -1975,7 +2021,8 @@ func (m *Everything) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Everything)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2406,6 +2453,14 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			if m.AppendAvro3, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "AppendAvro")
 			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -2575,7 +2630,8 @@ func (m *EverythingKey) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*EverythingKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2584,6 +2640,14 @@ func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err e
 		case 0:
 			if m.ID, err = r.ReadUUID(); err != nil {
 				return avrobin.AtField(err, "id")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

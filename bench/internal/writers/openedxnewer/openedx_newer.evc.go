@@ -95,7 +95,8 @@ func (m *CourseEnrollmentChangedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -104,6 +105,14 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -321,7 +330,8 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -363,6 +373,14 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 		case 6:
 			if m.Source, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "source")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -551,7 +569,8 @@ func (m *UserData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*UserData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -572,6 +591,14 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 		case 3:
 			if err = m.Pii.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "pii")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -743,7 +770,8 @@ func (m *UserPersonalData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -764,6 +792,14 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 		case 3:
 			if m.Name, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "name")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -950,7 +986,8 @@ func (m *CourseData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -993,6 +1030,14 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					return avrobin.AtField(err, "start")
 				}
 				m.Start = p
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

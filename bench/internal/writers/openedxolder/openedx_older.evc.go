@@ -95,7 +95,8 @@ func (m *CourseEnrollmentChangedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -104,6 +105,14 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -312,7 +321,8 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -350,6 +360,14 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 					return avrobin.AtField(err, "created_by")
 				}
 				m.CreatedBy = p
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -530,7 +548,8 @@ func (m *UserData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*UserData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -547,6 +566,14 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 		case 2:
 			if err = m.Pii.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "pii")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -702,7 +729,8 @@ func (m *UserPersonalData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -715,6 +743,14 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 		case 1:
 			if m.Email, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "email")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -874,7 +910,8 @@ func (m *CourseData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -900,6 +937,14 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					return avrobin.AtField(err, "start")
 				}
 				m.Start = p
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

@@ -202,7 +202,8 @@ func (m *Message) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Message)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -277,6 +278,14 @@ func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 					s = []string{}
 				}
 				m.Reactions = s
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

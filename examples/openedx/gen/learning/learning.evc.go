@@ -105,7 +105,8 @@ func (m *StudentRegistrationCompletedV1) DecodeAvro(r *avrobin.Reader) (err erro
 var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -118,6 +119,14 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrob
 		case 1:
 			if m.Time, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "time")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -335,7 +344,8 @@ func (m *CourseEnrollmentData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -373,6 +383,14 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 					return avrobin.AtField(err, "created_by")
 				}
 				m.CreatedBy = p
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -552,7 +570,8 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -561,6 +580,14 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -725,7 +752,8 @@ func (m *CourseEnrollmentChangedV1) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -734,6 +762,14 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1019,7 +1055,8 @@ func (m *PersistentCourseGradeData) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1105,6 +1142,14 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 					mp = map[string]float32{}
 				}
 				m.SubsectionScores = mp
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1271,7 +1316,8 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvro(r *avrobin.Reader) (err err
 var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1280,6 +1326,14 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avro
 		case 0:
 			if err = m.Grade.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "grade")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -1434,7 +1488,8 @@ func (m *LearnerKey) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*LearnerKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1443,6 +1498,14 @@ func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 		case 0:
 			if m.UserID, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "user_id")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

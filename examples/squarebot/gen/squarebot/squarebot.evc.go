@@ -224,7 +224,8 @@ func (m *SquarebotMessageKey) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*SquarebotMessageKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessageKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -233,6 +234,14 @@ func (m *SquarebotMessageKey) DecodeAvroFields(fields []int, r *avrobin.Reader) 
 		case 0:
 			if m.ChannelID, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "channel_id")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
@@ -438,7 +447,8 @@ func (m *SquarebotMessage) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*SquarebotMessage)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -476,6 +486,14 @@ func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 		case 5:
 			if m.Message, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "message")
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}

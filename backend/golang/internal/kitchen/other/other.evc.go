@@ -237,7 +237,8 @@ func (m *Wrapper) DecodeAvro(r *avrobin.Reader) (err error) {
 var _ runtime.FieldDecoder = (*Wrapper)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
-// index in m's schema, from r in that order, as DecodeAvro does.
+// index in m's schema, from r in that order, as DecodeAvro does, and
+// skips a writer's value for runtime.SkipLongField and SkipBytesField.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -315,6 +316,14 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				if err := m.Email.UnmarshalText(b); err != nil {
 					return avrobin.AtField(r.DecodeInvalid(err), "email")
 				}
+			}
+		case runtime.SkipLongField:
+			if err = r.SkipLong(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesField:
+			if err = r.SkipBytes(); err != nil {
+				return err
 			}
 		}
 	}
