@@ -40,7 +40,8 @@ type FieldDecoder interface {
 	// from 0, from r in that order, as the record's decoder does: one call
 	// for a run of fields that the writer wrote as the record's schema
 	// does, in whatever order. Code generated with StepDecoder also takes
-	// SkipLongField and SkipBytesField, for a writer's value between them
+	// SkipLongField and the other Skip...Field indexes, for a writer's value
+	// between them
 	// that the record lacks; the error of such a skip names no field.
 	DecodeAvroFields(fields []int, r *avrobin.Reader) error
 	// AvroRecordField returns the record that field i holds, so that a

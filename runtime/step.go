@@ -25,8 +25,10 @@ type StepDecoder interface {
 // runtime/resolve puts them in a StepFields run between the record's
 // fields, so that a long or a string that the record lacks costs no step.
 const (
-	SkipLongField  = -1
-	SkipBytesField = -2
+	SkipLongField          = -1
+	SkipBytesField         = -2
+	SkipOptionalBytesField = -3 // a union of null and a string or bytes
+	SkipBytesArrayField    = -4 // an array of strings or bytes
 )
 
 // StepOp says what a Step does.
@@ -36,7 +38,7 @@ const (
 	// StepFields decodes Fields, a run of fields that the writer wrote as
 	// the record's schema does, with DecodeAvroFields (and skips the
 	// writer's longs and strings between them, SkipLongField and
-	// SkipBytesField).
+	// SkipBytesField and the others).
 	StepFields StepOp = iota
 	// StepChecked is StepFields for a run whose first field the record
 	// reads more widely than the writer wrote it (an int as a long, an

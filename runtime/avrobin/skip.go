@@ -64,3 +64,19 @@ func (r *Reader) skipN(n int) error {
 	r.off += n
 	return nil
 }
+
+// SkipOptionalBytes skips a union of null and a string or bytes, in that
+// order: an optional string.
+func (r *Reader) SkipOptionalBytes() error {
+	b, err := r.ReadUnion(2)
+	if err != nil || b == 0 {
+		return err
+	}
+	return r.SkipBytes()
+}
+
+// SkipBytesArray skips an array of strings or bytes, a block whose size in
+// bytes is given whole.
+func (r *Reader) SkipBytesArray() error { return r.Skip(bytesArray, false) }
+
+var bytesArray = &SkipType{Kind: SkipArray, Elem: &SkipType{Kind: SkipBytes, Min: 1}}

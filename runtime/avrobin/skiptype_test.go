@@ -75,3 +75,30 @@ func TestReader_SkipTypeDepth(t *testing.T) {
 		t.Errorf("%d nested: %v, want ErrDepth", MaxDepth+1, err)
 	}
 }
+
+// TestReader_SkipCommon: the skips of the writer values that a run of
+// fields skips without a step of its own.
+func TestReader_SkipCommon(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		skip func(*Reader) error
+		in   []byte
+		err  string
+	}{
+		{"optional null", (*Reader).SkipOptionalBytes, []byte{0}, ""},
+		{"optional string", (*Reader).SkipOptionalBytes, []byte{2, 4, 'h', 'i'}, ""},
+		{"optional branch 2", (*Reader).SkipOptionalBytes, []byte{4}, "evc: decode: at offset 0: union branch index out of range: 2 of 2 branches"},
+		{"strings", (*Reader).SkipBytesArray, []byte{4, 2, 'x', 0, 0}, ""},
+		{"strings in a sized block", (*Reader).SkipBytesArray, []byte{3, 4, 0xff, 0xff, 0}, ""},
+		{"strings cut short", (*Reader).SkipBytesArray, []byte{4, 2, 'x'}, "evc: decode: at offset 3: unexpected end of input"},
+	} {
+		r := NewReader(c.in)
+		err := c.skip(&r)
+		switch {
+		case c.err == "" && (err != nil || r.Remaining() != 0):
+			t.Errorf("%s: %v, %d bytes left", c.name, err, r.Remaining())
+		case c.err != "" && (err == nil || err.Error() != c.err):
+			t.Errorf("%s: %v, want %s", c.name, err, c.err)
+		}
+	}
+}

@@ -546,3 +546,37 @@ func TestDecodeFrom_CutsLargeSkipped(t *testing.T) {
 		}
 	}
 }
+
+// TestStepsOf_Runs: a run of fields takes the skipped values between and
+// before its fields that DecodeAvroFields can skip, and a changed enum
+// ends it (Squarebot's newer writer: message and user; channel_type;
+// channel_id, thread_ts skipped, message_type, message_id, reactions
+// skipped).
+func TestStepsOf_Runs(t *testing.T) {
+	r := resolvers.get(evolved.SquarebotNewer, new(squarebot.SquarebotMessage).AvroType())
+	type shape struct {
+		op     runtime.StepOp
+		fields []int
+	}
+	var got []shape
+	for _, s := range r.steps {
+		got = append(got, shape{s.Op, s.Fields})
+	}
+	want := []shape{
+		{runtime.StepFields, []int{5, 0}},
+		{runtime.StepEnum, []int{1}},
+		{runtime.StepFields, []int{2, runtime.SkipOptionalBytesField, 3, 4, runtime.SkipBytesArrayField}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("steps %v, want %v", got, want)
+	}
+	// Cut out of a large message, the skips leave the run too.
+	wantTop := []shape{want[0], want[1], {runtime.StepFields, []int{2, 3, 4}}}
+	got = got[:0]
+	for _, s := range r.top {
+		got = append(got, shape{s.Op, s.Fields})
+	}
+	if !reflect.DeepEqual(got, wantTop) {
+		t.Errorf("top steps %v, want %v", got, wantTop)
+	}
+}

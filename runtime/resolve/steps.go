@@ -110,7 +110,7 @@ func runsOf(steps []step) [][]int {
 	for i := range steps {
 		s := &steps[i]
 		switch {
-		case s.do == doSkipBytes || s.do == doSkipLong:
+		case skipField(s) != 0:
 			if inRun {
 				groups[len(groups)-1] = append(groups[len(groups)-1], i)
 			} else {
@@ -135,13 +135,39 @@ func runsOf(steps []step) [][]int {
 
 // runFields returns what step s adds to a run's fields.
 func runFields(s *step) []int {
-	switch s.do {
-	case doSkipBytes:
-		return []int{runtime.SkipBytesField}
-	case doSkipLong:
-		return []int{runtime.SkipLongField}
+	if i := skipField(s); i != 0 {
+		return []int{i}
 	}
 	return s.fields
+}
+
+// skipField returns the index that skips the value of step s in a run
+// (runtime.SkipLongField and the others), or 0 for none.
+func skipField(s *step) int {
+	switch s.do {
+	case doSkipBytes:
+		return runtime.SkipBytesField
+	case doSkipLong:
+		return runtime.SkipLongField
+	case doSkip:
+		w := s.f.skip
+		switch {
+		case w.k == kUnion && len(w.branches) == 2 && unwrap(w.branches[0]).k == kNull && unwrap(w.branches[1]).k == kBytes:
+			return runtime.SkipOptionalBytesField
+		case w.k == kArray && unwrap(w.elem).k == kBytes:
+			return runtime.SkipBytesArrayField
+		}
+	}
+	return 0
+}
+
+// unwrap returns the branch that a reader's union holds, p's elem for a
+// kToUnion, or p.
+func unwrap(p *op) *op {
+	if p != nil && p.k == kToUnion {
+		return p.elem
+	}
+	return p
 }
 
 // step returns the runtime.Step of s, as decodeFields takes it.

@@ -248,7 +248,7 @@ var _ runtime.FieldDecoder = (*Point)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -268,6 +268,14 @@ func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -405,7 +413,7 @@ var _ runtime.FieldDecoder = (*EveryTypeKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -421,6 +429,14 @@ func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err er
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -1116,7 +1132,7 @@ var _ runtime.FieldDecoder = (*EveryType)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1458,6 +1474,14 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}

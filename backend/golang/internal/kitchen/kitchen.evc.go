@@ -218,7 +218,7 @@ var _ runtime.FieldDecoder = (*Node)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -247,6 +247,14 @@ func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -447,7 +455,7 @@ var _ runtime.FieldDecoder = (*Tree)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -487,6 +495,14 @@ func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -645,7 +661,7 @@ var _ runtime.FieldDecoder = (*Diamond)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -665,6 +681,14 @@ func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -834,7 +858,7 @@ var _ runtime.FieldDecoder = (*Corner)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -854,6 +878,14 @@ func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -1006,7 +1038,7 @@ var _ runtime.FieldDecoder = (*Tip)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1022,6 +1054,14 @@ func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -1151,7 +1191,7 @@ var _ runtime.FieldDecoder = (*Empty)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (*Empty) DecodeAvroFields([]int, *avrobin.Reader) error { return nil }
@@ -2022,7 +2062,7 @@ var _ runtime.FieldDecoder = (*Everything)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2461,6 +2501,14 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -2631,7 +2679,7 @@ var _ runtime.FieldDecoder = (*EverythingKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2647,6 +2695,14 @@ func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err e
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}

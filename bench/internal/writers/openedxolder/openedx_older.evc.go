@@ -96,7 +96,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -112,6 +112,14 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -322,7 +330,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -367,6 +375,14 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -549,7 +565,7 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -573,6 +589,14 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -730,7 +754,7 @@ var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -750,6 +774,14 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -911,7 +943,7 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -944,6 +976,14 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}

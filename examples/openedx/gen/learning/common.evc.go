@@ -107,7 +107,7 @@ var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -131,6 +131,14 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -287,7 +295,7 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -311,6 +319,14 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -526,7 +542,7 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -577,6 +593,14 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}

@@ -106,7 +106,7 @@ var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -126,6 +126,14 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrob
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -345,7 +353,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -390,6 +398,14 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -571,7 +587,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -587,6 +603,14 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -753,7 +777,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -769,6 +793,14 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -1056,7 +1088,7 @@ var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1149,6 +1181,14 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -1317,7 +1357,7 @@ var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1333,6 +1373,14 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avro
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
@@ -1489,7 +1537,7 @@ var _ runtime.FieldDecoder = (*LearnerKey)(nil)
 
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
-// skips a writer's value for runtime.SkipLongField and SkipBytesField.
+// skips a writer's value for runtime.SkipLongField and the others.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1505,6 +1553,14 @@ func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			}
 		case runtime.SkipBytesField:
 			if err = r.SkipBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipOptionalBytesField:
+			if err = r.SkipOptionalBytes(); err != nil {
+				return err
+			}
+		case runtime.SkipBytesArrayField:
+			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
 		}
