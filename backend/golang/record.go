@@ -332,22 +332,12 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 			f.P("case ", i, ":")
 			g.decField(c, ni, i)
 		}
-		f.P("case ", GoIdent{runtimePath, "SkipLongField"}, ":")
-		f.P("if err = r.SkipLong(); err != nil {")
-		f.P("return err")
-		f.P("}")
-		f.P("case ", GoIdent{runtimePath, "SkipBytesField"}, ":")
-		f.P("if err = r.SkipBytes(); err != nil {")
-		f.P("return err")
-		f.P("}")
-		f.P("case ", GoIdent{runtimePath, "SkipOptionalBytesField"}, ":")
-		f.P("if err = r.SkipOptionalBytes(); err != nil {")
-		f.P("return err")
-		f.P("}")
-		f.P("case ", GoIdent{runtimePath, "SkipBytesArrayField"}, ":")
-		f.P("if err = r.SkipBytesArray(); err != nil {")
-		f.P("return err")
-		f.P("}")
+		for _, sk := range runSkips {
+			f.P("case ", GoIdent{runtimePath, sk.field}, ":")
+			f.P("if err = r.", sk.method, "(); err != nil {")
+			f.P("return err")
+			f.P("}")
+		}
 		f.P("}")
 		f.P("}")
 		f.P("return nil")
@@ -516,6 +506,16 @@ func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo) {
 	f.P("if err != nil {")
 	f.P("return ", av("AtField"), "(err, s.Name)")
 	f.P("}")
+}
+
+// runSkips are the indexes of DecodeAvroFields that skip a writer's value
+// in a run of fields (runtime.SkipLongField and the others), with the
+// avrobin.Reader method that skips it.
+var runSkips = []struct{ field, method string }{
+	{"SkipLongField", "SkipLong"},
+	{"SkipBytesField", "SkipBytes"},
+	{"SkipOptionalBytesField", "SkipOptionalBytes"},
+	{"SkipBytesArrayField", "SkipBytesArray"},
 }
 
 // isRecord reports whether t is a record that generated code decodes
