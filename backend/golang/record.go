@@ -348,18 +348,7 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("// runtime/resolve to decode field by field: the field's own for a")
 	f.P("// record field, a new one that it first stores in the field for a")
 	f.P("// field of a record or null; nil for any other field.")
-	type recordField struct {
-		i        int
-		nullable bool
-	}
-	var cases []recordField
-	for i, fl := range n.Fields {
-		if isRecord(fl.Type) {
-			cases = append(cases, recordField{i, false})
-		} else if v, _, ok := isNullable(fl.Type); ok && isRecord(v) {
-			cases = append(cases, recordField{i, true})
-		}
-	}
+	cases := heldRecords(n)
 	if len(cases) == 0 {
 		f.P("func (*", name, ") AvroRecordField(int) ", fd, " { return nil }")
 		f.P()
@@ -368,18 +357,12 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("func (m *", name, ") AvroRecordField(i int) ", fd, " {")
 	f.P("switch i {")
 	for _, rf := range cases {
-		fl := n.Fields[rf.i]
 		f.P("case ", rf.i, ":")
 		x := "m." + ni.fields[rf.i]
-		switch {
-		case rf.nullable:
-			v, _, _ := isNullable(fl.Type)
-			f.P(x, " = new(", g.goType(f, v), ")")
+		if rf.nullable || g.fieldIsPointer(n, rf.t) {
+			f.P(x, " = new(", g.goType(f, rf.t), ")")
 			f.P("return ", x)
-		case g.fieldIsPointer(n, fl.Type):
-			f.P(x, " = new(", g.goType(f, fl.Type), ")")
-			f.P("return ", x)
-		default:
+		} else {
 			f.P("return &", x)
 		}
 	}
@@ -387,6 +370,29 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("return nil")
 	f.P("}")
 	f.P()
+}
+
+// heldRecord is a field of a record that holds a record that generated
+// code decodes itself, by value or as a record or null (nullable): the
+// field's index and the record's type.
+type heldRecord struct {
+	i        int
+	nullable bool
+	t        *ir.Type
+}
+
+// heldRecords returns the fields of record n that hold a record, for
+// runtime/resolve to decode field by field or step by step.
+func heldRecords(n *ir.Named) []heldRecord {
+	var held []heldRecord
+	for i, fl := range n.Fields {
+		if isRecord(fl.Type) {
+			held = append(held, heldRecord{i, false, fl.Type})
+		} else if v, _, ok := isNullable(fl.Type); ok && isRecord(v) {
+			held = append(held, heldRecord{i, true, v})
+		}
+	}
+	return held
 }
 
 // genStepDecoder writes the methods of runtime.StepDecoder, which run
@@ -444,9 +450,9 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("err = m.DecodeAvroFields(s.Fields, &v)")
 	f.P("case ", rt("StepSkip"), ":")
 	f.P("err = s.SkipIn(r)")
-	if g.hasRecordFields(n) {
+	if held := heldRecords(n); len(held) > 0 {
 		f.P("case ", rt("StepRecord"), ":")
-		g.genStepRecord(f, ni)
+		g.genStepRecord(f, ni, held)
 	}
 	f.P("default:")
 	f.P("err = ", rt("ErrNoSteps"))
@@ -460,43 +466,26 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P()
 }
 
-// hasRecordFields reports whether record n has a field that holds a record
-// that generated code decodes, by value or as a record or null.
-func (g *generator) hasRecordFields(n *ir.Named) bool {
-	for _, fl := range n.Fields {
-		if isRecord(fl.Type) {
-			return true
-		}
-		if v, _, ok := isNullable(fl.Type); ok && isRecord(v) {
-			return true
-		}
-	}
-	return false
-}
-
 // genStepRecord writes DecodeAvroSteps' StepRecord case: the record of
 // field s.Fields[0] decoded with its own steps.
-func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo) {
-	n := ni.n
+func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo, held []heldRecord) {
 	f.P("switch s.Fields[0] {")
-	for i, fl := range n.Fields {
-		x := "m." + ni.fields[i]
-		switch v, _, ok := isNullable(fl.Type); {
-		case ok && isRecord(v):
-			f.P("case ", i, ":")
+	for _, rf := range held {
+		x := "m." + ni.fields[rf.i]
+		f.P("case ", rf.i, ":")
+		switch {
+		case rf.nullable:
 			f.P("var ok bool")
 			f.P("if ok, err = s.Present(r); ok {")
-			f.P(x, " = new(", g.goType(f, v), ")")
+			f.P(x, " = new(", g.goType(f, rf.t), ")")
 			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
 			f.P("} else if err == nil {")
 			f.P(x, " = nil")
 			f.P("}")
-		case isRecord(fl.Type) && g.fieldIsPointer(n, fl.Type):
-			f.P("case ", i, ":")
-			f.P(x, " = new(", g.goType(f, fl.Type), ")")
+		case g.fieldIsPointer(ni.n, rf.t):
+			f.P(x, " = new(", g.goType(f, rf.t), ")")
 			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
-		case isRecord(fl.Type):
-			f.P("case ", i, ":")
+		default:
 			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
 		}
 	}

@@ -303,12 +303,25 @@ func (t *transcoder) rewind() {
 // writer): it reads the message's fields once, as fast as it can, to leave
 // those out of the copy.
 func (t *transcoder) scanTop(p *op) {
-	r := &t.r
-	first := -1
+	gaps, first, err := topGaps(&t.r, p, t.gaps)
+	t.gaps = gaps
+	t.rewind()
+	if err != nil {
+		t.gaps = t.gaps[:0]
+		return
+	}
+	t.copyKept(first)
+}
+
+// topGaps reads the message's own fields of p.top from r, as fast as it
+// can, and appends to gaps the parts of the input that hold those the
+// type skips. It returns where the first value that may hold a string
+// starts, or -1.
+func topGaps(r *avrobin.Reader, p *op, gaps []span) (_ []span, first int, err error) {
+	first = -1
 	for i := range p.top {
 		f := &p.top[i]
 		start := r.Offset()
-		var err error
 		switch {
 		case f.k == kBytes && (!f.keep || first >= 0):
 			err = r.SkipBytes()
@@ -320,25 +333,21 @@ func (t *transcoder) scanTop(p *op) {
 			err = r.SkipLong()
 		case f.k == kEnum:
 			_, err = r.ReadEnum(int(f.symbols))
-		case !f.keep:
-			err = t.skip(f.w)
 		default:
-			if first < 0 && f.bytes {
+			if f.keep && first < 0 && f.bytes {
 				first = start
 			}
-			err = t.pass(f.w)
+			// A kept value is read whole, as decoding it will be.
+			err = r.Skip(f.w.st, f.keep)
 		}
 		if err != nil {
-			t.gaps = t.gaps[:0]
-			t.rewind()
-			return
+			return gaps, first, err
 		}
 		if !f.keep {
-			t.gaps = append(t.gaps, span{start, r.Offset()})
+			gaps = append(gaps, span{start, r.Offset()})
 		}
 	}
-	t.rewind()
-	t.copyKept(first)
+	return gaps, first, nil
 }
 
 // copyKept makes the copy that strings and bytes are sliced from: the

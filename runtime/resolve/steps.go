@@ -67,20 +67,13 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 	steps := make([]runtime.Step, 0, n)
 	b.memo[p] = steps[:n]
 	for _, g := range groups {
+		if len(g) > 1 {
+			steps = append(steps, run(p.steps, g))
+			continue
+		}
 		s, ok := b.step(&p.steps[g[0]])
 		if !ok {
 			return nil, false
-		}
-		if len(g) > 1 {
-			// A run with the skips and runs that follow it, or a
-			// run that skips first.
-			s = runtime.Step{Op: s.Op, Check: s.Check}
-			for _, i := range g {
-				s.Fields = append(s.Fields, runFields(&p.steps[i])...)
-			}
-			if p.steps[g[0]].do != doSame {
-				s.Op = runtime.StepFields
-			}
 		}
 		steps = append(steps, s)
 	}
@@ -131,6 +124,20 @@ func runsOf(steps []step) [][]int {
 	}
 	flush()
 	return groups
+}
+
+// run returns the runtime.Step of group g of steps, a run with the skips
+// and runs that follow it, or that skips first: checked if its first step
+// is.
+func run(steps []step, g []int) runtime.Step {
+	s := runtime.Step{Op: runtime.StepFields}
+	if c := steps[g[0]].check; c != nil {
+		s = runtime.Step{Op: runtime.StepChecked, Check: checkOf(c)}
+	}
+	for _, i := range g {
+		s.Fields = append(s.Fields, runFields(&steps[i])...)
+	}
+	return s
 }
 
 // runFields returns what step s adds to a run's fields.
@@ -261,34 +268,15 @@ func topStepsOf(root *op, steps []runtime.Step) []runtime.Step {
 // (decoding then reports the error).
 func cutSkipped(p *op, data []byte, gaps []span) ([]byte, []span) {
 	r := avrobin.NewAliasReader(data)
-	cut := 0
-	for i := range p.top {
-		f := &p.top[i]
-		start := r.Offset()
-		var err error
-		switch {
-		case f.k == kBytes:
-			err = r.SkipBytes()
-		case f.k == kLong:
-			err = r.SkipLong()
-		case f.k == kEnum:
-			_, err = r.ReadEnum(int(f.symbols))
-		default:
-			// A kept value is read whole, as decoding it will be.
-			err = r.Skip(f.w.st, f.keep)
-		}
-		if err != nil {
-			return nil, gaps
-		}
-		if !f.keep {
-			gaps = append(gaps, span{start, r.Offset()})
-			cut += r.Offset() - start
-		}
-	}
-	if r.Remaining() != 0 {
+	gaps, _, err := topGaps(&r, p, gaps)
+	if err != nil || r.Remaining() != 0 {
 		return nil, gaps
 	}
-	kept := make([]byte, 0, len(data)-cut)
+	n := len(data)
+	for _, g := range gaps {
+		n -= g.end - g.start
+	}
+	kept := make([]byte, 0, n)
 	prev := 0
 	for _, g := range gaps {
 		kept = append(kept, data[prev:g.start]...)
