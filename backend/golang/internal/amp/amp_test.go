@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 
 	evcrt "github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
+	"github.com/evc-dev/evc/runtime/resolve"
 )
 
 // The bound the project's decoders keep, for any input: at most 256 bytes
@@ -187,4 +189,61 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestResolvedBound: the reproducers once more, now through
+// resolve.DecodeFrom from a writer one version ahead, which added a field
+// the type skips (an array of arrays of empty records): generated code runs
+// the resolution plan (runtime.StepDecoder), and the decode keeps the same
+// bound, the nested empty records fail as they do from the type's own
+// schema, and a megabyte of the skipped field is cut out before the copy.
+func TestResolvedBound(t *testing.T) {
+	const junk = `,{"name":"junk","type":{"type":"array","items":{"type":"array","items":{"type":"record","name":"Junk","fields":[]}}}}]}`
+	writer := func(m evcrt.Message) string {
+		return strings.TrimSuffix(m.AvroType().Schema(), "]}") + junk
+	}
+	const size = 1 << 18
+	inner := append(avrobin.AppendLong(nil, 4096), 0)
+	nested := avrobin.AppendLong(nil, 1000)
+	nested = append(nested, bytes.Repeat(inner, 1000)...)
+	nested = append(nested, 0)
+	// A megabyte of the skipped field, in blocks that give their size.
+	bigJunk := avrobin.AppendLong(nil, -1)
+	bigJunk = avrobin.AppendLong(bigJunk, 1<<20)
+	bigJunk = append(bigJunk, bytes.Repeat([]byte{0}, 1<<20)...)
+	bigJunk = append(bigJunk, 0)
+	for _, tc := range []struct {
+		name string
+		m    evcrt.Message
+		data []byte
+		err  error // nil: no error
+	}{
+		{"ArrArr", new(ArrArr), append(msg(size, []byte{0}), 0), nil},
+		{"ArrDec one", new(ArrDec), append(msg(size/2, []byte{2, 1}), 0), nil},
+		{"ArrEmpty", new(ArrEmpty), append(msg(size, nil), 0), nil},
+		{"ArrArrEmpty nested", new(ArrArrEmpty), append(nested, 0), avrobin.ErrCount},
+		{"ArrArr, skipped nested", new(ArrArr), append(msg(1, []byte{0}), nested...), avrobin.ErrCount},
+		{"ArrOpt, a megabyte skipped", new(ArrOpt), append(msg(1, []byte{2, 2, 'x'}), bigJunk...), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := tc.m.(evcrt.StepDecoder); !ok {
+				t.Fatalf("%T is not a runtime.StepDecoder", tc.m)
+			}
+			runtime.GC()
+			var a, b runtime.MemStats
+			runtime.ReadMemStats(&a)
+			err := resolve.DecodeFrom(writer(tc.m), tc.m, tc.data)
+			runtime.ReadMemStats(&b)
+			n := b.TotalAlloc - a.TotalAlloc
+			if limit := uint64(perByte*len(tc.data) + slack); n > limit {
+				t.Errorf("%d bytes allocated to decode %d bytes, more than %d", n, len(tc.data), limit)
+			}
+			if tc.err == nil && err != nil || tc.err != nil && !errors.Is(err, tc.err) {
+				t.Errorf("error %v, want %v", err, tc.err)
+			}
+			if tc.name == "ArrOpt, a megabyte skipped" && n > 256<<10 {
+				t.Errorf("%d bytes allocated for a message of a megabyte the type skips: the skipped field is copied", n)
+			}
+		})
+	}
 }
