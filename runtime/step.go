@@ -31,6 +31,21 @@ const (
 	SkipBytesArrayField    = -4 // an array of strings or bytes
 )
 
+// DefaultField - i, in a run of fields, sets field i to its schema default
+// without reading r: for the fields that the record's AvroDefaultFields
+// lists, so that a field that the writer lacks costs no step either.
+const DefaultField = -5
+
+// DefaultSetter is implemented by the pointer type of a generated record
+// whose DecodeAvroFields sets the defaults of some of its fields itself
+// (DefaultField - i): those whose default is a Go literal, such as a
+// number, a string or null.
+type DefaultSetter interface {
+	// AvroDefaultFields returns the indexes of those fields; it does not
+	// read the receiver, so it may be called on a nil pointer.
+	AvroDefaultFields() []int
+}
+
 // StepOp says what a Step does.
 type StepOp uint8
 

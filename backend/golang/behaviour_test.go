@@ -2,6 +2,7 @@ package golang_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"reflect"
@@ -444,3 +445,112 @@ func TestWrapper_OtherPackage(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestDecodeFrom_LiteralDefaults decodes, for every kitchen record whose
+// generated DecodeAvroFields sets defaults itself (runtime.DefaultSetter),
+// data from a writer that renamed each of those fields, so that the reader
+// fills all of them with their defaults inside the generated steps. The
+// result must be what the plan's own decoding of the encoded defaults
+// gives (the message transcoded whole, then decoded with UnmarshalAvro),
+// into a message whose fields held other values before.
+func TestDecodeFrom_LiteralDefaults(t *testing.T) {
+	for _, m := range []runtime.Message{everything(), &kitchen.Node{Value: 4, Next: &kitchen.Node{Value: 5}}, kitchen.NewCorner(), kitchen.NewTip(), wrapper()} {
+		name := m.AvroType().Name
+		fields := m.(runtime.DefaultSetter).AvroDefaultFields()
+		if len(fields) == 0 {
+			t.Fatalf("%s: no literal defaults", name)
+		}
+		writer, data := renamedWriter(t, m, fields)
+		got := reflect.New(reflect.TypeOf(m).Elem()).Interface().(runtime.Message)
+		own, err := m.AppendAvro(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := got.UnmarshalAvro(own); err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range fields {
+			perturb(reflect.ValueOf(got).Elem().Field(i))
+		}
+		spy := &stepsSpy{StepDecoder: got.(runtime.StepDecoder), Message: got}
+		if err := resolve.DecodeFrom(writer, spy, data); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if spy.calls != 1 {
+			t.Fatalf("%s: UnmarshalAvroSteps called %d times, want 1", name, spy.calls)
+		}
+		whole := reflect.New(reflect.TypeOf(m).Elem()).Interface().(runtime.Message)
+		if err := resolve.DecodeFrom(writer, wholeOnly{whole}, data); err != nil {
+			t.Fatalf("%s, transcoded whole: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, whole) {
+			t.Errorf("%s: defaults set in the steps\n %#v\nwant, decoded from their encoding,\n %#v", name, got, whole)
+		}
+	}
+}
+
+func wrapper() *other.Wrapper {
+	w := other.NewWrapper()
+	w.Email = domain.Email{User: "ada", Domain: "example.org"}
+	return w
+}
+
+// renamedWriter returns the schema of m with fields renamed, so that a reader
+// of m's schema lacks them, and m encoded with it.
+func renamedWriter(t *testing.T, m runtime.Message, fields []int) (string, []byte) {
+	t.Helper()
+	var s map[string]any
+	if err := json.Unmarshal([]byte(m.AvroType().Schema()), &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range fields {
+		f := s["fields"].([]any)[i].(map[string]any)
+		f["name"] = "was_" + f["name"].(string)
+	}
+	writer, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := m.AppendAvro(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A field's encoding does not hold its name: the bytes are the writer's.
+	return string(writer), own
+}
+
+// perturb sets v, a field holding its default, to another value.
+func perturb(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Int:
+		v.SetInt(v.Int() + 1)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(v.Float() + 1)
+	case reflect.String:
+		v.SetString(v.String() + "!")
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+	}
+}
+
+// stepsSpy counts the messages that resolve.DecodeFrom decodes with steps.
+type stepsSpy struct {
+	runtime.StepDecoder
+	runtime.Message
+	calls int
+}
+
+func (s *stepsSpy) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
+	s.calls++
+	return s.StepDecoder.UnmarshalAvroSteps(steps, data)
+}
+
+// wholeOnly hides a message's FieldDecoder and StepDecoder methods, so that
+// resolve.DecodeFrom transcodes the data whole.
+type wholeOnly struct{ runtime.Message }

@@ -183,3 +183,51 @@ func (g *generator) goValue(f *GeneratedFile, t *ir.Type, v *ir.Value) string {
 	}
 	return "nil"
 }
+
+// literalDefaults returns the fields of record n whose defaults
+// DecodeAvroFields sets itself (runtime.DefaultField - i), each with the Go
+// expression of its default: a field whose default is a literal of a type
+// that Go holds by value or as a pointer to one, such as a number, a string,
+// an enum symbol or null. A record, a collection, a custom Go type and the
+// logical types parsed from text keep runtime/resolve's decoding of the
+// default.
+func (g *generator) literalDefaults(f *GeneratedFile, n *ir.Named) []literalDefault {
+	var out []literalDefault
+	for i, fl := range n.Fields {
+		if fl.Default == nil || !literalType(fl.Type, fl.Default) {
+			continue
+		}
+		out = append(out, literalDefault{i, g.goValue(f, fl.Type, fl.Default)})
+	}
+	return out
+}
+
+// literalDefault is a field of literalDefaults: its index and the Go
+// expression of its default.
+type literalDefault struct {
+	i    int
+	expr string
+}
+
+// literalType reports whether the default v of type t is one that
+// literalDefaults sets.
+func literalType(t *ir.Type, v *ir.Value) bool {
+	if _, ok := customIdent(t); ok {
+		return false
+	}
+	switch t.Kind {
+	case ir.Null, ir.Boolean, ir.Float, ir.Double, ir.Enum:
+		return true
+	case ir.Int, ir.Long:
+		return t.Logical <= ir.LocalTimestampMicros
+	case ir.String, ir.Bytes:
+		return t.Logical == ir.NoLogical
+	case ir.Union:
+		value, _, ok := isNullable(t)
+		if !ok || v.Branch < 0 || v.Branch >= len(t.Branches) {
+			return false
+		}
+		return t.Branches[v.Branch].Kind == ir.Null || literalType(value, v)
+	}
+	return false
+}

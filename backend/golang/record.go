@@ -315,9 +315,13 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	fd := GoIdent{runtimePath, "FieldDecoder"}
 	f.P("var _ ", fd, " = (*", name, ")(nil)")
 	f.P()
+	defaults := g.literalDefaults(f, n)
 	f.P("// DecodeAvroFields decodes the fields of m that fields lists, by their")
 	f.P("// index in m's schema, from r in that order, as DecodeAvro does, and")
 	f.P("// skips a writer's value for runtime.SkipLongField and the others.")
+	if len(defaults) > 0 {
+		f.P("// It sets field i to its default for runtime.DefaultField - i.")
+	}
 	f.P("// runtime/resolve calls it to read data written with another version")
 	f.P("// of the schema.")
 	if len(n.Fields) == 0 {
@@ -338,10 +342,26 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 			f.P("return err")
 			f.P("}")
 		}
+		for _, d := range defaults {
+			f.P("case ", GoIdent{runtimePath, "DefaultField"}, " - ", d.i, ":")
+			f.P("m.", ni.fields[d.i], " = ", d.expr)
+		}
 		f.P("}")
 		f.P("}")
 		f.P("return nil")
 		f.P("}")
+		f.P()
+	}
+	if len(defaults) > 0 {
+		var is []string
+		for _, d := range defaults {
+			is = append(is, strconv.Itoa(d.i))
+		}
+		f.P("var _ ", GoIdent{runtimePath, "DefaultSetter"}, " = (*", name, ")(nil)")
+		f.P()
+		f.P("// AvroDefaultFields returns the fields whose defaults DecodeAvroFields")
+		f.P("// sets itself, for runtime.DefaultField - i.")
+		f.P("func (*", name, ") AvroDefaultFields() []int { return []int{", strings.Join(is, ", "), "} }")
 		f.P()
 	}
 	f.P("// AvroRecordField returns the record that field i of m holds, for")

@@ -580,3 +580,71 @@ func TestStepsOf_Runs(t *testing.T) {
 		t.Errorf("top steps %v, want %v", got, wantTop)
 	}
 }
+
+// TestStepsOf_LiteralDefaults: the fields that Open edX's older writer lacks
+// (UserPersonalData's name, CourseData's end) are set in their record's run
+// of fields, by the generated code that lists them (runtime.DefaultSetter),
+// and not decoded from their encoding in a step of their own; a type whose
+// code lists none keeps the StepValue.
+func TestStepsOf_LiteralDefaults(t *testing.T) {
+	r := resolvers.get(evolved.OpenedxOlder, new(learning.CourseEnrollmentChangedV1).AvroType())
+	runs := map[string][]int{}
+	var walk func(name string, steps []runtime.Step)
+	walk = func(name string, steps []runtime.Step) {
+		for _, s := range steps {
+			switch s.Op {
+			case runtime.StepValue:
+				t.Errorf("%s: a StepValue for fields %v", name, s.Fields)
+			case runtime.StepRecord:
+				walk(s.Name, s.Steps)
+			case runtime.StepFields, runtime.StepChecked:
+				runs[name] = s.Fields
+			}
+		}
+	}
+	walk("", r.steps)
+	if got, want := runs["pii"], []int{0, 1, runtime.DefaultField - 2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("pii's run %v, want %v", got, want)
+	}
+	if got, want := runs["course"], []int{0, 1, 2, runtime.DefaultField - 3}; !reflect.DeepEqual(got, want) {
+		t.Errorf("course's run %v, want %v", got, want)
+	}
+	// Without the generated code's list, the defaults are decoded.
+	b := stepBuilder{memo: map[*op][]runtime.Step{}}
+	steps, ok := b.record(r.plan)
+	if !ok {
+		t.Fatal("no steps")
+	}
+	values := 0
+	var count func(steps []runtime.Step)
+	count = func(steps []runtime.Step) {
+		for _, s := range steps {
+			switch s.Op {
+			case runtime.StepValue:
+				values++
+			case runtime.StepRecord:
+				count(s.Steps)
+			}
+		}
+	}
+	count(steps)
+	if values != 3 { // pii's name twice (in user and created_by), course's end
+		t.Errorf("%d StepValues without the list, want 3", values)
+	}
+}
+
+// TestTopStepsOf_KeepsDefaults: the root's steps without its skips keep the
+// defaults that its runs set.
+func TestTopStepsOf_KeepsDefaults(t *testing.T) {
+	steps := []runtime.Step{
+		{Op: runtime.StepFields, Fields: []int{runtime.SkipLongField, 0, runtime.SkipBytesArrayField, runtime.DefaultField - 1}},
+		{Op: runtime.StepSkip},
+	}
+	top := topStepsOf(&op{scanTop: true}, steps)
+	if len(top) != 1 || !reflect.DeepEqual(top[0].Fields, []int{0, runtime.DefaultField - 1}) {
+		t.Errorf("top steps %+v", top)
+	}
+	if len(steps[0].Fields) != 4 {
+		t.Errorf("topStepsOf changed the steps: %v", steps[0].Fields)
+	}
+}

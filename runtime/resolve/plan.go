@@ -141,6 +141,7 @@ type topField struct {
 type defaults struct {
 	fields []int
 	value  []byte
+	each   [][]byte // each field's part of value
 }
 
 type kind uint8
@@ -846,6 +847,7 @@ func (b *builder) record(w *avro.SchemaNode, wns string, r *avro.SchemaNode, rns
 		}
 		m.fields = append(m.fields, i)
 		m.value = append(m.value, d...)
+		m.each = append(m.each, d)
 	}
 	readerOf := make([]int, len(w.Fields))
 	for j := range readerOf {

@@ -238,7 +238,7 @@ func resolve(writer string, t *runtime.Type) *resolution {
 	p, _ := newPlan(w, rd)
 	r := &resolution{plan: p, resolved: res, reader: rd}
 	if p != nil {
-		r.steps = stepsOf(p)
+		r.steps = stepsOf(p, t)
 		r.top = topStepsOf(p, r.steps)
 	}
 	return r

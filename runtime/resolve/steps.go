@@ -14,8 +14,12 @@ import (
 // schema: the plan's steps, as decodeDirect takes them, turned into
 // runtime.Steps once per plan. Generated code then decodes the runs of
 // fields and the changed records nested in the message with direct calls,
-// from a Reader on its stack; skipped values, mapped enum symbols, defaults
-// and checks are the runtime.Step's own methods, from its data. A plan
+// from a Reader on its stack. The defaults of the fields that the writer
+// lacks are set in a run too, where the record's code sets them itself
+// (runtime.DefaultSetter: a number, a string, an enum symbol, null), and
+// decoded from their encoding otherwise; skipped values, mapped enum
+// symbols, encoded defaults and checks are the runtime.Step's own methods,
+// from its data. A plan
 // that transcodes any value (a promotion to float or double, a union's
 // branches mapped otherwise than to a record or null, a changed record in
 // an array or map) has no steps, and decodeDirect decodes its messages.
@@ -34,10 +38,10 @@ import (
 // garbage collector's work, 1.4x the same-version decode copied whole, 1.9x
 // cut; with it, 1.3x either way).
 
-// stepsOf returns the steps of plan p, a record's, or nil when some value
-// of it must be transcoded.
-func stepsOf(p *op) []runtime.Step {
-	b := stepBuilder{memo: map[*op][]runtime.Step{}}
+// stepsOf returns the steps of plan p, a record's read as type t, or nil
+// when some value of it must be transcoded.
+func stepsOf(p *op, t *runtime.Type) []runtime.Step {
+	b := stepBuilder{memo: map[*op][]runtime.Step{}, literal: literalDefaults(t)}
 	steps, ok := b.record(p)
 	if !ok {
 		return nil
@@ -47,21 +51,57 @@ func stepsOf(p *op) []runtime.Step {
 
 type stepBuilder struct {
 	memo map[*op][]runtime.Step
+	// literal: per reader record, the fields whose defaults its
+	// generated code sets itself (runtime.DefaultSetter).
+	literal map[string][]int
+}
+
+// literalDefaults returns, per record that type t is or uses, the fields
+// whose defaults its generated code sets itself.
+func literalDefaults(t *runtime.Type) map[string][]int {
+	out := map[string][]int{}
+	var walk func(n runtime.Named)
+	walk = func(n runtime.Named) {
+		t := n.AvroType()
+		if _, seen := out[t.Name]; seen {
+			return
+		}
+		var fields []int
+		if d, ok := n.(runtime.DefaultSetter); ok {
+			fields = d.AvroDefaultFields()
+		}
+		out[t.Name] = fields
+		for _, u := range t.Def.Uses {
+			walk(u)
+		}
+	}
+	if t.New != nil {
+		walk(t.New())
+	}
+	return out
 }
 
 // record returns the steps of record plan p. The slice is made and
 // remembered before it is filled, so that a recursive record's steps hold
-// themselves.
+// themselves. The defaults of the fields that the writer lacks are set in
+// the last run of fields, or a run of their own, where the record's code
+// sets them itself, and decoded from their encoding (StepValue) otherwise.
 func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 	if steps, ok := b.memo[p]; ok {
 		return steps, true
 	}
 	groups := runsOf(p.steps)
+	literal, missing, missingBytes := b.defaults(p)
 	n := len(groups)
-	if p.missing.fields != nil {
+	if missing.fields != nil {
 		n++
 	}
-	if p.missingBytes.fields != nil {
+	if missingBytes.fields != nil {
+		n++
+	}
+	// A run ends the groups when its last group is one.
+	lastRun := len(groups) > 0 && (len(groups[len(groups)-1]) > 1 || p.steps[groups[len(groups)-1][0]].do == doSame)
+	if literal != nil && !lastRun {
 		n++
 	}
 	steps := make([]runtime.Step, 0, n)
@@ -77,13 +117,41 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 		}
 		steps = append(steps, s)
 	}
-	if d := p.missing; d.fields != nil {
+	if literal != nil {
+		if lastRun {
+			last := &steps[len(steps)-1]
+			last.Fields = append(slices.Clip(last.Fields), literal...)
+		} else {
+			steps = append(steps, runtime.Step{Op: runtime.StepFields, Fields: literal})
+		}
+	}
+	if d := missing; d.fields != nil {
 		steps = append(steps, runtime.Step{Op: runtime.StepValue, Fields: d.fields, Bytes: d.value})
 	}
-	if d := p.missingBytes; d.fields != nil {
+	if d := missingBytes; d.fields != nil {
 		steps = append(steps, runtime.Step{Op: runtime.StepValue, Fields: d.fields, Bytes: d.value, Copy: true})
 	}
 	return steps, true
+}
+
+// defaults splits the fields that the writer of p lacks into the indexes
+// that set the defaults that the reader's code sets itself
+// (runtime.DefaultField - i) and the rest, with their encoded defaults.
+func (b *stepBuilder) defaults(p *op) (literal []int, missing, missingBytes defaults) {
+	own := b.literal[p.name]
+	split := func(d defaults, rest *defaults) {
+		for k, i := range d.fields {
+			if slices.Contains(own, i) {
+				literal = append(literal, runtime.DefaultField-i)
+				continue
+			}
+			rest.fields = append(rest.fields, i)
+			rest.value = append(rest.value, d.each[k]...)
+		}
+	}
+	split(p.missing, &missing)
+	split(p.missingBytes, &missingBytes)
+	return literal, missing, missingBytes
 }
 
 // runsOf groups the indexes of steps into the runtime.Steps that take
@@ -256,7 +324,7 @@ func topStepsOf(root *op, steps []runtime.Step) []runtime.Step {
 			continue
 		case runtime.StepFields, runtime.StepChecked:
 			// Without the skips in the run too.
-			s.Fields = slices.DeleteFunc(slices.Clone(s.Fields), func(i int) bool { return i < 0 })
+			s.Fields = slices.DeleteFunc(slices.Clone(s.Fields), func(i int) bool { return i < 0 && i > runtime.DefaultField })
 		}
 		top = append(top, s)
 	}

@@ -1133,6 +1133,7 @@ var _ runtime.FieldDecoder = (*EveryType)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1484,10 +1485,28 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 23:
+			m.MaybeText = nil
+		case runtime.DefaultField - 24:
+			m.MaybePrice = nil
+		case runtime.DefaultField - 25:
+			m.MaybePoint = nil
+		case runtime.DefaultField - 26:
+			m.MaybeAt = nil
+		case runtime.DefaultField - 29:
+			m.Note = "none"
+		case runtime.DefaultField - 31:
+			m.Level = LevelLow
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*EveryType)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*EveryType) AvroDefaultFields() []int { return []int{23, 24, 25, 26, 29, 31} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

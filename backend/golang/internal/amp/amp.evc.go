@@ -2955,6 +2955,7 @@ var _ runtime.FieldDecoder = (*Wide)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -3091,10 +3092,24 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 0:
+			m.A = nil
+		case runtime.DefaultField - 1:
+			m.B = nil
+		case runtime.DefaultField - 2:
+			m.C = nil
+		case runtime.DefaultField - 3:
+			m.D = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*Wide)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*Wide) AvroDefaultFields() []int { return []int{0, 1, 2, 3} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

@@ -219,6 +219,7 @@ var _ runtime.FieldDecoder = (*Node)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -257,10 +258,18 @@ func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 1:
+			m.Next = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*Node)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*Node) AvroDefaultFields() []int { return []int{1} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -859,6 +868,7 @@ var _ runtime.FieldDecoder = (*Corner)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -888,10 +898,18 @@ func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 1:
+			m.Weight = 1
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*Corner)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*Corner) AvroDefaultFields() []int { return []int{1} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -1039,6 +1057,7 @@ var _ runtime.FieldDecoder = (*Tip)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1064,10 +1083,18 @@ func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 0:
+			m.Label = "leaf"
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*Tip)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*Tip) AvroDefaultFields() []int { return []int{0} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -2063,6 +2090,7 @@ var _ runtime.FieldDecoder = (*Everything)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2509,9 +2537,43 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 0:
+			m.Flag = true
+		case runtime.DefaultField - 1:
+			m.Count = 7
+		case runtime.DefaultField - 2:
+			m.Big = -9000000000
+		case runtime.DefaultField - 3:
+			m.Ratio = 1.5
+		case runtime.DefaultField - 4:
+			m.Precise = 2.25
+		case runtime.DefaultField - 6:
+			m.Text = "hé"
+		case runtime.DefaultField - 7:
+			m.Color = ColorBlue
+		case runtime.DefaultField - 20:
+			m.Maybe = nil
+		case runtime.DefaultField - 21:
+			m.MaybeList = nil
+		case runtime.DefaultField - 22:
+			m.MaybeMap = nil
+		case runtime.DefaultField - 23:
+			m.MaybePrice = nil
+		case runtime.DefaultField - 24:
+			m.MaybeNode = nil
+		case runtime.DefaultField - 29:
+			m.MaybeEmail = nil
 		}
 	}
 	return nil
+}
+
+var _ runtime.DefaultSetter = (*Everything)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*Everything) AvroDefaultFields() []int {
+	return []int{0, 1, 2, 3, 4, 6, 7, 20, 21, 22, 23, 24, 29}
 }
 
 // AvroRecordField returns the record that field i of m holds, for

@@ -340,6 +340,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -398,10 +399,24 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Mode = EnrollmentModeAudit
+		case runtime.DefaultField - 3:
+			m.IsActive = true
+		case runtime.DefaultField - 5:
+			m.CreatedBy = nil
+		case runtime.DefaultField - 6:
+			m.Source = "lms"
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*CourseEnrollmentData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*CourseEnrollmentData) AvroDefaultFields() []int { return []int{2, 3, 5, 6} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -587,6 +602,7 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -624,10 +640,18 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 1:
+			m.DateJoined = time.UnixMicro(0).UTC()
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*UserData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*UserData) AvroDefaultFields() []int { return []int{1} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -796,6 +820,7 @@ var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -833,10 +858,20 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 0:
+			m.Locale = "en"
+		case runtime.DefaultField - 3:
+			m.Name = ""
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*UserPersonalData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*UserPersonalData) AvroDefaultFields() []int { return []int{0, 3} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -1020,6 +1055,7 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1079,10 +1115,22 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Org = ""
+		case runtime.DefaultField - 3:
+			m.End = nil
+		case runtime.DefaultField - 4:
+			m.Start = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*CourseData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*CourseData) AvroDefaultFields() []int { return []int{2, 3, 4} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

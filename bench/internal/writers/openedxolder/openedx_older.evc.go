@@ -331,6 +331,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -385,10 +386,22 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Mode = EnrollmentModeAudit
+		case runtime.DefaultField - 3:
+			m.IsActive = true
+		case runtime.DefaultField - 5:
+			m.CreatedBy = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*CourseEnrollmentData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*CourseEnrollmentData) AvroDefaultFields() []int { return []int{2, 3, 5} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -944,6 +957,7 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -986,10 +1000,18 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Start = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*CourseData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*CourseData) AvroDefaultFields() []int { return []int{2} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

@@ -108,6 +108,7 @@ var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -141,10 +142,18 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Name = ""
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*UserPersonalData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*UserPersonalData) AvroDefaultFields() []int { return []int{2} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -543,6 +552,7 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -603,10 +613,20 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Start = nil
+		case runtime.DefaultField - 3:
+			m.End = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*CourseData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*CourseData) AvroDefaultFields() []int { return []int{2, 3} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

@@ -354,6 +354,7 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -408,10 +409,22 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.Mode = EnrollmentModeAudit
+		case runtime.DefaultField - 3:
+			m.IsActive = true
+		case runtime.DefaultField - 5:
+			m.CreatedBy = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*CourseEnrollmentData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*CourseEnrollmentData) AvroDefaultFields() []int { return []int{2, 3, 5} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -1089,6 +1102,7 @@ var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1191,10 +1205,26 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 2:
+			m.CourseEditedTimestamp = nil
+		case runtime.DefaultField - 3:
+			m.CourseVersion = ""
+		case runtime.DefaultField - 4:
+			m.GradingPolicyHash = ""
+		case runtime.DefaultField - 6:
+			m.LetterGrade = ""
+		case runtime.DefaultField - 7:
+			m.PassedTimestamp = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*PersistentCourseGradeData)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*PersistentCourseGradeData) AvroDefaultFields() []int { return []int{2, 3, 4, 6, 7} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

@@ -457,6 +457,7 @@ var _ runtime.FieldDecoder = (*SquarebotMessage)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -511,10 +512,18 @@ func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 0:
+			m.User = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*SquarebotMessage)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*SquarebotMessage) AvroDefaultFields() []int { return []int{0} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

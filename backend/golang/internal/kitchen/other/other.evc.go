@@ -239,6 +239,7 @@ var _ runtime.FieldDecoder = (*Wrapper)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It sets field i to its default for runtime.DefaultField - i.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -333,10 +334,20 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+		case runtime.DefaultField - 1:
+			m.Color = kitchen.ColorGreen
+		case runtime.DefaultField - 2:
+			m.Maybe = nil
 		}
 	}
 	return nil
 }
+
+var _ runtime.DefaultSetter = (*Wrapper)(nil)
+
+// AvroDefaultFields returns the fields whose defaults DecodeAvroFields
+// sets itself, for runtime.DefaultField - i.
+func (*Wrapper) AvroDefaultFields() []int { return []int{1, 2} }
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
