@@ -59,7 +59,7 @@ const (
 	// reads more widely than the writer wrote it (an int as a long, an
 	// enum with more symbols): Check first.
 	StepChecked
-	// StepEnum decodes Fields, an enum whose symbols changed, from the
+	// StepEnum sets Fields[0], an enum whose symbols changed, to the
 	// record's symbol that Symbol reads.
 	StepEnum
 	// StepValue decodes Fields from Bytes instead of r: the defaults of
@@ -103,9 +103,9 @@ type Step struct {
 	// Bytes: StepValue's value.
 	Bytes []byte
 	Copy  bool
-	// Symbols: StepEnum's reader symbol for each writer symbol, encoded;
-	// nil where there is none (Enum, the enum's name, has no default).
-	Symbols [][]byte
+	// Symbols: StepEnum's reader symbol for each writer symbol, by index;
+	// -1 where there is none (Enum, the enum's name, has no default).
+	Symbols []int32
 	Enum    string
 	// Skip: StepSkip's and StepWidens' writer type.
 	Skip *avrobin.SkipType
@@ -146,14 +146,15 @@ func (s *Step) Recheck(b []byte) error {
 	return nil
 }
 
-// Symbol reads a StepEnum's writer symbol and returns the record's, encoded.
-func (s *Step) Symbol(r *avrobin.Reader) ([]byte, error) {
+// Symbol reads a StepEnum's writer symbol and returns the record's index
+// of it.
+func (s *Step) Symbol(r *avrobin.Reader) (int32, error) {
 	i, err := r.ReadEnum(len(s.Symbols))
 	if err != nil {
-		return nil, avrobin.AtField(err, s.Name)
+		return 0, avrobin.AtField(err, s.Name)
 	}
-	if s.Symbols[i] == nil {
-		return nil, avrobin.AtField(r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, s.Enum)), s.Name)
+	if s.Symbols[i] < 0 {
+		return 0, avrobin.AtField(r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, s.Enum)), s.Name)
 	}
 	return s.Symbols[i], nil
 }

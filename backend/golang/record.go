@@ -457,13 +457,10 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("if err = m.DecodeAvroFields(s.Fields, r); err == nil {")
 	f.P("err = s.Recheck(src[:len(src)-r.Remaining()])")
 	f.P("}")
-	f.P("case ", rt("StepEnum"), ":")
-	f.P("var b []byte")
-	f.P("if b, err = s.Symbol(r); err == nil {")
-	f.P("var v ", av("Reader"))
-	f.P("v.Reset(b, true)")
-	f.P("err = m.DecodeAvroFields(s.Fields, &v)")
-	f.P("}")
+	if enums := enumFields(n); len(enums) > 0 {
+		f.P("case ", rt("StepEnum"), ":")
+		g.genStepEnum(f, ni, enums)
+	}
 	f.P("case ", rt("StepValue"), ":")
 	f.P("var v ", av("Reader"))
 	f.P("v.Reset(s.Bytes, !s.Copy)")
@@ -514,6 +511,34 @@ func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo, held []heldRe
 	f.P("}")
 	f.P("if err != nil {")
 	f.P("return ", av("AtField"), "(err, s.Name)")
+	f.P("}")
+}
+
+// enumFields returns the fields of record n that hold an enum.
+func enumFields(n *ir.Named) []int {
+	var enums []int
+	for i, fl := range n.Fields {
+		if fl.Type.Kind == ir.Enum && fl.Type.Custom == nil {
+			enums = append(enums, i)
+		}
+	}
+	return enums
+}
+
+// genStepEnum writes DecodeAvroSteps' StepEnum case: the enum of field
+// s.Fields[0] set to the symbol that the step maps the writer's to.
+func (g *generator) genStepEnum(f *GeneratedFile, ni *namedInfo, enums []int) {
+	f.P("var sym int32")
+	f.P("if sym, err = s.Symbol(r); err != nil {")
+	f.P("return err")
+	f.P("}")
+	f.P("switch s.Fields[0] {")
+	for _, i := range enums {
+		f.P("case ", i, ":")
+		f.P("m.", ni.fields[i], " = ", g.goType(f, ni.n.Fields[i].Type), "(sym)")
+	}
+	f.P("default:")
+	f.P("return ", GoIdent{runtimePath, "ErrNoSteps"})
 	f.P("}")
 }
 

@@ -257,7 +257,7 @@ func (b *stepBuilder) step(s *step) (runtime.Step, bool) {
 	case doSkipBytes, doSkipLong, doSkip:
 		return runtime.Step{Op: runtime.StepSkip, Skip: f.skip.st, Name: f.name}, true
 	case doEnum:
-		return runtime.Step{Op: runtime.StepEnum, Fields: f.one, Symbols: f.op.symbols, Enum: f.op.name, Name: f.name}, true
+		return runtime.Step{Op: runtime.StepEnum, Fields: f.one, Symbols: f.op.enum, Enum: f.op.name, Name: f.name}, true
 	case doWidens:
 		return runtime.Step{Op: runtime.StepWidens, Fields: f.one, Skip: f.op.st, Name: f.name}, true
 	case doRecord:

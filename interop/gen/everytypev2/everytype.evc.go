@@ -315,13 +315,6 @@ func (m *Point) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err er
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -475,13 +468,6 @@ func (m *EveryTypeKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) 
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -1548,11 +1534,17 @@ func (m *EveryType) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (er
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
 		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
+			var sym int32
+			if sym, err = s.Symbol(r); err != nil {
+				return err
+			}
+			switch s.Fields[0] {
+			case 7:
+				m.Suit = Suit(sym)
+			case 31:
+				m.Level = Level(sym)
+			default:
+				return runtime.ErrNoSteps
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader

@@ -119,13 +119,6 @@ func (m *Empty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err er
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -366,13 +359,6 @@ func (m *ArrArr) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -637,13 +623,6 @@ func (m *ArrMap) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -840,13 +819,6 @@ func (m *ArrDec) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -1045,13 +1017,6 @@ func (m *ArrBigDec) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (er
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -1246,13 +1211,6 @@ func (m *ArrTime) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -1512,13 +1470,6 @@ func (m *ArrUnion) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -1773,13 +1724,6 @@ func (m *ArrUnion2) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (er
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -2000,13 +1944,6 @@ func (m *ArrOpt) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -2210,13 +2147,6 @@ func (m *ArrEmpty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -2479,13 +2409,6 @@ func (m *MapArr) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -2689,13 +2612,6 @@ func (m *ArrRec) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -3143,13 +3059,6 @@ func (m *Wide) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -3399,13 +3308,6 @@ func (m *ArrArrEmpty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -3686,11 +3588,15 @@ func (m *Edge) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
 		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
+			var sym int32
+			if sym, err = s.Symbol(r); err != nil {
+				return err
+			}
+			switch s.Fields[0] {
+			case 2:
+				m.E = Color2(sym)
+			default:
+				return runtime.ErrNoSteps
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader

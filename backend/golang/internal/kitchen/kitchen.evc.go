@@ -314,13 +314,6 @@ func (m *Node) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -555,13 +548,6 @@ func (m *Tree) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -744,13 +730,6 @@ func (m *Diamond) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -949,13 +928,6 @@ func (m *Corner) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -1128,13 +1100,6 @@ func (m *Tip) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err erro
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -1254,13 +1219,6 @@ func (m *Empty) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err er
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -2622,11 +2580,15 @@ func (m *Everything) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (e
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
 		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
+			var sym int32
+			if sym, err = s.Symbol(r); err != nil {
+				return err
+			}
+			switch s.Fields[0] {
+			case 7:
+				m.Color = Color(sym)
+			default:
+				return runtime.ErrNoSteps
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -2803,13 +2765,6 @@ func (m *EverythingKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader)
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader

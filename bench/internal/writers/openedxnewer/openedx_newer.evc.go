@@ -165,13 +165,6 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -462,11 +455,15 @@ func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
 		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
+			var sym int32
+			if sym, err = s.Symbol(r); err != nil {
+				return err
+			}
+			switch s.Fields[0] {
+			case 2:
+				m.Mode = EnrollmentMode(sym)
+			default:
+				return runtime.ErrNoSteps
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -691,13 +688,6 @@ func (m *UserData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -904,13 +894,6 @@ func (m *UserPersonalData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Read
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -1163,13 +1146,6 @@ func (m *CourseData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (e
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader

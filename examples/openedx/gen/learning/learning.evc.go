@@ -179,13 +179,6 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroSteps(steps []runtime.Step, r
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -470,11 +463,15 @@ func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
 		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
+			var sym int32
+			if sym, err = s.Symbol(r); err != nil {
+				return err
+			}
+			switch s.Fields[0] {
+			case 2:
+				m.Mode = EnrollmentMode(sym)
+			default:
+				return runtime.ErrNoSteps
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -669,13 +666,6 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -858,13 +848,6 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
@@ -1264,13 +1247,6 @@ func (m *PersistentCourseGradeData) DecodeAvroSteps(steps []runtime.Step, r *avr
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -1456,13 +1432,6 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroSteps(steps []runtime.Step, 
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
-			}
 		case runtime.StepValue:
 			var v avrobin.Reader
 			v.Reset(s.Bytes, !s.Copy)
@@ -1629,13 +1598,6 @@ func (m *LearnerKey) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (e
 			src := r.Unread()
 			if err = m.DecodeAvroFields(s.Fields, r); err == nil {
 				err = s.Recheck(src[:len(src)-r.Remaining()])
-			}
-		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader

@@ -391,11 +391,15 @@ func (m *Wrapper) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 				err = s.Recheck(src[:len(src)-r.Remaining()])
 			}
 		case runtime.StepEnum:
-			var b []byte
-			if b, err = s.Symbol(r); err == nil {
-				var v avrobin.Reader
-				v.Reset(b, true)
-				err = m.DecodeAvroFields(s.Fields, &v)
+			var sym int32
+			if sym, err = s.Symbol(r); err != nil {
+				return err
+			}
+			switch s.Fields[0] {
+			case 1:
+				m.Color = kitchen.Color(sym)
+			default:
+				return runtime.ErrNoSteps
 			}
 		case runtime.StepValue:
 			var v avrobin.Reader
