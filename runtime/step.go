@@ -176,6 +176,16 @@ func (s *Step) SkipIn(r *avrobin.Reader) error {
 	return nil
 }
 
+// Run returns the fields of a StepRecord's record when its steps are one
+// run of fields, which the record's DecodeAvroFields then takes without a
+// step loop of its own; nil otherwise.
+func (s *Step) Run() []int {
+	if len(s.Steps) == 1 && s.Steps[0].Op == StepFields {
+		return s.Steps[0].Fields
+	}
+	return nil
+}
+
 // Present reads whether the writer wrote a StepRecord's record, or null.
 func (s *Step) Present(r *avrobin.Reader) (bool, error) {
 	if s.Branches == nil {

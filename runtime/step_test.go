@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/evc-dev/evc/runtime"
@@ -47,6 +48,23 @@ func TestStep_Methods(t *testing.T) {
 		}
 		if _, err := s.Symbol(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: enum index out of range: 2 of 2 symbols" {
 			t.Errorf("symbol 2 of 2: %v", err)
+		}
+	})
+	t.Run("Run", func(t *testing.T) {
+		run := []int{2, runtime.SkipLongField, 0}
+		for _, c := range []struct {
+			steps []runtime.Step
+			want  []int
+		}{
+			{[]runtime.Step{{Op: runtime.StepFields, Fields: run}}, run},
+			{[]runtime.Step{{Op: runtime.StepChecked, Fields: run}}, nil},
+			{[]runtime.Step{{Op: runtime.StepFields, Fields: run}, {Op: runtime.StepSkip}}, nil},
+			{nil, nil},
+		} {
+			s := runtime.Step{Op: runtime.StepRecord, Fields: []int{1}, Steps: c.steps}
+			if got := s.Run(); !slices.Equal(got, c.want) || (got == nil) != (c.want == nil) {
+				t.Errorf("Run of %+v: %v, want %v", c.steps, got, c.want)
+			}
 		}
 	})
 	t.Run("Present", func(t *testing.T) {

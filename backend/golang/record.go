@@ -495,15 +495,15 @@ func (g *generator) genStepRecord(f *GeneratedFile, ni *namedInfo, held []heldRe
 			f.P("var ok bool")
 			f.P("if ok, err = s.Present(r); ok {")
 			f.P(x, " = new(", g.goType(f, rf.t), ")")
-			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+			g.stepRecordCall(f, x, rf.t)
 			f.P("} else if err == nil {")
 			f.P(x, " = nil")
 			f.P("}")
 		case g.fieldIsPointer(ni.n, rf.t):
 			f.P(x, " = new(", g.goType(f, rf.t), ")")
-			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+			g.stepRecordCall(f, x, rf.t)
 		default:
-			f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+			g.stepRecordCall(f, x, rf.t)
 		}
 	}
 	f.P("default:")
@@ -539,6 +539,22 @@ func (g *generator) genStepEnum(f *GeneratedFile, ni *namedInfo, enums []int) {
 	}
 	f.P("default:")
 	f.P("return ", GoIdent{runtimePath, "ErrNoSteps"})
+	f.P("}")
+}
+
+// stepRecordCall writes the decoding of record x, of type t, with its
+// steps: when they are one run of fields, with a direct call of its
+// DecodeAvroFields, unless t is recursive, whose DecodeAvroSteps counts the
+// nesting.
+func (g *generator) stepRecordCall(f *GeneratedFile, x string, t *ir.Type) {
+	if recursive(t.Named) {
+		f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
+		return
+	}
+	f.P("if run := s.Run(); run != nil {")
+	f.P("err = ", x, ".DecodeAvroFields(run, r)")
+	f.P("} else {")
+	f.P("err = ", x, ".DecodeAvroSteps(s.Steps, r)")
 	f.P("}")
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/twmb/avro"
 
@@ -648,3 +649,34 @@ func TestTopStepsOf_KeepsDefaults(t *testing.T) {
 		t.Errorf("topStepsOf changed the steps: %v", steps[0].Fields)
 	}
 }
+
+// TestPack: packed steps lie in one array in the order decoding meets them,
+// their fields in another, and a recursive record's steps still hold
+// themselves.
+func TestPack(t *testing.T) {
+	inner := []runtime.Step{{Op: runtime.StepFields, Fields: []int{0, runtime.SkipLongField}}, {Op: runtime.StepRecord, Fields: []int{1}}}
+	inner[1].Steps = inner // a recursive record's
+	steps := []runtime.Step{{Op: runtime.StepRecord, Fields: []int{3}, Steps: inner}, {Op: runtime.StepSkip}}
+	got := pack(steps)
+	if len(got) != 2 || len(got[0].Steps) != 2 {
+		t.Fatalf("packed %+v", got)
+	}
+	nested := got[0].Steps
+	if at(&nested[0]) != at(&got[0])+2*unsafe.Sizeof(got[0]) {
+		t.Error("the nested steps do not follow the root's")
+	}
+	if &nested[1].Steps[0] != &nested[0] {
+		t.Error("the recursive record's steps do not hold themselves")
+	}
+	if at(&nested[0].Fields[0]) != at(&got[0].Fields[0])+unsafe.Sizeof(0) {
+		t.Error("the nested run's fields do not follow the root's")
+	}
+	if !reflect.DeepEqual(nested[0].Fields, []int{0, runtime.SkipLongField}) || got[1].Op != runtime.StepSkip {
+		t.Errorf("packed steps differ: %+v", got)
+	}
+	if &got[0] == &steps[0] || &nested[0].Fields[0] == &inner[0].Fields[0] {
+		t.Error("pack did not copy")
+	}
+}
+
+func at[T any](p *T) uintptr { return uintptr(unsafe.Pointer(p)) }

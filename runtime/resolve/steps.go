@@ -46,7 +46,59 @@ func stepsOf(p *op, t *runtime.Type) []runtime.Step {
 	if !ok {
 		return nil
 	}
-	return steps
+	return pack(steps)
+}
+
+// pack returns a copy of steps whose steps, nested ones too, lie in one
+// array in the order that decoding meets them, and their fields in another:
+// decoding a message then reads a few cache lines in a row instead of as
+// many small slices as the builder made. Steps that several hold (a record
+// used twice, a recursive record's own) stay shared.
+func pack(steps []runtime.Step) []runtime.Step {
+	var nSteps, nFields int
+	counted := map[*runtime.Step]bool{}
+	var count func([]runtime.Step)
+	count = func(ss []runtime.Step) {
+		if len(ss) == 0 || counted[&ss[0]] {
+			return
+		}
+		counted[&ss[0]] = true
+		nSteps += len(ss)
+		for i := range ss {
+			nFields += len(ss[i].Fields)
+			count(ss[i].Steps)
+		}
+	}
+	count(steps)
+	// Both arrays are made to size, so that what is moved stays put.
+	all := make([]runtime.Step, 0, nSteps)
+	fields := make([]int, 0, nFields)
+	moved := map[*runtime.Step][]runtime.Step{}
+	var move func([]runtime.Step) []runtime.Step
+	move = func(ss []runtime.Step) []runtime.Step {
+		if len(ss) == 0 {
+			return ss
+		}
+		if m, ok := moved[&ss[0]]; ok {
+			return m
+		}
+		start := len(all)
+		all = append(all, ss...)
+		out := all[start:len(all):len(all)]
+		moved[&ss[0]] = out
+		for i := range out {
+			if f := out[i].Fields; len(f) > 0 {
+				at := len(fields)
+				fields = append(fields, f...)
+				out[i].Fields = fields[at:len(fields):len(fields)]
+			}
+		}
+		for i := range out {
+			out[i].Steps = move(out[i].Steps)
+		}
+		return out
+	}
+	return move(steps)
 }
 
 type stepBuilder struct {

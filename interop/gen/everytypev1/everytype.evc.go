@@ -1424,7 +1424,11 @@ func (m *EveryType) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (er
 				var ok bool
 				if ok, err = s.Present(r); ok {
 					m.MaybePoint = new(Point)
-					err = m.MaybePoint.DecodeAvroSteps(s.Steps, r)
+					if run := s.Run(); run != nil {
+						err = m.MaybePoint.DecodeAvroFields(run, r)
+					} else {
+						err = m.MaybePoint.DecodeAvroSteps(s.Steps, r)
+					}
 				} else if err == nil {
 					m.MaybePoint = nil
 				}

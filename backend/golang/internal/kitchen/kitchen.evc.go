@@ -740,9 +740,17 @@ func (m *Diamond) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.Left.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Left.DecodeAvroFields(run, r)
+				} else {
+					err = m.Left.DecodeAvroSteps(s.Steps, r)
+				}
 			case 1:
-				err = m.Right.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Right.DecodeAvroFields(run, r)
+				} else {
+					err = m.Right.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -937,7 +945,11 @@ func (m *Corner) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err e
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.Tip.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Tip.DecodeAvroFields(run, r)
+				} else {
+					err = m.Tip.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -2611,7 +2623,11 @@ func (m *Everything) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (e
 			case 33:
 				err = m.Tree.DecodeAvroSteps(s.Steps, r)
 			case 34:
-				err = m.Empty.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Empty.DecodeAvroFields(run, r)
+				} else {
+					err = m.Empty.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}

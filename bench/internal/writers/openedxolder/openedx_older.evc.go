@@ -174,7 +174,11 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Enrollment.DecodeAvroFields(run, r)
+				} else {
+					err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -459,14 +463,26 @@ func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.User.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.User.DecodeAvroFields(run, r)
+				} else {
+					err = m.User.DecodeAvroSteps(s.Steps, r)
+				}
 			case 1:
-				err = m.Course.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Course.DecodeAvroFields(run, r)
+				} else {
+					err = m.Course.DecodeAvroSteps(s.Steps, r)
+				}
 			case 5:
 				var ok bool
 				if ok, err = s.Present(r); ok {
 					m.CreatedBy = new(UserData)
-					err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
+					if run := s.Run(); run != nil {
+						err = m.CreatedBy.DecodeAvroFields(run, r)
+					} else {
+						err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
+					}
 				} else if err == nil {
 					m.CreatedBy = nil
 				}
@@ -661,7 +677,11 @@ func (m *UserData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 2:
-				err = m.Pii.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Pii.DecodeAvroFields(run, r)
+				} else {
+					err = m.Pii.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}

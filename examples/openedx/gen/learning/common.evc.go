@@ -383,7 +383,11 @@ func (m *UserData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 2:
-				err = m.Pii.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Pii.DecodeAvroFields(run, r)
+				} else {
+					err = m.Pii.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}

@@ -188,7 +188,11 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroSteps(steps []runtime.Step, r
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.User.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.User.DecodeAvroFields(run, r)
+				} else {
+					err = m.User.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -482,14 +486,26 @@ func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.User.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.User.DecodeAvroFields(run, r)
+				} else {
+					err = m.User.DecodeAvroSteps(s.Steps, r)
+				}
 			case 1:
-				err = m.Course.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Course.DecodeAvroFields(run, r)
+				} else {
+					err = m.Course.DecodeAvroSteps(s.Steps, r)
+				}
 			case 5:
 				var ok bool
 				if ok, err = s.Present(r); ok {
 					m.CreatedBy = new(UserData)
-					err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
+					if run := s.Run(); run != nil {
+						err = m.CreatedBy.DecodeAvroFields(run, r)
+					} else {
+						err = m.CreatedBy.DecodeAvroSteps(s.Steps, r)
+					}
 				} else if err == nil {
 					m.CreatedBy = nil
 				}
@@ -675,7 +691,11 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Enrollment.DecodeAvroFields(run, r)
+				} else {
+					err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -858,7 +878,11 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Enrollment.DecodeAvroFields(run, r)
+				} else {
+					err = m.Enrollment.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -1256,7 +1280,11 @@ func (m *PersistentCourseGradeData) DecodeAvroSteps(steps []runtime.Step, r *avr
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 1:
-				err = m.Course.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Course.DecodeAvroFields(run, r)
+				} else {
+					err = m.Course.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
@@ -1441,7 +1469,11 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroSteps(steps []runtime.Step, 
 		case runtime.StepRecord:
 			switch s.Fields[0] {
 			case 0:
-				err = m.Grade.DecodeAvroSteps(s.Steps, r)
+				if run := s.Run(); run != nil {
+					err = m.Grade.DecodeAvroFields(run, r)
+				} else {
+					err = m.Grade.DecodeAvroSteps(s.Steps, r)
+				}
 			default:
 				return runtime.ErrNoSteps
 			}
