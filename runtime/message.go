@@ -41,8 +41,9 @@ type FieldDecoder interface {
 	// for a run of fields that the writer wrote as the record's schema
 	// does, in whatever order. Code generated with StepDecoder also takes
 	// SkipLongField and the other Skip...Field indexes, for a writer's value
-	// between them
-	// that the record lacks; the error of such a skip names no field.
+	// between them that the record lacks (the error of such a skip names
+	// no field), and DefaultField - i for the fields that DefaultSetter
+	// lists.
 	DecodeAvroFields(fields []int, r *avrobin.Reader) error
 	// AvroRecordField returns the record that field i holds, so that a
 	// nested record whose schema changed can be decoded field by field
