@@ -2,6 +2,7 @@ package avrobin
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"testing"
 	"unicode/utf8"
@@ -108,6 +109,37 @@ func FuzzValidUTF8(f *testing.F) {
 			}
 			if !want && (string(s) != "k" || string(u) != "k") {
 				t.Fatalf("AppendString(%q) = %x, AppendUTF8 %x on an error, want dst unchanged", b, s, u)
+			}
+		}
+	})
+}
+
+// FuzzSkipShapes holds the skips that runs of fields take without a
+// SkipType (SkipOptionalBytes, SkipBytesArray), fast paths and all, to
+// Skip of the type they skip: the same error, or none, at the same offset.
+func FuzzSkipShapes(f *testing.F) {
+	f.Add([]byte{0})
+	f.Add([]byte{2, 4, 'h', 'i'})
+	f.Add([]byte{4, 2, 'x', 0, 0})
+	f.Add([]byte{2, 2, 'x', 2, 2, 'y', 0})  // a second block
+	f.Add([]byte{3, 4, 0xff, 0xff, 0})      // a sized block
+	f.Add([]byte{126, 0})                   // more items than bytes
+	f.Add([]byte{0x80, 0x01, 2, 'x', 0, 0}) // 64 items
+	f.Add([]byte{0x80, 0x00, 2, 'x'})       // branch 0 in two bytes
+	optional := &SkipType{Kind: SkipUnion, Branches: []*SkipType{{Kind: SkipNull}, {Kind: SkipBytes, Min: 1}}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, c := range []struct {
+			name string
+			fast func(*Reader) error
+			t    *SkipType
+		}{
+			{"SkipOptionalBytes", (*Reader).SkipOptionalBytes, optional},
+			{"SkipBytesArray", (*Reader).SkipBytesArray, bytesArray},
+		} {
+			fast, slow := NewAliasReader(data), NewAliasReader(data)
+			ferr, serr := c.fast(&fast), slow.Skip(c.t, false)
+			if fmt.Sprint(ferr) != fmt.Sprint(serr) || ferr == nil && fast.Offset() != slow.Offset() {
+				t.Fatalf("% x: %s %v at %d, Skip %v at %d", data, c.name, ferr, fast.Offset(), serr, slow.Offset())
 			}
 		}
 	})
