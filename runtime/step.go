@@ -31,6 +31,12 @@ const (
 	SkipBytesArrayField    = -4 // an array of strings or bytes
 )
 
+// Follows reports whether fields[at+1] is field i: generated
+// DecodeAvroFields then decodes it straight after fields[at], without its
+// loop's dispatch, so that a run of fields in the schema's order costs what
+// decoding them in DecodeAvro does.
+func Follows(fields []int, at, i int) bool { return at+1 < len(fields) && fields[at+1] == i }
+
 // DefaultField - i, in a run of fields, sets field i to its schema default
 // without reading r: for the fields that the record's AvroDefaultFields
 // lists, so that a field that the writer lacks costs no step either.

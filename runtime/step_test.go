@@ -112,3 +112,21 @@ func TestStep_Methods(t *testing.T) {
 		}
 	})
 }
+
+func TestFollows(t *testing.T) {
+	fields := []int{2, 3, runtime.SkipLongField, 4, 0}
+	for _, c := range []struct {
+		at, i int
+		want  bool
+	}{
+		{0, 3, true},  // 3 comes after 2
+		{0, 4, false}, // but not 4
+		{1, 4, false}, // a skip comes between
+		{3, 5, false}, // 0 comes after 4, not 5
+		{4, 1, false}, // nothing comes after the last
+	} {
+		if got := runtime.Follows(fields, c.at, c.i); got != c.want {
+			t.Errorf("Follows(%v, %d, %d) = %v, want %v", fields, c.at, c.i, got, c.want)
+		}
+	}
+}

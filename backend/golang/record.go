@@ -329,12 +329,22 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 		f.P()
 	} else {
 		f.P("func (m *", name, ") DecodeAvroFields(fields []int, r *", av("Reader"), ") (err error) {")
-		f.P("for _, i := range fields {")
-		f.P("switch i {")
+		f.P("for at := 0; at < len(fields); at++ {")
+		f.P("switch fields[at] {")
 		c := &codec{g: g, f: f, ni: ni}
 		for i := range n.Fields {
 			f.P("case ", i, ":")
 			g.decField(c, ni, i)
+			if i+1 < len(n.Fields) {
+				// The next field, when it comes next, without the
+				// loop's dispatch: a run in the schema's order reads as
+				// DecodeAvro does.
+				f.P("if !", GoIdent{runtimePath, "Follows"}, "(fields, at, ", i+1, ") {")
+				f.P("break")
+				f.P("}")
+				f.P("at++")
+				f.P("fallthrough")
+			}
 		}
 		for _, sk := range runSkips {
 			f.P("case ", GoIdent{runtimePath, sk.field}, ":")

@@ -252,12 +252,17 @@ var _ runtime.FieldDecoder = (*Point)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.X, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "x")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Y, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "y")
@@ -410,8 +415,8 @@ var _ runtime.FieldDecoder = (*EveryTypeKey)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.ID, err = r.ReadUUID(); err != nil {
 				return avrobin.AtField(err, "id")
@@ -1123,84 +1128,179 @@ var _ runtime.FieldDecoder = (*EveryType)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Flag, err = r.ReadBool(); err != nil {
 				return avrobin.AtField(err, "flag")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Small, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "small")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Big, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "big")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.Ratio, err = r.ReadFloat(); err != nil {
 				return avrobin.AtField(err, "ratio")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.Precise, err = r.ReadDouble(); err != nil {
 				return avrobin.AtField(err, "precise")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			if m.Text, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "text")
 			}
+			if !runtime.Follows(fields, at, 6) {
+				break
+			}
+			at++
+			fallthrough
 		case 6:
 			if m.Raw, err = r.ReadBytes(); err != nil {
 				return avrobin.AtField(err, "raw")
 			}
+			if !runtime.Follows(fields, at, 7) {
+				break
+			}
+			at++
+			fallthrough
 		case 7:
 			if m.Suit, err = avrobin.ReadEnum[Suit](r, 4); err != nil {
 				return avrobin.AtField(err, "suit")
 			}
+			if !runtime.Follows(fields, at, 8) {
+				break
+			}
+			at++
+			fallthrough
 		case 8:
 			if err = r.ReadFixedTo(m.Hash[:]); err != nil {
 				return avrobin.AtField(err, "hash")
 			}
+			if !runtime.Follows(fields, at, 9) {
+				break
+			}
+			at++
+			fallthrough
 		case 9:
 			if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
 				return avrobin.AtField(err, "money")
 			}
+			if !runtime.Follows(fields, at, 10) {
+				break
+			}
+			at++
+			fallthrough
 		case 10:
 			if m.Price, err = r.ReadDecimal(3); err != nil {
 				return avrobin.AtField(err, "price")
 			}
+			if !runtime.Follows(fields, at, 11) {
+				break
+			}
+			at++
+			fallthrough
 		case 11:
 			if m.ID, err = r.ReadUUID(); err != nil {
 				return avrobin.AtField(err, "id")
 			}
+			if !runtime.Follows(fields, at, 12) {
+				break
+			}
+			at++
+			fallthrough
 		case 12:
 			if m.Day, err = r.ReadDate(); err != nil {
 				return avrobin.AtField(err, "day")
 			}
+			if !runtime.Follows(fields, at, 13) {
+				break
+			}
+			at++
+			fallthrough
 		case 13:
 			if m.TodMs, err = r.ReadTimeMillis(); err != nil {
 				return avrobin.AtField(err, "tod_ms")
 			}
+			if !runtime.Follows(fields, at, 14) {
+				break
+			}
+			at++
+			fallthrough
 		case 14:
 			if m.TodUs, err = r.ReadTimeMicros(); err != nil {
 				return avrobin.AtField(err, "tod_us")
 			}
+			if !runtime.Follows(fields, at, 15) {
+				break
+			}
+			at++
+			fallthrough
 		case 15:
 			if m.AtMs, err = r.ReadTimestampMillis(); err != nil {
 				return avrobin.AtField(err, "at_ms")
 			}
+			if !runtime.Follows(fields, at, 16) {
+				break
+			}
+			at++
+			fallthrough
 		case 16:
 			if m.AtUs, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "at_us")
 			}
+			if !runtime.Follows(fields, at, 17) {
+				break
+			}
+			at++
+			fallthrough
 		case 17:
 			if m.LocalMs, err = r.ReadTimestampMillis(); err != nil {
 				return avrobin.AtField(err, "local_ms")
 			}
+			if !runtime.Follows(fields, at, 18) {
+				break
+			}
+			at++
+			fallthrough
 		case 18:
 			if m.LocalUs, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "local_us")
 			}
+			if !runtime.Follows(fields, at, 19) {
+				break
+			}
+			at++
+			fallthrough
 		case 19:
 			{
 				var s []string
@@ -1225,6 +1325,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.Tags = s
 			}
+			if !runtime.Follows(fields, at, 20) {
+				break
+			}
+			at++
+			fallthrough
 		case 20:
 			{
 				var s []Point
@@ -1249,6 +1354,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.Points = s
 			}
+			if !runtime.Follows(fields, at, 21) {
+				break
+			}
+			at++
+			fallthrough
 		case 21:
 			{
 				var mp map[string]float64
@@ -1280,6 +1390,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.Scores = mp
 			}
+			if !runtime.Follows(fields, at, 22) {
+				break
+			}
+			at++
+			fallthrough
 		case 22:
 			{
 				var mp map[string][]int64
@@ -1331,6 +1446,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.Nested = mp
 			}
+			if !runtime.Follows(fields, at, 23) {
+				break
+			}
+			at++
+			fallthrough
 		case 23:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1344,6 +1464,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.MaybeText = p
 			}
+			if !runtime.Follows(fields, at, 24) {
+				break
+			}
+			at++
+			fallthrough
 		case 24:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1355,6 +1480,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 					return avrobin.AtField(err, "maybe_price")
 				}
 			}
+			if !runtime.Follows(fields, at, 25) {
+				break
+			}
+			at++
+			fallthrough
 		case 25:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1368,6 +1498,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.MaybePoint = p
 			}
+			if !runtime.Follows(fields, at, 26) {
+				break
+			}
+			at++
+			fallthrough
 		case 26:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1381,6 +1516,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.MaybeAt = p
 			}
+			if !runtime.Follows(fields, at, 27) {
+				break
+			}
+			at++
+			fallthrough
 		case 27:
 			switch b, err := r.ReadUnion(4); {
 			case err != nil:
@@ -1406,6 +1546,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.Choice = u
 			}
+			if !runtime.Follows(fields, at, 28) {
+				break
+			}
+			at++
+			fallthrough
 		case 28:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1423,10 +1568,20 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.NoNull = u
 			}
+			if !runtime.Follows(fields, at, 29) {
+				break
+			}
+			at++
+			fallthrough
 		case 29:
 			if m.Note, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "note")
 			}
+			if !runtime.Follows(fields, at, 30) {
+				break
+			}
+			at++
+			fallthrough
 		case 30:
 			{
 				var s []int64
@@ -1451,6 +1606,11 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				}
 				m.Extra = s
 			}
+			if !runtime.Follows(fields, at, 31) {
+				break
+			}
+			at++
+			fallthrough
 		case 31:
 			if m.Level, err = avrobin.ReadEnum[Level](r, 2); err != nil {
 				return avrobin.AtField(err, "level")

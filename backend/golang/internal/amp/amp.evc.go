@@ -261,8 +261,8 @@ var _ runtime.FieldDecoder = (*ArrArr)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s [][]int32
@@ -517,8 +517,8 @@ var _ runtime.FieldDecoder = (*ArrMap)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrMap) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []map[string]string
@@ -741,8 +741,8 @@ var _ runtime.FieldDecoder = (*ArrDec)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []*big.Rat
@@ -938,8 +938,8 @@ var _ runtime.FieldDecoder = (*ArrBigDec)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrBigDec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []*big.Rat
@@ -1133,8 +1133,8 @@ var _ runtime.FieldDecoder = (*ArrTime)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrTime) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []time.Time
@@ -1376,8 +1376,8 @@ var _ runtime.FieldDecoder = (*ArrUnion)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrUnion) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []ArrUnionVItem
@@ -1632,8 +1632,8 @@ var _ runtime.FieldDecoder = (*ArrUnion2)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrUnion2) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []ArrUnion2VItem
@@ -1856,8 +1856,8 @@ var _ runtime.FieldDecoder = (*ArrOpt)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrOpt) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []*string
@@ -2069,8 +2069,8 @@ var _ runtime.FieldDecoder = (*ArrEmpty)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []Empty
@@ -2303,8 +2303,8 @@ var _ runtime.FieldDecoder = (*MapArr)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *MapArr) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var mp map[string][]int32
@@ -2534,8 +2534,8 @@ var _ runtime.FieldDecoder = (*ArrRec)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrRec) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s []Wide
@@ -2875,8 +2875,8 @@ var _ runtime.FieldDecoder = (*Wide)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2890,6 +2890,11 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.A = p
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2903,6 +2908,11 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.B = p
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2916,6 +2926,11 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.C = p
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2929,6 +2944,11 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.D = p
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			{
 				var s []int32
@@ -2953,6 +2973,11 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.E = s
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			{
 				var mp map[string]int32
@@ -2984,10 +3009,20 @@ func (m *Wide) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.F = mp
 			}
+			if !runtime.Follows(fields, at, 6) {
+				break
+			}
+			at++
+			fallthrough
 		case 6:
 			if m.G, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "g")
 			}
+			if !runtime.Follows(fields, at, 7) {
+				break
+			}
+			at++
+			fallthrough
 		case 7:
 			if m.H, err = r.ReadDecimal(2); err != nil {
 				return avrobin.AtField(err, "h")
@@ -3210,8 +3245,8 @@ var _ runtime.FieldDecoder = (*ArrArrEmpty)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *ArrArrEmpty) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			{
 				var s [][]Empty
@@ -3493,12 +3528,17 @@ var _ runtime.FieldDecoder = (*Edge)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.S, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "s")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			switch b, err := r.ReadUnion(3); {
 			case err != nil:
@@ -3518,18 +3558,38 @@ func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				}
 				m.U = u
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.E, err = avrobin.ReadEnum[Color2](r, 2); err != nil {
 				return avrobin.AtField(err, "e")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if err = r.ReadFixedTo(m.F[:]); err != nil {
 				return avrobin.AtField(err, "f")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.D, err = r.ReadDecimal(2); err != nil {
 				return avrobin.AtField(err, "d")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			if m.Fd, err = r.ReadDecimalFixed(2, 4); err != nil {
 				return avrobin.AtField(err, "fd")

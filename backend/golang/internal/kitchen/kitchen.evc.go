@@ -223,12 +223,17 @@ var _ runtime.FieldDecoder = (*Node)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Node) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Value, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "value")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -461,12 +466,17 @@ var _ runtime.FieldDecoder = (*Tree)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tree) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Label, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "label")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			{
 				var s []Tree
@@ -660,12 +670,17 @@ var _ runtime.FieldDecoder = (*Diamond)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Left.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "left")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if err = m.Right.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "right")
@@ -859,12 +874,17 @@ var _ runtime.FieldDecoder = (*Corner)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Tip.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "tip")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Weight, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "weight")
@@ -1045,8 +1065,8 @@ var _ runtime.FieldDecoder = (*Tip)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Tip) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Label, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "label")
@@ -2064,80 +2084,170 @@ var _ runtime.FieldDecoder = (*Everything)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Flag, err = r.ReadBool(); err != nil {
 				return avrobin.AtField(err, "flag")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Count, err = r.ReadInt(); err != nil {
 				return avrobin.AtField(err, "count")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Big, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "big")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.Ratio, err = r.ReadFloat(); err != nil {
 				return avrobin.AtField(err, "ratio")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.Precise, err = r.ReadDouble(); err != nil {
 				return avrobin.AtField(err, "precise")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			if m.Raw, err = r.ReadBytes(); err != nil {
 				return avrobin.AtField(err, "raw")
 			}
+			if !runtime.Follows(fields, at, 6) {
+				break
+			}
+			at++
+			fallthrough
 		case 6:
 			if m.Text, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "text")
 			}
+			if !runtime.Follows(fields, at, 7) {
+				break
+			}
+			at++
+			fallthrough
 		case 7:
 			if m.Color, err = avrobin.ReadEnum[Color](r, 4); err != nil {
 				return avrobin.AtField(err, "color")
 			}
+			if !runtime.Follows(fields, at, 8) {
+				break
+			}
+			at++
+			fallthrough
 		case 8:
 			if err = r.ReadFixedTo(m.Hash[:]); err != nil {
 				return avrobin.AtField(err, "hash")
 			}
+			if !runtime.Follows(fields, at, 9) {
+				break
+			}
+			at++
+			fallthrough
 		case 9:
 			if m.Money, err = r.ReadDecimalFixed(2, 8); err != nil {
 				return avrobin.AtField(err, "money")
 			}
+			if !runtime.Follows(fields, at, 10) {
+				break
+			}
+			at++
+			fallthrough
 		case 10:
 			if m.Price, err = r.ReadDecimal(2); err != nil {
 				return avrobin.AtField(err, "price")
 			}
+			if !runtime.Follows(fields, at, 11) {
+				break
+			}
+			at++
+			fallthrough
 		case 11:
 			if m.Day, err = r.ReadDate(); err != nil {
 				return avrobin.AtField(err, "day")
 			}
+			if !runtime.Follows(fields, at, 12) {
+				break
+			}
+			at++
+			fallthrough
 		case 12:
 			if m.AtMs, err = r.ReadTimestampMillis(); err != nil {
 				return avrobin.AtField(err, "at_ms")
 			}
+			if !runtime.Follows(fields, at, 13) {
+				break
+			}
+			at++
+			fallthrough
 		case 13:
 			if m.AtUs, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "at_us")
 			}
+			if !runtime.Follows(fields, at, 14) {
+				break
+			}
+			at++
+			fallthrough
 		case 14:
 			if m.LocalMs, err = r.ReadTimestampMillis(); err != nil {
 				return avrobin.AtField(err, "local_ms")
 			}
+			if !runtime.Follows(fields, at, 15) {
+				break
+			}
+			at++
+			fallthrough
 		case 15:
 			if m.TodMs, err = r.ReadTimeMillis(); err != nil {
 				return avrobin.AtField(err, "tod_ms")
 			}
+			if !runtime.Follows(fields, at, 16) {
+				break
+			}
+			at++
+			fallthrough
 		case 16:
 			if m.TodUs, err = r.ReadTimeMicros(); err != nil {
 				return avrobin.AtField(err, "tod_us")
 			}
+			if !runtime.Follows(fields, at, 17) {
+				break
+			}
+			at++
+			fallthrough
 		case 17:
 			if m.ID, err = r.ReadUUID(); err != nil {
 				return avrobin.AtField(err, "id")
 			}
+			if !runtime.Follows(fields, at, 18) {
+				break
+			}
+			at++
+			fallthrough
 		case 18:
 			{
 				var s []string
@@ -2162,6 +2272,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Tags = s
 			}
+			if !runtime.Follows(fields, at, 19) {
+				break
+			}
+			at++
+			fallthrough
 		case 19:
 			{
 				var mp map[string]float64
@@ -2193,6 +2308,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Scores = mp
 			}
+			if !runtime.Follows(fields, at, 20) {
+				break
+			}
+			at++
+			fallthrough
 		case 20:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2206,6 +2326,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Maybe = p
 			}
+			if !runtime.Follows(fields, at, 21) {
+				break
+			}
+			at++
+			fallthrough
 		case 21:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2237,6 +2362,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					m.MaybeList = s1
 				}
 			}
+			if !runtime.Follows(fields, at, 22) {
+				break
+			}
+			at++
+			fallthrough
 		case 22:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2275,6 +2405,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					m.MaybeMap = mp1
 				}
 			}
+			if !runtime.Follows(fields, at, 23) {
+				break
+			}
+			at++
+			fallthrough
 		case 23:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2286,6 +2421,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					return avrobin.AtField(err, "maybe_price")
 				}
 			}
+			if !runtime.Follows(fields, at, 24) {
+				break
+			}
+			at++
+			fallthrough
 		case 24:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2299,6 +2439,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.MaybeNode = p
 			}
+			if !runtime.Follows(fields, at, 25) {
+				break
+			}
+			at++
+			fallthrough
 		case 25:
 			switch b, err := r.ReadUnion(5); {
 			case err != nil:
@@ -2330,6 +2475,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Choice = u
 			}
+			if !runtime.Follows(fields, at, 26) {
+				break
+			}
+			at++
+			fallthrough
 		case 26:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2347,6 +2497,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.NoNull = u
 			}
+			if !runtime.Follows(fields, at, 27) {
+				break
+			}
+			at++
+			fallthrough
 		case 27:
 			switch b, err := r.ReadRaw(); {
 			case err != nil:
@@ -2356,6 +2511,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					return avrobin.AtField(r.DecodeInvalid(err), "email")
 				}
 			}
+			if !runtime.Follows(fields, at, 28) {
+				break
+			}
+			at++
+			fallthrough
 		case 28:
 			{
 				var w int64
@@ -2364,6 +2524,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.UserID = domain.UserID(w)
 			}
+			if !runtime.Follows(fields, at, 29) {
+				break
+			}
+			at++
+			fallthrough
 		case 29:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -2382,6 +2547,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.MaybeEmail = p
 			}
+			if !runtime.Follows(fields, at, 30) {
+				break
+			}
+			at++
+			fallthrough
 		case 30:
 			{
 				var s []domain.Email
@@ -2411,6 +2581,11 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Emails = s
 			}
+			if !runtime.Follows(fields, at, 31) {
+				break
+			}
+			at++
+			fallthrough
 		case 31:
 			{
 				var s []map[string]*Tree
@@ -2471,22 +2646,47 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Nested = s
 			}
+			if !runtime.Follows(fields, at, 32) {
+				break
+			}
+			at++
+			fallthrough
 		case 32:
 			if err = m.List.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "list")
 			}
+			if !runtime.Follows(fields, at, 33) {
+				break
+			}
+			at++
+			fallthrough
 		case 33:
 			if err = m.Tree.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "tree")
 			}
+			if !runtime.Follows(fields, at, 34) {
+				break
+			}
+			at++
+			fallthrough
 		case 34:
 			if err = m.Empty.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "empty")
 			}
+			if !runtime.Follows(fields, at, 35) {
+				break
+			}
+			at++
+			fallthrough
 		case 35:
 			if m.AppendAvro2, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "append_avro")
 			}
+			if !runtime.Follows(fields, at, 36) {
+				break
+			}
+			at++
+			fallthrough
 		case 36:
 			if m.AppendAvro3, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "AppendAvro")
@@ -2723,8 +2923,8 @@ var _ runtime.FieldDecoder = (*EverythingKey)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EverythingKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.ID, err = r.ReadUUID(); err != nil {
 				return avrobin.AtField(err, "id")

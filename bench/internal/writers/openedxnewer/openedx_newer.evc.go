@@ -100,8 +100,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
@@ -341,28 +341,53 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.User.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "user")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if err = m.Course.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "course")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Mode, err = avrobin.ReadEnum[EnrollmentMode](r, 10); err != nil {
 				return avrobin.AtField(err, "mode")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.IsActive, err = r.ReadBool(); err != nil {
 				return avrobin.AtField(err, "is_active")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.CreationDate, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "creation_date")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -376,6 +401,11 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 				}
 				m.CreatedBy = p
 			}
+			if !runtime.Follows(fields, at, 6) {
+				break
+			}
+			at++
+			fallthrough
 		case 6:
 			if m.Source, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "source")
@@ -619,20 +649,35 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.ID, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "id")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.DateJoined, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "date_joined")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.IsActive, err = r.ReadBool(); err != nil {
 				return avrobin.AtField(err, "is_active")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if err = m.Pii.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "pii")
@@ -834,20 +879,35 @@ var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Locale, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "locale")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Username, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "username")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Email, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "email")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.Name, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "name")
@@ -1062,20 +1122,35 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.DisplayName, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "display_name")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.CourseKey, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "course_key")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Org, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "org")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1089,6 +1164,11 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.End = p
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:

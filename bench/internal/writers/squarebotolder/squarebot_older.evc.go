@@ -125,24 +125,44 @@ var _ runtime.FieldDecoder = (*Message)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.ChannelType, err = avrobin.ReadEnum[ChannelType](r, 4); err != nil {
 				return avrobin.AtField(err, "channel_type")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.ChannelID, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "channel_id")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.MessageType, err = avrobin.ReadEnum[MessageType](r, 2); err != nil {
 				return avrobin.AtField(err, "message_type")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.MessageID, err = r.ReadBytes(); err != nil {
 				return avrobin.AtField(err, "message_id")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.Message, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "message")

@@ -112,16 +112,26 @@ var _ runtime.FieldDecoder = (*UserPersonalData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.Username, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "username")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Email, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "email")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Name, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "name")
@@ -301,16 +311,26 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.ID, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "id")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.IsActive, err = r.ReadBool(); err != nil {
 				return avrobin.AtField(err, "is_active")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if err = m.Pii.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "pii")
@@ -546,8 +566,8 @@ var _ runtime.FieldDecoder = (*CourseData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			switch b, err := r.ReadRaw(); {
 			case err != nil:
@@ -557,10 +577,20 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 					return avrobin.AtField(r.DecodeInvalid(err), "course_key")
 				}
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.DisplayName, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "display_name")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -574,6 +604,11 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				}
 				m.Start = p
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:

@@ -110,12 +110,17 @@ var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.User.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "user")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Time, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "time")
@@ -355,28 +360,53 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.User.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "user")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if err = m.Course.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "course")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.Mode, err = avrobin.ReadEnum[EnrollmentMode](r, 9); err != nil {
 				return avrobin.AtField(err, "mode")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.IsActive, err = r.ReadBool(); err != nil {
 				return avrobin.AtField(err, "is_active")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.CreationDate, err = r.ReadTimestampMicros(); err != nil {
 				return avrobin.AtField(err, "creation_date")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -617,8 +647,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
@@ -804,8 +834,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Enrollment.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "enrollment")
@@ -1113,16 +1143,26 @@ var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.UserID, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "user_id")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if err = m.Course.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "course")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1136,22 +1176,47 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 				}
 				m.CourseEditedTimestamp = p
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.CourseVersion, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "course_version")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.GradingPolicyHash, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "grading_policy_hash")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			if m.PercentGrade, err = r.ReadDouble(); err != nil {
 				return avrobin.AtField(err, "percent_grade")
 			}
+			if !runtime.Follows(fields, at, 6) {
+				break
+			}
+			at++
+			fallthrough
 		case 6:
 			if m.LetterGrade, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "letter_grade")
 			}
+			if !runtime.Follows(fields, at, 7) {
+				break
+			}
+			at++
+			fallthrough
 		case 7:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -1165,6 +1230,11 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 				}
 				m.PassedTimestamp = p
 			}
+			if !runtime.Follows(fields, at, 8) {
+				break
+			}
+			at++
+			fallthrough
 		case 8:
 			{
 				var mp map[string]float32
@@ -1395,8 +1465,8 @@ var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Grade.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "grade")
@@ -1572,8 +1642,8 @@ var _ runtime.FieldDecoder = (*LearnerKey)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.UserID, err = r.ReadLong(); err != nil {
 				return avrobin.AtField(err, "user_id")

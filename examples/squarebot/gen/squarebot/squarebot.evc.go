@@ -229,8 +229,8 @@ var _ runtime.FieldDecoder = (*SquarebotMessageKey)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessageKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if m.ChannelID, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "channel_id")
@@ -454,8 +454,8 @@ var _ runtime.FieldDecoder = (*SquarebotMessage)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -469,22 +469,47 @@ func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 				}
 				m.User = p
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.ChannelType, err = avrobin.ReadEnum[ChannelType](r, 5); err != nil {
 				return avrobin.AtField(err, "channel_type")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			if m.ChannelID, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "channel_id")
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			if m.MessageType, err = avrobin.ReadEnum[MessageType](r, 2); err != nil {
 				return avrobin.AtField(err, "message_type")
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			if m.MessageID, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "message_id")
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			if m.Message, err = r.ReadString(); err != nil {
 				return avrobin.AtField(err, "message")

@@ -243,16 +243,26 @@ var _ runtime.FieldDecoder = (*Wrapper)(nil)
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
-	for _, i := range fields {
-		switch i {
+	for at := 0; at < len(fields); at++ {
+		switch fields[at] {
 		case 0:
 			if err = m.Node.DecodeAvro(r); err != nil {
 				return avrobin.AtField(err, "node")
 			}
+			if !runtime.Follows(fields, at, 1) {
+				break
+			}
+			at++
+			fallthrough
 		case 1:
 			if m.Color, err = avrobin.ReadEnum[kitchen.Color](r, 4); err != nil {
 				return avrobin.AtField(err, "color")
 			}
+			if !runtime.Follows(fields, at, 2) {
+				break
+			}
+			at++
+			fallthrough
 		case 2:
 			switch b, err := r.ReadUnion(2); {
 			case err != nil:
@@ -266,6 +276,11 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				}
 				m.Maybe = p
 			}
+			if !runtime.Follows(fields, at, 3) {
+				break
+			}
+			at++
+			fallthrough
 		case 3:
 			{
 				var s []kitchen.Hash
@@ -290,6 +305,11 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				}
 				m.Hashes = s
 			}
+			if !runtime.Follows(fields, at, 4) {
+				break
+			}
+			at++
+			fallthrough
 		case 4:
 			switch b, err := r.ReadUnion(3); {
 			case err != nil:
@@ -309,6 +329,11 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				}
 				m.Choice = u
 			}
+			if !runtime.Follows(fields, at, 5) {
+				break
+			}
+			at++
+			fallthrough
 		case 5:
 			switch b, err := r.ReadRaw(); {
 			case err != nil:
