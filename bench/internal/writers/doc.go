@@ -4,5 +4,7 @@
 // same-version decode of an evolved message, beside the resolving decode
 // into the examples' own types, in BenchmarkSquarebot and BenchmarkOpenedx.
 //
-// TestWriters_Fresh fails when they are stale; EVC_UPDATE=1 rewrites them.
+// TestWriters_Fresh fails when they are stale; EVC_UPDATE=1 rewrites them,
+// and so does go run ./internal/writers/regen (from bench/), which builds
+// when the stale bindings do not.
 package writers
