@@ -66,7 +66,7 @@ const (
 	// enum with more symbols): Check first.
 	StepChecked
 	// StepEnum sets Fields[0], an enum whose symbols changed, to the
-	// record's symbol that Symbol reads.
+	// record's symbol that SymbolIndex reads.
 	StepEnum
 	// StepValue decodes Fields from Bytes instead of r: the defaults of
 	// fields that the writer lacks, or the union index of a null that the
@@ -152,9 +152,9 @@ func (s *Step) Recheck(b []byte) error {
 	return nil
 }
 
-// Symbol reads a StepEnum's writer symbol and returns the record's index
-// of it.
-func (s *Step) Symbol(r *avrobin.Reader) (int32, error) {
+// SymbolIndex reads a StepEnum's writer symbol and returns the record's
+// index of it.
+func (s *Step) SymbolIndex(r *avrobin.Reader) (int32, error) {
 	i, err := r.ReadEnum(len(s.Symbols))
 	if err != nil {
 		return 0, avrobin.AtField(err, s.Name)
@@ -163,6 +163,18 @@ func (s *Step) Symbol(r *avrobin.Reader) (int32, error) {
 		return 0, avrobin.AtField(r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of %s, which has no default", i, s.Enum)), s.Name)
 	}
 	return s.Symbols[i], nil
+}
+
+// Symbol is SymbolIndex with the index encoded, for code generated before
+// SymbolIndex, which decodes it with DecodeAvroFields.
+//
+// Deprecated: regenerate the code, which then calls SymbolIndex.
+func (s *Step) Symbol(r *avrobin.Reader) ([]byte, error) {
+	i, err := s.SymbolIndex(r)
+	if err != nil {
+		return nil, err
+	}
+	return avrobin.AppendInt(nil, i), nil
 }
 
 // SkipIn skips a StepSkip's writer value in r.

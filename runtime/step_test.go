@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/evc-dev/evc/runtime"
@@ -40,14 +41,22 @@ func TestStep_Methods(t *testing.T) {
 	t.Run("Symbol", func(t *testing.T) {
 		s := runtime.Step{Op: runtime.StepEnum, Symbols: []int32{1, -1}, Enum: "a.E", Name: "e"}
 		r := avrobin.NewReader([]byte{0x00, 0x02, 0x04})
-		if i, err := s.Symbol(&r); err != nil || i != 1 {
+		if i, err := s.SymbolIndex(&r); err != nil || i != 1 {
 			t.Errorf("symbol 0: %d, %v", i, err)
 		}
-		if _, err := s.Symbol(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: the writer's symbol 1 is not a symbol of a.E, which has no default" {
+		if _, err := s.SymbolIndex(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: the writer's symbol 1 is not a symbol of a.E, which has no default" {
 			t.Errorf("symbol 1: %v", err)
 		}
-		if _, err := s.Symbol(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: enum index out of range: 2 of 2 symbols" {
+		if _, err := s.SymbolIndex(&r); err == nil || err.Error() != "evc: decode: field e at offset 2: enum index out of range: 2 of 2 symbols" {
 			t.Errorf("symbol 2 of 2: %v", err)
+		}
+		// Encoded, for code generated before SymbolIndex.
+		r = avrobin.NewReader([]byte{0x00, 0x02})
+		if b, err := s.Symbol(&r); err != nil || string(b) != "\x02" {
+			t.Errorf("encoded symbol 0: %x, %v", b, err)
+		}
+		if _, err := s.Symbol(&r); err == nil || !strings.Contains(err.Error(), "not a symbol of a.E") {
+			t.Errorf("encoded symbol 1: %v", err)
 		}
 	})
 	t.Run("Run", func(t *testing.T) {

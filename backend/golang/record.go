@@ -539,7 +539,7 @@ func enumFields(n *ir.Named) []int {
 // s.Fields[0] set to the symbol that the step maps the writer's to.
 func (g *generator) genStepEnum(f *GeneratedFile, ni *namedInfo, enums []int) {
 	f.P("var sym int32")
-	f.P("if sym, err = s.Symbol(r); err != nil {")
+	f.P("if sym, err = s.SymbolIndex(r); err != nil {")
 	f.P("return err")
 	f.P("}")
 	f.P("switch s.Fields[0] {")

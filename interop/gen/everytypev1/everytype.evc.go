@@ -1553,7 +1553,7 @@ func (m *EveryType) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (er
 			}
 		case runtime.StepEnum:
 			var sym int32
-			if sym, err = s.Symbol(r); err != nil {
+			if sym, err = s.SymbolIndex(r); err != nil {
 				return err
 			}
 			switch s.Fields[0] {

@@ -3649,7 +3649,7 @@ func (m *Edge) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err err
 			}
 		case runtime.StepEnum:
 			var sym int32
-			if sym, err = s.Symbol(r); err != nil {
+			if sym, err = s.SymbolIndex(r); err != nil {
 				return err
 			}
 			switch s.Fields[0] {

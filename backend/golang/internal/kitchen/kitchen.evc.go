@@ -2793,7 +2793,7 @@ func (m *Everything) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (e
 			}
 		case runtime.StepEnum:
 			var sym int32
-			if sym, err = s.Symbol(r); err != nil {
+			if sym, err = s.SymbolIndex(r); err != nil {
 				return err
 			}
 			switch s.Fields[0] {

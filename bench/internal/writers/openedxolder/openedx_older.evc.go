@@ -470,7 +470,7 @@ func (m *CourseEnrollmentData) DecodeAvroSteps(steps []runtime.Step, r *avrobin.
 			}
 		case runtime.StepEnum:
 			var sym int32
-			if sym, err = s.Symbol(r); err != nil {
+			if sym, err = s.SymbolIndex(r); err != nil {
 				return err
 			}
 			switch s.Fields[0] {

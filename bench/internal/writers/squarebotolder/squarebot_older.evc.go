@@ -222,7 +222,7 @@ func (m *Message) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Reader) (err 
 			}
 		case runtime.StepEnum:
 			var sym int32
-			if sym, err = s.Symbol(r); err != nil {
+			if sym, err = s.SymbolIndex(r); err != nil {
 				return err
 			}
 			switch s.Fields[0] {

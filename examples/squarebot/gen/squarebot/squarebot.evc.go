@@ -577,7 +577,7 @@ func (m *SquarebotMessage) DecodeAvroSteps(steps []runtime.Step, r *avrobin.Read
 			}
 		case runtime.StepEnum:
 			var sym int32
-			if sym, err = s.Symbol(r); err != nil {
+			if sym, err = s.SymbolIndex(r); err != nil {
 				return err
 			}
 			switch s.Fields[0] {
