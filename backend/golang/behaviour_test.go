@@ -480,7 +480,7 @@ func TestDecodeFrom_LiteralDefaults(t *testing.T) {
 			t.Fatalf("%s: UnmarshalAvroSteps called %d times, want 1", name, spy.calls)
 		}
 		whole := reflect.New(reflect.TypeOf(m).Elem()).Interface().(runtime.Message)
-		if err := resolve.DecodeFrom(writer, wholeOnly{whole}, data); err != nil {
+		if err := resolve.DecodeFrom(writer, messageOnly{whole}, data); err != nil {
 			t.Fatalf("%s, transcoded whole: %v", name, err)
 		}
 		if !reflect.DeepEqual(got, whole) {
@@ -551,6 +551,7 @@ func (s *stepsSpy) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	return s.StepDecoder.UnmarshalAvroSteps(steps, data)
 }
 
-// wholeOnly hides a message's FieldDecoder and StepDecoder methods, so that
-// resolve.DecodeFrom transcodes the data whole.
-type wholeOnly struct{ runtime.Message }
+// messageOnly hides a message's FieldDecoder and StepDecoder methods, so
+// that resolve.DecodeFrom transcodes the data whole (as runtime/resolve's
+// tests' messageOnly does).
+type messageOnly struct{ runtime.Message }

@@ -219,7 +219,11 @@ func literalType(t *ir.Type, v *ir.Value) bool {
 	case ir.Null, ir.Boolean, ir.Float, ir.Double, ir.Enum:
 		return true
 	case ir.Int, ir.Long:
-		return t.Logical <= ir.LocalTimestampMicros
+		switch t.Logical {
+		case ir.NoLogical, ir.Date, ir.TimeMillis, ir.TimeMicros, ir.TimestampMillis, ir.TimestampMicros, ir.LocalTimestampMillis, ir.LocalTimestampMicros:
+			return true // goValue's literals
+		}
+		return false
 	case ir.String, ir.Bytes:
 		return t.Logical == ir.NoLogical
 	case ir.Union:

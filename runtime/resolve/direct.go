@@ -366,30 +366,43 @@ func (t *transcoder) copyKept(first int) {
 	if d > 0 {
 		t.gaps = t.gaps[:copy(t.gaps, t.gaps[d:])]
 	}
-	n := len(t.src) - first
-	for _, g := range t.gaps {
-		n -= g.end - g.start
-	}
+	n := keptLen(t.src, first, t.gaps)
 	for _, a := range t.ahead {
 		if a.copied {
 			n += a.outEnd - a.out
 		}
 	}
-	own := make([]byte, n)
-	k, at := 0, first
-	for _, g := range t.gaps {
-		k += copy(own[k:], t.src[at:g.start])
-		at = g.end
-	}
-	k += copy(own[k:], t.src[at:])
+	own := appendKept(make([]byte, 0, n), t.src, first, t.gaps)
 	for i := range t.ahead {
 		if a := &t.ahead[i]; a.copied {
-			a.out, a.outEnd = k, k+copy(own[k:], t.out[a.out:a.outEnd])
-			k = a.outEnd
+			k := len(own)
+			own = append(own, t.out[a.out:a.outEnd]...)
+			a.out, a.outEnd = k, len(own)
 		}
 	}
 	t.own, t.base = own, first
 	t.r.UseCopy(own, first)
+}
+
+// keptLen is the length of src from first on without gaps, which lie in
+// order at or after first.
+func keptLen(src []byte, first int, gaps []span) int {
+	n := len(src) - first
+	for _, g := range gaps {
+		n -= g.end - g.start
+	}
+	return n
+}
+
+// appendKept appends src from first on without gaps, which lie in order at
+// or after first, to dst.
+func appendKept(dst, src []byte, first int, gaps []span) []byte {
+	at := first
+	for _, g := range gaps {
+		dst = append(dst, src[at:g.start]...)
+		at = g.end
+	}
+	return append(dst, src[at:]...)
 }
 
 // cross moves the copy's base past the gaps that the input's offset has

@@ -590,21 +590,10 @@ func TestStepsOf_Runs(t *testing.T) {
 // code lists none keeps the StepValue.
 func TestStepsOf_LiteralDefaults(t *testing.T) {
 	r := resolvers.get(evolved.OpenedxOlder, new(learning.CourseEnrollmentChangedV1).AvroType())
-	runs := map[string][]int{}
-	var walk func(name string, steps []runtime.Step)
-	walk = func(name string, steps []runtime.Step) {
-		for _, s := range steps {
-			switch s.Op {
-			case runtime.StepValue:
-				t.Errorf("%s: a StepValue for fields %v", name, s.Fields)
-			case runtime.StepRecord:
-				walk(s.Name, s.Steps)
-			case runtime.StepFields, runtime.StepChecked:
-				runs[name] = s.Fields
-			}
-		}
+	runs, values := stepShapes(r.steps)
+	if values != 0 {
+		t.Errorf("%d StepValues, want none", values)
 	}
-	walk("", r.steps)
 	if got, want := runs["pii"], []int{0, 1, runtime.DefaultField - 2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("pii's run %v, want %v", got, want)
 	}
@@ -617,22 +606,31 @@ func TestStepsOf_LiteralDefaults(t *testing.T) {
 	if !ok {
 		t.Fatal("no steps")
 	}
-	values := 0
-	var count func(steps []runtime.Step)
-	count = func(steps []runtime.Step) {
+	if _, values := stepShapes(steps); values != 3 { // pii's name twice (in user and created_by), course's end
+		t.Errorf("%d StepValues without the list, want 3", values)
+	}
+}
+
+// stepShapes returns the last run of fields of each record that steps
+// hold, by the field that holds it ("" for the root), and how many
+// StepValues they take.
+func stepShapes(steps []runtime.Step) (runs map[string][]int, values int) {
+	runs = map[string][]int{}
+	var walk func(name string, steps []runtime.Step)
+	walk = func(name string, steps []runtime.Step) {
 		for _, s := range steps {
 			switch s.Op {
 			case runtime.StepValue:
 				values++
 			case runtime.StepRecord:
-				count(s.Steps)
+				walk(s.Name, s.Steps)
+			case runtime.StepFields, runtime.StepChecked:
+				runs[name] = s.Fields
 			}
 		}
 	}
-	count(steps)
-	if values != 3 { // pii's name twice (in user and created_by), course's end
-		t.Errorf("%d StepValues without the list, want 3", values)
-	}
+	walk("", steps)
+	return runs, values
 }
 
 // TestTopStepsOf_KeepsDefaults: the root's steps without its skips keep the

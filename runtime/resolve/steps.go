@@ -393,17 +393,7 @@ func cutSkipped(p *op, data []byte, gaps []span) ([]byte, []span) {
 	if err != nil || r.Remaining() != 0 {
 		return nil, gaps
 	}
-	n := len(data)
-	for _, g := range gaps {
-		n -= g.end - g.start
-	}
-	kept := make([]byte, 0, n)
-	prev := 0
-	for _, g := range gaps {
-		kept = append(kept, data[prev:g.start]...)
-		prev = g.end
-	}
-	return append(kept, data[prev:]...), gaps
+	return appendKept(make([]byte, 0, keptLen(data, 0, gaps)), data, 0, gaps), gaps
 }
 
 // decodeSteps decodes data, written with the writer's schema of res, into
