@@ -122,6 +122,19 @@ type Step struct {
 	// Check: StepChecked's first field's writer type: 0 for an int, n for
 	// an enum of n symbols.
 	Check int
+	// Trim: the first of a message's steps, when they skip writer values:
+	// what UnmarshalAvroSteps's Reader leaves out of its copy (TrimOf).
+	Trim *avrobin.Trim
+}
+
+// TrimOf returns what the Reader of UnmarshalAvroSteps leaves out of its
+// copy of a message that steps decode (avrobin.Reader.UseTrim): their
+// first step's Trim.
+func TrimOf(steps []Step) *avrobin.Trim {
+	if len(steps) == 0 {
+		return nil
+	}
+	return steps[0].Trim
 }
 
 // Branch is what a writer's union branch holds, as StepRecord reads it.
@@ -177,8 +190,10 @@ func (s *Step) Symbol(r *avrobin.Reader) ([]byte, error) {
 	return avrobin.AppendInt(nil, i), nil
 }
 
-// SkipIn skips a StepSkip's writer value in r.
+// SkipIn skips a StepSkip's writer value in r and cuts it from r's copy
+// (avrobin.Reader.Cut).
 func (s *Step) SkipIn(r *avrobin.Reader) error {
+	from := r.Offset()
 	var err error
 	switch s.Skip.Kind {
 	case avrobin.SkipBytes:
@@ -191,6 +206,7 @@ func (s *Step) SkipIn(r *avrobin.Reader) error {
 	if err != nil {
 		return avrobin.AtField(err, s.Name)
 	}
+	r.Cut(from)
 	return nil
 }
 

@@ -348,9 +348,11 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 		}
 		for _, sk := range runSkips {
 			f.P("case ", GoIdent{runtimePath, sk.field}, ":")
+			f.P("from := r.Offset()")
 			f.P("if err = r.", sk.method, "(); err != nil {")
 			f.P("return err")
 			f.P("}")
+			f.P("r.Cut(from)")
 		}
 		for _, d := range defaults {
 			f.P("case ", GoIdent{runtimePath, "DefaultField"}, " - ", d.i, ":")
@@ -442,6 +444,7 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("// schema.")
 	f.P("func (m *", name, ") UnmarshalAvroSteps(steps []", step, ", data []byte) error {")
 	f.P("r := ", av("NewReader"), "(data)")
+	f.P("r.UseTrim(", rt("TrimOf"), "(steps))")
 	f.P("return r.Done(m.DecodeAvroSteps(steps, &r), ", strconv.Quote(n.FullName()), ")")
 	f.P("}")
 	f.P()
@@ -570,7 +573,8 @@ func (g *generator) stepRecordCall(f *GeneratedFile, x string, t *ir.Type) {
 
 // runSkips are the indexes of DecodeAvroFields that skip a writer's value
 // in a run of fields (runtime.SkipLongField and the others), with the
-// avrobin.Reader method that skips it.
+// avrobin.Reader method that skips it. The skipped bytes are then cut
+// (avrobin.Reader.Cut), which a Reader whose copy leaves them out needs.
 var runSkips = []struct{ field, method string }{
 	{"SkipLongField", "SkipLong"},
 	{"SkipBytesField", "SkipBytes"},

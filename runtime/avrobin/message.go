@@ -17,13 +17,16 @@ func Appended(dst, out []byte, err error, typ string) ([]byte, error) {
 
 // Done finishes a generated record's UnmarshalAvro: err is what its decoder
 // returned. Done checks that no input remains, and names the record in the
-// error.
+// error; a Reader with UseTrim teaches its Trim what the message cut.
 func (r *Reader) Done(err error, typ string) error {
 	if err == nil {
 		err = r.Finish()
 	}
 	if err != nil {
 		return InType(err, typ)
+	}
+	if r.trim.guess != nil {
+		r.trim.guess.learn(r.trim.cut)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -23,32 +24,76 @@ const maxZeroSizeItems = 1 << 20
 type Reader struct {
 	src []byte
 	off int
-	// own is what strings and bytes are sliced from: own[i] is src[base+i].
-	// An alias Reader starts with own = src; a copying one makes own a copy
-	// of src[base:] at its first string or bytes value.
+	// own is what strings and bytes are sliced from: own[i] is src[base+i]
+	// for base+i < lim. An alias Reader starts with own = src; a copying
+	// one makes own a copy of src[base:] at its first string or bytes
+	// value, and again when a value ends past lim (see UseTrim).
 	own   []byte
 	base  int
+	lim   int
 	depth int
 	zero  int
+	trim  trim
+}
+
+// trim is a copying Reader's state for Cut (see UseTrim).
+type trim struct {
+	guess *Trim // nil: Cut does nothing
+	leave int   // how many bytes the first copy leaves out
+	short bool  // own leaves out bytes that Cut must drop
+	cut   int   // bytes cut from the input since the copy was made
+	moved int   // bytes Cut has moved within own, at most about len(src)
+}
+
+// A Trim guesses how many bytes of the messages of one kind, after their
+// first string or bytes value, their decoder skips and cuts (Reader.Cut):
+// what a Reader with UseTrim leaves out of its copy. The guess
+// follows what the messages decoded cut: down to a message's count at once,
+// so that messages that skip less than those before them make no second
+// copy, and up by a quarter of the difference, so that one message that
+// skips more does not set it for the rest. A Trim is safe for concurrent
+// use; its zero value guesses 0.
+type Trim struct{ leave atomic.Int64 }
+
+// learn moves the guess toward cut, what a message cut.
+func (t *Trim) learn(cut int) {
+	switch g, c := t.leave.Load(), int64(cut); {
+	case c < g:
+		t.leave.Store(c)
+	case c > g:
+		t.leave.Store(g + (c-g+3)/4)
+	}
 }
 
 // NewReader returns a Reader of src that copies src once, at the first
 // string or bytes value, so that decoded values do not alias src.
 func NewReader(src []byte) Reader { return Reader{src: src} }
 
+// UseTrim makes r, a Reader of NewReader's that has read nothing yet,
+// leave out of its copy as many bytes as t guesses its caller will skip
+// after the first string or bytes value, and drop with Cut; r's Done then
+// teaches t how many were. A guess too large costs one more allocation,
+// never a value: a string that ends past the copy is sliced from a new
+// copy of the rest. A nil t changes nothing.
+func (r *Reader) UseTrim(t *Trim) {
+	if t != nil {
+		r.trim.guess, r.trim.leave = t, int(t.leave.Load())
+	}
+}
+
 // NewAliasReader returns a Reader of src whose strings and bytes values alias
 // src: decoding allocates nothing for them, and src must not be modified
 // while any value decoded from it is in use.
-func NewAliasReader(src []byte) Reader { return Reader{src: src, own: src} }
+func NewAliasReader(src []byte) Reader { return Reader{src: src, own: src, lim: len(src)} }
 
 // Reset makes r a Reader of src like NewReader's, or with alias like
 // NewAliasReader's, in place: for a Reader that lives in the heap, where
 // assigning a whole new Reader costs a bulk write barrier while the
 // garbage collector runs. Reset(nil, false) drops r's references.
 func (r *Reader) Reset(src []byte, alias bool) {
-	r.src, r.off, r.base, r.depth, r.zero = src, 0, 0, 0, 0
+	r.src, r.off, r.base, r.lim, r.depth, r.zero, r.trim = src, 0, 0, 0, 0, 0, trim{}
 	if alias {
-		r.own = src
+		r.own, r.lim = src, len(src)
 	} else {
 		r.own = nil
 	}
@@ -58,7 +103,9 @@ func (r *Reader) Reset(src []byte, alias bool) {
 // is the input's byte i for every value that r slices from then on: for
 // runtime/resolve, which copies only the parts of a message that the reader
 // keeps, and moves base past each part it leaves out.
-func (r *Reader) UseCopy(own []byte, base int) { r.own, r.base = own, base }
+func (r *Reader) UseCopy(own []byte, base int) {
+	r.own, r.base, r.lim = own, base, min(base+len(own), len(r.src))
+}
 
 // Rewind makes r read its input again from the start without writing r's
 // references: for a Reader in the heap that reads one small buffer over and
@@ -235,27 +282,75 @@ func (r *Reader) readLen() (int, error) {
 }
 
 // span returns the n bytes at the offset, from own, making own first if it
-// is not made yet.
+// is not made yet or ends before them.
 func (r *Reader) span(n int) []byte {
 	start := r.off
 	r.off += n
-	if r.own == nil {
-		// make and copy, which the compiler turns into one allocation that
-		// it does not zero.
-		own := make([]byte, len(r.src)-start)
-		copy(own, r.src[start:])
-		r.own, r.base = own, start
+	if r.off > r.lim {
+		r.copyFrom(start)
 	}
 	return r.own[start-r.base : r.off-r.base : r.off-r.base]
+}
+
+// copyFrom makes own a copy of the input from offset start: all of it, but
+// for the bytes that UseTrim's guess leaves out of the first copy.
+// It is not inlined, so that span is.
+//
+//go:noinline
+func (r *Reader) copyFrom(start int) {
+	rest := r.src[start:]
+	r.trim.short = false
+	if r.own == nil && r.trim.leave > 0 {
+		if n := max(len(rest)-r.trim.leave, r.off-start); n < len(rest) {
+			rest, r.trim.short = rest[:n], true
+		}
+	}
+	// make and copy, which the compiler turns into one allocation that it
+	// does not zero.
+	own := make([]byte, len(rest))
+	copy(own, rest)
+	r.own, r.base, r.lim = own, start, start+len(own)
+}
+
+// Cut tells r that its caller skipped the input from offset from, at or
+// after the end of the last value it read, to r's offset. A Reader with
+// UseTrim counts those bytes once it has made its copy and, when the
+// copy left bytes out, drops them from it by moving the rest of the input
+// over them, so that what follows fits; in all it moves no more bytes
+// than the input has, and then no longer drops any. Cut does nothing on
+// any other Reader.
+func (r *Reader) Cut(from int) {
+	if r.trim.guess != nil && r.own != nil {
+		r.cut(from)
+	}
+}
+
+// cut is Cut's work, not inlined, so that Cut is.
+//
+//go:noinline
+func (r *Reader) cut(from int) {
+	if from < r.base || from > r.off {
+		return
+	}
+	r.trim.cut += r.off - from
+	if !r.trim.short || r.trim.moved > len(r.src) {
+		return
+	}
+	// Strings were sliced from own before from and lim, so its bytes
+	// there stay.
+	keep := min(from, r.lim) - r.base
+	n := copy(r.own[keep:], r.src[r.off:])
+	r.trim.moved += n
+	r.base, r.lim = r.off-keep, r.off+n
 }
 
 // ReadString reads an Avro string. The string is sliced from the Reader's
 // copy of the input, or from the input itself for an alias Reader.
 func (r *Reader) ReadString() (string, error) {
-	// Fast path: a short length prefix, and own already made.
-	if i := r.off; i < len(r.src) && r.own != nil {
+	// Fast path: a short length prefix, within own.
+	if i := r.off; i < len(r.src) {
 		if b := r.src[i]; b&0x81 == 0 && b != 0 {
-			if end := i + 1 + int(b>>1); end <= len(r.src) {
+			if end := i + 1 + int(b>>1); end <= r.lim {
 				r.off = end
 				return unsafe.String(&r.own[i+1-r.base], end-i-1), nil
 			}
@@ -408,4 +503,4 @@ func (r *Reader) Leave() { r.depth-- }
 // Rebase is UseCopy with the copy r already uses: it moves base without
 // writing own, a pointer, which in a Reader in the heap costs a write
 // barrier while the garbage collector marks.
-func (r *Reader) Rebase(base int) { r.base = base }
+func (r *Reader) Rebase(base int) { r.base, r.lim = base, min(base+len(r.own), len(r.src)) }

@@ -20,6 +20,7 @@ import (
 	"github.com/twmb/avro"
 
 	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/avrobin"
 )
 
 // DecodeFrom decodes data, written with writerSchema (Avro JSON), into m,
@@ -137,7 +138,10 @@ type resolution struct {
 	noSteps atomic.Bool
 	// top: the root's steps without the skips of its own fields, for a
 	// plan whose messages decodeSteps cuts those out of first.
-	top      []runtime.Step
+	top []runtime.Step
+	// trim: what the steps' messages leave out of their copy, when they
+	// skip writer values (runtime.TrimOf).
+	trim     avrobin.Trim
 	resolved *avro.Schema
 	reader   *avro.Schema
 	err      error
@@ -240,6 +244,9 @@ func resolve(writer string, t *runtime.Type) *resolution {
 	if p != nil {
 		r.steps = stepsOf(p, t)
 		r.top = topStepsOf(p, r.steps)
+		if skipsIn(r.steps) {
+			r.steps[0].Trim = &r.trim
+		}
 	}
 	return r
 }

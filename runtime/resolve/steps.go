@@ -377,7 +377,7 @@ func topStepsOf(root *op, steps []runtime.Step) []runtime.Step {
 			continue
 		case runtime.StepFields, runtime.StepChecked:
 			// Without the skips in the run too.
-			s.Fields = slices.DeleteFunc(slices.Clone(s.Fields), func(i int) bool { return i < 0 && i > runtime.DefaultField })
+			s.Fields = slices.DeleteFunc(slices.Clone(s.Fields), isSkipField)
 		}
 		top = append(top, s)
 	}
@@ -443,6 +443,29 @@ func decodeCut(res *resolution, m runtime.StepDecoder, data []byte, typ string) 
 	}
 	return decodeDirect(res.plan, m, data, typ), true
 }
+
+// skipsIn reports whether steps, or the steps of a record in them, skip
+// a writer value.
+func skipsIn(steps []runtime.Step) bool {
+	seen := map[*runtime.Step]bool{}
+	var walk func([]runtime.Step) bool
+	walk = func(ss []runtime.Step) bool {
+		if len(ss) == 0 || seen[&ss[0]] {
+			return false
+		}
+		seen[&ss[0]] = true
+		for i := range ss {
+			if ss[i].Op == runtime.StepSkip || slices.ContainsFunc(ss[i].Fields, isSkipField) || walk(ss[i].Steps) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(steps)
+}
+
+// isSkipField reports whether i, in a run of fields, skips a writer value.
+func isSkipField(i int) bool { return i < 0 && i > runtime.DefaultField }
 
 // cutter is decodeCut's pooled state: m takes the Reader through an
 // interface, so that it would escape to the heap.

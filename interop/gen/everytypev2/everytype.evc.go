@@ -268,21 +268,29 @@ func (m *Point) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				return avrobin.AtField(err, "y")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -301,6 +309,7 @@ var _ runtime.StepDecoder = (*Point)(nil)
 // schema.
 func (m *Point) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.Point")
 }
 
@@ -422,21 +431,29 @@ func (m *EveryTypeKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err er
 				return avrobin.AtField(err, "id")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -455,6 +472,7 @@ var _ runtime.StepDecoder = (*EveryTypeKey)(nil)
 // schema.
 func (m *EveryTypeKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryTypeKey")
 }
 
@@ -1616,21 +1634,29 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 				return avrobin.AtField(err, "level")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 23:
 			m.MaybeText = nil
 		case runtime.DefaultField - 24:
@@ -1674,6 +1700,7 @@ var _ runtime.StepDecoder = (*EveryType)(nil)
 // schema.
 func (m *EveryType) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryType")
 }
 

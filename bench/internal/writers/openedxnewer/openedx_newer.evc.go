@@ -107,21 +107,29 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return avrobin.AtField(err, "enrollment")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -146,6 +154,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
 // schema.
 func (m *CourseEnrollmentChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
@@ -411,21 +420,29 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 				return avrobin.AtField(err, "source")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Mode = EnrollmentModeAudit
 		case runtime.DefaultField - 3:
@@ -469,6 +486,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
 // schema.
 func (m *CourseEnrollmentData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentData")
 }
 
@@ -683,21 +701,29 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 				return avrobin.AtField(err, "pii")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 1:
 			m.DateJoined = time.UnixMicro(0).UTC()
 		}
@@ -730,6 +756,7 @@ var _ runtime.StepDecoder = (*UserData)(nil)
 // schema.
 func (m *UserData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserData")
 }
 
@@ -913,21 +940,29 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 				return avrobin.AtField(err, "name")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 0:
 			m.Locale = "en"
 		case runtime.DefaultField - 3:
@@ -956,6 +991,7 @@ var _ runtime.StepDecoder = (*UserPersonalData)(nil)
 // schema.
 func (m *UserPersonalData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserPersonalData")
 }
 
@@ -1183,21 +1219,29 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				m.Start = p
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Org = ""
 		case runtime.DefaultField - 3:
@@ -1228,6 +1272,7 @@ var _ runtime.StepDecoder = (*CourseData)(nil)
 // schema.
 func (m *CourseData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseData")
 }
 

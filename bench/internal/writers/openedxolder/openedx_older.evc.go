@@ -107,21 +107,29 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return avrobin.AtField(err, "enrollment")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -146,6 +154,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
 // schema.
 func (m *CourseEnrollmentChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
@@ -393,21 +402,29 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 				m.CreatedBy = p
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Mode = EnrollmentModeAudit
 		case runtime.DefaultField - 3:
@@ -449,6 +466,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
 // schema.
 func (m *CourseEnrollmentData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentData")
 }
 
@@ -645,21 +663,29 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 				return avrobin.AtField(err, "pii")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -684,6 +710,7 @@ var _ runtime.StepDecoder = (*UserData)(nil)
 // schema.
 func (m *UserData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserData")
 }
 
@@ -832,21 +859,29 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 				return avrobin.AtField(err, "email")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -865,6 +900,7 @@ var _ runtime.StepDecoder = (*UserPersonalData)(nil)
 // schema.
 func (m *UserPersonalData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserPersonalData")
 }
 
@@ -1038,21 +1074,29 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				m.Start = p
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Start = nil
 		}
@@ -1079,6 +1123,7 @@ var _ runtime.StepDecoder = (*CourseData)(nil)
 // schema.
 func (m *CourseData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseData")
 }
 

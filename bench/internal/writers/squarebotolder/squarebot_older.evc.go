@@ -168,21 +168,29 @@ func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				return avrobin.AtField(err, "message")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -201,6 +209,7 @@ var _ runtime.StepDecoder = (*Message)(nil)
 // schema.
 func (m *Message) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "squarebot.message")
 }
 

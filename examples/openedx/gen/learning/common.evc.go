@@ -137,21 +137,29 @@ func (m *UserPersonalData) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 				return avrobin.AtField(err, "name")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Name = ""
 		}
@@ -178,6 +186,7 @@ var _ runtime.StepDecoder = (*UserPersonalData)(nil)
 // schema.
 func (m *UserPersonalData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserPersonalData")
 }
 
@@ -336,21 +345,29 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 				return avrobin.AtField(err, "pii")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -375,6 +392,7 @@ var _ runtime.StepDecoder = (*UserData)(nil)
 // schema.
 func (m *UserData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserData")
 }
 
@@ -623,21 +641,29 @@ func (m *CourseData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				m.End = p
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Start = nil
 		case runtime.DefaultField - 3:
@@ -666,6 +692,7 @@ var _ runtime.StepDecoder = (*CourseData)(nil)
 // schema.
 func (m *CourseData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseData")
 }
 

@@ -126,21 +126,29 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrob
 				return avrobin.AtField(err, "time")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -165,6 +173,7 @@ var _ runtime.StepDecoder = (*StudentRegistrationCompletedV1)(nil)
 // schema.
 func (m *StudentRegistrationCompletedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.StudentRegistrationCompletedV1")
 }
 
@@ -421,21 +430,29 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 				m.CreatedBy = p
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.Mode = EnrollmentModeAudit
 		case runtime.DefaultField - 3:
@@ -477,6 +494,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
 // schema.
 func (m *CourseEnrollmentData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentData")
 }
 
@@ -654,21 +672,29 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return avrobin.AtField(err, "enrollment")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -693,6 +719,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentCreatedV1)(nil)
 // schema.
 func (m *CourseEnrollmentCreatedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentCreatedV1")
 }
 
@@ -841,21 +868,29 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return avrobin.AtField(err, "enrollment")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -880,6 +915,7 @@ var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
 // schema.
 func (m *CourseEnrollmentChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
@@ -1267,21 +1303,29 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 				m.SubsectionScores = mp
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 2:
 			m.CourseEditedTimestamp = nil
 		case runtime.DefaultField - 3:
@@ -1322,6 +1366,7 @@ var _ runtime.StepDecoder = (*PersistentCourseGradeData)(nil)
 // schema.
 func (m *PersistentCourseGradeData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.PersistentCourseGradeData")
 }
 
@@ -1472,21 +1517,29 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avro
 				return avrobin.AtField(err, "grade")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -1511,6 +1564,7 @@ var _ runtime.StepDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 // schema.
 func (m *PersistentGradeSummaryChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.PersistentGradeSummaryChangedV1")
 }
 
@@ -1649,21 +1703,29 @@ func (m *LearnerKey) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 				return avrobin.AtField(err, "user_id")
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		}
 	}
 	return nil
@@ -1682,6 +1744,7 @@ var _ runtime.StepDecoder = (*LearnerKey)(nil)
 // schema.
 func (m *LearnerKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.LearnerKey")
 }
 

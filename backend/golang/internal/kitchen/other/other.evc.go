@@ -344,21 +344,29 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				}
 			}
 		case runtime.SkipLongField:
+			from := r.Offset()
 			if err = r.SkipLong(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesField:
+			from := r.Offset()
 			if err = r.SkipBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipOptionalBytesField:
+			from := r.Offset()
 			if err = r.SkipOptionalBytes(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.SkipBytesArrayField:
+			from := r.Offset()
 			if err = r.SkipBytesArray(); err != nil {
 				return err
 			}
+			r.Cut(from)
 		case runtime.DefaultField - 1:
 			m.Color = kitchen.ColorGreen
 		case runtime.DefaultField - 2:
@@ -396,6 +404,7 @@ var _ runtime.StepDecoder = (*Wrapper)(nil)
 // schema.
 func (m *Wrapper) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
+	r.UseTrim(runtime.TrimOf(steps))
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.other.Wrapper")
 }
 
