@@ -302,17 +302,16 @@ func TestDecodeFrom_FieldByField(t *testing.T) {
 						t.Errorf("message %d, %s: %v allocations, %v for the same value written with the type's schema", i, path.name, resolved, same)
 					}
 					if c.bytes && !race.Enabled {
+						// The steps' copy leaves out what the pair's
+						// messages skip once it has learnt how much
+						// that is (avrobin.Trim): a dozen messages.
+						for range 16 {
+							_ = path.decode(c.writer, c.new(), data)
+						}
 						resolved := bytesPerRun(func() { _ = path.decode(c.writer, c.new(), data) })
 						same := bytesPerRun(func() { _ = path.decode(reader, c.new(), own) })
-						// The steps' copy of the input holds the values
-						// they skip: what the writer wrote more, and a
-						// size class more for it.
-						more := 0
-						if path.name == "steps" {
-							more = max(0, len(data)-len(own)) + slackBytes
-						}
-						if resolved > same+uint64(more)+slackBytes {
-							t.Errorf("message %d, %s: %d bytes allocated, %d for the same value written with the type's schema (%d bytes shorter)", i, path.name, resolved, same, more)
+						if resolved > same+slackBytes {
+							t.Errorf("message %d, %s: %d bytes allocated, %d for the same value written with the type's schema", i, path.name, resolved, same)
 						}
 					}
 					// Cut short, every path fails.
