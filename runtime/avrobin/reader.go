@@ -42,7 +42,7 @@ type trim struct {
 	leave int   // how many bytes the first copy leaves out
 	short bool  // own leaves out bytes that Cut must drop
 	cut   int   // bytes cut from the input since the copy was made
-	moved int   // bytes Cut has moved within own, at most about len(src)
+	moved int   // bytes Cut has moved within own, at most dropRatio per byte cut
 }
 
 // A Trim guesses how many bytes of the messages of one kind, after their
@@ -314,26 +314,33 @@ func (r *Reader) copyFrom(start int) {
 
 // Cut tells r that its caller skipped the input from offset from, at or
 // after the end of the last value it read, to r's offset. A Reader with
-// UseTrim counts those bytes once it has made its copy and, when the
-// copy left bytes out, drops them from it by moving the rest of the input
-// over them, so that what follows fits; in all it moves no more bytes
-// than the input has, and then no longer drops any. Cut does nothing on
-// any other Reader.
+// UseTrim counts those bytes once it has made its copy, when they are
+// worth dropping: at least a sixteenth of the input after them, which
+// dropping them moves. When its copy left bytes out, it drops them from it
+// by moving the rest of the input over them, so that what follows fits;
+// it thus moves at most 16 bytes for each byte it drops. Cut does nothing
+// on any other Reader.
 func (r *Reader) Cut(from int) {
 	if r.trim.guess != nil && r.own != nil {
 		r.cut(from)
 	}
 }
 
+// dropRatio is how many bytes of the input after a skipped value Cut
+// moves at most for each of its bytes that it drops: a few bytes cost the
+// garbage collector less than moving many more costs the decoder.
+const dropRatio = 16
+
 // cut is Cut's work, not inlined, so that Cut is.
 //
 //go:noinline
 func (r *Reader) cut(from int) {
-	if from < r.base || from > r.off {
+	gap := r.off - from
+	if from < r.base || gap <= 0 || gap*dropRatio < len(r.src)-r.off {
 		return
 	}
-	r.trim.cut += r.off - from
-	if !r.trim.short || r.trim.moved > len(r.src) {
+	r.trim.cut += gap
+	if !r.trim.short {
 		return
 	}
 	// Strings were sliced from own before from and lim, so its bytes
