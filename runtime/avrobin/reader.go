@@ -39,10 +39,12 @@ type Reader struct {
 // trim is a copying Reader's state for Cut (see UseTrim).
 type trim struct {
 	guess *Trim // nil: Cut does nothing
-	leave int   // how many bytes the first copy leaves out
-	short bool  // own leaves out bytes that Cut must drop
-	cut   int   // bytes cut from the input since the copy was made
-	moved int   // bytes Cut has moved within own, at most dropRatio per byte cut
+	// cutting: Cut counts, since there is a guess to teach and a copy.
+	cutting bool
+	leave   int  // how many bytes the first copy leaves out
+	short   bool // own leaves out bytes that Cut must drop
+	cut     int  // bytes cut from the input since the copy was made
+	moved   int  // bytes Cut has moved within own, at most dropRatio per byte cut
 }
 
 // A Trim guesses how many bytes of the messages of one kind, after their
@@ -310,6 +312,7 @@ func (r *Reader) copyFrom(start int) {
 	own := make([]byte, len(rest))
 	copy(own, rest)
 	r.own, r.base, r.lim = own, start, start+len(own)
+	r.trim.cutting = r.trim.guess != nil
 }
 
 // Cut tells r that its caller skipped the input from offset from, at or
@@ -321,7 +324,7 @@ func (r *Reader) copyFrom(start int) {
 // it thus moves at most 16 bytes for each byte it drops. Cut does nothing
 // on any other Reader.
 func (r *Reader) Cut(from int) {
-	if r.trim.guess != nil && r.own != nil {
+	if r.trim.cutting && (r.off-from)*dropRatio >= len(r.src)-r.off {
 		r.cut(from)
 	}
 }
@@ -336,7 +339,7 @@ const dropRatio = 16
 //go:noinline
 func (r *Reader) cut(from int) {
 	gap := r.off - from
-	if from < r.base || gap <= 0 || gap*dropRatio < len(r.src)-r.off {
+	if from < r.base || gap <= 0 {
 		return
 	}
 	r.trim.cut += gap

@@ -26,18 +26,20 @@ import (
 //
 // The copy that strings and bytes are sliced from is the Reader's own, of
 // the input from the first string on, as for a message of the type's own
-// schema. When the message's own record has writer fields that the type
-// lacks and that may take many bytes (what a newer writer adds), and the
-// message is larger than cutAbove, those are cut out of the copy first, as
-// decodeDirect's scanTop does, so that a large value the reader ignores is
-// not copied with each message: decodeSteps reads the message's fields
-// once ahead (cutSkipped) and runs the root's steps without their skips
-// (topSteps) over what remains. A smaller message is copied whole: reading
-// it twice costs more CPU than the copy of what it skips saves, though
-// fewer bytes cost the garbage collector less. Measured on Squarebot's
-// newer writer, whose 156-byte message skips 43, over the same-version
-// decode: without the collector's work, 1.22x copied whole and 1.94x cut;
-// with it (TestEvolved_Loop's CPU time), 1.33x whole and 1.14x cut.
+// schema, less what the steps skip after that string: the generated code
+// and the steps cut each skipped value (avrobin.Reader.Cut), and the
+// Reader, made with the pair's avrobin.Trim (runtime.TrimOf), leaves out
+// of its copy as many bytes as the pair's earlier messages cut. Squarebot's
+// newer writer's 156-byte message, whose steps skip 43, thus allocates the
+// 208 bytes of the same value in the type's own schema, not 256, with the
+// message read once. When the message's own record has writer fields that
+// the type lacks and that may take many bytes (what a newer writer adds),
+// and the message is larger than cutAbove, those are cut out of the copy
+// first instead, as decodeDirect's scanTop does, so that a large value the
+// reader ignores is never copied, whatever the guess: decodeSteps reads the
+// message's fields once ahead (cutSkipped) and runs the root's steps
+// without their skips (topSteps) over what remains. A smaller message is
+// not read twice: that costs more than the guess saves.
 
 // stepsOf returns the steps of plan p, a record's read as type t, or nil
 // when some value of it must be transcoded.
@@ -359,8 +361,9 @@ func (b *stepBuilder) recordStep(f *fieldOp, p *op, branches []runtime.Branch) (
 	return runtime.Step{Op: runtime.StepRecord, Fields: f.one, Steps: steps, Branches: branches, Name: f.name}, true
 }
 
-// cutAbove is the size of the largest message that decodeSteps copies whole
-// when it skips fields of the message's own record.
+// cutAbove is the size of the largest message that decodeSteps decodes in
+// one pass when it skips fields of the message's own record; a larger one
+// has them cut out first (decodeCut).
 const cutAbove = 1 << 10
 
 // topStepsOf returns the root's steps without the skips of its own fields
