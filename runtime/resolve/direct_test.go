@@ -87,7 +87,7 @@ const squarebotRewritten = `{"type":"record","name":"message","namespace":"squar
 
 // squarebotNewer is a message of the newer writer with 43 bytes in the
 // fields that the reader skips, which the one copy leaves out.
-func squarebotNewer(t *testing.T) []byte {
+func squarebotNewer(t testing.TB) []byte {
 	data, err := avro.MustParse(evolved.SquarebotNewer).Encode(map[string]any{
 		"message": "Deploy finished, all green", "user": "U012AB3CD", "channel_type": "huddle", "channel_id": "C0123456789",
 		"thread_ts": "1700000000.000001", "message_type": "app_mention", "message_id": "1700000000.000002",

@@ -7,6 +7,8 @@ import (
 
 	"github.com/twmb/avro"
 
+	"github.com/evc-dev/evc/examples/squarebot/gen/squarebot"
+	"github.com/evc-dev/evc/internal/evolved"
 	"github.com/evc-dev/evc/runtime"
 	"github.com/evc-dev/evc/runtime/avrobin"
 )
@@ -129,6 +131,12 @@ func TestDecodeFrom_Concurrent(t *testing.T) {
 	}
 }
 
+// BenchmarkDecodeFrom measures DecodeFrom from another writer's schema
+// beside the type's own: for point, a hand-written Message without the
+// generated field decoders, whose other writer's messages are rewritten
+// whole into its encoding; and for Squarebot's generated type, whose newer
+// writer's messages its own code decodes with the plan's steps (bench/ has
+// the other versions and the anchor libraries).
 func BenchmarkDecodeFrom(b *testing.B) {
 	writer := `{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"extra","type":"string"},{"name":"x","type":"int"}]}`
 	data, _ := avrobin.AppendString(nil, "skipped")
@@ -152,4 +160,29 @@ func BenchmarkDecodeFrom(b *testing.B) {
 			}
 		}
 	})
+	newer := squarebotNewer(b)
+	var m squarebot.SquarebotMessage
+	if err := DecodeFrom(evolved.SquarebotNewer, &m, newer); err != nil {
+		b.Fatal(err)
+	}
+	same, err := m.MarshalAvro()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, schema string
+		data         []byte
+	}{
+		{"generated/other-writer", evolved.SquarebotNewer, newer},
+		{"generated/own-schema", m.AvroType().Schema(), same},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := DecodeFrom(c.schema, new(squarebot.SquarebotMessage), c.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
