@@ -2,13 +2,46 @@ package golang_test
 
 import (
 	"bytes"
+	"reflect"
 	"runtime"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/evc-dev/evc/examples/openedx/gen/learning"
 	"github.com/evc-dev/evc/examples/openedx/keys"
 	"github.com/evc-dev/evc/examples/squarebot/gen/squarebot"
 )
+
+// holdsInvalidUTF8 reports whether v holds a string, a map key too, that
+// is not UTF-8.
+func holdsInvalidUTF8(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && holdsInvalidUTF8(v.Elem())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && holdsInvalidUTF8(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if holdsInvalidUTF8(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if holdsInvalidUTF8(it.Key()) || holdsInvalidUTF8(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 type codec interface {
 	MarshalAvro() ([]byte, error)
@@ -21,7 +54,10 @@ type codec interface {
 // input decodes, the value encodes, and its encoding decodes to a value
 // that encodes to the same bytes again (the first encoding may differ from
 // the input, which may be non-canonical: overlong varints, booleans other
-// than 0 and 1, map entries out of order).
+// than 0 and 1, map entries out of order). The one value that decodes and
+// does not encode holds a string that is not UTF-8: decoding takes its
+// bytes as Apache Avro's Java reader does, and encoding refuses them, as
+// Python's reader would (the seed ef93ebd083e71b2c).
 func fuzzDecode[T any, P interface {
 	*T
 	codec
@@ -51,8 +87,11 @@ func fuzzDecode[T any, P interface {
 			return
 		}
 		enc, err := P(&m).MarshalAvro()
-		if err != nil {
+		if err != nil && (!holdsInvalidUTF8(reflect.ValueOf(m)) || !strings.Contains(err.Error(), "not valid UTF-8")) {
 			t.Fatalf("decoded value does not encode: %v", err)
+		}
+		if err != nil {
+			return
 		}
 		var again T
 		if err := P(&again).UnmarshalAvro(enc); err != nil {
