@@ -244,6 +244,31 @@ func TestEverything_EncodeErrors(t *testing.T) {
 	}
 }
 
+// TestEverything_DecodesInvalidUTF8: decoding takes a string's bytes as they
+// are, as Apache Avro's Java reader does; encoding the value again refuses
+// them, naming the field.
+func TestEverything_DecodesInvalidUTF8(t *testing.T) {
+	m := everything()
+	m.Text = "caf\u00e9"
+	data, err := m.MarshalAvro()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte("caf\u00e9"))
+	if i < 0 {
+		t.Fatal("text not found in the encoding")
+	}
+	data[i+3] = 0xff // "caf\xff\xa9": not UTF-8, the same length
+	var got kitchen.Everything
+	if err := got.UnmarshalAvro(data); err != nil || got.Text != "caf\xff\xa9" {
+		t.Fatalf("decoded text %q, %v", got.Text, err)
+	}
+	var e *avrobin.Error
+	if _, err := got.MarshalAvro(); !errors.As(err, &e) || e.Path != "text" || !errors.Is(err, avrobin.ErrInvalid) {
+		t.Errorf("encoding it again: %v, want an invalid value at text", err)
+	}
+}
+
 func TestEverything_DecodeErrors(t *testing.T) {
 	data, err := everything().MarshalAvro()
 	if err != nil {
