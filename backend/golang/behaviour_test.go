@@ -269,6 +269,29 @@ func TestEverything_DecodesInvalidUTF8(t *testing.T) {
 	}
 }
 
+// TestEverything_DecodesBeyondPrecision: decoding takes a decimal with more
+// digits than its precision as it is, as Apache Avro's Java reader does;
+// encoding the value again refuses it, naming the field.
+func TestEverything_DecodesBeyondPrecision(t *testing.T) {
+	data, err := everything().MarshalAvro() // money: -123.45 in 8 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xcf, 0xc7})
+	if i < 0 {
+		t.Fatal("money not found in the encoding")
+	}
+	copy(data[i:], []byte{0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}) // 19 digits in a decimal(12, 2)
+	var got kitchen.Everything
+	if err := got.UnmarshalAvro(data); err != nil || got.Money.FloatString(2) != "92233720368547758.07" {
+		t.Fatalf("decoded money %v, %v", got.Money, err)
+	}
+	var e *avrobin.Error
+	if _, err := got.MarshalAvro(); !errors.As(err, &e) || e.Path != "money" || !errors.Is(err, avrobin.ErrInvalid) {
+		t.Errorf("encoding it again: %v, want an invalid value at money", err)
+	}
+}
+
 func TestEverything_DecodeErrors(t *testing.T) {
 	data, err := everything().MarshalAvro()
 	if err != nil {
