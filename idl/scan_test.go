@@ -45,7 +45,8 @@ func compareLexers(t *testing.T, in string) {
 	if n := len(want); n > 0 && want[n-1].EOF() {
 		want = want[:n-1]
 	}
-	if !reflect.DeepEqual(want, got) {
+	// No tokens are no tokens, nil or empty (the seed 5838cdfae7b16cde).
+	if (len(want) != 0 || len(got) != 0) && !reflect.DeepEqual(want, got) {
 		t.Errorf("%q:\n got %v\nwant %v", in, got, want)
 	}
 }
