@@ -18,5 +18,7 @@
 // message from that copy: one allocation for all of them, however many there
 // are. A Reader made by NewAliasReader does not copy: strings and bytes alias
 // the input, which the caller must then leave unmodified for as long as the
-// decoded values are in use.
+// decoded values are in use. A decoder that skips some of the input (a
+// reader of another writer's data) tells the Reader with Cut, and a Reader
+// given a Trim (UseTrim) leaves what such messages skip out of its copy.
 package avrobin
