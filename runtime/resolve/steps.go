@@ -59,20 +59,12 @@ func stepsOf(p *op, t *runtime.Type) []runtime.Step {
 // used twice, a recursive record's own) stay shared.
 func pack(steps []runtime.Step) []runtime.Step {
 	var nSteps, nFields int
-	counted := map[*runtime.Step]bool{}
-	var count func([]runtime.Step)
-	count = func(ss []runtime.Step) {
-		if len(ss) == 0 || counted[&ss[0]] {
-			return
-		}
-		counted[&ss[0]] = true
+	eachList(steps, func(ss []runtime.Step) {
 		nSteps += len(ss)
 		for i := range ss {
 			nFields += len(ss[i].Fields)
-			count(ss[i].Steps)
 		}
-	}
-	count(steps)
+	})
 	// Both arrays are made to size, so that what is moved stays put.
 	all := make([]runtime.Step, 0, nSteps)
 	fields := make([]int, 0, nFields)
@@ -450,21 +442,32 @@ func decodeCut(res *resolution, m runtime.StepDecoder, data []byte, typ string) 
 // skipsIn reports whether steps, or the steps of a record in them, skip
 // a writer value.
 func skipsIn(steps []runtime.Step) bool {
+	skips := false
+	eachList(steps, func(ss []runtime.Step) {
+		for i := range ss {
+			skips = skips || ss[i].Op == runtime.StepSkip || slices.ContainsFunc(ss[i].Fields, isSkipField)
+		}
+	})
+	return skips
+}
+
+// eachList calls visit with steps and with each list of steps nested in
+// them, once each: a list that several steps hold (a record used twice, a
+// recursive record's own) is visited once.
+func eachList(steps []runtime.Step, visit func([]runtime.Step)) {
 	seen := map[*runtime.Step]bool{}
-	var walk func([]runtime.Step) bool
-	walk = func(ss []runtime.Step) bool {
+	var walk func([]runtime.Step)
+	walk = func(ss []runtime.Step) {
 		if len(ss) == 0 || seen[&ss[0]] {
-			return false
+			return
 		}
 		seen[&ss[0]] = true
+		visit(ss)
 		for i := range ss {
-			if ss[i].Op == runtime.StepSkip || slices.ContainsFunc(ss[i].Fields, isSkipField) || walk(ss[i].Steps) {
-				return true
-			}
+			walk(ss[i].Steps)
 		}
-		return false
 	}
-	return walk(steps)
+	walk(steps)
 }
 
 // isSkipField reports whether i, in a run of fields, skips a writer value.
