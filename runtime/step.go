@@ -42,6 +42,90 @@ func Follows(fields []int, at, i int) bool { return at+1 < len(fields) && fields
 // lists, so that a field that the writer lacks costs no step either.
 const DefaultField = -5
 
+// The codes of a run of fields that the ints after them belong to: code
+// - i for field i, then n, the count of those ints, then the n ints.
+// Generated DecodeAvroFields takes them for the fields that its record's
+// AvroNestedFields lists, so that a changed record or enum held by a
+// record of the run is decoded in the run too, at no step of its own. A
+// record has fewer fields than 1<<24 - 5, so that DefaultField - i never
+// meets them.
+const (
+	// RecordField - i decodes field i, a record, with the run of fields
+	// that its ints are.
+	RecordField = -1 << 24
+	// NullableRecordField - i decodes field i, a record or null: its ints
+	// are k, the count of the writer union's branches (0 when the writer
+	// wrote the record as no union), a Branch for each, and the record's
+	// run of fields (PresentIn).
+	NullableRecordField = -2 << 24
+	// EnumField - i sets field i, an enum, to the record's symbol that
+	// its ints give for the writer's, by index: -1 for none, where the
+	// enum has no default (SymbolIn).
+	EnumField = -3 << 24
+)
+
+// NestedDecoder is implemented by the pointer type of a generated record
+// whose DecodeAvroFields takes the nested codes (RecordField and the
+// others) for some of its fields. runtime/resolve puts them in a run only
+// for the record's code that lists them: code generated before them takes
+// the steps that it knows.
+type NestedDecoder interface {
+	// AvroNestedFields returns the codes that DecodeAvroFields takes,
+	// RecordField - i and the others; it does not read the receiver,
+	// so it may be called on a nil pointer.
+	AvroNestedFields() []int
+}
+
+// Nested returns the ints of the nested code at fields[at], and the index
+// of the last of them, after which the run goes on.
+func Nested(fields []int, at int) ([]int, int) {
+	end := at + 2 + fields[at+1]
+	return fields[at+2 : end], end - 1
+}
+
+// PresentIn reads whether the writer wrote a NullableRecordField's record,
+// or null, as the ints of its code say, and returns the record's run.
+func PresentIn(ints []int, r *avrobin.Reader) (bool, []int, error) {
+	k := ints[0]
+	if k == 0 {
+		return true, ints[1:], nil
+	}
+	i, err := r.ReadUnion(k)
+	if err != nil {
+		return false, nil, err
+	}
+	switch Branch(ints[1+i]) {
+	case BranchNull:
+		return false, nil, nil
+	case BranchRecord:
+		return true, ints[1+k:], nil
+	}
+	return false, nil, unreadableBranch(r, i)
+}
+
+// SymbolIn reads an EnumField's writer symbol and returns the record's
+// index of it, from the ints of its code.
+func SymbolIn(symbols []int, r *avrobin.Reader) (int32, error) {
+	i, err := r.ReadEnum(len(symbols))
+	if err != nil {
+		return 0, err
+	}
+	if s := symbols[i]; s >= 0 {
+		return int32(s), nil
+	}
+	return 0, noSymbol(r, i)
+}
+
+//go:noinline
+func unreadableBranch(r *avrobin.Reader, i int) error {
+	return r.DecodeInvalid(fmt.Errorf("the writer's union branch %d cannot be read as the type's", i))
+}
+
+//go:noinline
+func noSymbol(r *avrobin.Reader, i int) error {
+	return r.DecodeInvalid(fmt.Errorf("the writer's symbol %d is not a symbol of the type's enum, which has no default", i))
+}
+
 // DefaultSetter is implemented by the pointer type of a generated record
 // whose DecodeAvroFields sets the defaults of some of its fields itself
 // (DefaultField - i): those whose default is a Go literal, such as a
@@ -235,5 +319,5 @@ func (s *Step) Present(r *avrobin.Reader) (bool, error) {
 	case BranchRecord:
 		return true, nil
 	}
-	return false, r.DecodeInvalid(fmt.Errorf("the writer's union branch %d cannot be read as the type's", i))
+	return false, unreadableBranch(r, i)
 }

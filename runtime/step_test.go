@@ -59,6 +59,56 @@ func TestStep_Methods(t *testing.T) {
 			t.Errorf("encoded symbol 1: %v", err)
 		}
 	})
+	t.Run("Nested", func(t *testing.T) {
+		run := []int{3, runtime.RecordField - 1, 2, 0, 1, 4}
+		ints, at := runtime.Nested(run, 1)
+		if !slices.Equal(ints, []int{0, 1}) || at != 4 || run[at+1] != 4 {
+			t.Errorf("Nested: %v, %d", ints, at)
+		}
+		// None of its own: the code's ints are empty.
+		ints, at = runtime.Nested([]int{runtime.RecordField, 0, 7}, 0)
+		if len(ints) != 0 || at != 1 {
+			t.Errorf("Nested of none: %v, %d", ints, at)
+		}
+	})
+	t.Run("PresentIn", func(t *testing.T) {
+		run := []int{0, 1}
+		for _, c := range []struct {
+			ints []int
+			in   []byte
+			ok   bool
+			err  string
+		}{
+			{slices.Concat([]int{0}, run), nil, true, ""}, // no union
+			{slices.Concat([]int{2, int(runtime.BranchNull), int(runtime.BranchRecord)}, run), []byte{0x02}, true, ""},
+			{slices.Concat([]int{2, int(runtime.BranchNull), int(runtime.BranchRecord)}, run), []byte{0x00}, false, ""},
+			{slices.Concat([]int{2, int(runtime.BranchRecord), int(runtime.BranchNone)}, run), []byte{0x02}, false, "evc: decode: at offset 1: the writer's union branch 1 cannot be read as the type's"},
+			{slices.Concat([]int{2, int(runtime.BranchNull), int(runtime.BranchRecord)}, run), []byte{0x04}, false, "evc: decode: at offset 0: union branch index out of range: 2 of 2 branches"},
+			{slices.Concat([]int{2, int(runtime.BranchNull), int(runtime.BranchRecord)}, run), nil, false, "evc: decode: at offset 0: unexpected end of input"},
+		} {
+			r := avrobin.NewReader(c.in)
+			ok, got, err := runtime.PresentIn(c.ints, &r)
+			if errText(err) != c.err || ok != c.ok || ok && !slices.Equal(got, run) {
+				t.Errorf("PresentIn(%v) of %x: %v, %v, %v; want %v, %q", c.ints, c.in, ok, got, err, c.ok, c.err)
+			}
+		}
+	})
+	t.Run("SymbolIn", func(t *testing.T) {
+		symbols := []int{2, -1, 0}
+		r := avrobin.NewReader([]byte{0x00, 0x04, 0x02, 0x06})
+		for _, want := range []struct {
+			sym int32
+			err string
+		}{
+			{2, ""}, {0, ""},
+			{0, "evc: decode: at offset 3: the writer's symbol 1 is not a symbol of the type's enum, which has no default"},
+			{0, "evc: decode: at offset 3: enum index out of range: 3 of 3 symbols"},
+		} {
+			if sym, err := runtime.SymbolIn(symbols, &r); sym != want.sym || errText(err) != want.err {
+				t.Errorf("SymbolIn: %d, %v; want %d, %q", sym, err, want.sym, want.err)
+			}
+		}
+	})
 	t.Run("Run", func(t *testing.T) {
 		run := []int{2, runtime.SkipLongField, 0}
 		for _, c := range []struct {
@@ -138,4 +188,11 @@ func TestFollows(t *testing.T) {
 			t.Errorf("Follows(%v, %d, %d) = %v, want %v", fields, c.at, c.i, got, c.want)
 		}
 	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

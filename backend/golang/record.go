@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -316,11 +317,16 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("var _ ", fd, " = (*", name, ")(nil)")
 	f.P()
 	defaults := g.literalDefaults(f, n)
+	nested := nestedFields(n)
 	f.P("// DecodeAvroFields decodes the fields of m that fields lists, by their")
 	f.P("// index in m's schema, from r in that order, as DecodeAvro does, and")
 	f.P("// skips a writer's value for runtime.SkipLongField and the others.")
 	if len(defaults) > 0 {
 		f.P("// It sets field i to its default for runtime.DefaultField - i.")
+	}
+	if len(nested) > 0 {
+		f.P("// It decodes a record or an enum that changed with the ints of its")
+		f.P("// code for the codes that AvroNestedFields lists.")
 	}
 	f.P("// runtime/resolve calls it to read data written with another version")
 	f.P("// of the schema.")
@@ -358,6 +364,9 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 			f.P("case ", GoIdent{runtimePath, "DefaultField"}, " - ", d.i, ":")
 			f.P("m.", ni.fields[d.i], " = ", d.expr)
 		}
+		for _, nf := range nested {
+			g.genNestedCase(f, ni, nf)
+		}
 		f.P("}")
 		f.P("}")
 		f.P("return nil")
@@ -374,6 +383,19 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 		f.P("// AvroDefaultFields returns the fields whose defaults DecodeAvroFields")
 		f.P("// sets itself, for runtime.DefaultField - i.")
 		f.P("func (*", name, ") AvroDefaultFields() []int { return []int{", strings.Join(is, ", "), "} }")
+		f.P()
+	}
+	if len(nested) > 0 {
+		var codes []string
+		for _, nf := range nested {
+			codes = append(codes, f.Qualify(GoIdent{runtimePath, nf.code})+" - "+strconv.Itoa(nf.i))
+		}
+		f.P("var _ ", GoIdent{runtimePath, "NestedDecoder"}, " = (*", name, ")(nil)")
+		f.P()
+		f.P("// AvroNestedFields returns the nested codes that DecodeAvroFields takes.")
+		f.P("func (*", name, ") AvroNestedFields() []int {")
+		f.P("return []int{", strings.Join(codes, ", "), "}")
+		f.P("}")
 		f.P()
 	}
 	f.P("// AvroRecordField returns the record that field i of m holds, for")
@@ -425,6 +447,81 @@ func heldRecords(n *ir.Named) []heldRecord {
 		}
 	}
 	return held
+}
+
+// nestedField is a field that DecodeAvroFields decodes with the ints of a
+// nested code (runtime.RecordField and the others): a record held by value
+// or as a record or null, not recursive, whose run of fields the ints are,
+// or an enum, whose symbol mapping they are.
+type nestedField struct {
+	i    int
+	code string // the runtime constant
+	t    *ir.Type
+}
+
+// nestedFields returns the fields of record n that DecodeAvroFields
+// decodes with nested codes. A recursive record keeps its steps, whose
+// DecodeAvroSteps counts the nesting.
+func nestedFields(n *ir.Named) []nestedField {
+	var out []nestedField
+	for _, rf := range heldRecords(n) {
+		if recursive(rf.t.Named) {
+			continue
+		}
+		code := "RecordField"
+		if rf.nullable {
+			code = "NullableRecordField"
+		}
+		out = append(out, nestedField{rf.i, code, rf.t})
+	}
+	for _, i := range enumFields(n) {
+		out = append(out, nestedField{i, "EnumField", n.Fields[i].Type})
+	}
+	slices.SortFunc(out, func(a, b nestedField) int { return a.i - b.i })
+	return out
+}
+
+// genNestedCase writes DecodeAvroFields' case for the nested code of field
+// nf: the record decoded with the run that the code's ints are, or the
+// enum set to the symbol that they map the writer's to.
+func (g *generator) genNestedCase(f *GeneratedFile, ni *namedInfo, nf nestedField) {
+	rt := func(name string) GoIdent { return GoIdent{runtimePath, name} }
+	x := "m." + ni.fields[nf.i]
+	name := strconv.Quote(ni.n.Fields[nf.i].Name)
+	f.P("case ", rt(nf.code), " - ", nf.i, ":")
+	switch nf.code {
+	case "EnumField":
+		f.P("var symbols []int")
+		f.P("symbols, at = ", rt("Nested"), "(fields, at)")
+		f.P("var sym int32")
+		f.P("if sym, err = ", rt("SymbolIn"), "(symbols, r); err != nil {")
+		f.P("return ", av("AtField"), "(err, ", name, ")")
+		f.P("}")
+		f.P(x, " = ", g.goType(f, nf.t), "(sym)")
+		return
+	case "NullableRecordField":
+		f.P("var run []int")
+		f.P("run, at = ", rt("Nested"), "(fields, at)")
+		f.P("var ok bool")
+		f.P("if ok, run, err = ", rt("PresentIn"), "(run, r); ok {")
+		f.P(x, " = new(", g.goType(f, nf.t), ")")
+		f.P("err = ", x, ".DecodeAvroFields(run, r)")
+		f.P("} else if err == nil {")
+		f.P(x, " = nil")
+		f.P("}")
+		f.P("if err != nil {")
+		f.P("return ", av("AtField"), "(err, ", name, ")")
+		f.P("}")
+	default:
+		f.P("var run []int")
+		f.P("run, at = ", rt("Nested"), "(fields, at)")
+		if g.fieldIsPointer(ni.n, nf.t) {
+			f.P(x, " = new(", g.goType(f, nf.t), ")")
+		}
+		f.P("if err = ", x, ".DecodeAvroFields(run, r); err != nil {")
+		f.P("return ", av("AtField"), "(err, ", name, ")")
+		f.P("}")
+	}
 }
 
 // genStepDecoder writes the methods of runtime.StepDecoder, which run

@@ -148,6 +148,12 @@ func openedxData(t *testing.T, rng *rand.Rand) []byte {
 // behind or (newer) ahead, with longs of every length, negative ones too,
 // where the reader skips them (date_joined) and keeps them.
 func evolvedOpenedx(t *testing.T, rng *rand.Rand, writer string, newer bool) [][]byte {
+	return evolvedOpenedxBy(t, rng, writer, newer, true)
+}
+
+// evolvedOpenedxBy is evolvedOpenedx with created_by null in about half
+// the messages when nullable is set, and never otherwise.
+func evolvedOpenedxBy(t *testing.T, rng *rand.Rand, writer string, newer, nullable bool) [][]byte {
 	long := func() int64 { return rng.Int64N(1<<uint(rng.IntN(63))+1) * int64(1-2*rng.IntN(2)) }
 	user := func() map[string]any {
 		pii := map[string]any{"username": "ada", "email": "ada@example.org"}
@@ -161,7 +167,7 @@ func evolvedOpenedx(t *testing.T, rng *rand.Rand, writer string, newer bool) [][
 	var out [][]byte
 	for range 50 {
 		var createdBy, start any
-		if rng.IntN(2) == 0 {
+		if !nullable || rng.IntN(2) == 0 {
 			createdBy = user()
 		}
 		if rng.IntN(2) == 0 {
@@ -554,37 +560,174 @@ func TestDecodeFrom_CutsLargeSkipped(t *testing.T) {
 
 // TestStepsOf_Runs: a run of fields takes the skipped values between and
 // before its fields that DecodeAvroFields can skip, and a changed enum
-// ends it (Squarebot's newer writer: message and user; channel_type;
+// that the record's code takes in a run (runtime.EnumField), with the
+// record's symbol for each of the writer's. Without that code the enum
+// ends the run (Squarebot's newer writer: message and user; channel_type;
 // channel_id, thread_ts skipped, message_type, message_id, reactions
 // skipped).
 func TestStepsOf_Runs(t *testing.T) {
 	r := resolvers.get(evolved.SquarebotNewer, new(squarebot.SquarebotMessage).AvroType())
-	type shape struct {
-		op     runtime.StepOp
-		fields []int
-	}
-	var got []shape
-	for _, s := range r.steps {
-		got = append(got, shape{s.Op, s.Fields})
-	}
-	want := []shape{
-		{runtime.StepFields, []int{5, 0}},
-		{runtime.StepEnum, []int{1}},
-		{runtime.StepFields, []int{2, runtime.SkipOptionalBytesField, 3, 4, runtime.SkipBytesArrayField}},
-	}
-	if !reflect.DeepEqual(got, want) {
+	// huddle, which the reader lacks, is its default, channel (0).
+	enum := []int{runtime.EnumField - 1, 6, 0, 1, 2, 3, 4, 0}
+	rest := []int{2, runtime.SkipOptionalBytesField, 3, 4, runtime.SkipBytesArrayField}
+	want := []stepShape{{runtime.StepFields, slices.Concat([]int{5, 0}, enum, rest)}}
+	if got := shapes(r.steps); !reflect.DeepEqual(got, want) {
 		t.Errorf("steps %v, want %v", got, want)
 	}
 	// Cut out of a large message, the skips leave the run too.
-	wantTop := []shape{want[0], want[1], {runtime.StepFields, []int{2, 3, 4}}}
-	got = got[:0]
-	for _, s := range r.top {
-		got = append(got, shape{s.Op, s.Fields})
-	}
-	if !reflect.DeepEqual(got, wantTop) {
+	wantTop := []stepShape{{runtime.StepFields, slices.Concat([]int{5, 0}, enum, []int{2, 3, 4})}}
+	if got := shapes(r.top); !reflect.DeepEqual(got, wantTop) {
 		t.Errorf("top steps %v, want %v", got, wantTop)
 	}
+	// Code that takes no nested codes (generated before them) gets the
+	// enum's own step.
+	b := stepBuilder{memo: map[*op][]runtime.Step{}}
+	steps, ok := b.record(r.plan)
+	if !ok {
+		t.Fatal("no steps")
+	}
+	want = []stepShape{
+		{runtime.StepFields, []int{5, 0}},
+		{runtime.StepEnum, []int{1}},
+		{runtime.StepFields, rest},
+	}
+	if got := shapes(steps); !reflect.DeepEqual(got, want) {
+		t.Errorf("steps without nested codes %v, want %v", got, want)
+	}
 }
+
+type stepShape struct {
+	op     runtime.StepOp
+	fields []int
+}
+
+func shapes(steps []runtime.Step) []stepShape {
+	var out []stepShape
+	for _, s := range steps {
+		out = append(out, stepShape{s.Op, s.Fields})
+	}
+	return out
+}
+
+// TestStepsOf_Nested: Open edX's newer writer changes every record of the
+// event, and each is one run of fields, so that the whole message is one
+// run, the changed records and the enum nested in it with their nested
+// codes. Writers that write created_by, a record or null, in a union of
+// another order or as the record alone decode to what decoding field by
+// field and transcoding do, null or not.
+func TestStepsOf_Nested(t *testing.T) {
+	r := resolvers.get(evolved.OpenedxNewer, new(learning.CourseEnrollmentChangedV1).AvroType())
+	if len(r.steps) != 1 || r.steps[0].Op != runtime.StepFields {
+		t.Fatalf("steps %v, want one run", shapes(r.steps))
+	}
+	var codes []int
+	var walk func(run []int)
+	walk = func(run []int) {
+		for at := 0; at < len(run); at++ {
+			c := run[at]
+			if !isNested(c) {
+				continue
+			}
+			codes = append(codes, c)
+			var ints []int
+			ints, at = runtime.Nested(run, at)
+			switch _, code := nestedField(c); code {
+			case runtime.RecordField:
+				walk(ints)
+			case runtime.NullableRecordField:
+				walk(ints[1+ints[0]:])
+			}
+		}
+	}
+	walk(r.steps[0].Fields)
+	// enrollment (user (pii), course, mode, created_by (pii)).
+	want := []int{
+		runtime.RecordField - 0, runtime.RecordField - 0, runtime.RecordField - 2, runtime.RecordField - 1,
+		runtime.EnumField - 2, runtime.NullableRecordField - 5, runtime.RecordField - 2,
+	}
+	if !reflect.DeepEqual(codes, want) {
+		t.Errorf("nested codes %v, want %v", codes, want)
+	}
+
+	const union = `{"name":"created_by","type":["null","UserData"],"default":null}`
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []struct {
+		name, field string
+		nullable    bool
+	}{
+		{"null first", union, true},
+		{"record first", `{"name":"created_by","type":["UserData","null"]}`, true},
+		{"no union", `{"name":"created_by","type":"UserData"}`, false},
+	} {
+		writer := strings.Replace(evolved.OpenedxNewer, union, c.field, 1)
+		if !strings.Contains(writer, c.field) {
+			t.Fatal("no created_by to replace")
+		}
+		res := resolvers.get(writer, new(learning.CourseEnrollmentChangedV1).AvroType())
+		if res.err != nil || len(res.steps) != 1 {
+			t.Fatalf("%s: %v, steps %v", c.name, res.err, shapes(res.steps))
+		}
+		for i, data := range evolvedOpenedxBy(t, rng, writer, true, c.nullable) {
+			stepped, direct, whole := new(learning.CourseEnrollmentChangedV1), new(learning.CourseEnrollmentChangedV1), new(learning.CourseEnrollmentChangedV1)
+			serr := DecodeFrom(writer, stepped, data)
+			derr := decodeFields(writer, direct, data)
+			werr := DecodeFrom(writer, messageOnly{whole}, data)
+			if serr != nil || derr != nil || werr != nil {
+				t.Fatalf("%s, message %d: steps: %v; field by field: %v; whole: %v", c.name, i, serr, derr, werr)
+			}
+			if !equalBits(stepped, whole) || !equalBits(direct, whole) {
+				t.Fatalf("%s, message %d: steps %+v, field by field %+v, whole %+v", c.name, i, stepped, direct, whole)
+			}
+			// Cut short, the steps fail as decoding field by field does.
+			for n := range len(data) {
+				serr, derr := DecodeFrom(writer, new(learning.CourseEnrollmentChangedV1), data[:n]), decodeFields(writer, new(learning.CourseEnrollmentChangedV1), data[:n])
+				if serr == nil || derr == nil || serr.Error() != derr.Error() {
+					t.Fatalf("%s, message %d cut to %d bytes: steps: %v; field by field: %v", c.name, i, n, serr, derr)
+				}
+			}
+		}
+	}
+}
+
+// TestNestedInts_Bounded: a record's run goes into its holder's run only
+// when it is at most maxNested ints, and runs that would pass maxRun stay
+// apart.
+func TestNestedInts_Bounded(t *testing.T) {
+	codes := map[int]int{1: runtime.RecordField}
+	record := func(n int) runtime.Step {
+		return runtime.Step{Op: runtime.StepRecord, Fields: []int{1}, Steps: []runtime.Step{{Op: runtime.StepFields, Fields: make([]int, n)}}}
+	}
+	if got := nestedInts(codes, ptr(record(maxNested))); len(got) != maxNested+2 || got[0] != runtime.RecordField-1 || got[1] != maxNested {
+		t.Errorf("a run of %d: %v", maxNested, got)
+	}
+	if got := nestedInts(codes, ptr(record(maxNested+1))); got != nil {
+		t.Errorf("a run of %d nested", maxNested+1)
+	}
+	// A record held in a union with null, for code that takes it by value.
+	s := record(2)
+	s.Branches = []runtime.Branch{runtime.BranchNull, runtime.BranchRecord}
+	if got := nestedInts(codes, &s); got != nil {
+		t.Errorf("a record in a union nested as RecordField: %v", got)
+	}
+	// Nothing for a field that the code does not list.
+	if got := nestedInts(map[int]int{2: runtime.RecordField}, ptr(record(2))); got != nil {
+		t.Errorf("an unlisted field nested: %v", got)
+	}
+	var steps []runtime.Step
+	for range 2 * maxRun / (maxNested + 2) {
+		steps = append(steps, record(maxNested))
+	}
+	for _, s := range nest(codes, steps) {
+		if len(s.Fields) > maxRun {
+			t.Errorf("a run of %d ints", len(s.Fields))
+		}
+	}
+	if n := len(nest(codes, steps)); n < 2 {
+		t.Errorf("%d runs, want them apart", n)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // TestStepsOf_LiteralDefaults: the fields that Open edX's older writer lacks
 // (UserPersonalData's name, CourseData's end) are set in their record's run
@@ -593,7 +736,14 @@ func TestStepsOf_Runs(t *testing.T) {
 // code lists none keeps the StepValue.
 func TestStepsOf_LiteralDefaults(t *testing.T) {
 	r := resolvers.get(evolved.OpenedxOlder, new(learning.CourseEnrollmentChangedV1).AvroType())
-	runs, values := stepShapes(r.steps)
+	// Without nested codes, so that each record's run is a step's.
+	literal, _ := codesOf(new(learning.CourseEnrollmentChangedV1).AvroType())
+	b := stepBuilder{memo: map[*op][]runtime.Step{}, literal: literal}
+	steps, ok := b.record(r.plan)
+	if !ok {
+		t.Fatal("no steps")
+	}
+	runs, values := stepShapes(steps)
 	if values != 0 {
 		t.Errorf("%d StepValues, want none", values)
 	}
@@ -604,8 +754,8 @@ func TestStepsOf_LiteralDefaults(t *testing.T) {
 		t.Errorf("course's run %v, want %v", got, want)
 	}
 	// Without the generated code's list, the defaults are decoded.
-	b := stepBuilder{memo: map[*op][]runtime.Step{}}
-	steps, ok := b.record(r.plan)
+	b = stepBuilder{memo: map[*op][]runtime.Step{}}
+	steps, ok = b.record(r.plan)
 	if !ok {
 		t.Fatal("no steps")
 	}
@@ -648,6 +798,20 @@ func TestTopStepsOf_KeepsDefaults(t *testing.T) {
 		t.Errorf("top steps %+v", top)
 	}
 	if len(steps[0].Fields) != 4 {
+		t.Errorf("topStepsOf changed the steps: %v", steps[0].Fields)
+	}
+	// The skips of a nested record are its own, and the ints of an enum
+	// are symbols, -1 for none: both stay.
+	nested := []int{runtime.RecordField - 2, 2, runtime.SkipLongField, 0, runtime.EnumField - 3, 2, -1, 0}
+	steps = []runtime.Step{{Op: runtime.StepFields, Fields: slices.Concat([]int{runtime.SkipBytesField}, nested, []int{runtime.SkipLongField})}}
+	top = topStepsOf(&op{scanTop: true}, steps)
+	if len(top) != 1 || !reflect.DeepEqual(top[0].Fields, nested) {
+		t.Errorf("top steps of nested codes %+v", top)
+	}
+	if !runSkips(nested) || runSkips(nested[4:]) || runSkips(top[0].Fields[4:]) {
+		t.Errorf("runSkips: %v %v", runSkips(nested), runSkips(nested[4:]))
+	}
+	if len(steps[0].Fields) != 10 {
 		t.Errorf("topStepsOf changed the steps: %v", steps[0].Fields)
 	}
 }

@@ -44,7 +44,8 @@ import (
 // stepsOf returns the steps of plan p, a record's read as type t, or nil
 // when some value of it must be transcoded.
 func stepsOf(p *op, t *runtime.Type) []runtime.Step {
-	b := stepBuilder{memo: map[*op][]runtime.Step{}, literal: literalDefaults(t)}
+	literal, nested := codesOf(t)
+	b := stepBuilder{memo: map[*op][]runtime.Step{}, literal: literal, nested: nested}
 	steps, ok := b.record(p)
 	if !ok {
 		return nil
@@ -101,23 +102,37 @@ type stepBuilder struct {
 	// literal: per reader record, the fields whose defaults its
 	// generated code sets itself (runtime.DefaultSetter).
 	literal map[string][]int
+	// nested: per reader record, the nested code (runtime.RecordField
+	// and the others) that its generated code takes for a field, by
+	// index (runtime.NestedDecoder).
+	nested map[string]map[int]int
 }
 
-// literalDefaults returns, per record that type t is or uses, the fields
-// whose defaults its generated code sets itself.
-func literalDefaults(t *runtime.Type) map[string][]int {
-	out := map[string][]int{}
+// codesOf returns, per record that type t is or uses, the fields whose
+// defaults its generated code sets itself, and the nested codes that it
+// takes, by field.
+func codesOf(t *runtime.Type) (literal map[string][]int, nested map[string]map[int]int) {
+	literal, nested = map[string][]int{}, map[string]map[int]int{}
 	var walk func(n runtime.Named)
 	walk = func(n runtime.Named) {
 		t := n.AvroType()
-		if _, seen := out[t.Name]; seen {
+		if _, seen := literal[t.Name]; seen {
 			return
 		}
 		var fields []int
 		if d, ok := n.(runtime.DefaultSetter); ok {
 			fields = d.AvroDefaultFields()
 		}
-		out[t.Name] = fields
+		literal[t.Name] = fields
+		if d, ok := n.(runtime.NestedDecoder); ok {
+			codes := map[int]int{}
+			for _, c := range d.AvroNestedFields() {
+				if i, code := nestedField(c); code != 0 {
+					codes[i] = code
+				}
+			}
+			nested[t.Name] = codes
+		}
 		for _, u := range t.Def.Uses {
 			walk(u)
 		}
@@ -125,8 +140,33 @@ func literalDefaults(t *runtime.Type) map[string][]int {
 	if t.New != nil {
 		walk(t.New())
 	}
-	return out
+	return literal, nested
 }
+
+// nestedField splits c, a nested code of a field, into the field's index
+// and the code (runtime.RecordField and the others); code is 0 for a c
+// that is none.
+func nestedField(c int) (i, code int) {
+	for _, code := range []int{runtime.EnumField, runtime.NullableRecordField, runtime.RecordField} {
+		if c <= code {
+			return code - c, code
+		}
+	}
+	return -1, 0
+}
+
+// isNested reports whether c, in a run of fields, is a nested code,
+// whose ints follow it.
+func isNested(c int) bool { return c <= runtime.RecordField }
+
+// The bounds of nesting: a record's or an enum's ints go into its
+// holder's run when they are at most maxNested, and a run grows to at
+// most maxRun, so that a record used many times in a tree of records does
+// not multiply its steps past a few pages.
+const (
+	maxNested = 256
+	maxRun    = 4096
+)
 
 // record returns the steps of record plan p. The slice is made and
 // remembered before it is filled, so that a recursive record's steps hold
@@ -178,7 +218,89 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 	if d := missingBytes; d.fields != nil {
 		steps = append(steps, runtime.Step{Op: runtime.StepValue, Fields: d.fields, Bytes: d.value, Copy: true})
 	}
+	if !p.recursive {
+		// No step holds these yet: only a recursive record's steps hold
+		// themselves.
+		steps = nest(b.nested[p.name], steps)
+		b.memo[p] = steps
+	}
 	return steps, true
+}
+
+// nest returns steps with the changed records and enums that the record's
+// code takes in a run (its nested codes, by field) moved into the run
+// before them, or a run of their own, and the runs that then follow each
+// other joined: a record whose own steps are one run of fields costs no
+// step, nor any step loop, of its own. So does a skipped string or long
+// between them.
+func nest(codes map[int]int, steps []runtime.Step) []runtime.Step {
+	var out []runtime.Step
+	for _, s := range steps {
+		ints := nestedInts(codes, &s)
+		if ints == nil {
+			switch s.Op {
+			case runtime.StepFields:
+				ints = s.Fields
+			case runtime.StepSkip:
+				ints = skipInts(s.Skip)
+			}
+		}
+		last := len(out) - 1
+		if ints == nil || last < 0 || out[last].Op != runtime.StepFields && out[last].Op != runtime.StepChecked || len(out[last].Fields)+len(ints) > maxRun {
+			if ints != nil {
+				s = runtime.Step{Op: runtime.StepFields, Fields: ints}
+			}
+			out = append(out, s)
+			continue
+		}
+		out[last].Fields = append(slices.Clip(out[last].Fields), ints...)
+	}
+	return out
+}
+
+// nestedInts returns the nested code and its ints that take step s, a
+// changed record or enum of field s.Fields[0], in its holder's run; nil
+// when the holder's code has no such code for it, or the ints would be
+// too many.
+func nestedInts(codes map[int]int, s *runtime.Step) []int {
+	if s.Op != runtime.StepRecord && s.Op != runtime.StepEnum {
+		return nil
+	}
+	i := s.Fields[0]
+	code := codes[i]
+	var ints []int
+	switch {
+	case s.Op == runtime.StepEnum && code == runtime.EnumField:
+		for _, sym := range s.Symbols {
+			ints = append(ints, int(sym))
+		}
+	case s.Op == runtime.StepRecord && code == runtime.RecordField && s.Branches == nil && s.Run() != nil:
+		ints = s.Run()
+	case s.Op == runtime.StepRecord && code == runtime.NullableRecordField && s.Run() != nil:
+		ints = append(ints, len(s.Branches))
+		for _, br := range s.Branches {
+			ints = append(ints, int(br))
+		}
+		ints = append(ints, s.Run()...)
+	default:
+		return nil
+	}
+	if len(ints) > maxNested {
+		return nil
+	}
+	return append([]int{code - i, len(ints)}, ints...)
+}
+
+// skipInts returns the code that skips a StepSkip's value of type st in a
+// run, or nil for a type that a run does not skip.
+func skipInts(st *avrobin.SkipType) []int {
+	switch st.Kind {
+	case avrobin.SkipBytes:
+		return []int{runtime.SkipBytesField}
+	case avrobin.SkipLong:
+		return []int{runtime.SkipLongField}
+	}
+	return nil
 }
 
 // defaults splits the fields that the writer of p lacks into the indexes
@@ -372,7 +494,7 @@ func topStepsOf(root *op, steps []runtime.Step) []runtime.Step {
 			continue
 		case runtime.StepFields, runtime.StepChecked:
 			// Without the skips in the run too.
-			s.Fields = slices.DeleteFunc(slices.Clone(s.Fields), isSkipField)
+			s.Fields = ownFields(s.Fields)
 		}
 		top = append(top, s)
 	}
@@ -445,10 +567,56 @@ func skipsIn(steps []runtime.Step) bool {
 	skips := false
 	eachList(steps, func(ss []runtime.Step) {
 		for i := range ss {
-			skips = skips || ss[i].Op == runtime.StepSkip || slices.ContainsFunc(ss[i].Fields, isSkipField)
+			skips = skips || ss[i].Op == runtime.StepSkip || runSkips(ss[i].Fields)
 		}
 	})
 	return skips
+}
+
+// runSkips reports whether run, a run of fields, or the run of a record
+// nested in it, skips a writer value.
+func runSkips(run []int) bool {
+	for at := 0; at < len(run); at++ {
+		c := run[at]
+		if !isNested(c) {
+			if isSkipField(c) {
+				return true
+			}
+			continue
+		}
+		var ints []int
+		ints, at = runtime.Nested(run, at)
+		switch _, code := nestedField(c); code {
+		case runtime.RecordField:
+			if runSkips(ints) {
+				return true
+			}
+		case runtime.NullableRecordField:
+			if runSkips(ints[1+ints[0]:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ownFields returns a copy of run, a run of fields, without the skips of
+// its own record's fields, and with those of the records nested in it.
+func ownFields(run []int) []int {
+	var out []int
+	for at := 0; at < len(run); at++ {
+		c := run[at]
+		if isNested(c) {
+			_, end := runtime.Nested(run, at)
+			out = append(out, run[at:end+1]...)
+			at = end
+			continue
+		}
+		if !isSkipField(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // eachList calls visit with steps and with each list of steps nested in

@@ -1041,6 +1041,8 @@ var _ runtime.FieldDecoder = (*EveryType)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1527,6 +1529,27 @@ func (m *EveryType) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error
 			m.MaybeAt = nil
 		case runtime.DefaultField - 29:
 			m.Legacy = 7
+		case runtime.EnumField - 7:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "suit")
+			}
+			m.Suit = Suit(sym)
+		case runtime.NullableRecordField - 25:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			var ok bool
+			if ok, run, err = runtime.PresentIn(run, r); ok {
+				m.MaybePoint = new(Point)
+				err = m.MaybePoint.DecodeAvroFields(run, r)
+			} else if err == nil {
+				m.MaybePoint = nil
+			}
+			if err != nil {
+				return avrobin.AtField(err, "maybe_point")
+			}
 		}
 	}
 	return nil
@@ -1537,6 +1560,13 @@ var _ runtime.DefaultSetter = (*EveryType)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*EveryType) AvroDefaultFields() []int { return []int{23, 24, 25, 26, 29} }
+
+var _ runtime.NestedDecoder = (*EveryType)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*EveryType) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 7, runtime.NullableRecordField - 25}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

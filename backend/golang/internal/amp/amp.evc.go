@@ -3643,6 +3643,8 @@ var _ runtime.FieldDecoder = (*Edge)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -3736,9 +3738,24 @@ func (m *Edge) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 				return err
 			}
 			r.Cut(from)
+		case runtime.EnumField - 2:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "e")
+			}
+			m.E = Color2(sym)
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*Edge)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Edge) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 2}
 }
 
 // AvroRecordField returns the record that field i of m holds, for

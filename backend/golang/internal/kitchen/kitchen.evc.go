@@ -685,6 +685,8 @@ var _ runtime.FieldDecoder = (*Diamond)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -727,9 +729,28 @@ func (m *Diamond) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Left.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "left")
+			}
+		case runtime.RecordField - 1:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Right.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "right")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*Diamond)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Diamond) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0, runtime.RecordField - 1}
 }
 
 // AvroRecordField returns the record that field i of m holds, for
@@ -898,6 +919,8 @@ var _ runtime.FieldDecoder = (*Corner)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -942,6 +965,12 @@ func (m *Corner) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
 			r.Cut(from)
 		case runtime.DefaultField - 1:
 			m.Weight = 1
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Tip.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "tip")
+			}
 		}
 	}
 	return nil
@@ -952,6 +981,13 @@ var _ runtime.DefaultSetter = (*Corner)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*Corner) AvroDefaultFields() []int { return []int{1} }
+
+var _ runtime.NestedDecoder = (*Corner)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Corner) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -2127,6 +2163,8 @@ var _ runtime.FieldDecoder = (*Everything)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -2787,6 +2825,20 @@ func (m *Everything) DecodeAvroFields(fields []int, r *avrobin.Reader) (err erro
 			m.MaybeNode = nil
 		case runtime.DefaultField - 29:
 			m.MaybeEmail = nil
+		case runtime.EnumField - 7:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "color")
+			}
+			m.Color = Color(sym)
+		case runtime.RecordField - 34:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Empty.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "empty")
+			}
 		}
 	}
 	return nil
@@ -2798,6 +2850,13 @@ var _ runtime.DefaultSetter = (*Everything)(nil)
 // sets itself, for runtime.DefaultField - i.
 func (*Everything) AvroDefaultFields() []int {
 	return []int{0, 1, 2, 3, 4, 6, 7, 20, 21, 22, 23, 24, 29}
+}
+
+var _ runtime.NestedDecoder = (*Everything)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Everything) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 7, runtime.RecordField - 34}
 }
 
 // AvroRecordField returns the record that field i of m holds, for

@@ -97,6 +97,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -130,9 +132,22 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Enrollment.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "enrollment")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*CourseEnrollmentChangedV1)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*CourseEnrollmentChangedV1) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0}
 }
 
 // AvroRecordField returns the record that field i of m holds, for
@@ -347,6 +362,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -451,6 +468,39 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			m.CreatedBy = nil
 		case runtime.DefaultField - 6:
 			m.Source = "lms"
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.User.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "user")
+			}
+		case runtime.RecordField - 1:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Course.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "course")
+			}
+		case runtime.EnumField - 2:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "mode")
+			}
+			m.Mode = EnrollmentMode(sym)
+		case runtime.NullableRecordField - 5:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			var ok bool
+			if ok, run, err = runtime.PresentIn(run, r); ok {
+				m.CreatedBy = new(UserData)
+				err = m.CreatedBy.DecodeAvroFields(run, r)
+			} else if err == nil {
+				m.CreatedBy = nil
+			}
+			if err != nil {
+				return avrobin.AtField(err, "created_by")
+			}
 		}
 	}
 	return nil
@@ -461,6 +511,13 @@ var _ runtime.DefaultSetter = (*CourseEnrollmentData)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*CourseEnrollmentData) AvroDefaultFields() []int { return []int{2, 3, 5, 6} }
+
+var _ runtime.NestedDecoder = (*CourseEnrollmentData)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*CourseEnrollmentData) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0, runtime.RecordField - 1, runtime.EnumField - 2, runtime.NullableRecordField - 5}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -664,6 +721,8 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -726,6 +785,12 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 			r.Cut(from)
 		case runtime.DefaultField - 1:
 			m.DateJoined = time.UnixMicro(0).UTC()
+		case runtime.RecordField - 3:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Pii.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "pii")
+			}
 		}
 	}
 	return nil
@@ -736,6 +801,13 @@ var _ runtime.DefaultSetter = (*UserData)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*UserData) AvroDefaultFields() []int { return []int{1} }
+
+var _ runtime.NestedDecoder = (*UserData)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*UserData) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 3}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

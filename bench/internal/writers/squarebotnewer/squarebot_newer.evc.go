@@ -205,6 +205,8 @@ var _ runtime.FieldDecoder = (*Message)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -343,6 +345,22 @@ func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 			m.User = nil
 		case runtime.DefaultField - 4:
 			m.ThreadTs = nil
+		case runtime.EnumField - 2:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "channel_type")
+			}
+			m.ChannelType = ChannelType(sym)
+		case runtime.EnumField - 5:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "message_type")
+			}
+			m.MessageType = MessageType(sym)
 		}
 	}
 	return nil
@@ -353,6 +371,13 @@ var _ runtime.DefaultSetter = (*Message)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*Message) AvroDefaultFields() []int { return []int{1, 4} }
+
+var _ runtime.NestedDecoder = (*Message)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Message) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 2, runtime.EnumField - 5}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

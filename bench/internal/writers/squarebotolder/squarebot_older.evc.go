@@ -122,6 +122,8 @@ var _ runtime.FieldDecoder = (*Message)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -191,9 +193,32 @@ func (m *Message) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 				return err
 			}
 			r.Cut(from)
+		case runtime.EnumField - 0:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "channel_type")
+			}
+			m.ChannelType = ChannelType(sym)
+		case runtime.EnumField - 2:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "message_type")
+			}
+			m.MessageType = MessageType(sym)
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*Message)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Message) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 0, runtime.EnumField - 2}
 }
 
 // AvroRecordField returns the record that field i of m holds, for

@@ -317,6 +317,8 @@ var _ runtime.FieldDecoder = (*UserData)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -368,9 +370,22 @@ func (m *UserData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error)
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 2:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Pii.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "pii")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*UserData)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*UserData) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 2}
 }
 
 // AvroRecordField returns the record that field i of m holds, for

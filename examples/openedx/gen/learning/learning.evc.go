@@ -107,6 +107,8 @@ var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -149,9 +151,22 @@ func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrob
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.User.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "user")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*StudentRegistrationCompletedV1)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*StudentRegistrationCompletedV1) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0}
 }
 
 // AvroRecordField returns the record that field i of m holds, for
@@ -366,6 +381,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -459,6 +476,39 @@ func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader)
 			m.IsActive = true
 		case runtime.DefaultField - 5:
 			m.CreatedBy = nil
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.User.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "user")
+			}
+		case runtime.RecordField - 1:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Course.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "course")
+			}
+		case runtime.EnumField - 2:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "mode")
+			}
+			m.Mode = EnrollmentMode(sym)
+		case runtime.NullableRecordField - 5:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			var ok bool
+			if ok, run, err = runtime.PresentIn(run, r); ok {
+				m.CreatedBy = new(UserData)
+				err = m.CreatedBy.DecodeAvroFields(run, r)
+			} else if err == nil {
+				m.CreatedBy = nil
+			}
+			if err != nil {
+				return avrobin.AtField(err, "created_by")
+			}
 		}
 	}
 	return nil
@@ -469,6 +519,13 @@ var _ runtime.DefaultSetter = (*CourseEnrollmentData)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*CourseEnrollmentData) AvroDefaultFields() []int { return []int{2, 3, 5} }
+
+var _ runtime.NestedDecoder = (*CourseEnrollmentData)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*CourseEnrollmentData) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0, runtime.RecordField - 1, runtime.EnumField - 2, runtime.NullableRecordField - 5}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -662,6 +719,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -695,9 +754,22 @@ func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Enrollment.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "enrollment")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*CourseEnrollmentCreatedV1)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*CourseEnrollmentCreatedV1) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0}
 }
 
 // AvroRecordField returns the record that field i of m holds, for
@@ -858,6 +930,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -891,9 +965,22 @@ func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Re
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Enrollment.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "enrollment")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*CourseEnrollmentChangedV1)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*CourseEnrollmentChangedV1) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0}
 }
 
 // AvroRecordField returns the record that field i of m holds, for
@@ -1176,6 +1263,8 @@ var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1336,6 +1425,12 @@ func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Re
 			m.LetterGrade = ""
 		case runtime.DefaultField - 7:
 			m.PassedTimestamp = nil
+		case runtime.RecordField - 1:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Course.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "course")
+			}
 		}
 	}
 	return nil
@@ -1346,6 +1441,13 @@ var _ runtime.DefaultSetter = (*PersistentCourseGradeData)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*PersistentCourseGradeData) AvroDefaultFields() []int { return []int{2, 3, 4, 6, 7} }
+
+var _ runtime.NestedDecoder = (*PersistentCourseGradeData)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*PersistentCourseGradeData) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 1}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
@@ -1507,6 +1609,8 @@ var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1540,9 +1644,22 @@ func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avro
 				return err
 			}
 			r.Cut(from)
+		case runtime.RecordField - 0:
+			var run []int
+			run, at = runtime.Nested(fields, at)
+			if err = m.Grade.DecodeAvroFields(run, r); err != nil {
+				return avrobin.AtField(err, "grade")
+			}
 		}
 	}
 	return nil
+}
+
+var _ runtime.NestedDecoder = (*PersistentGradeSummaryChangedV1)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*PersistentGradeSummaryChangedV1) AvroNestedFields() []int {
+	return []int{runtime.RecordField - 0}
 }
 
 // AvroRecordField returns the record that field i of m holds, for

@@ -460,6 +460,8 @@ var _ runtime.FieldDecoder = (*SquarebotMessage)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -549,6 +551,22 @@ func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (er
 			r.Cut(from)
 		case runtime.DefaultField - 0:
 			m.User = nil
+		case runtime.EnumField - 1:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "channel_type")
+			}
+			m.ChannelType = ChannelType(sym)
+		case runtime.EnumField - 3:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "message_type")
+			}
+			m.MessageType = MessageType(sym)
 		}
 	}
 	return nil
@@ -559,6 +577,13 @@ var _ runtime.DefaultSetter = (*SquarebotMessage)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*SquarebotMessage) AvroDefaultFields() []int { return []int{0} }
+
+var _ runtime.NestedDecoder = (*SquarebotMessage)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*SquarebotMessage) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 1, runtime.EnumField - 3}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a

@@ -240,6 +240,8 @@ var _ runtime.FieldDecoder = (*Wrapper)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
+// It decodes a record or an enum that changed with the ints of its
+// code for the codes that AvroNestedFields lists.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -371,6 +373,14 @@ func (m *Wrapper) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) 
 			m.Color = kitchen.ColorGreen
 		case runtime.DefaultField - 2:
 			m.Maybe = nil
+		case runtime.EnumField - 1:
+			var symbols []int
+			symbols, at = runtime.Nested(fields, at)
+			var sym int32
+			if sym, err = runtime.SymbolIn(symbols, r); err != nil {
+				return avrobin.AtField(err, "color")
+			}
+			m.Color = kitchen.Color(sym)
 		}
 	}
 	return nil
@@ -381,6 +391,13 @@ var _ runtime.DefaultSetter = (*Wrapper)(nil)
 // AvroDefaultFields returns the fields whose defaults DecodeAvroFields
 // sets itself, for runtime.DefaultField - i.
 func (*Wrapper) AvroDefaultFields() []int { return []int{1, 2} }
+
+var _ runtime.NestedDecoder = (*Wrapper)(nil)
+
+// AvroNestedFields returns the nested codes that DecodeAvroFields takes.
+func (*Wrapper) AvroNestedFields() []int {
+	return []int{runtime.EnumField - 1}
+}
 
 // AvroRecordField returns the record that field i of m holds, for
 // runtime/resolve to decode field by field: the field's own for a
