@@ -725,6 +725,14 @@ func TestNestedInts_Bounded(t *testing.T) {
 	if n := len(nest(codes, steps)); n < 2 {
 		t.Errorf("%d runs, want them apart", n)
 	}
+	// Code that takes no nested codes keeps its steps, a skip too.
+	old := []runtime.Step{{Op: runtime.StepFields, Fields: []int{0}}, {Op: runtime.StepSkip, Skip: &avrobin.SkipType{Kind: avrobin.SkipBytes}}}
+	if got := nest(nil, old); len(got) != 2 || got[1].Op != runtime.StepSkip {
+		t.Errorf("steps for code without nested codes: %v", shapes(got))
+	}
+	if got := nest(codes, old); len(got) != 1 || !slices.Equal(got[0].Fields, []int{0, runtime.SkipBytesField}) {
+		t.Errorf("a skip after a run: %v", shapes(got))
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -232,8 +232,13 @@ func (b *stepBuilder) record(p *op) ([]runtime.Step, bool) {
 // before them, or a run of their own, and the runs that then follow each
 // other joined: a record whose own steps are one run of fields costs no
 // step, nor any step loop, of its own. So does a skipped string or long
-// between them.
+// between them. Steps for code that takes no nested codes (nil codes) stay
+// as they are, so that code generated before them meets only the steps it
+// knows.
 func nest(codes map[int]int, steps []runtime.Step) []runtime.Step {
+	if codes == nil {
+		return steps
+	}
 	var out []runtime.Step
 	for _, s := range steps {
 		ints := nestedInts(codes, &s)
