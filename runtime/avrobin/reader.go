@@ -79,9 +79,20 @@ func NewReader(src []byte) Reader { return Reader{src: src} }
 // copy of the rest. A nil t changes nothing.
 func (r *Reader) UseTrim(t *Trim) {
 	if t != nil {
-		r.trim.guess, r.trim.leave = t, int(t.leave.Load())
+		r.trim.guess = t
+		if leave := int(t.leave.Load()); leave*trimRatio >= len(r.src) {
+			r.trim.leave = leave
+		}
 	}
 }
+
+// trimRatio: UseTrim leaves nothing out of the copy of a message when the
+// guess is less than 1/trimRatio of it, and Cut then only counts, to
+// teach the guess. Leaving out a few bytes costs each message more than
+// they cost the garbage collector: Open edX's newer writer's message,
+// whose cuts drop 16 of its bytes (a size class), decodes 7% faster
+// without them.
+const trimRatio = 8
 
 // NewAliasReader returns a Reader of src whose strings and bytes values alias
 // src: decoding allocates nothing for them, and src must not be modified

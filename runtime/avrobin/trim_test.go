@@ -85,6 +85,9 @@ func TestReader_Trim(t *testing.T) {
 	}{
 		{"no guess", 0, 1, len(data) - first},
 		{"a smaller guess", 100, 1, len(data) - first - 100},
+		// Less than an eighth of the message: not worth the moves.
+		{"a guess too small to use", len(data)/trimRatio - 1, 1, len(data) - first},
+		{"the smallest guess used", (len(data) + trimRatio - 1) / trimRatio, 1, len(data) - first - (len(data)+trimRatio-1)/trimRatio},
 		{"the right guess", cut, 1, keep},
 		{"too large a guess", cut + 1, 2, 0}, // the second copy starts at a later string
 		{"larger than the input", 1 << 20, 2, 0},

