@@ -297,9 +297,14 @@ func (s *Step) SkipIn(r *avrobin.Reader) error {
 // Run returns the fields of a StepRecord's record when its steps are one
 // run of fields, which the record's DecodeAvroFields then takes without a
 // step loop of its own; nil otherwise.
-func (s *Step) Run() []int {
-	if len(s.Steps) == 1 && s.Steps[0].Op == StepFields {
-		return s.Steps[0].Fields
+func (s *Step) Run() []int { return RunOf(s.Steps) }
+
+// RunOf returns the fields of steps when they are one run of fields, which
+// a record's DecodeAvroFields then takes without its step loop; nil
+// otherwise.
+func RunOf(steps []Step) []int {
+	if len(steps) == 1 && steps[0].Op == StepFields {
+		return steps[0].Fields
 	}
 	return nil
 }

@@ -124,6 +124,9 @@ func TestStep_Methods(t *testing.T) {
 			if got := s.Run(); !slices.Equal(got, c.want) || (got == nil) != (c.want == nil) {
 				t.Errorf("Run of %+v: %v, want %v", c.steps, got, c.want)
 			}
+			if got := runtime.RunOf(c.steps); !slices.Equal(got, c.want) || (got == nil) != (c.want == nil) {
+				t.Errorf("RunOf %+v: %v, want %v", c.steps, got, c.want)
+			}
 		}
 	})
 	t.Run("Present", func(t *testing.T) {

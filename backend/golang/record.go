@@ -542,6 +542,11 @@ func (g *generator) genStepDecoder(f *GeneratedFile, ni *namedInfo) {
 	f.P("func (m *", name, ") UnmarshalAvroSteps(steps []", step, ", data []byte) error {")
 	f.P("r := ", av("NewReader"), "(data)")
 	f.P("r.UseTrim(", rt("TrimOf"), "(steps))")
+	if !recursive(n) {
+		f.P("if run := ", rt("RunOf"), "(steps); run != nil {")
+		f.P("return r.Done(m.DecodeAvroFields(run, &r), ", strconv.Quote(n.FullName()), ")")
+		f.P("}")
+	}
 	f.P("return r.Done(m.DecodeAvroSteps(steps, &r), ", strconv.Quote(n.FullName()), ")")
 	f.P("}")
 	f.P()

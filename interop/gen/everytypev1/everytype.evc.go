@@ -254,6 +254,9 @@ var _ runtime.StepDecoder = (*Point)(nil)
 func (m *Point) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.interop.Point")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.Point")
 }
 
@@ -417,6 +420,9 @@ var _ runtime.StepDecoder = (*EveryTypeKey)(nil)
 func (m *EveryTypeKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.interop.EveryTypeKey")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryTypeKey")
 }
 
@@ -1589,6 +1595,9 @@ var _ runtime.StepDecoder = (*EveryType)(nil)
 func (m *EveryType) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.interop.EveryType")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryType")
 }
 

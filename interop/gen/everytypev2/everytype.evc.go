@@ -310,6 +310,9 @@ var _ runtime.StepDecoder = (*Point)(nil)
 func (m *Point) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.interop.Point")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.Point")
 }
 
@@ -473,6 +476,9 @@ var _ runtime.StepDecoder = (*EveryTypeKey)(nil)
 func (m *EveryTypeKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.interop.EveryTypeKey")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryTypeKey")
 }
 
@@ -1739,6 +1745,9 @@ var _ runtime.StepDecoder = (*EveryType)(nil)
 func (m *EveryType) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.interop.EveryType")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.interop.EveryType")
 }
 

@@ -101,6 +101,9 @@ var _ runtime.StepDecoder = (*Empty)(nil)
 func (m *Empty) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.Empty")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.Empty")
 }
 
@@ -351,6 +354,9 @@ var _ runtime.StepDecoder = (*ArrArr)(nil)
 func (m *ArrArr) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrArr")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrArr")
 }
 
@@ -623,6 +629,9 @@ var _ runtime.StepDecoder = (*ArrMap)(nil)
 func (m *ArrMap) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrMap")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrMap")
 }
 
@@ -829,6 +838,9 @@ var _ runtime.StepDecoder = (*ArrDec)(nil)
 func (m *ArrDec) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrDec")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrDec")
 }
 
@@ -1035,6 +1047,9 @@ var _ runtime.StepDecoder = (*ArrBigDec)(nil)
 func (m *ArrBigDec) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrBigDec")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrBigDec")
 }
 
@@ -1239,6 +1254,9 @@ var _ runtime.StepDecoder = (*ArrTime)(nil)
 func (m *ArrTime) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrTime")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrTime")
 }
 
@@ -1506,6 +1524,9 @@ var _ runtime.StepDecoder = (*ArrUnion)(nil)
 func (m *ArrUnion) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrUnion")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrUnion")
 }
 
@@ -1769,6 +1790,9 @@ var _ runtime.StepDecoder = (*ArrUnion2)(nil)
 func (m *ArrUnion2) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrUnion2")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrUnion2")
 }
 
@@ -1998,6 +2022,9 @@ var _ runtime.StepDecoder = (*ArrOpt)(nil)
 func (m *ArrOpt) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrOpt")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrOpt")
 }
 
@@ -2211,6 +2238,9 @@ var _ runtime.StepDecoder = (*ArrEmpty)(nil)
 func (m *ArrEmpty) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrEmpty")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrEmpty")
 }
 
@@ -2481,6 +2511,9 @@ var _ runtime.StepDecoder = (*MapArr)(nil)
 func (m *MapArr) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.MapArr")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.MapArr")
 }
 
@@ -2694,6 +2727,9 @@ var _ runtime.StepDecoder = (*ArrRec)(nil)
 func (m *ArrRec) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrRec")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrRec")
 }
 
@@ -3184,6 +3220,9 @@ var _ runtime.StepDecoder = (*Wide)(nil)
 func (m *Wide) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.Wide")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.Wide")
 }
 
@@ -3443,6 +3482,9 @@ var _ runtime.StepDecoder = (*ArrArrEmpty)(nil)
 func (m *ArrArrEmpty) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.ArrArrEmpty")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.ArrArrEmpty")
 }
 
@@ -3772,6 +3814,9 @@ var _ runtime.StepDecoder = (*Edge)(nil)
 func (m *Edge) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "amp.Edge")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "amp.Edge")
 }
 

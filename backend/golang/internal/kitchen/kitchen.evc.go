@@ -775,6 +775,9 @@ var _ runtime.StepDecoder = (*Diamond)(nil)
 func (m *Diamond) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.Diamond")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Diamond")
 }
 
@@ -1009,6 +1012,9 @@ var _ runtime.StepDecoder = (*Corner)(nil)
 func (m *Corner) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.Corner")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Corner")
 }
 
@@ -1194,6 +1200,9 @@ var _ runtime.StepDecoder = (*Tip)(nil)
 func (m *Tip) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.Tip")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Tip")
 }
 
@@ -1315,6 +1324,9 @@ var _ runtime.StepDecoder = (*Empty)(nil)
 func (m *Empty) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.Empty")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Empty")
 }
 
@@ -2886,6 +2898,9 @@ var _ runtime.StepDecoder = (*Everything)(nil)
 func (m *Everything) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.Everything")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.Everything")
 }
 
@@ -3086,6 +3101,9 @@ var _ runtime.StepDecoder = (*EverythingKey)(nil)
 func (m *EverythingKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.EverythingKey")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.EverythingKey")
 }
 

@@ -170,6 +170,9 @@ var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
 func (m *CourseEnrollmentChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
@@ -524,6 +527,9 @@ var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
 func (m *CourseEnrollmentData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseEnrollmentData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentData")
 }
 
@@ -783,6 +789,9 @@ var _ runtime.StepDecoder = (*UserData)(nil)
 func (m *UserData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.UserData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserData")
 }
 
@@ -973,6 +982,9 @@ var _ runtime.StepDecoder = (*UserPersonalData)(nil)
 func (m *UserPersonalData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.UserPersonalData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserPersonalData")
 }
 
@@ -1196,6 +1208,9 @@ var _ runtime.StepDecoder = (*CourseData)(nil)
 func (m *CourseData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseData")
 }
 

@@ -393,6 +393,9 @@ var _ runtime.StepDecoder = (*Message)(nil)
 func (m *Message) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "squarebot.message")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "squarebot.message")
 }
 

@@ -187,6 +187,9 @@ var _ runtime.StepDecoder = (*UserPersonalData)(nil)
 func (m *UserPersonalData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.UserPersonalData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserPersonalData")
 }
 
@@ -408,6 +411,9 @@ var _ runtime.StepDecoder = (*UserData)(nil)
 func (m *UserData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.UserData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.UserData")
 }
 
@@ -708,6 +714,9 @@ var _ runtime.StepDecoder = (*CourseData)(nil)
 func (m *CourseData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseData")
 }
 

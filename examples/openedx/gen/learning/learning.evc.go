@@ -189,6 +189,9 @@ var _ runtime.StepDecoder = (*StudentRegistrationCompletedV1)(nil)
 func (m *StudentRegistrationCompletedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.StudentRegistrationCompletedV1")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.StudentRegistrationCompletedV1")
 }
 
@@ -552,6 +555,9 @@ var _ runtime.StepDecoder = (*CourseEnrollmentData)(nil)
 func (m *CourseEnrollmentData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseEnrollmentData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentData")
 }
 
@@ -792,6 +798,9 @@ var _ runtime.StepDecoder = (*CourseEnrollmentCreatedV1)(nil)
 func (m *CourseEnrollmentCreatedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseEnrollmentCreatedV1")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentCreatedV1")
 }
 
@@ -1003,6 +1012,9 @@ var _ runtime.StepDecoder = (*CourseEnrollmentChangedV1)(nil)
 func (m *CourseEnrollmentChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.CourseEnrollmentChangedV1")
 }
 
@@ -1469,6 +1481,9 @@ var _ runtime.StepDecoder = (*PersistentCourseGradeData)(nil)
 func (m *PersistentCourseGradeData) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.PersistentCourseGradeData")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.PersistentCourseGradeData")
 }
 
@@ -1682,6 +1697,9 @@ var _ runtime.StepDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 func (m *PersistentGradeSummaryChangedV1) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.PersistentGradeSummaryChangedV1")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.PersistentGradeSummaryChangedV1")
 }
 
@@ -1862,6 +1880,9 @@ var _ runtime.StepDecoder = (*LearnerKey)(nil)
 func (m *LearnerKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "org.openedx.learning.LearnerKey")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "org.openedx.learning.LearnerKey")
 }
 

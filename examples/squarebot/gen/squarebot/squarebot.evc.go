@@ -278,6 +278,9 @@ var _ runtime.StepDecoder = (*SquarebotMessageKey)(nil)
 func (m *SquarebotMessageKey) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "squarebot.message_key")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "squarebot.message_key")
 }
 
@@ -599,6 +602,9 @@ var _ runtime.StepDecoder = (*SquarebotMessage)(nil)
 func (m *SquarebotMessage) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "squarebot.message")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "squarebot.message")
 }
 

@@ -422,6 +422,9 @@ var _ runtime.StepDecoder = (*Wrapper)(nil)
 func (m *Wrapper) UnmarshalAvroSteps(steps []runtime.Step, data []byte) error {
 	r := avrobin.NewReader(data)
 	r.UseTrim(runtime.TrimOf(steps))
+	if run := runtime.RunOf(steps); run != nil {
+		return r.Done(m.DecodeAvroFields(run, &r), "evc.kitchen.other.Wrapper")
+	}
 	return r.Done(m.DecodeAvroSteps(steps, &r), "evc.kitchen.other.Wrapper")
 }
 
