@@ -325,8 +325,8 @@ func (g *generator) genFieldDecoder(f *GeneratedFile, ni *namedInfo) {
 		f.P("// It sets field i to its default for runtime.DefaultField - i.")
 	}
 	if len(nested) > 0 {
-		f.P("// It decodes a record or an enum that changed with the ints of its")
-		f.P("// code for the codes that AvroNestedFields lists.")
+		f.P("// For a nested code that AvroNestedFields lists, it decodes the")
+		f.P("// changed record or enum of the field with the ints after the code.")
 	}
 	f.P("// runtime/resolve calls it to read data written with another version")
 	f.P("// of the schema.")

@@ -107,8 +107,8 @@ var _ runtime.FieldDecoder = (*StudentRegistrationCompletedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *StudentRegistrationCompletedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -384,8 +384,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentData)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -725,8 +725,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentCreatedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentCreatedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -939,8 +939,8 @@ var _ runtime.FieldDecoder = (*CourseEnrollmentChangedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *CourseEnrollmentChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1275,8 +1275,8 @@ var _ runtime.FieldDecoder = (*PersistentCourseGradeData)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentCourseGradeData) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
@@ -1624,8 +1624,8 @@ var _ runtime.FieldDecoder = (*PersistentGradeSummaryChangedV1)(nil)
 // DecodeAvroFields decodes the fields of m that fields lists, by their
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *PersistentGradeSummaryChangedV1) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {

@@ -463,8 +463,8 @@ var _ runtime.FieldDecoder = (*SquarebotMessage)(nil)
 // index in m's schema, from r in that order, as DecodeAvro does, and
 // skips a writer's value for runtime.SkipLongField and the others.
 // It sets field i to its default for runtime.DefaultField - i.
-// It decodes a record or an enum that changed with the ints of its
-// code for the codes that AvroNestedFields lists.
+// For a nested code that AvroNestedFields lists, it decodes the
+// changed record or enum of the field with the ints after the code.
 // runtime/resolve calls it to read data written with another version
 // of the schema.
 func (m *SquarebotMessage) DecodeAvroFields(fields []int, r *avrobin.Reader) (err error) {
