@@ -641,12 +641,7 @@ func TestStepsOf_Nested(t *testing.T) {
 			codes = append(codes, c)
 			var ints []int
 			ints, at = runtime.Nested(run, at)
-			switch _, code := nestedField(c); code {
-			case runtime.RecordField:
-				walk(ints)
-			case runtime.NullableRecordField:
-				walk(ints[1+ints[0]:])
-			}
+			walk(nestedRun(c, ints))
 		}
 	}
 	walk(r.steps[0].Fields)
