@@ -72,7 +72,8 @@ func changeCosts[T any, PT interface {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []serdeCase{{"same", func() error { return resolve.DecodeFrom(reader, PT(new(T)), own) }}}
+	same := resolve.For(reader, msg.AvroType())
+	cases := []serdeCase{{"same", func() error { return same.Decode(PT(new(T)), own) }}}
 	for _, c := range changes {
 		writer := reader
 		for i := 0; i < len(c.edits); i += 2 {
@@ -82,10 +83,11 @@ func changeCosts[T any, PT interface {
 			writer = strings.Replace(writer, c.edits[i], c.edits[i+1], 1)
 		}
 		data := encodeWith(t, writer, value)
-		if err := resolve.DecodeFrom(writer, PT(new(T)), data); err != nil {
+		d := resolve.For(writer, msg.AvroType())
+		if err := d.Decode(PT(new(T)), data); err != nil {
 			t.Fatalf("%s %s: %v", name, c.name, err)
 		}
-		cases = append(cases, serdeCase{c.name, func() error { return resolve.DecodeFrom(writer, PT(new(T)), data) }})
+		cases = append(cases, serdeCase{c.name, func() error { return d.Decode(PT(new(T)), data) }})
 	}
 	best := fastestBursts(t, cases)
 	for _, c := range cases {

@@ -68,6 +68,10 @@ func TestDecodeFrom_Incompatible(t *testing.T) {
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error %v\nwant %s", err, tc.want)
 			}
+			err = For(tc.writer, m.AvroType()).Decode(m, []byte{0, 0, 0, 0, 0, 0, 0, 0})
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("For(...).Decode's error %v\nwant %s", err, tc.want)
+			}
 		})
 	}
 }

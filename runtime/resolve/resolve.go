@@ -60,7 +60,37 @@ import (
 // concurrent use.
 func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 	t := m.AvroType()
-	r := resolvers.get(writerSchema, t)
+	return decode(resolvers.get(writerSchema, t), t, m, data)
+}
+
+// A Decoder decodes data written with one writer schema into messages of
+// one type, as DecodeFrom does, without looking the pair's resolution up
+// for every message: for callers that know a message's writer before its
+// bytes, as serde does from the schema id. A Decoder is safe for
+// concurrent use.
+type Decoder struct {
+	r *resolution
+	t *runtime.Type
+}
+
+// For returns the Decoder of data written with writerSchema (Avro JSON)
+// into messages of type t. The pair's resolution is DecodeFrom's, from the
+// same cache; when the schemas do not resolve, Decode returns DecodeFrom's
+// error for every message.
+func For(writerSchema string, t *runtime.Type) *Decoder {
+	return &Decoder{r: resolvers.get(writerSchema, t), t: t}
+}
+
+// Decode decodes data into m, a message of d's type, as DecodeFrom does.
+func (d *Decoder) Decode(m runtime.Message, data []byte) error {
+	if t := m.AvroType(); t != d.t {
+		return fmt.Errorf("a %s cannot be decoded by a decoder for %s", t.Name, d.t.Name)
+	}
+	return decode(d.r, d.t, m, data)
+}
+
+// decode decodes data into m, of type t, as its resolution r says.
+func decode(r *resolution, t *runtime.Type, m runtime.Message, data []byte) error {
 	if r.err != nil {
 		return r.err
 	}
@@ -147,8 +177,8 @@ type resolution struct {
 	err      error
 }
 
-// identityKey names a writer schema by the address of its text: callers
-// such as serde pass the same string for every message of a writer, and
+// identityKey names a writer schema by the address of its text: callers of
+// DecodeFrom mostly pass the same string for every message of a writer, and
 // looking it up by address saves hashing a schema of kilobytes per message.
 // The key holds the text's address, so the text stays alive and the
 // address cannot name another text.

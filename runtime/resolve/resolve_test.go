@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -71,8 +72,13 @@ func TestDecodeFrom(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var p point
+			var p, q point
 			err = DecodeFrom(tc.writer, &p, data)
+			// A Decoder of the pair decodes as DecodeFrom does.
+			errFor := For(tc.writer, pointType).Decode(&q, data)
+			if fmt.Sprint(errFor) != fmt.Sprint(err) || p != q {
+				t.Errorf("For(...).Decode gives %+v, %v; DecodeFrom %+v, %v", q, errFor, p, err)
+			}
 			if tc.want == (point{}) {
 				if err == nil {
 					t.Fatalf("no error, decoded %+v", p)
@@ -83,6 +89,14 @@ func TestDecodeFrom(t *testing.T) {
 				t.Errorf("decoded %+v, %v; want %+v", p, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestDecoder_OtherType(t *testing.T) {
+	d := For(pointType.Schema(), readerType(`{"type":"record","name":"Point","namespace":"ns","fields":[{"name":"x","type":"long"}]}`))
+	err := d.Decode(new(point), []byte{2, 2, 'a'})
+	if want := "a ns.Point cannot be decoded by a decoder for "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v; want %q", err, want)
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/evc-dev/evc/runtime"
-	"github.com/evc-dev/evc/runtime/resolve"
 	"github.com/twmb/avro"
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -93,7 +92,8 @@ type writer struct {
 // of the type registered for the writer schema's full name (or an alias of
 // it). The writer schema is fetched once per id and cached. Data written
 // with the type's own schema is decoded by its generated decoder; data
-// written with another version of it goes through resolve.DecodeFrom.
+// written with another version of it goes through a resolve.Decoder, one
+// per writer id.
 //
 // Errors are typed: *ShortDataError, *MagicByteError, *UnknownIDError,
 // *UnknownNameError, *SchemaError, *DecodeError, *RegistryError.
@@ -140,7 +140,7 @@ func (m *Manager) DeserializeInto(ctx context.Context, data []byte, msg runtime.
 	if !nameMatches(w, t) {
 		return &TypeMismatchError{ID: int(id), Writer: w.name, Want: t.Name}
 	}
-	b := &binding{typ: t, fast: w.fp == t.Fingerprint, w: w}
+	b := newBinding(t, w)
 	m.mu.Lock()
 	if _, ok := m.bindings.get(id); !ok {
 		m.bindings.put(id, b)
@@ -199,7 +199,7 @@ func (b *binding) decode(msg runtime.Message, payload []byte) error {
 	if b.fast {
 		err = msg.UnmarshalAvro(payload)
 	} else {
-		err = resolve.DecodeFrom(b.w.schema, msg, payload)
+		err = b.dec.Decode(msg, payload)
 	}
 	if err != nil {
 		return &DecodeError{ID: int(b.w.id), Type: b.typ.Name, Resolved: !b.fast, Err: err}
@@ -217,7 +217,7 @@ func (m *Manager) bind(ctx context.Context, id uint32) (*binding, error) {
 	if t == nil {
 		return nil, &UnknownNameError{ID: int(id), Name: w.name}
 	}
-	b := &binding{typ: t, fast: w.fp == t.Fingerprint, w: w}
+	b := newBinding(t, w)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old, ok := m.bindings.get(id); ok {

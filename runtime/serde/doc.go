@@ -17,8 +17,10 @@
 //
 // Deserialization takes the generated decoder (the fast path) when the
 // writer's schema has the same Parsing Canonical Form as the type's own, and
-// resolve.DecodeFrom (runtime/resolve), which applies Avro schema resolution, when the
-// producer is on another version of the type.
+// a resolve.Decoder (runtime/resolve), which applies Avro schema resolution,
+// when the producer is on another version of the type: one per writer
+// schema id, held with the id, so that a message costs no lookup of its
+// resolution.
 //
 // Errors tell the data's faults from the registry's: a *RegistryError whose
 // Transient method reports true (no answer, 5xx, 429, a refused credential)

@@ -14,6 +14,7 @@ import (
 	"github.com/evc-dev/evc/internal/redact"
 	"github.com/evc-dev/evc/internal/registryhttp"
 	"github.com/evc-dev/evc/runtime"
+	"github.com/evc-dev/evc/runtime/resolve"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
@@ -61,6 +62,16 @@ type binding struct {
 	typ  *runtime.Type
 	fast bool // the writer schema is the type's own: use UnmarshalAvro
 	w    *writer
+	dec  *resolve.Decoder // for another writer schema
+}
+
+// newBinding binds writer w's data to type t.
+func newBinding(t *runtime.Type, w *writer) *binding {
+	b := &binding{typ: t, fast: w.fp == t.Fingerprint, w: w}
+	if !b.fast {
+		b.dec = resolve.For(w.schema, t)
+	}
+	return b
 }
 
 // New returns a Manager for the registry that opts describe. It makes no
