@@ -26,6 +26,39 @@ type serdes struct {
 	twmb  *sr.Serde
 	hamba *sr.Serde
 	wire  []byte // msg in the wire format
+	reg   *srfake.Registry
+}
+
+// evolvedWire registers each writer's schema under msg's subjects and
+// returns its message in the wire format, by the writer's name: for the
+// deserialization of other writers' data, which takes a resolve.Decoder.
+func evolvedWire[T any, PT interface {
+	*T
+	runtime.Message
+}](tb testing.TB, s *serdes, msg PT, cases []evolvedCase[T]) map[string][]byte {
+	tb.Helper()
+	ctx := context.Background()
+	cl, err := sr.NewClient(sr.URLs(s.reg.URL()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	subjects, err := s.m.Subjects(msg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	wire := make(map[string][]byte)
+	for _, c := range cases {
+		ss, err := cl.CreateSchema(ctx, subjects[0], sr.Schema{Schema: c.schema})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		h, err := (&sr.ConfluentHeader{}).AppendEncode(nil, ss.ID, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		wire[c.name] = append(h, c.data...)
+	}
+	return wire
 }
 
 func setup[T any, PT interface {
@@ -54,7 +87,7 @@ func setup[T any, PT interface {
 	schema := msg.AvroType().Schema()
 	ts := twmb.MustParse(schema)
 	hs := hamba.MustParse(schema)
-	s := &serdes{m: m, twmb: sr.NewSerde(), hamba: sr.NewSerde(), wire: wire}
+	s := &serdes{m: m, twmb: sr.NewSerde(), hamba: sr.NewSerde(), wire: wire, reg: reg}
 	s.twmb.Register(id, msg,
 		sr.AppendEncodeFn(func(b []byte, v any) ([]byte, error) { return ts.AppendEncode(b, v) }),
 		sr.DecodeFn(func(b []byte, v any) error { _, err := ts.Decode(b, v); return err }),
@@ -79,8 +112,9 @@ type serdeCase struct {
 func serdeCases[T any, PT interface {
 	*T
 	runtime.Message
-}](tb testing.TB, msg PT) []serdeCase {
+}](tb testing.TB, msg PT, evolved []evolvedCase[T]) []serdeCase {
 	s := setup[T](tb, msg)
+	other := evolvedWire(tb, s, msg, evolved)
 	ctx := context.Background()
 	payload := s.wire[5:]
 	buf := make([]byte, 0, 1024)
@@ -100,18 +134,21 @@ func serdeCases[T any, PT interface {
 		{"deserialize-new/evc-as", func() error { _, err := serde.DeserializeAs[PT](ctx, s.m, s.wire); return err }},
 		{"deserialize-new/franz-twmb", func() error { return s.twmb.Decode(s.wire, new(T)) }},
 		{"deserialize-new/franz-hamba", func() error { return s.hamba.Decode(s.wire, new(T)) }},
+		// Other writers' messages, resolved.
+		{"deserialize-new/evc-older", func() error { _, err := s.m.Deserialize(ctx, other["older"]); return err }},
+		{"deserialize-new/evc-newer", func() error { _, err := s.m.Deserialize(ctx, other["newer"]); return err }},
 	}
 }
 
 func serdeRun[T any, PT interface {
 	*T
 	runtime.Message
-}](b *testing.B, msg PT) {
+}](b *testing.B, msg PT, evolved []evolvedCase[T]) {
 	size, err := msg.AppendAvro(nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, c := range serdeCases[T](b, msg) {
+	for _, c := range serdeCases(b, msg, evolved) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(size) + 5))
 			b.ReportAllocs()
@@ -124,9 +161,11 @@ func serdeRun[T any, PT interface {
 	}
 }
 
-func BenchmarkSerde_Squarebot(b *testing.B) { serdeRun(b, squarebotMessage()) }
+func BenchmarkSerde_Squarebot(b *testing.B) {
+	serdeRun(b, squarebotMessage(), squarebotEvolved(b))
+}
 
-func BenchmarkSerde_Openedx(b *testing.B) { serdeRun(b, openedxEvent()) }
+func BenchmarkSerde_Openedx(b *testing.B) { serdeRun(b, openedxEvent(), openedxEvolved(b)) }
 
 // serdeAgree checks that the three write the same wire bytes and read each
 // other's, so that the benchmarks compare like with like.
@@ -161,6 +200,30 @@ func serdeAgree[T any, PT interface {
 	}
 }
 
+// serdeEvolvedAgree checks that serde decodes other writers' messages, as
+// the evc-older and evc-newer rows do, to the values they hold.
+func serdeEvolvedAgree[T any, PT interface {
+	*T
+	runtime.Message
+}](t *testing.T, msg PT, cases []evolvedCase[T]) {
+	s := setup[T](t, msg)
+	wire := evolvedWire(t, s, msg, cases)
+	for _, c := range cases {
+		got, err := s.m.Deserialize(context.Background(), wire[c.name])
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !reflect.DeepEqual(got, PT(&c.want)) {
+			t.Errorf("%s: decodes %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSerde_EvolvedAgree(t *testing.T) {
+	serdeEvolvedAgree(t, squarebotMessage(), squarebotEvolved(t))
+	serdeEvolvedAgree(t, openedxEvent(), openedxEvolved(t))
+}
+
 func TestSerde_SquarebotAgree(t *testing.T) {
 	serdeAgree(t, squarebotMessage())
 }
@@ -180,8 +243,8 @@ func TestSerde_Ratios(t *testing.T) {
 	if os.Getenv("EVC_SERDE_RATIOS") == "" {
 		t.Skip("set EVC_SERDE_RATIOS=1 to measure")
 	}
-	ratios(t, "squarebot", serdeCases(t, squarebotMessage()))
-	ratios(t, "openedx", serdeCases(t, openedxEvent()))
+	ratios(t, "squarebot", serdeCases(t, squarebotMessage(), squarebotEvolved(t)))
+	ratios(t, "openedx", serdeCases(t, openedxEvent(), openedxEvolved(t)))
 }
 
 // fastestBursts runs short bursts of every case in turn, many times, and
@@ -219,4 +282,6 @@ func ratios(t *testing.T, name string, cases []serdeCase) {
 	t.Logf("%s franz-go over evc:      serialize twmb %.2f hamba %.2f, deserialize twmb %.2f hamba %.2f", name,
 		r("serialize/franz-twmb", "serialize/evc"), r("serialize/franz-hamba", "serialize/evc"),
 		r("deserialize-new/franz-twmb", "deserialize-new/evc"), r("deserialize-new/franz-hamba", "deserialize-new/evc"))
+	t.Logf("%s other writers over the type's own: older %.2f, newer %.2f", name,
+		r("deserialize-new/evc-older", "deserialize-new/evc"), r("deserialize-new/evc-newer", "deserialize-new/evc"))
 }
