@@ -29,7 +29,7 @@ type serdes struct {
 	reg   *srfake.Registry
 }
 
-// evolvedWire registers each writer's schema under msg's subjects and
+// evolvedWire registers each writer's schema under msg's first subject and
 // returns its message in the wire format, by the writer's name: for the
 // deserialization of other writers' data, which takes a resolve.Decoder.
 func evolvedWire[T any, PT interface {
