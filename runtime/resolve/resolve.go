@@ -60,7 +60,7 @@ import (
 // concurrent use.
 func DecodeFrom(writerSchema string, m runtime.Message, data []byte) error {
 	t := m.AvroType()
-	return decode(resolvers.get(writerSchema, t), t, m, data)
+	return decode(resolvers.get(writerSchema, t), t.Name, m, data)
 }
 
 // A Decoder decodes data written with one writer schema into messages of
@@ -86,11 +86,12 @@ func (d *Decoder) Decode(m runtime.Message, data []byte) error {
 	if t := m.AvroType(); t != d.t {
 		return fmt.Errorf("a %s cannot be decoded by a decoder for %s", t.Name, d.t.Name)
 	}
-	return decode(d.r, d.t, m, data)
+	return decode(d.r, d.t.Name, m, data)
 }
 
-// decode decodes data into m, of type t, as its resolution r says.
-func decode(r *resolution, t *runtime.Type, m runtime.Message, data []byte) error {
+// decode decodes data into m, of the type named typ, as its resolution r
+// says.
+func decode(r *resolution, typ string, m runtime.Message, data []byte) error {
 	if r.err != nil {
 		return r.err
 	}
@@ -99,21 +100,21 @@ func decode(r *resolution, t *runtime.Type, m runtime.Message, data []byte) erro
 	}
 	if r.plan != nil {
 		if sd, ok := m.(runtime.StepDecoder); ok && r.steps != nil && !r.noSteps.Load() {
-			return decodeSteps(r, sd, data, t.Name)
+			return decodeSteps(r, sd, data, typ)
 		}
 		if fd, ok := m.(runtime.FieldDecoder); ok {
-			return decodeDirect(r.plan, fd, data, t.Name)
+			return decodeDirect(r.plan, fd, data, typ)
 		}
 		// The transcoder lives on the stack, which spares its many
 		// pointer writes the write barrier; its buffers are pooled.
 		b := buffers.Get().(*scratch)
-		t := transcoder{out: b.out[:0], spans: b.spans}
-		out, err := t.transcode(r.plan, data)
+		tc := transcoder{out: b.out[:0], spans: b.spans}
+		out, err := tc.transcode(r.plan, data)
 		if err == nil {
 			err = m.UnmarshalAvro(out)
 		}
 		if cap(out) <= maxPooled {
-			b.out, b.spans = out, t.spans
+			b.out, b.spans = out, tc.spans
 			buffers.Put(b)
 		}
 		return err
